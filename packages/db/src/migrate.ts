@@ -1,0 +1,24 @@
+import path from 'node:path';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import type { Database } from './connection';
+
+/** Folder of the committed drizzle-kit migrations. A Lambda bundle ships a copy beside its code. */
+export const MIGRATIONS_FOLDER = process.env.AIRFILL_MIGRATIONS_DIR ?? path.resolve(__dirname, '../migrations');
+
+/**
+ * Applies pending migrations. Safe to run twice and from two processes at
+ * once: drizzle records applied migrations, and an advisory lock serialises runners.
+ */
+export async function runMigrations(database: Database, migrationsFolder = MIGRATIONS_FOLDER): Promise<void> {
+  const client = await database.pool.connect();
+  try {
+    await client.query('select pg_advisory_lock(727274)');
+    try {
+      await migrate(database.db, { migrationsFolder });
+    } finally {
+      await client.query('select pg_advisory_unlock(727274)');
+    }
+  } finally {
+    client.release();
+  }
+}

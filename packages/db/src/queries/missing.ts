@@ -1,0 +1,113 @@
+import type { PoolClient } from 'pg';
+import type { Database } from '../connection';
+
+/** A missing reading: which sensor, which parameter, when. */
+export interface MissingReading {
+  sensorRef: number;
+  deviceId: string;
+  parameter: string;
+  ts: Date;
+}
+
+/** Which missing readings to look at. */
+export interface MissingReadingsQuery {
+  parameter: string;
+  /** Inclusive lower bound on `ts`. @default no bound */
+  from?: Date | null;
+  /** Exclusive upper bound on `ts`. @default no bound */
+  to?: Date | null;
+  /** At most this many, oldest first. */
+  limit: number;
+}
+
+const CANDIDATES = `
+  select r.sensor_ref, r.parameter, r.ts
+    from readings r
+   where r.value is null
+     and r.parameter = $1
+     and ($2::timestamptz is null or r.ts >= $2)
+     and ($3::timestamptz is null or r.ts < $3)
+     and not exists (select 1 from imputations i
+                      where i.sensor_ref = r.sensor_ref and i.parameter = r.parameter and i.ts = r.ts)`;
+
+type MissingRow = { sensor_ref: number; device_id: string; parameter: string; ts: Date };
+
+const toMissingReading = (row: MissingRow): MissingReading => ({
+  sensorRef: row.sensor_ref,
+  deviceId: row.device_id,
+  parameter: row.parameter,
+  ts: row.ts,
+});
+
+/** Lists missing readings of a parameter that have no imputation yet (read only; claims nothing). */
+export async function findMissingReadings(database: Database, query: MissingReadingsQuery): Promise<MissingReading[]> {
+  const { rows } = await database.pool.query<MissingRow>(
+    `with candidates as (${CANDIDATES} order by r.ts, r.sensor_ref limit $4)
+     select c.sensor_ref, s.device_id, c.parameter, c.ts
+       from candidates c join sensors s on s.id = c.sensor_ref
+      order by c.ts, s.device_id`,
+    [query.parameter, query.from ?? null, query.to ?? null, query.limit],
+  );
+  return rows.map(toMissingReading);
+}
+
+/** Claiming: a run takes missing readings no live run holds. */
+export interface ClaimQuery extends MissingReadingsQuery {
+  runId: string;
+  /** A claim older than this is taken over (its run died without releasing it). @default 6 hours */
+  staleAfterSeconds?: number;
+}
+
+async function inTransaction<T>(database: Database, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await database.pool.connect();
+  try {
+    await client.query('begin');
+    const result = await work(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Claims up to `limit` missing, not yet imputed readings for a run and returns
+ * every reading the run holds. Two overlapping runs never hold the same
+ * reading: the claim is the primary key of `claims`. Calling it again for the
+ * same run (a retry) returns the same readings and claims no more than `limit` in all.
+ */
+export async function claimMissingReadings(database: Database, query: ClaimQuery): Promise<MissingReading[]> {
+  const staleAfter = `${query.staleAfterSeconds ?? 6 * 3600} seconds`;
+  return inTransaction(database, async (client) => {
+    const held = await client.query<{ n: string }>('select count(*) as n from claims where run_id = $1', [query.runId]);
+    const room = Math.max(0, query.limit - Number(held.rows[0]?.n ?? 0));
+    if (room > 0) {
+      await client.query(
+        `with candidates as (
+           ${CANDIDATES}
+             and not exists (select 1 from claims c
+                              where c.sensor_ref = r.sensor_ref and c.parameter = r.parameter and c.ts = r.ts
+                                and c.claimed_at > now() - $6::interval)
+           order by r.ts, r.sensor_ref
+           limit $4)
+         insert into claims (sensor_ref, parameter, ts, run_id)
+         select sensor_ref, parameter, ts, $5 from candidates
+         on conflict (sensor_ref, parameter, ts) do update
+           set run_id = excluded.run_id, claimed_at = now()
+           where claims.claimed_at <= now() - $6::interval`,
+        [query.parameter, query.from ?? null, query.to ?? null, room, query.runId, staleAfter],
+      );
+    }
+    const { rows } = await client.query<MissingRow>(
+      `select c.sensor_ref, s.device_id, c.parameter, c.ts
+         from claims c join sensors s on s.id = c.sensor_ref
+        where c.run_id = $1
+        order by c.ts, s.device_id`,
+      [query.runId],
+    );
+    return rows.map(toMissingReading);
+  });
+}

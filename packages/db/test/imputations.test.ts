@@ -1,0 +1,60 @@
+import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
+import { openRun, readStatus, writeImputations } from '../src';
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await database.pool.query(`
+    insert into sensors (device_id, latitude, longitude) values ('a', 1, 2), ('b', 3, 4);
+    insert into readings (sensor_ref, parameter, ts, value, raw_value)
+    select s.id, 'PM 2.5', t, case when extract(hour from t)::int % 3 = 0 then null else 10 end, '10'
+      from sensors s, generate_series('2024-01-01T00:00:00Z'::timestamptz, '2024-01-01T23:00:00Z', interval '1 hour') t;
+  `);
+});
+afterAll(() => database.drop());
+
+async function missingOf(device: string) {
+  const { rows } = await database.pool.query<{ ts: Date }>(
+    `select r.ts from readings r join sensors s on s.id = r.sensor_ref where s.device_id = $1 and r.value is null order by r.ts`,
+    [device],
+  );
+  return rows.map((row) => row.ts);
+}
+
+describe('writeImputations', () => {
+  it('stores predictions for missing readings once, and a repeat stores nothing', async () => {
+    const run = await openRun(database, { trigger: 'test', parameter: 'PM 2.5' });
+    const imputations = (await missingOf('a')).map((ts, index) => ({ deviceId: 'a', parameter: 'PM 2.5', ts, value: index + 0.5 }));
+    const first = await writeImputations(database, { runId: run.runId, modelVersion: 'm1', imputations });
+    expect(first).toEqual({ received: 8, written: 8, alreadyImputed: 0, notMissing: 0, unknownSensor: 0 });
+    const second = await writeImputations(database, { runId: run.runId, modelVersion: 'm1', imputations });
+    expect(second).toEqual({ received: 8, written: 0, alreadyImputed: 8, notMissing: 0, unknownSensor: 0 });
+    const status = await readStatus(database);
+    expect(status.parameters['PM 2.5']).toEqual({ readings: 48, missing: 16, imputed: 8, unfilled: 8 });
+  });
+
+  it('never overwrites an observed reading and ignores unknown devices', async () => {
+    const run = await openRun(database, { trigger: 'test', parameter: 'PM 2.5' });
+    const observed = new Date('2024-01-01T01:00:00Z');
+    const result = await writeImputations(database, {
+      runId: run.runId,
+      modelVersion: 'm1',
+      imputations: [
+        { deviceId: 'b', parameter: 'PM 2.5', ts: observed, value: 99 },
+        { deviceId: 'nope', parameter: 'PM 2.5', ts: observed, value: 99 },
+      ],
+    });
+    expect(result).toMatchObject({ written: 0, notMissing: 1, unknownSensor: 1 });
+    const { rows } = await database.pool.query(`select value from readings_filled where ts = $1 and observed is not null`, [observed]);
+    expect(rows.every((row: { value: number }) => row.value === 10)).toBe(true);
+  });
+
+  it('rejects a value that is not finite, writing nothing', async () => {
+    const run = await openRun(database, { trigger: 'test', parameter: 'PM 2.5' });
+    const [ts] = await missingOf('b');
+    await expect(
+      writeImputations(database, { runId: run.runId, modelVersion: 'm1', imputations: [{ deviceId: 'b', parameter: 'PM 2.5', ts: ts!, value: Number.NaN }] }),
+    ).rejects.toThrow(/not finite/);
+  });
+});

@@ -1,0 +1,12 @@
+export { parseOffsetTimestamp, type TimestampParse } from './timestamp';
+export {
+  CSV_COLUMNS,
+  REQUIRED_CSV_COLUMNS,
+  DEFAULT_SENTINEL,
+  makeCsvRowSchema,
+  csvRowSchema,
+  type CsvColumn,
+  type CsvReading,
+  type SensorMetadata,
+} from './csv-row';
+export { airfillConfigSchema, DEFAULT_PARAMETER, type AirfillConfig } from './config';
