@@ -1,0 +1,50 @@
+/**
+ * The contract between feature engineering and everything that uses it
+ * (training, the local transform, the start-transform Lambda, the callback).
+ * Times are epoch milliseconds; NaN means "unknown" everywhere.
+ */
+
+/** One reading of any parameter at any sensor; `value` null when missing. */
+export interface Observation {
+  deviceId: string;
+  parameter: string;
+  ts: number;
+  value: number | null;
+}
+
+/** Where a sensor stands. */
+export interface SensorSite {
+  deviceId: string;
+  latitude: number;
+  longitude: number;
+}
+
+/** A reading to predict. */
+export interface FeatureTarget {
+  deviceId: string;
+  ts: number;
+}
+
+/**
+ * Column order and meaning of the feature matrix, stored with the model. A
+ * model is only ever scored with the contract it was trained with.
+ * `residual`: the model predicts `truth - row[baselineColumn]`, so the final
+ * prediction adds the baseline back (see `toPrediction`).
+ */
+export interface FeatureContract {
+  version: string;
+  parameter: string;
+  columns: readonly string[];
+  target: { kind: 'raw' } | { kind: 'residual'; baselineColumn: string };
+  /** How far before/after a target the features look (ms); callers fetch this much context. */
+  contextBeforeMs: number;
+  contextAfterMs: number;
+}
+
+/** Features for a list of targets: row-major, `rows x columns`, NaN for unknown. */
+export interface FeatureMatrix {
+  contract: FeatureContract;
+  rows: number;
+  columns: number;
+  values: Float64Array;
+}
