@@ -1,0 +1,95 @@
+/**
+ * The slice of the Amazon States Language (JSONPath flavour) that the
+ * pipeline uses, typed so a wrong field name is a compile error rather than a
+ * failed deployment. Not a full ASL model on purpose.
+ */
+
+/** A Retry rule: which errors, how often, with what backoff. */
+export interface AslRetrier {
+  ErrorEquals: string[];
+  IntervalSeconds: number;
+  MaxAttempts: number;
+  BackoffRate: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: 'FULL' | 'NONE';
+}
+
+/** A Catch rule: which errors go where, and where the error lands in the state. */
+export interface AslCatcher {
+  ErrorEquals: string[];
+  Next: string;
+  ResultPath?: string;
+}
+
+interface AslStateBase {
+  Comment?: string;
+  InputPath?: string;
+  OutputPath?: string;
+}
+
+/** A Task state. */
+export interface AslTaskState extends AslStateBase {
+  Type: 'Task';
+  Resource: string;
+  Parameters?: Record<string, unknown>;
+  ResultSelector?: Record<string, unknown>;
+  ResultPath?: string | null;
+  TimeoutSeconds?: number;
+  HeartbeatSeconds?: number;
+  Retry?: AslRetrier[];
+  Catch?: AslCatcher[];
+  Next?: string;
+  End?: true;
+}
+
+/** One rule of a Choice state (only the comparisons the pipeline needs). */
+export interface AslChoiceRule {
+  Variable: string;
+  NumericEquals?: number;
+  NumericGreaterThan?: number;
+  Next: string;
+}
+
+/** A Choice state. */
+export interface AslChoiceState extends AslStateBase {
+  Type: 'Choice';
+  Choices: AslChoiceRule[];
+  Default: string;
+}
+
+/** A Pass state. */
+export interface AslPassState extends AslStateBase {
+  Type: 'Pass';
+  Parameters?: Record<string, unknown>;
+  Result?: unknown;
+  ResultPath?: string | null;
+  Next?: string;
+  End?: true;
+}
+
+/** A Succeed state. */
+export interface AslSucceedState extends AslStateBase {
+  Type: 'Succeed';
+}
+
+/** A Fail state; ErrorPath/CausePath carry the original error out of the execution. */
+export interface AslFailState {
+  Type: 'Fail';
+  Comment?: string;
+  Error?: string;
+  Cause?: string;
+  ErrorPath?: string;
+  CausePath?: string;
+}
+
+/** Any state the pipeline uses. */
+export type AslState = AslTaskState | AslChoiceState | AslPassState | AslSucceedState | AslFailState;
+
+/** A whole state machine definition: plain JSON, ready for `JSON.stringify`. */
+export interface AslDefinition {
+  Comment?: string;
+  QueryLanguage: 'JSONPath';
+  StartAt: string;
+  TimeoutSeconds?: number;
+  States: Record<string, AslState>;
+}

@@ -1,0 +1,3 @@
+export { buildPipelineDefinition, STATES, LAMBDA_WAIT_FOR_TOKEN, type PipelineWorkflowProps } from './definition';
+export { TRANSIENT_ERRORS, PERMANENT_ERRORS, TIMEOUT_ERROR } from './errors';
+export type { AslDefinition, AslState, AslTaskState, AslRetrier, AslCatcher, AslChoiceState, AslFailState } from './asl';

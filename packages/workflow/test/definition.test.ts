@@ -1,0 +1,74 @@
+import validator from 'asl-validator';
+import { buildPipelineDefinition, LAMBDA_WAIT_FOR_TOKEN, STATES, TRANSIENT_ERRORS, type AslTaskState } from '../src';
+
+const functions = {
+  queryMissing: 'arn:aws:lambda:eu-west-1:123456789012:function:airfill-dev-query-missing',
+  startTransform: 'arn:aws:lambda:eu-west-1:123456789012:function:airfill-dev-start-transform',
+  writePredictions: 'arn:aws:lambda:eu-west-1:123456789012:function:airfill-dev-write-predictions',
+  recordFailure: 'arn:aws:lambda:eu-west-1:123456789012:function:airfill-dev-record-failure',
+};
+
+const tasks = (definition: ReturnType<typeof buildPipelineDefinition>) =>
+  Object.entries(definition.States).filter((entry): entry is [string, AslTaskState] => entry[1].Type === 'Task');
+
+describe('buildPipelineDefinition', () => {
+  const definition = buildPipelineDefinition({ functions, transformTimeoutSeconds: 7200, heartbeatSeconds: 900 });
+
+  it('produces a definition asl-validator accepts', () => {
+    const { isValid, errorsText } = validator(JSON.parse(JSON.stringify(definition)));
+    expect(errorsText('\n')).toBe('');
+    expect(isValid).toBe(true);
+  });
+
+  it('uses JSONPath only, so the local engine can run it', () => {
+    expect(definition.QueryLanguage).toBe('JSONPath');
+    expect(JSON.stringify(definition)).not.toMatch(/\{%|JSONata/);
+  });
+
+  it('waits for the task token in start-transform with the configured timeout and heartbeat', () => {
+    const state = definition.States[STATES.startTransform] as AslTaskState;
+    expect(state.Resource).toBe(LAMBDA_WAIT_FOR_TOKEN);
+    expect(state.TimeoutSeconds).toBe(7200);
+    expect(state.HeartbeatSeconds).toBe(900);
+    expect(state.Parameters).toEqual({
+      FunctionName: functions.startTransform,
+      Payload: { 'executionId.$': '$$.Execution.Id', 'run.$': '$', 'taskToken.$': '$$.Task.Token' },
+    });
+  });
+
+  it('leaves the heartbeat out unless asked for', () => {
+    const plain = buildPipelineDefinition({ functions, transformTimeoutSeconds: 600 });
+    expect(plain.States[STATES.startTransform]).not.toHaveProperty('HeartbeatSeconds');
+  });
+
+  it('gives every working Task a jittered backoff retry on the named transient errors and a catch to the failure recorder', () => {
+    for (const [name, state] of tasks(definition)) {
+      const retry = state.Retry?.[0];
+      expect({ name, errors: retry?.ErrorEquals }).toEqual({ name, errors: expect.arrayContaining([...TRANSIENT_ERRORS]) });
+      expect(retry).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL' });
+      expect(retry?.ErrorEquals).not.toContain('States.ALL');
+      const target = name === STATES.recordFailure ? STATES.failed : STATES.recordFailure;
+      expect({ name, catch: state.Catch }).toEqual({ name, catch: [expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: target })] });
+    }
+  });
+
+  it('never retries the transform wait on a timeout, which is a failure to record', () => {
+    const state = definition.States[STATES.startTransform] as AslTaskState;
+    expect(state.Retry?.flatMap((retrier) => retrier.ErrorEquals)).not.toContain('States.Timeout');
+  });
+
+  it('ends every failure path in a Fail state carrying the original error', () => {
+    expect((definition.States[STATES.recordFailure] as AslTaskState).Next).toBe(STATES.failed);
+    expect(definition.States[STATES.failed]).toEqual(expect.objectContaining({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' }));
+  });
+
+  it('passes the Lambda ARNs through unchanged', () => {
+    const resources = tasks(definition).map(([, state]) => (state.Resource === LAMBDA_WAIT_FOR_TOKEN ? state.Parameters?.FunctionName : state.Resource));
+    expect(resources.sort()).toEqual(Object.values(functions).sort());
+  });
+
+  it('rejects a timeout or heartbeat that cannot work', () => {
+    expect(() => buildPipelineDefinition({ functions, transformTimeoutSeconds: 0 })).toThrow(RangeError);
+    expect(() => buildPipelineDefinition({ functions, transformTimeoutSeconds: 600, heartbeatSeconds: 600 })).toThrow(/heartbeatSeconds/);
+  });
+});
