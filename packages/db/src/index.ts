@@ -21,3 +21,12 @@ export {
 } from './queries/missing';
 export { writeImputations, type Imputation, type ImputationWriteResult } from './queries/imputations';
 export { openRun, getRun, recordRunProgress, completeRun, failRun, type Run, type OpenRunInput } from './queries/runs';
+export {
+  registerModel,
+  getModel,
+  getCurrentModel,
+  listModels,
+  promoteModel,
+  type RegisteredModel,
+  type RegisterModelInput,
+} from './queries/models';
