@@ -1,1 +1,15 @@
-export * from "./contract";
+export * from './contract';
+export { buildFeatureMatrix, buildFeatureMatrixFromContext, prepareFeatureContext, type FeatureContext } from './build';
+export { toPrediction } from './prediction';
+export {
+  makeFeatureContract,
+  otherParametersOf,
+  FEATURE_VERSION,
+  FEATURE_SETTINGS,
+  BASE_COLUMNS,
+  BASELINE_COLUMN,
+} from './columns';
+export { indexObservations, type Series, type SeriesIndex } from './series';
+export { distanceKm, nearestNeighbours, type Neighbour } from './geo';
+export { FeatureContractError } from './errors';
+export { lowerBound, upperBound } from './series';

@@ -1,0 +1,107 @@
+import type { Observation } from './contract';
+
+/** The observed values of one parameter at one sensor, sorted by time, with prefix sums for window means. */
+export interface Series {
+  ts: Float64Array;
+  values: Float64Array;
+  /** prefix[i] = sum of values[0..i-1]. */
+  prefix: Float64Array;
+}
+
+/** device -> parameter -> observed series. Missing (null/NaN) observations are left out. */
+export type SeriesIndex = Map<string, Map<string, Series>>;
+
+/** Groups observations into sorted typed-array series, once per window, so every lookup is a binary search. */
+export function indexObservations(observations: readonly Observation[]): SeriesIndex {
+  const groups = new Map<string, Map<string, { ts: number[]; values: number[] }>>();
+  for (const observation of observations) {
+    const value = observation.value;
+    if (value === null || !Number.isFinite(value) || !Number.isFinite(observation.ts)) continue;
+    let byParameter = groups.get(observation.deviceId);
+    if (!byParameter) groups.set(observation.deviceId, (byParameter = new Map()));
+    let group = byParameter.get(observation.parameter);
+    if (!group) byParameter.set(observation.parameter, (group = { ts: [], values: [] }));
+    group.ts.push(observation.ts);
+    group.values.push(value);
+  }
+  const index: SeriesIndex = new Map();
+  for (const [deviceId, byParameter] of groups) {
+    const series = new Map<string, Series>();
+    for (const [parameter, group] of byParameter) series.set(parameter, toSeries(group.ts, group.values));
+    index.set(deviceId, series);
+  }
+  return index;
+}
+
+function toSeries(ts: number[], values: number[]): Series {
+  const order = Array.from(ts.keys());
+  let sorted = true;
+  for (let i = 1; i < ts.length; i += 1) if ((ts[i] as number) < (ts[i - 1] as number)) sorted = false;
+  if (!sorted) order.sort((a, b) => (ts[a] as number) - (ts[b] as number));
+  const series: Series = {
+    ts: new Float64Array(ts.length),
+    values: new Float64Array(ts.length),
+    prefix: new Float64Array(ts.length + 1),
+  };
+  order.forEach((from, to) => {
+    series.ts[to] = ts[from] as number;
+    series.values[to] = values[from] as number;
+    series.prefix[to + 1] = (series.prefix[to] as number) + (values[from] as number);
+  });
+  return series;
+}
+
+/** First index with ts >= t (ts.length when none). */
+export function lowerBound(ts: Float64Array, t: number): number {
+  let low = 0;
+  let high = ts.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((ts[mid] as number) < t) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** First index with ts > t. */
+export function upperBound(ts: Float64Array, t: number): number {
+  let low = 0;
+  let high = ts.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((ts[mid] as number) <= t) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** The observed value nearest to t within ±tolerance, else NaN. */
+export function valueNear(series: Series | undefined, t: number, tolerance: number): number {
+  if (!series || !Number.isFinite(t)) return NaN;
+  const at = lowerBound(series.ts, t - tolerance);
+  let best = NaN;
+  let bestDistance = Infinity;
+  for (let i = at; i < series.ts.length && (series.ts[i] as number) <= t + tolerance; i += 1) {
+    const distance = Math.abs((series.ts[i] as number) - t);
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = series.values[i] as number;
+    }
+  }
+  return best;
+}
+
+/** Mean of the observed values with from <= ts < to, else NaN. */
+export function windowMean(series: Series | undefined, from: number, to: number): number {
+  if (!series) return NaN;
+  const start = lowerBound(series.ts, from);
+  const end = lowerBound(series.ts, to);
+  if (end <= start) return NaN;
+  return ((series.prefix[end] as number) - (series.prefix[start] as number)) / (end - start);
+}
+
+/** Mean of a whole series, else NaN. */
+export function seriesMean(series: Series | undefined): number {
+  if (!series || series.ts.length === 0) return NaN;
+  return (series.prefix[series.ts.length] as number) / series.ts.length;
+}

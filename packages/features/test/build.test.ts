@@ -1,0 +1,138 @@
+import {
+  buildFeatureMatrix,
+  FeatureContractError,
+  makeFeatureContract,
+  toPrediction,
+  type FeatureMatrix,
+  type Observation,
+  type SensorSite,
+} from '../src';
+
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2024, 0, 1);
+const PM = 'PM 2.5';
+
+/** Three sensors on a line: a at 0 km, b ~1.1 km east, c ~2.2 km east (longitude 0.01° ≈ 1.1 km at the equator). */
+const sites: SensorSite[] = [
+  { deviceId: 'a', latitude: 0, longitude: 0 },
+  { deviceId: 'b', latitude: 0, longitude: 0.01 },
+  { deviceId: 'c', latitude: 0, longitude: 0.02 },
+];
+
+function hourly(deviceId: string, parameter: string, values: (number | null)[]): Observation[] {
+  return values.map((value, hour) => ({ deviceId, parameter, ts: T0 + hour * HOUR, value }));
+}
+
+function cell(matrix: FeatureMatrix, row: number, column: string): number {
+  const at = matrix.contract.columns.indexOf(column);
+  if (at < 0) throw new Error(`no column ${column}`);
+  return matrix.values[row * matrix.columns + at] as number;
+}
+
+describe('buildFeatureMatrix', () => {
+  const contract = makeFeatureContract(PM, [PM, 'PM 10']);
+
+  it("gives the sensor's own last/next values, gaps and linear interpolation across its gap", () => {
+    const observations = hourly('a', PM, [10, null, null, 40, 50]);
+    const matrix = buildFeatureMatrix({ sites, observations }, [{ deviceId: 'a', ts: T0 + HOUR }], contract);
+    expect(cell(matrix, 0, 'own_prev_value')).toBe(10);
+    expect(cell(matrix, 0, 'own_prev_gap_h')).toBe(1);
+    expect(cell(matrix, 0, 'own_next_value')).toBe(40);
+    expect(cell(matrix, 0, 'own_next_gap_h')).toBe(2);
+    expect(cell(matrix, 0, 'own_gap_h')).toBe(3);
+    expect(cell(matrix, 0, 'own_interp')).toBeCloseTo(20, 10);
+    expect(cell(matrix, 0, 'own_mean_after_6h')).toBeCloseTo(45, 10);
+    // No neighbours observed: the baseline is the plain interpolation.
+    expect(cell(matrix, 0, 'baseline')).toBeCloseTo(20, 10);
+    expect(Number.isNaN(cell(matrix, 0, 'nb_idw_value'))).toBe(true);
+  });
+
+  it("corrects the interpolation by the change neighbours saw across the same gap", () => {
+    // b and c are flat at 100 except a bump of +30 (b) and +60 (c) at hour 1.
+    const observations = [
+      ...hourly('a', PM, [10, null, 10]),
+      ...hourly('b', PM, [100, 130, 100]),
+      ...hourly('c', PM, [100, 160, 100]),
+    ];
+    const matrix = buildFeatureMatrix({ sites, observations }, [{ deviceId: 'a', ts: T0 + HOUR }], contract);
+    // IDW weights 1/d²: b is twice as close as c, so weight 4:1.
+    const expectedChange = (4 * 30 + 1 * 60) / 5;
+    expect(cell(matrix, 0, 'nb_change_idw')).toBeCloseTo(expectedChange, 1);
+    expect(cell(matrix, 0, 'nb_change_since_prev')).toBeCloseTo(expectedChange, 1);
+    expect(cell(matrix, 0, 'nb_change_to_next')).toBeCloseTo(-expectedChange, 1);
+    expect(cell(matrix, 0, 'baseline')).toBeCloseTo(10 + expectedChange, 1);
+    expect(cell(matrix, 0, 'nb_count')).toBe(2);
+    expect(cell(matrix, 0, 'nb_nearest_value')).toBe(130);
+    expect(cell(matrix, 0, 'nb_nearest_km')).toBeCloseTo(1.11, 2);
+    expect(cell(matrix, 0, 'nb_idw_value')).toBeCloseTo((4 * 130 + 160) / 5, 1);
+  });
+
+  it('never uses an observation at the target time itself as last or next value', () => {
+    const observations = hourly('a', PM, [10, 99, 30]);
+    const matrix = buildFeatureMatrix({ sites, observations }, [{ deviceId: 'a', ts: T0 + HOUR }], contract);
+    expect(cell(matrix, 0, 'own_prev_value')).toBe(10);
+    expect(cell(matrix, 0, 'own_next_value')).toBe(30);
+  });
+
+  it('gives the other parameters of the same sensor at that time, NaN where they are missing', () => {
+    const observations = [...hourly('a', PM, [10, null, null]), ...hourly('a', 'PM 10', [20, 25, null])];
+    const matrix = buildFeatureMatrix(
+      { sites, observations },
+      [
+        { deviceId: 'a', ts: T0 + HOUR },
+        { deviceId: 'a', ts: T0 + 2 * HOUR },
+      ],
+      contract,
+    );
+    expect(cell(matrix, 0, 'other[PM 10]')).toBe(25);
+    expect(Number.isNaN(cell(matrix, 1, 'other[PM 10]'))).toBe(true);
+  });
+
+  it('falls back to the neighbours for a sensor with no observations, then to the parameter mean', () => {
+    const lonely: SensorSite[] = [...sites, { deviceId: 'far', latitude: 50, longitude: 50 }];
+    const observations = [...hourly('a', PM, [null, null, null]), ...hourly('b', PM, [40, 40, 40]), ...hourly('c', PM, [10, 10, null])];
+    const matrix = buildFeatureMatrix(
+      { sites: lonely, observations },
+      [
+        { deviceId: 'a', ts: T0 + HOUR },
+        { deviceId: 'nobody', ts: T0 + HOUR },
+      ],
+      contract,
+    );
+    expect(cell(matrix, 0, 'baseline')).toBeCloseTo((4 * 40 + 10) / 5, 6);
+    // An unknown sensor has no neighbours: the parameter's mean over the window.
+    expect(cell(matrix, 1, 'baseline')).toBeCloseTo((40 * 3 + 10 * 2) / 5, 6);
+  });
+
+  it('puts columns in the order the contract lists them', () => {
+    const reversed = { ...contract, columns: [...contract.columns].reverse() };
+    const observations = [...hourly('a', PM, [10, null, 30]), ...hourly('b', PM, [1, 2, 3])];
+    const targets = [{ deviceId: 'a', ts: T0 + HOUR }];
+    const forward = buildFeatureMatrix({ sites, observations }, targets, contract);
+    const backward = buildFeatureMatrix({ sites, observations }, targets, reversed);
+    expect(Array.from(backward.values)).toEqual(Array.from(forward.values).reverse());
+  });
+
+  it('refuses a contract of another feature version or with unknown columns', () => {
+    const input = { sites, observations: [] };
+    expect(() => buildFeatureMatrix(input, [], { ...contract, version: 'other-1' })).toThrow(FeatureContractError);
+    expect(() => buildFeatureMatrix(input, [], { ...contract, columns: ['hour_sin', 'made_up'] })).toThrow(/unknown feature column made_up/);
+  });
+
+  it('computes time of day in local solar time from the longitude', () => {
+    const east: SensorSite[] = [{ deviceId: 'e', latitude: 0, longitude: 90 }];
+    // 00:00 UTC at 90°E is 06:00 solar time: hour angle 90°.
+    const matrix = buildFeatureMatrix({ sites: east, observations: [] }, [{ deviceId: 'e', ts: T0 }], contract);
+    expect(cell(matrix, 0, 'hour_sin')).toBeCloseTo(1, 10);
+    expect(cell(matrix, 0, 'hour_cos')).toBeCloseTo(0, 10);
+  });
+});
+
+describe('toPrediction', () => {
+  it('adds the baseline back to a residual output, and passes a raw output through', () => {
+    const contract = makeFeatureContract(PM, []);
+    const matrix = buildFeatureMatrix({ sites, observations: hourly('a', PM, [10, null, 30]) }, [{ deviceId: 'a', ts: T0 + HOUR }], contract);
+    expect(toPrediction(matrix, 0, 2.5)).toBeCloseTo(22.5, 10);
+    expect(toPrediction({ ...matrix, contract: { ...contract, target: { kind: 'raw' } } }, 0, 2.5)).toBe(2.5);
+  });
+});

@@ -1,0 +1,98 @@
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import type { FeatureContract, FeatureMatrix } from '@airfill/features';
+import { ModelFormatError } from './errors';
+import { compileForest, predictForest } from './scorer';
+
+/** zod schema of `contract.json`. */
+export const featureContractSchema = z.object({
+  version: z.string(),
+  parameter: z.string(),
+  columns: z.array(z.string()).min(1),
+  target: z.discriminatedUnion('kind', [z.object({ kind: z.literal('raw') }), z.object({ kind: z.literal('residual'), baselineColumn: z.string() })]),
+  contextBeforeMs: z.number().nonnegative(),
+  contextAfterMs: z.number().nonnegative(),
+});
+
+const metricsSchema = z.object({ count: z.number(), mae: z.number(), rmse: z.number(), mre: z.number(), r2: z.number() });
+
+/** zod schema of `metrics.json`: the model's and the baselines' accuracy on its holdout, and how it was made. */
+export const modelMetricsSchema = z.object({
+  version: z.string(),
+  parameter: z.string(),
+  createdAt: z.string(),
+  holdout: z.object({ from: z.string(), to: z.string(), fraction: z.number(), share: z.number(), seed: z.number() }),
+  model: metricsSchema,
+  baselines: z.object({ stationMean: metricsSchema, locf: metricsSchema, linear: metricsSchema }),
+  training: z.object({
+    rows: z.number(),
+    copies: z.number(),
+    share: z.number(),
+    rounds: z.number(),
+    params: z.record(z.string(), z.union([z.string(), z.number()])),
+    seconds: z.number(),
+    source: z.string().optional(),
+    command: z.string().optional(),
+  }),
+});
+
+/** What `metrics.json` holds. */
+export type ModelMetricsFile = z.infer<typeof modelMetricsSchema>;
+
+/** A model ready to score feature matrices made with its contract. */
+export interface LoadedModel {
+  version: string;
+  contract: FeatureContract;
+  metrics: ModelMetricsFile;
+  dir: string;
+  /** Raw model outputs (residuals for residual contracts; see `toPrediction`). */
+  predict(matrix: FeatureMatrix): Float64Array;
+}
+
+/** The committed default model (trained on the bundled sample; see its README). */
+export const DEFAULT_MODEL_DIR: string = resolve(__dirname, '..', 'default-model');
+
+/** Loads `model.json`, `contract.json` and `metrics.json` from a model directory, validating each. */
+export async function loadModel(dir: string): Promise<LoadedModel> {
+  const read = async (name: string): Promise<unknown> => {
+    const path = join(dir, name);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new ModelFormatError(`cannot read ${path}`, { dir, file: name }, { cause: error });
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new ModelFormatError(`${path} is not JSON`, { dir, file: name }, { cause: error });
+    }
+  };
+  const forest = compileForest(await read('model.json'));
+  const contract = featureContractSchema.safeParse(await read('contract.json'));
+  if (!contract.success) throw new ModelFormatError(`${join(dir, 'contract.json')} is not a feature contract`, { issues: contract.error.issues });
+  const metrics = modelMetricsSchema.safeParse(await read('metrics.json'));
+  if (!metrics.success) throw new ModelFormatError(`${join(dir, 'metrics.json')} is not a metrics file`, { issues: metrics.error.issues });
+  const loaded: FeatureContract = contract.data;
+  return {
+    version: metrics.data.version,
+    contract: loaded,
+    metrics: metrics.data,
+    dir: resolve(dir),
+    predict(matrix) {
+      if (matrix.contract.version !== loaded.version || matrix.contract.columns.join('\u0000') !== loaded.columns.join('\u0000')) {
+        throw new ModelFormatError('feature matrix was built with another contract than the model', { model: metrics.data.version });
+      }
+      return predictForest(forest, matrix.values, matrix.rows, matrix.columns);
+    },
+  };
+}
+
+/** Writes a model directory (the three files `loadModel` reads). */
+export async function saveModel(dir: string, files: { modelJson: string; contract: FeatureContract; metrics: ModelMetricsFile }): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'model.json'), files.modelJson);
+  await writeFile(join(dir, 'contract.json'), `${JSON.stringify(files.contract, null, 2)}\n`);
+  await writeFile(join(dir, 'metrics.json'), `${JSON.stringify(files.metrics, null, 2)}\n`);
+}

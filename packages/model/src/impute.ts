@@ -1,0 +1,38 @@
+import { buildFeatureMatrixFromContext, prepareFeatureContext, toPrediction, type FeatureTarget } from '@airfill/features';
+import type { LoadedModel } from './artifact';
+import type { Dataset } from './dataset';
+import { DataError } from './errors';
+
+/** One filled value. */
+export interface ImputedValue {
+  deviceId: string;
+  parameter: string;
+  ts: number;
+  value: number;
+  modelVersion: string;
+}
+
+/**
+ * Predicts every missing value of the model's parameter in a dataset, in
+ * memory. Each gets a finite value: the features' baseline falls back from the
+ * sensor's own interpolation to its neighbours, its own mean and finally the
+ * parameter's mean, so only a file without a single observed value of the
+ * parameter is refused.
+ */
+export function imputeMissing(dataset: Dataset, model: Pick<LoadedModel, 'predict' | 'contract' | 'version'>): ImputedValue[] {
+  const parameter = model.contract.parameter;
+  const targets: FeatureTarget[] = dataset.observations
+    .filter((observation) => observation.parameter === parameter && observation.value === null)
+    .map((observation) => ({ deviceId: observation.deviceId, ts: observation.ts }));
+  if (targets.length === 0) return [];
+  const context = prepareFeatureContext({ sites: dataset.sites, observations: dataset.observations }, parameter);
+  const matrix = buildFeatureMatrixFromContext(context, targets, model.contract);
+  const raw = model.predict(matrix);
+  return targets.map((target, row) => {
+    const value = toPrediction(matrix, row, raw[row] as number);
+    if (!Number.isFinite(value)) {
+      throw new DataError(`cannot predict ${parameter}: the data has no observed value of it to start from`, { parameter, deviceId: target.deviceId });
+    }
+    return { deviceId: target.deviceId, parameter, ts: target.ts, value, modelVersion: model.version };
+  });
+}
