@@ -1,0 +1,128 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { VpcEndpointPolicy } from '@cdktf/provider-aws/lib/vpc-endpoint-policy';
+import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { type Construct } from 'constructs';
+import { type ModelArchive } from './assets/model-archive';
+import { type LambdaBundles } from './assets/lambda-bundles';
+import { type EnvironmentConfig } from './config';
+import { Database } from './constructs/database';
+import { Encryption } from './constructs/encryption';
+import { Events } from './constructs/events';
+import { Functions } from './constructs/functions';
+import { Model } from './constructs/model';
+import { Monitoring } from './constructs/monitoring';
+import { Network } from './constructs/network';
+import { Schedule } from './constructs/schedule';
+import { Storage } from './constructs/storage';
+import { Workflow } from './constructs/workflow';
+import { policyDocument } from './iam/policy';
+import { Naming } from './naming';
+
+/** Props of {@link AirfillStack}. */
+export interface AirfillStackProps {
+  config: EnvironmentConfig;
+  bundles: LambdaBundles;
+  /** The packaged default model (for the `xgboost-artifact` model source). */
+  model?: { archive: ModelArchive; version: string };
+}
+
+/** The stack name of an environment: `airfill-<env>`. */
+export function stackName(config: EnvironmentConfig): string {
+  return `airfill-${config.name}`;
+}
+
+/**
+ * Everything one environment runs on, composed from one construct per domain.
+ * Wiring passes construct fields (ARNs, ids), so each grant names exactly the
+ * resource it is for.
+ */
+export class AirfillStack extends TerraformStack {
+  readonly naming: Naming;
+  readonly network: Network;
+  readonly database: Database;
+  readonly storage: Storage;
+  readonly model: Model;
+  readonly functions: Functions;
+  readonly workflow: Workflow;
+  readonly schedule: Schedule;
+  readonly events: Events;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, props: AirfillStackProps) {
+    const { config } = props;
+    super(scope, stackName(config));
+    const naming = (this.naming = new Naming(config));
+
+    new AwsProvider(this, 'aws', {
+      region: config.region,
+      // A deploy with the wrong account's credentials fails before it changes anything.
+      allowedAccountIds: [config.accountId],
+      defaultTags: [{ tags: { project: 'airfill', environment: config.name, 'managed-by': 'cdktf', ...config.tags } }],
+    });
+    new S3Backend(this, {
+      bucket: config.backend.bucket,
+      key: config.backend.key,
+      region: config.backend.region,
+      encrypt: true,
+    });
+    // Terraform 1.10+ locks with a lock file next to the state; cdktf 0.21 has no typed option for it yet.
+    this.addOverride('terraform.backend.s3.use_lockfile', true);
+
+    const { key } = new Encryption(this, 'encryption', { naming });
+    this.network = new Network(this, 'network', { naming });
+    this.database = new Database(this, 'database', {
+      naming,
+      subnets: this.network.subnets,
+      securityGroup: this.network.databaseSecurityGroup,
+      key,
+    });
+    this.storage = new Storage(this, 'storage', { naming, key });
+    // From inside the VPC only this environment's bucket is reachable through the gateway.
+    new VpcEndpointPolicy(this, 's3-endpoint-policy', {
+      vpcEndpointId: this.network.s3Endpoint.id,
+      policy: policyDocument([
+        {
+          Sid: 'DataBucketOnly',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
+          Resource: [this.storage.bucketArn, `${this.storage.bucketArn}/*`],
+        },
+      ]),
+    });
+    this.model = new Model(this, 'model', { naming, storage: this.storage, key, artifact: props.model });
+
+    const stateMachineName = naming.name('pipeline');
+    this.functions = new Functions(this, 'functions', {
+      naming,
+      bundles: props.bundles,
+      network: this.network,
+      database: this.database,
+      storage: this.storage,
+      model: this.model,
+      key,
+      stateMachineName,
+    });
+    this.workflow = new Workflow(this, 'workflow', { naming, functions: this.functions, key, stateMachineName });
+    this.schedule = new Schedule(this, 'schedule', { naming, stateMachine: this.workflow.stateMachine });
+    this.events = new Events(this, 'events', {
+      naming,
+      callback: this.functions.all['transform-callback'],
+      deadLetters: this.functions.callbackDeadLetters,
+    });
+    this.monitoring = new Monitoring(this, 'monitoring', {
+      naming,
+      key,
+      stateMachine: this.workflow.stateMachine,
+      functions: Object.values(this.functions.all),
+      deadLetters: this.functions.callbackDeadLetters,
+      cluster: this.database.cluster,
+    });
+
+    new TerraformOutput(this, 'bucket', { value: this.storage.bucketName });
+    new TerraformOutput(this, 'state_machine_arn', { value: this.workflow.stateMachine.arn });
+    new TerraformOutput(this, 'migrate_function', { value: this.functions.all.migrate.functionName });
+    new TerraformOutput(this, 'database_endpoint', { value: this.database.cluster.endpoint });
+    new TerraformOutput(this, 'alarm_topic_arn', { value: this.monitoring.topic.arn });
+  }
+}

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { MissingArtifactError } from '../errors';
+
+/** The file name SageMaker's XGBoost container finds the model under (the `.json` suffix selects JSON loading). */
+export const SAGEMAKER_MODEL_FILE = 'xgboost-model.json';
+
+/** A model.tar.gz written for SageMaker, with the hash of its content. */
+export interface ModelArchive {
+  /** Absolute path of the written model.tar.gz. */
+  path: string;
+  /** sha256 of the archive (hex): changes exactly when the model does. */
+  sha256: string;
+}
+
+/**
+ * Packages `<modelDir>/model.json` as `model.tar.gz` for SageMaker's built-in
+ * XGBoost 1.7-1 container. The archive is byte-for-byte deterministic (fixed
+ * mtime, owner and gzip header) so an unchanged model never causes a diff in
+ * Terraform.
+ * @throws MissingArtifactError when model.json is not in modelDir.
+ */
+export function writeModelArchive(modelDir: string, outDir: string): ModelArchive {
+  const source = join(modelDir, 'model.json');
+  if (!existsSync(source)) {
+    throw new MissingArtifactError('the XGBoost model', source, 'train or restore the committed default model (@airfill/model)');
+  }
+  const tarball = tar([{ name: SAGEMAKER_MODEL_FILE, content: readFileSync(source) }]);
+  // level 9 and no header timestamp: zlib writes mtime 0, so equal input gives equal bytes.
+  const archive = gzipSync(tarball, { level: 9 });
+  mkdirSync(outDir, { recursive: true });
+  const path = join(outDir, 'model.tar.gz');
+  writeFileSync(path, archive);
+  return { path, sha256: createHash('sha256').update(archive).digest('hex') };
+}
+
+/** A minimal POSIX ustar writer: enough for regular files, no dependency. */
+export function tar(files: { name: string; content: Buffer }[]): Buffer {
+  const blocks: Buffer[] = [];
+  for (const file of files) {
+    blocks.push(ustarHeader(file.name, file.content.length), file.content);
+    const padding = (512 - (file.content.length % 512)) % 512;
+    blocks.push(Buffer.alloc(padding));
+  }
+  blocks.push(Buffer.alloc(1024)); // two zero blocks end the archive
+  return Buffer.concat(blocks);
+}
+
+function ustarHeader(name: string, size: number): Buffer {
+  if (Buffer.byteLength(name) > 100) throw new RangeError(`tar entry name too long: ${name}`);
+  const header = Buffer.alloc(512);
+  const octal = (value: number, width: number) => value.toString(8).padStart(width - 1, '0') + '\0';
+  header.write(name, 0, 100, 'utf8');
+  header.write(octal(0o644, 8), 100);
+  header.write(octal(0, 8), 108); // uid
+  header.write(octal(0, 8), 116); // gid
+  header.write(octal(size, 12), 124);
+  header.write(octal(0, 12), 136); // mtime: fixed for reproducible archives
+  header.write('        ', 148); // checksum field counts as spaces while summing
+  header.write('0', 156); // regular file
+  header.write('ustar\0', 257);
+  header.write('00', 263);
+  let sum = 0;
+  for (const byte of header) sum += byte;
+  header.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+  return header;
+}

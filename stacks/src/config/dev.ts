@@ -1,0 +1,33 @@
+import { type EnvironmentConfigInput } from './schema';
+import { isolatedSubnets, REGION, STATE_BUCKET, stateKey, XGBOOST_IMAGE_URI } from './shared';
+
+/** Development: smallest sizes, short retention, schedule off (runs are started by hand). */
+export const dev: EnvironmentConfigInput = {
+  name: 'dev',
+  // Placeholder account: set the real one before the first deploy (see stacks/README.md).
+  accountId: '111111111111',
+  region: REGION,
+  backend: { bucket: STATE_BUCKET, key: stateKey('dev'), region: REGION },
+  network: { vpcCidr: '10.10.0.0/16', subnets: isolatedSubnets(10) },
+  database: {
+    engineVersion: '16.6',
+    instanceClass: 'db.serverless',
+    serverless: { minCapacity: 0.5, maxCapacity: 2 },
+    readers: 0,
+    backupRetentionDays: 7,
+    deletionProtection: false,
+    finalSnapshot: false,
+    performanceInsightsRetentionDays: 7,
+  },
+  storage: {
+    intermediateExpirationDays: 7,
+    noncurrentVersionExpirationDays: 7,
+    accessLogging: { enabled: false },
+  },
+  model: { source: 'xgboost-artifact', imageUri: XGBOOST_IMAGE_URI },
+  transform: { instanceType: 'ml.m5.large', instanceCount: 1, maxPayloadMb: 6, timeoutSeconds: 3600 },
+  pipeline: { maxReadingsPerRun: 50_000 },
+  functions: { memoryMb: 1024, timeoutSeconds: 300, logRetentionDays: 14, databaseConcurrency: 2 },
+  schedule: { enabled: false },
+  monitoring: { alarmEmails: [] },
+};

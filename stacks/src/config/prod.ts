@@ -1,0 +1,32 @@
+import { type EnvironmentConfigInput } from './schema';
+import { isolatedSubnets, REGION, STATE_BUCKET, stateKey, XGBOOST_IMAGE_URI } from './shared';
+
+/** Production: a reader in a second zone, 35-day backups, deletion protection, access logs. */
+export const prod: EnvironmentConfigInput = {
+  name: 'prod',
+  // Placeholder account: set the real one before the first deploy (see stacks/README.md).
+  accountId: '333333333333',
+  region: REGION,
+  backend: { bucket: STATE_BUCKET, key: stateKey('prod'), region: REGION },
+  network: { vpcCidr: '10.30.0.0/16', subnets: isolatedSubnets(30) },
+  database: {
+    engineVersion: '16.6',
+    instanceClass: 'db.r6g.large',
+    readers: 1,
+    backupRetentionDays: 35,
+    deletionProtection: true,
+    finalSnapshot: true,
+    performanceInsightsRetentionDays: 93,
+  },
+  storage: {
+    intermediateExpirationDays: 30,
+    noncurrentVersionExpirationDays: 90,
+    accessLogging: { enabled: true, retentionDays: 365 },
+  },
+  model: { source: 'xgboost-artifact', imageUri: XGBOOST_IMAGE_URI },
+  transform: { instanceType: 'ml.m5.xlarge', instanceCount: 2, maxPayloadMb: 6, timeoutSeconds: 7200 },
+  pipeline: { maxReadingsPerRun: 1_000_000 },
+  functions: { memoryMb: 2048, timeoutSeconds: 900, logRetentionDays: 90, databaseConcurrency: 4 },
+  schedule: { enabled: true, expression: 'rate(24 hours)' },
+  monitoring: { alarmEmails: [] },
+};

@@ -1,0 +1,168 @@
+import { z } from 'zod';
+
+/** The environments airfill deploys to; each is one stack named `airfill-<name>`. */
+export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
+
+/** One of {@link ENVIRONMENT_NAMES}. */
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+const accountId = z.string().regex(/^\d{12}$/, { error: 'an AWS account id has 12 digits' });
+const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'not an AWS region name' });
+const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { error: 'not an IPv4 CIDR block' });
+
+/**
+ * `<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>`: the repository is
+ * parsed out so the SageMaker role may pull from that one repository only.
+ */
+const ecrImageUri = z
+  .string()
+  .regex(/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/[a-z0-9._/-]+:[A-Za-z0-9._-]+$/, {
+    error: 'not an ECR image URI (<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>)',
+  });
+
+/** Where the model comes from: the committed XGBoost model, or a registered model package. */
+const modelSourceSchema = z.discriminatedUnion('source', [
+  z.object({
+    /** Package the committed default model as model.tar.gz for SageMaker's built-in XGBoost container. */
+    source: z.literal('xgboost-artifact'),
+    /** The XGBoost 1.7-1 image for the environment's region (it differs per region). */
+    imageUri: ecrImageUri,
+  }),
+  z.object({
+    /** Serve a registered model package (Canvas, Autopilot, Model Registry) instead. */
+    source: z.literal('model-package'),
+    modelPackageArn: z.string().regex(/^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/.+$/, {
+      error: 'not a SageMaker model package ARN',
+    }),
+    /** The version the ledger records for predictions of this package. */
+    version: z.string().min(1),
+  }),
+]);
+
+/** Everything that differs between environments. Code never branches on the name. */
+export const environmentConfigSchema = z
+  .object({
+    name: z.enum(ENVIRONMENT_NAMES),
+    /** The account and region the stack deploys into; the provider refuses any other account. */
+    accountId,
+    region,
+    /** Terraform state: one S3 object per environment, locked with S3's native lock file. */
+    backend: z.object({ bucket: z.string().min(3), key: z.string().min(1), region }),
+    /** Tags on every resource (the environment and project tags are added). */
+    tags: z.record(z.string(), z.string()).default({}),
+    network: z.object({
+      vpcCidr: cidr,
+      /** One isolated subnet per zone; at least two zones (Aurora requires it). */
+      subnets: z.array(z.object({ availabilityZone: z.string().min(1), cidr })).min(2),
+      /** Interface endpoints (service suffix after `com.amazonaws.<region>.`). */
+      interfaceEndpoints: z
+        .array(z.string().min(1))
+        .default(['sagemaker.api', 'sagemaker.runtime', 'secretsmanager', 'ssm', 'states', 'sts', 'logs']),
+    }),
+    database: z.object({
+      engineVersion: z.string().regex(/^16\.\d+$/, { error: 'Aurora PostgreSQL 16 is required' }),
+      databaseName: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('airfill'),
+      masterUsername: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('airfill_admin'),
+      /** The user Lambdas log in as with an IAM token (granted rds_iam by the migration). */
+      appUsername: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('airfill_app'),
+      instanceClass: z.string().regex(/^db\./),
+      /** Aurora Serverless v2 capacity, when instanceClass is db.serverless. */
+      serverless: z.object({ minCapacity: z.number().min(0).max(256), maxCapacity: z.number().min(1).max(256) }).optional(),
+      /** Reader instances next to the writer (0 in dev). */
+      readers: z.number().int().min(0).max(15),
+      backupRetentionDays: z.number().int().min(1).max(35),
+      deletionProtection: z.boolean(),
+      /** Take a final snapshot when the cluster is destroyed. */
+      finalSnapshot: z.boolean(),
+      /** 7 (free tier) or a multiple of 31 up to 731. */
+      performanceInsightsRetentionDays: z.number().int().refine((d) => d === 7 || (d % 31 === 0 && d <= 731), {
+        error: 'Performance Insights retention is 7 days or a multiple of 31 up to 731',
+      }),
+    }),
+    storage: z.object({
+      /** Days before objects under the per-run intermediate prefixes expire. */
+      intermediateExpirationDays: z.number().int().min(1),
+      /** Days before replaced or deleted object versions expire. */
+      noncurrentVersionExpirationDays: z.number().int().min(1),
+      /** Server access logs into a separate bucket. */
+      accessLogging: z.object({ enabled: z.boolean(), retentionDays: z.number().int().min(1).default(365) }),
+    }),
+    model: modelSourceSchema,
+    transform: z.object({
+      instanceType: z.string().regex(/^ml\./),
+      instanceCount: z.number().int().min(1).max(100),
+      maxPayloadMb: z.number().int().min(1).max(100),
+      /** How long the workflow waits for the transform job's callback. */
+      timeoutSeconds: z.number().int().min(60).max(86_400),
+      heartbeatSeconds: z.number().int().min(60).optional(),
+    }),
+    pipeline: z.object({
+      parameter: z.string().min(1).default('PM 2.5'),
+      maxReadingsPerRun: z.number().int().min(1),
+    }),
+    functions: z.object({
+      memoryMb: z.number().int().min(128).max(10_240),
+      timeoutSeconds: z.number().int().min(1).max(900),
+      logRetentionDays: z.number().int().min(1),
+      /**
+       * Reserved concurrency for the functions that hold database connections, so a
+       * burst of events can never exhaust Aurora's connection slots.
+       */
+      databaseConcurrency: z.number().int().min(1).max(50),
+    }),
+    schedule: z.object({
+      enabled: z.boolean(),
+      expression: z.string().regex(/^(rate|cron)\(.+\)$/).default('rate(24 hours)'),
+      timezone: z.string().default('UTC'),
+    }),
+    monitoring: z.object({
+      alarmEmails: z.array(z.email()).default([]),
+      auroraCpuPercent: z.number().min(1).max(100).default(80),
+      auroraFreeableMemoryBytes: z.number().int().min(1).default(256 * 1024 * 1024),
+    }),
+  })
+  .superRefine((config, ctx) => {
+    const zones = config.network.subnets.map((s) => s.availabilityZone);
+    if (new Set(zones).size !== zones.length) {
+      ctx.addIssue({ code: 'custom', path: ['network', 'subnets'], message: 'each subnet needs its own availability zone' });
+    }
+    if (zones.some((zone) => !zone.startsWith(config.region))) {
+      ctx.addIssue({ code: 'custom', path: ['network', 'subnets'], message: `availability zones must be in ${config.region}` });
+    }
+    if ((config.database.instanceClass === 'db.serverless') !== (config.database.serverless !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['database', 'serverless'],
+        message: 'serverless capacity is required with db.serverless and only then',
+      });
+    }
+    if (config.model.source === 'xgboost-artifact' && !config.model.imageUri.includes(`.dkr.ecr.${config.region}.`)) {
+      ctx.addIssue({ code: 'custom', path: ['model', 'imageUri'], message: `the image must be in ${config.region}` });
+    }
+  });
+
+/** Config as written in `config/<env>.ts` (defaults may be left out). */
+export type EnvironmentConfigInput = z.input<typeof environmentConfigSchema>;
+
+/** Validated config of one environment. */
+export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
+
+/** The one-off bootstrap stack: state bucket, GitHub OIDC provider, deploy roles. */
+export const bootstrapConfigSchema = z.object({
+  accountId,
+  region,
+  /** The state bucket every environment's backend uses. */
+  stateBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
+  /** `owner/name` of the GitHub repository allowed to assume the roles. */
+  githubRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/),
+  /** The branch whose pushes may plan (pull requests may plan too). */
+  mainBranch: z.string().min(1).default('main'),
+  /** Environments that get a deploy role (trusted only from that GitHub environment). */
+  environments: z.array(z.object({ name: z.enum(ENVIRONMENT_NAMES), stateKey: z.string().min(1) })).min(1),
+  tags: z.record(z.string(), z.string()).default({}),
+});
+
+/** Validated bootstrap config. */
+export type BootstrapConfig = z.output<typeof bootstrapConfigSchema>;
+/** Bootstrap config as written. */
+export type BootstrapConfigInput = z.input<typeof bootstrapConfigSchema>;

@@ -1,0 +1,229 @@
+import { type KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { lambdaEnvSchemas, type LambdaName } from '@airfill/schema';
+import { Construct } from 'constructs';
+import { type LambdaApp, type LambdaBundles } from '../assets/lambda-bundles';
+import { arn, type PolicyStatement } from '../iam/policy';
+import {
+  connectToDatabase,
+  keyForTokenParameters,
+  keyViaS3,
+  readPrefixes,
+  tokenParametersArn,
+  writePrefixes,
+} from '../iam/statements';
+import { type Naming } from '../naming';
+import { type Database } from './database';
+import { AirfillFunction } from './lambda-function';
+import { type Model } from './model';
+import { type Network } from './network';
+import { RUN_PREFIXES, SEED_PREFIX, type Storage } from './storage';
+
+/** Props of {@link Functions}. */
+export interface FunctionsProps {
+  naming: Naming;
+  bundles: LambdaBundles;
+  network: Network;
+  database: Database;
+  storage: Storage;
+  model: Model;
+  key: KmsKey;
+  /** Name of the state machine the callback reports to (its ARN is derived, avoiding a cycle). */
+  stateMachineName: string;
+}
+
+/**
+ * The six Lambdas, each with a role allowing exactly what its one job needs.
+ * Functions holding database connections get reserved concurrency.
+ */
+export class Functions extends Construct {
+  readonly all: Readonly<Record<LambdaApp, AirfillFunction>>;
+  /** Failed asynchronous deliveries to the callback (events it could not process). */
+  readonly callbackDeadLetters: SqsQueue;
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+    const { naming, storage, database, model, key, network } = props;
+    const config = naming.config;
+    const bucket = storage.bucketArn;
+
+    this.callbackDeadLetters = new SqsQueue(this, 'callback-dlq', {
+      name: naming.name('transform-callback-dlq'),
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 14 * 24 * 3600,
+    });
+
+    // Every variable the Lambdas may read (packages/schema/src/lambda-env.ts); each gets only its own.
+    const settings: Record<string, string> = {
+      AIRFILL_ENV: config.name,
+      AIRFILL_BUCKET: storage.bucketName,
+      AIRFILL_PARAMETER: config.pipeline.parameter,
+      AIRFILL_JOB_PREFIX: naming.transformJobPrefix,
+      AIRFILL_SSM_PREFIX: naming.tokenParameterPath,
+      AIRFILL_MODEL_NAME: model.model.name,
+      AIRFILL_MODEL_VERSION: model.version,
+      AIRFILL_TRANSFORM_INSTANCE_TYPE: config.transform.instanceType,
+      AIRFILL_TRANSFORM_INSTANCE_COUNT: String(config.transform.instanceCount),
+      AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: String(config.transform.maxPayloadMb),
+      AIRFILL_MAX_READINGS_PER_RUN: String(config.pipeline.maxReadingsPerRun),
+    };
+    const databaseEnvironment: Record<string, string> = {
+      DB_HOST: database.cluster.endpoint,
+      DB_PORT: String(database.port),
+      DB_NAME: config.database.databaseName,
+      DB_USER: config.database.appUsername,
+    };
+    const environmentOf = (app: LambdaApp, usesDatabase: boolean): Record<string, string> => {
+      const names = Object.keys(lambdaEnvSchemas[LAMBDA_ENV_NAMES[app]].shape);
+      return {
+        ...Object.fromEntries(names.map((name) => [name, settings[name] ?? missingSetting(name)])),
+        ...(usesDatabase ? databaseEnvironment : {}),
+        NODE_OPTIONS: '--enable-source-maps',
+      };
+    };
+
+    const transformJobs = arn(naming, 'sagemaker', `transform-job/${naming.transformJobPrefix}*`);
+    const stateMachineArn = arn(naming, 'states', `stateMachine:${props.stateMachineName}`);
+    const dbConcurrency = config.functions.databaseConcurrency;
+
+    const make = (
+      app: LambdaApp,
+      description: string,
+      statements: PolicyStatement[],
+      options: { usesDatabase: boolean; reservedConcurrency?: number; deadLetterQueueArn?: string; extraEnvironment?: Record<string, string> },
+    ) =>
+      new AirfillFunction(this, app, {
+        naming,
+        app,
+        description,
+        bundleDir: props.bundles[app],
+        statements: options.usesDatabase ? [connectToDatabase(database.appUserConnectArn), ...statements] : statements,
+        environment: { ...environmentOf(app, options.usesDatabase), ...options.extraEnvironment },
+        subnets: network.subnets,
+        securityGroup: network.functionSecurityGroup,
+        key,
+        reservedConcurrency: options.reservedConcurrency,
+        deadLetterQueueArn: options.deadLetterQueueArn,
+      });
+
+    // Settling a transform job (the callback, and start-transform when a retry finds the job already
+    // finished) reads the run's manifest and the job output, writes the predictions and reports to the workflow.
+    const settleStatements: PolicyStatement[] = [
+      ...readPrefixes(bucket, [RUN_PREFIXES.retrieved, RUN_PREFIXES.output], 'ReadRunAndOutput'),
+      {
+        Sid: 'UseTaskToken',
+        Effect: 'Allow',
+        Action: ['ssm:GetParameter', 'ssm:DeleteParameter'],
+        Resource: tokenParametersArn(naming),
+      },
+      {
+        Sid: 'ReportToWorkflow',
+        Effect: 'Allow',
+        Action: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+        Resource: stateMachineArn,
+      },
+    ];
+
+    this.all = {
+      migrate: make(
+        'migrate',
+        'Runs database migrations; optionally loads a seed CSV from seed/',
+        [
+          // Only the migration may read the master secret: it creates the IAM-authenticated app user.
+          { Sid: 'MasterSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: database.masterSecretArn },
+          {
+            Sid: 'KeyViaSecretsManager',
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: key.arn,
+            Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${naming.region}.amazonaws.com` } },
+          },
+          ...readPrefixes(bucket, [SEED_PREFIX], 'ReadSeed'),
+          keyViaS3(naming, key.arn, ['kms:Decrypt']),
+        ],
+        {
+          usesDatabase: true,
+          reservedConcurrency: 1,
+          extraEnvironment: { AIRFILL_DB_MASTER_SECRET_ARN: database.masterSecretArn },
+        },
+      ),
+      'query-missing': make(
+        'query-missing',
+        'Claims missing readings for a run and writes them and their context to retrieved_from_db/',
+        [writePrefixes(bucket, [RUN_PREFIXES.retrieved]), keyViaS3(naming, key.arn, ['kms:GenerateDataKey'])],
+        { usesDatabase: true, reservedConcurrency: dbConcurrency },
+      ),
+      'start-transform': make(
+        'start-transform',
+        'Builds features into input_batch/, keeps the task token in SSM, starts the batch transform',
+        [
+          ...settleStatements,
+          writePrefixes(bucket, [RUN_PREFIXES.input, RUN_PREFIXES.retrieved, RUN_PREFIXES.predicted]),
+          keyViaS3(naming, key.arn, ['kms:Decrypt', 'kms:GenerateDataKey']),
+          {
+            Sid: 'RunTransform',
+            Effect: 'Allow',
+            Action: ['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:AddTags'],
+            Resource: transformJobs,
+          },
+          {
+            Sid: 'PassSageMakerRole',
+            Effect: 'Allow',
+            Action: 'iam:PassRole',
+            Resource: model.executionRole.arn,
+            Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+          },
+          { Sid: 'PutTaskToken', Effect: 'Allow', Action: 'ssm:PutParameter', Resource: tokenParametersArn(naming) },
+          keyForTokenParameters(naming, key.arn, ['kms:Encrypt', 'kms:Decrypt']),
+        ],
+        { usesDatabase: false, extraEnvironment: { AIRFILL_KMS_KEY_ARN: key.arn } },
+      ),
+      'transform-callback': make(
+        'transform-callback',
+        'On a transform job state change: validates the output, writes predicted_values_output/, reports to the workflow',
+        [
+          ...settleStatements,
+          writePrefixes(bucket, [RUN_PREFIXES.predicted]),
+          keyViaS3(naming, key.arn, ['kms:Decrypt', 'kms:GenerateDataKey']),
+          { Sid: 'DescribeTransform', Effect: 'Allow', Action: 'sagemaker:DescribeTransformJob', Resource: transformJobs },
+          keyForTokenParameters(naming, key.arn, ['kms:Decrypt']),
+        ],
+        { usesDatabase: false, deadLetterQueueArn: this.callbackDeadLetters.arn },
+      ),
+      'write-predictions': make(
+        'write-predictions',
+        'Writes predicted_values_output/ into PostgreSQL in one transaction',
+        [...readPrefixes(bucket, [RUN_PREFIXES.predicted], 'ReadPredicted'), keyViaS3(naming, key.arn, ['kms:Decrypt'])],
+        { usesDatabase: true, reservedConcurrency: dbConcurrency },
+      ),
+      'record-failure': make(
+        'record-failure',
+        "Marks a failed run in the ledger and releases its claims; stops the run's transform job and deletes its token",
+        [
+          {
+            Sid: 'StopTransform',
+            Effect: 'Allow',
+            Action: ['sagemaker:DescribeTransformJob', 'sagemaker:StopTransformJob'],
+            Resource: transformJobs,
+          },
+          { Sid: 'DeleteTaskToken', Effect: 'Allow', Action: 'ssm:DeleteParameter', Resource: tokenParametersArn(naming) },
+        ],
+        { usesDatabase: true, reservedConcurrency: dbConcurrency },
+      ),
+    };
+  }
+}
+
+/** The name each app has in `lambdaEnvSchemas`. */
+const LAMBDA_ENV_NAMES: Readonly<Record<LambdaApp, LambdaName>> = {
+  migrate: 'migrate',
+  'query-missing': 'queryMissing',
+  'start-transform': 'startTransform',
+  'transform-callback': 'transformCallback',
+  'write-predictions': 'writePredictions',
+  'record-failure': 'recordFailure',
+};
+
+function missingSetting(name: string): never {
+  throw new TypeError(`the stacks have no value for the Lambda environment variable ${name}`);
+}

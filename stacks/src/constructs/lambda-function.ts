@@ -1,0 +1,123 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { type KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { type SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { type Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { AssetType, Fn, TerraformAsset } from 'cdktf';
+import { Construct } from 'constructs';
+import { serviceTrustPolicy, type PolicyStatement } from '../iam/policy';
+import { ServiceRole } from '../iam/role';
+import { type Naming } from '../naming';
+
+/** Props of {@link AirfillFunction}. */
+export interface AirfillFunctionProps {
+  naming: Naming;
+  /** The app name (apps/<name>); the function is `airfill-<env>-<name>`. */
+  app: string;
+  description: string;
+  /** The app's esbuild output folder (holds index.js). */
+  bundleDir: string;
+  /** What this function may do besides writing its own logs and attaching to the VPC. */
+  statements: PolicyStatement[];
+  environment: Record<string, string>;
+  subnets: Subnet[];
+  securityGroup: SecurityGroup;
+  /** Encrypts the log group. */
+  key: KmsKey;
+  /**
+   * Caps concurrent executions (protects the database's connection slots).
+   * @default unreserved
+   */
+  reservedConcurrency?: number;
+  /**
+   * Where failed asynchronous invocations go (an SQS queue ARN).
+   * @default none
+   */
+  deadLetterQueueArn?: string;
+}
+
+/**
+ * One Lambda from its esbuild bundle: its own role with only the given
+ * statements, its own encrypted log group with retention, inside the VPC.
+ */
+export class AirfillFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly role: ServiceRole;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly functionName: string;
+
+  constructor(scope: Construct, id: string, props: AirfillFunctionProps) {
+    super(scope, id);
+    const { naming } = props;
+    const settings = naming.config.functions;
+    this.functionName = naming.name(props.app);
+
+    // Created by Terraform (not on first invocation) so retention and encryption apply from the start.
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: `/aws/lambda/${this.functionName}`,
+      retentionInDays: settings.logRetentionDays,
+      kmsKeyId: props.key.arn,
+    });
+
+    const statements: PolicyStatement[] = [
+      {
+        Sid: 'OwnLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: `${this.logGroup.arn}:*`,
+      },
+      {
+        // Lambda attaches to the VPC with the function's role; these EC2 actions take no resource ARN.
+        Sid: 'VpcAttachment',
+        Effect: 'Allow',
+        Action: [
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        Resource: '*',
+      },
+      ...props.statements,
+    ];
+    if (props.deadLetterQueueArn) {
+      statements.push({ Sid: 'DeadLetters', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: props.deadLetterQueueArn });
+    }
+    this.role = new ServiceRole(this, 'execution', {
+      roleName: naming.name(`fn-${props.app}`),
+      description: `Lambda ${this.functionName}`,
+      assumeRolePolicy: serviceTrustPolicy('lambda.amazonaws.com', naming.accountId),
+      statements,
+    });
+
+    const code = new TerraformAsset(this, 'bundle', { path: props.bundleDir, type: AssetType.ARCHIVE });
+    this.function = new LambdaFunction(this, 'function', {
+      functionName: this.functionName,
+      description: props.description,
+      role: this.role.arn,
+      runtime: 'nodejs20.x',
+      architectures: ['arm64'],
+      handler: 'index.handler',
+      filename: code.path,
+      sourceCodeHash: Fn.filebase64sha256(code.path),
+      memorySize: settings.memoryMb,
+      timeout: settings.timeoutSeconds,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      environment: { variables: props.environment },
+      vpcConfig: {
+        subnetIds: props.subnets.map((subnet) => subnet.id),
+        securityGroupIds: [props.securityGroup.id],
+      },
+      loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
+      deadLetterConfig: props.deadLetterQueueArn ? { targetArn: props.deadLetterQueueArn } : undefined,
+      // The role's policy must exist before the first invocation can attach to the VPC.
+      dependsOn: [this.role.policy, this.logGroup],
+    });
+  }
+
+  /** The function's ARN. */
+  get arn(): string {
+    return this.function.arn;
+  }
+}

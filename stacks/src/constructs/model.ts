@@ -1,0 +1,139 @@
+import { type KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import { SagemakerModel } from '@cdktf/provider-aws/lib/sagemaker-model';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { Construct } from 'constructs';
+import { type ModelArchive } from '../assets/model-archive';
+import { arn, serviceTrustPolicy, type PolicyStatement } from '../iam/policy';
+import { ServiceRole } from '../iam/role';
+import { type Naming } from '../naming';
+import { MODEL_PREFIX, RUN_PREFIXES, type Storage } from './storage';
+
+/** Props of {@link Model}. */
+export interface ModelProps {
+  naming: Naming;
+  storage: Storage;
+  key: KmsKey;
+  /**
+   * The packaged default model, required when the config's model source is
+   * `xgboost-artifact` (ignored for a model package).
+   */
+  artifact?: { archive: ModelArchive; version: string };
+}
+
+/**
+ * The SageMaker model batch transform runs: the built-in XGBoost 1.7-1 image
+ * with the committed model uploaded as model.tar.gz, or a model package from
+ * config. Its execution role reads input_batch/ and the model, writes
+ * output_batch/, and nothing else in the bucket.
+ */
+export class Model extends Construct {
+  readonly model: SagemakerModel;
+  readonly executionRole: ServiceRole;
+  /** The model version recorded with every prediction. */
+  readonly version: string;
+
+  constructor(scope: Construct, id: string, props: ModelProps) {
+    super(scope, id);
+    const { naming, storage, key } = props;
+    const source = naming.config.model;
+
+    const statements: PolicyStatement[] = [
+      {
+        Sid: 'ReadInputAndModel',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: [storage.objects(RUN_PREFIXES.input), storage.objects(MODEL_PREFIX)],
+      },
+      { Sid: 'WriteOutput', Effect: 'Allow', Action: 's3:PutObject', Resource: storage.objects(RUN_PREFIXES.output) },
+      {
+        Sid: 'ListInput',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: storage.bucketArn,
+        Condition: { StringLike: { 's3:prefix': [`${RUN_PREFIXES.input}*`, `${MODEL_PREFIX}*`] } },
+      },
+      {
+        Sid: 'UseDataKey',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: key.arn,
+      },
+      {
+        Sid: 'TransformLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        Resource: [
+          arn(naming, 'logs', 'log-group:/aws/sagemaker/TransformJobs'),
+          arn(naming, 'logs', 'log-group:/aws/sagemaker/TransformJobs:log-stream:*'),
+        ],
+      },
+      {
+        Sid: 'TransformMetrics',
+        Effect: 'Allow',
+        Action: 'cloudwatch:PutMetricData',
+        // PutMetricData has no resource-level permissions; the namespace condition narrows it.
+        Resource: '*',
+        Condition: { StringEquals: { 'cloudwatch:namespace': '/aws/sagemaker/TransformJobs' } },
+      },
+    ];
+
+    if (source.source === 'xgboost-artifact') {
+      // <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> -> the one repository to pull from.
+      const [, registryAccount, repository] = /^(\d{12})\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/([^:]+):/.exec(source.imageUri) ?? [];
+      statements.push(
+        {
+          Sid: 'PullXgboostImage',
+          Effect: 'Allow',
+          Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+          Resource: `arn:aws:ecr:${naming.region}:${registryAccount}:repository/${repository}`,
+        },
+        // GetAuthorizationToken is account-wide by design: it has no resource to name.
+        { Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+      );
+    }
+
+    this.executionRole = new ServiceRole(this, 'execution', {
+      roleName: naming.name('sagemaker'),
+      description: 'SageMaker batch transform for airfill',
+      assumeRolePolicy: serviceTrustPolicy('sagemaker.amazonaws.com', naming.accountId),
+      statements,
+    });
+
+    if (source.source === 'xgboost-artifact') {
+      if (!props.artifact) {
+        throw new TypeError(`${naming.prefix}: the xgboost-artifact model source needs the packaged model`);
+      }
+      const { archive, version } = props.artifact;
+      const asset = new TerraformAsset(this, 'archive', { path: archive.path, type: AssetType.FILE });
+      const digest = archive.sha256.slice(0, 12);
+      const object = new S3Object(this, 'artifact', {
+        bucket: storage.bucketName,
+        key: `${MODEL_PREFIX}${digest}/model.tar.gz`,
+        source: asset.path,
+        sourceHash: archive.sha256,
+        kmsKeyId: key.arn,
+        serverSideEncryption: 'aws:kms',
+      });
+      this.version = version;
+      this.model = new SagemakerModel(this, 'model', {
+        // SageMaker models are immutable: a new artifact is a new model, created before the old one goes.
+        name: naming.name(`xgb-${digest}`),
+        executionRoleArn: this.executionRole.arn,
+        // The built-in container needs no network; SageMaker itself moves the data.
+        enableNetworkIsolation: true,
+        primaryContainer: { image: source.imageUri, modelDataUrl: `s3://${object.bucket}/${object.key}` },
+        lifecycle: { createBeforeDestroy: true },
+      });
+    } else {
+      this.version = source.version;
+      this.model = new SagemakerModel(this, 'model', {
+        name: naming.name(`pkg-${source.version.replace(/[^A-Za-z0-9-]/g, '-')}`.slice(0, 63)),
+        executionRoleArn: this.executionRole.arn,
+        enableNetworkIsolation: true,
+        primaryContainer: { modelPackageName: source.modelPackageArn },
+        lifecycle: { createBeforeDestroy: true },
+      });
+    }
+  }
+}

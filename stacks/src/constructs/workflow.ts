@@ -1,0 +1,107 @@
+import { buildPipelineDefinition } from '@airfill/workflow';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { type KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
+import { Construct } from 'constructs';
+import { serviceTrustPolicy } from '../iam/policy';
+import { ServiceRole } from '../iam/role';
+import { type Naming } from '../naming';
+import { type Functions } from './functions';
+
+/** Props of {@link Workflow}. */
+export interface WorkflowProps {
+  naming: Naming;
+  functions: Functions;
+  key: KmsKey;
+  /** The state machine's name (the callback's role is scoped to it by name). */
+  stateMachineName: string;
+}
+
+/**
+ * The Step Functions state machine from `@airfill/workflow` (the same ASL the
+ * local engine runs), with logging to an encrypted log group and X-Ray
+ * tracing. Its role may invoke only the four Lambdas the definition names.
+ */
+export class Workflow extends Construct {
+  readonly stateMachine: SfnStateMachine;
+  readonly role: ServiceRole;
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: WorkflowProps) {
+    super(scope, id);
+    const { naming, functions, key } = props;
+    const fns = functions.all;
+    const invoked = [fns['query-missing'], fns['start-transform'], fns['write-predictions'], fns['record-failure']];
+
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+      // The /aws/vendedlogs/ prefix keeps the log-delivery resource policy small.
+      name: `/aws/vendedlogs/states/${props.stateMachineName}`,
+      retentionInDays: naming.config.functions.logRetentionDays,
+      kmsKeyId: key.arn,
+    });
+
+    this.role = new ServiceRole(this, 'execution', {
+      roleName: naming.name('workflow'),
+      description: 'Step Functions: the airfill pipeline',
+      assumeRolePolicy: serviceTrustPolicy('states.amazonaws.com', naming.accountId),
+      statements: [
+        {
+          Sid: 'InvokePipelineFunctions',
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunction',
+          // Versions and aliases too (`<arn>:*`), in case the definition pins one.
+          Resource: invoked.flatMap((fn) => [fn.arn, `${fn.arn}:*`]),
+        },
+        {
+          // Log delivery and X-Ray accept no resource ARNs (AWS documents "*" for both).
+          Sid: 'LogDelivery',
+          Effect: 'Allow',
+          Action: [
+            'logs:CreateLogDelivery',
+            'logs:GetLogDelivery',
+            'logs:UpdateLogDelivery',
+            'logs:DeleteLogDelivery',
+            'logs:ListLogDeliveries',
+            'logs:PutResourcePolicy',
+            'logs:DescribeResourcePolicies',
+            'logs:DescribeLogGroups',
+          ],
+          Resource: '*',
+        },
+        {
+          Sid: 'Tracing',
+          Effect: 'Allow',
+          Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+          Resource: '*',
+        },
+      ],
+    });
+
+    const transform = naming.config.transform;
+    const definition = buildPipelineDefinition({
+      functions: {
+        queryMissing: fns['query-missing'].arn,
+        startTransform: fns['start-transform'].arn,
+        writePredictions: fns['write-predictions'].arn,
+        recordFailure: fns['record-failure'].arn,
+      },
+      transformTimeoutSeconds: transform.timeoutSeconds,
+      heartbeatSeconds: transform.heartbeatSeconds,
+    });
+
+    this.stateMachine = new SfnStateMachine(this, 'state-machine', {
+      name: props.stateMachineName,
+      type: 'STANDARD', // .waitForTaskToken needs a standard workflow
+      roleArn: this.role.arn,
+      definition: JSON.stringify(definition),
+      loggingConfiguration: {
+        logDestination: `${this.logGroup.arn}:*`,
+        level: 'ERROR',
+        // Execution data would copy run inputs into the logs; errors carry enough context.
+        includeExecutionData: false,
+      },
+      tracingConfiguration: { enabled: true },
+      dependsOn: [this.role.policy],
+    });
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Synthesizes every stack: `pnpm synth` (builds the Lambda bundles first) or
+ * `cdktf synth|diff|deploy <stack>` through cdktf.json.
+ */
+import { buildApp } from './app';
+import { resolveLambdaBundles } from './assets/lambda-bundles';
+import { packageModel } from './assets/default-model';
+import { loadAllEnvironmentConfigs, loadBootstrapConfig } from './config';
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const environments = loadAllEnvironmentConfigs();
+  const { app, stacks, bootstrap } = buildApp({
+    environments,
+    bootstrap: loadBootstrapConfig(),
+    bundles: resolveLambdaBundles(),
+    model: await packageModel(),
+  });
+  app.synth();
+  const names = [bootstrap, ...stacks].map((stack) => stack.node.id).join(', ');
+  console.log(`synthesized ${names} into ${app.outdir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
