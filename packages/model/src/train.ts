@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { makeFeatureContract, type FeatureContract } from '@airfill/features';
 import { saveModel, type LoadedModel, type ModelMetricsFile } from './artifact';
 import { requireParameter, type Dataset } from './dataset';
@@ -29,8 +29,10 @@ export const DEFAULT_ROUNDS = 400;
 /** What to train and how. */
 export interface TrainOptions {
   parameter: string;
-  /** Where the model directory is written. */
-  outDir: string;
+  /** Where the model directory is written; default `<modelsDir>/<version>`. */
+  outDir?: string;
+  /** Parent folder for model directories named by version (used when `outDir` is not given). */
+  modelsDir?: string;
   holdout?: HoldoutOptions;
   copies?: number;
   share?: number;
@@ -94,9 +96,10 @@ export async function trainModel(dataset: Dataset, options: TrainOptions): Promi
         ...(options.command ? { command: options.command } : {}),
       },
     };
-    await saveModel(options.outDir, { modelJson, contract, metrics });
-    log(`model ${version} written to ${options.outDir}`);
-    return { model: { version, contract, metrics, dir: options.outDir, predict }, table, holdout };
+    const dir = resolve(options.outDir ?? join(options.modelsDir ?? '.', version));
+    await saveModel(dir, { modelJson, contract, metrics });
+    log(`model ${version} written to ${dir}`);
+    return { model: { version, contract, metrics, dir, predict }, table, holdout };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }

@@ -1,0 +1,76 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildFeatureMatrixFromContext, prepareFeatureContext } from '@airfill/features';
+import { trainModel, type TrainResult } from '../src/train';
+import { loadModel } from '../src/artifact';
+import { predictHoldout } from '../src/evaluate';
+import { hasXgboost } from '../src/xgboost-cli';
+import { ModelFormatError, DataError } from '../src/errors';
+import { syntheticNetwork } from './helpers/synthetic';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'airfill-train-test-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const withXgboost = hasXgboost() ? describe : describe.skip;
+if (!hasXgboost()) console.warn('xgboost CLI not found: skipping the training tests');
+
+withXgboost('trainModel on a synthetic network', () => {
+  const dataset = syntheticNetwork({ sensors: 8, days: 40, seed: 5 });
+  let result: TrainResult;
+
+  beforeAll(async () => {
+    result = await trainModel(dataset, { parameter: 'PM 2.5', outDir: join(dir, 'model'), rounds: 120, copies: 3, source: 'synthetic' });
+  }, 120_000);
+
+  it('beats linear interpolation and every other baseline on the masked holdout', () => {
+    const { model, baselines } = result.table;
+    expect(result.table.holdout.count).toBeGreaterThan(100);
+    expect(model.mae).toBeLessThan(baselines.linear.mae);
+    expect(model.mae).toBeLessThan(baselines.locf.mae);
+    expect(model.mae).toBeLessThan(baselines.stationMean.mae);
+  });
+
+  it('trains only on data before the holdout', () => {
+    expect(new Date(result.model.metrics.holdout.from).getTime()).toBe(result.holdout.from);
+    expect(result.model.metrics.training.rows).toBeGreaterThan(500);
+  });
+
+  it('writes a model directory that loads back and predicts exactly as the trained model', async () => {
+    const loaded = await loadModel(join(dir, 'model'));
+    expect(loaded.version).toBe(result.model.version);
+    expect(loaded.contract).toEqual(result.model.contract);
+    expect(loaded.metrics.training.source).toBe('synthetic');
+    const again = predictHoldout(loaded.predict, loaded.contract, dataset.sites, result.holdout);
+    const first = predictHoldout(result.model.predict, result.model.contract, dataset.sites, result.holdout);
+    expect(Array.from(again)).toEqual(Array.from(first));
+  });
+
+  it('refuses a matrix built with another contract than the model', async () => {
+    const loaded = await loadModel(join(dir, 'model'));
+    const other = { ...loaded.contract, columns: [...loaded.contract.columns].reverse() };
+    const context = prepareFeatureContext({ sites: dataset.sites, observations: [] }, 'PM 2.5');
+    expect(() => loaded.predict(buildFeatureMatrixFromContext(context, [], other))).toThrow(ModelFormatError);
+  });
+});
+
+describe('trainModel input checks', () => {
+  it('refuses data without observed values of the parameter, naming the parameters it has', async () => {
+    const dataset = syntheticNetwork({ sensors: 2, days: 2, seed: 1 });
+    await expect(trainModel(dataset, { parameter: 'NO2', outDir: join(dir, 'x') })).rejects.toThrow(DataError);
+    await expect(trainModel(dataset, { parameter: 'NO2', outDir: join(dir, 'x') })).rejects.toThrow(/PM 10, PM 2.5, Temperature/);
+  });
+});
+
+describe('loadModel', () => {
+  it('says which file is missing or broken', async () => {
+    await expect(loadModel(join(dir, 'nowhere'))).rejects.toThrow(/cannot read .*model\.json/);
+    const broken = join(dir, 'broken');
+    await mkdir(broken);
+    await writeFile(join(broken, 'model.json'), '{ not json');
+    await expect(loadModel(broken)).rejects.toThrow(/model\.json is not JSON/);
+  });
+});
