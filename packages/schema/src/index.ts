@@ -10,3 +10,5 @@ export {
   type SensorMetadata,
 } from './csv-row';
 export { airfillConfigSchema, DEFAULT_PARAMETER, type AirfillConfig } from './config';
+export * from './lambda-env';
+export * from './pipeline';

@@ -1,0 +1,17 @@
+import path from 'node:path';
+import { createLogger, lambdaClients, lambdaDatabase, migrate, once, runStep, type MigrateResult } from '@airfill/pipeline';
+import { parseLambdaEnv, type MigrateEvent } from '@airfill/schema';
+
+const env = once(() => parseLambdaEnv('migrate'));
+const logger = createLogger({ fields: { lambda: 'migrate' } });
+
+/** Lambda: applies migrations (shipped in dist/migrations), optionally loads an initial CSV from the bucket. */
+export async function handler(event: MigrateEvent = {}): Promise<MigrateResult> {
+  return runStep(logger, 'migrate', () =>
+    migrate(
+      { database: lambdaDatabase(), bucket: { s3: lambdaClients.s3(), name: env().AIRFILL_BUCKET }, logger },
+      { migrationsFolder: path.join(__dirname, 'migrations') },
+      event,
+    ),
+  );
+}

@@ -1,0 +1,60 @@
+import { buildFeatureMatrix, type FeatureContract, type FeatureMatrix, type Observation, type SensorSite } from '@airfill/features';
+import { InputError } from './errors';
+import type { ContextRecord, MissingRecord, TargetRecord } from '@airfill/schema';
+
+/** Feature rows ready for the batch transform, and what the callback needs per row. */
+export interface FeatureRows {
+  /** Headerless CSV, one line per target, the row id first; empty cells are unknown (NaN). */
+  csv: string;
+  /** One per line of `csv`, same order. */
+  targets: TargetRecord[];
+  /** Targets left out because their final value could not be computed (unknown baseline). */
+  skipped: MissingRecord[];
+  matrix: FeatureMatrix;
+}
+
+/** xgboost reads an empty CSV cell as missing, which is what NaN means in a feature matrix. */
+function cell(value: number): string {
+  return Number.isNaN(value) ? '' : String(value);
+}
+
+/**
+ * Builds the feature matrix of the missing readings with `@airfill/features`
+ * (the same code path as training) and lays it out for SageMaker: the row id
+ * first, then the contract's columns. For residual targets the baseline is
+ * kept per row; a row whose baseline is unknown can never become a value, so
+ * it is left out (and stays missing for a later run) instead of failing the run.
+ */
+export function buildFeatureRows(missing: readonly MissingRecord[], context: readonly ContextRecord[], contract: FeatureContract): FeatureRows {
+  const sites: SensorSite[] = [];
+  const observations: Observation[] = [];
+  for (const record of context) {
+    if (record.kind === 'site') sites.push({ deviceId: record.deviceId, latitude: record.latitude, longitude: record.longitude });
+    else observations.push({ deviceId: record.deviceId, parameter: record.parameter, ts: record.ts, value: record.value });
+  }
+  const matrix = buildFeatureMatrix(
+    { sites, observations },
+    missing.map((record) => ({ deviceId: record.deviceId, ts: Date.parse(record.ts) })),
+    contract,
+  );
+  const baselineColumn = contract.target.kind === 'residual' ? contract.columns.indexOf(contract.target.baselineColumn) : -1;
+  if (contract.target.kind === 'residual' && baselineColumn < 0) {
+    throw new InputError(`the contract's baseline column ${contract.target.baselineColumn} is not one of its columns`, { version: contract.version });
+  }
+  const lines: string[] = [];
+  const targets: TargetRecord[] = [];
+  const skipped: MissingRecord[] = [];
+  for (const [row, record] of missing.entries()) {
+    const offset = row * matrix.columns;
+    const baseline = baselineColumn >= 0 ? (matrix.values[offset + baselineColumn] as number) : null;
+    if (baseline !== null && !Number.isFinite(baseline)) {
+      skipped.push(record);
+      continue;
+    }
+    const cells = [String(record.id)];
+    for (let column = 0; column < matrix.columns; column += 1) cells.push(cell(matrix.values[offset + column] as number));
+    lines.push(cells.join(','));
+    targets.push({ ...record, baseline });
+  }
+  return { csv: lines.length ? `${lines.join('\n')}\n` : '', targets, skipped, matrix };
+}

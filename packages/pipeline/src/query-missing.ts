@@ -1,0 +1,88 @@
+import { claimMissingReadings, completeRun, openRun, readFeatureContext, recordRunProgress, type Database } from '@airfill/db';
+import type { FeatureContract } from '@airfill/features';
+import { queryMissingEventSchema, runKeys, type MissingRecord, type QueryMissingEvent, type QueryMissingResult } from '@airfill/schema';
+import { InputError } from './errors';
+import { runIdForExecution } from './ids';
+import type { Logger } from './logger';
+import { putText, toJsonLines, type Bucket } from './s3-objects';
+
+/** What query-missing works with. */
+export interface QueryMissingDeps {
+  database: Database;
+  bucket: Bucket;
+  logger: Logger;
+}
+
+/** How query-missing is configured (from the Lambda environment and the model's contract). */
+export interface QueryMissingSettings {
+  parameter: string;
+  /** At most this many readings per run (the rest waits for the next run). */
+  maxReadings: number;
+  /** How much context the model's features look at around each target. */
+  contract: Pick<FeatureContract, 'parameter' | 'contextBeforeMs' | 'contextAfterMs'>;
+}
+
+/**
+ * Opens the execution's run, claims up to `maxReadings` missing readings that
+ * have no imputation (old ones too: a failed run's readings are picked up
+ * again), and writes them with their feature context to
+ * `retrieved_from_db/<run>/`. With nothing to fill the run is closed at once.
+ * A retry gets the same run and the same claims, and writes the same objects.
+ */
+export async function queryMissing(deps: QueryMissingDeps, settings: QueryMissingSettings, rawEvent: QueryMissingEvent): Promise<QueryMissingResult> {
+  const event = queryMissingEventSchema.parse(rawEvent);
+  if (settings.contract.parameter !== settings.parameter) {
+    throw new InputError(`the model fills ${settings.contract.parameter}, not ${settings.parameter}`, { parameter: settings.parameter });
+  }
+  const runId = runIdForExecution(event.executionId);
+  const logger = deps.logger.child({ runId, step: 'query-missing' });
+  const from = event.input.from ? new Date(event.input.from) : null;
+  const to = event.input.to ? new Date(event.input.to) : null;
+  const run = await openRun(deps.database, {
+    runId,
+    trigger: event.input.trigger,
+    parameter: settings.parameter,
+    windowStart: from,
+    windowEnd: to,
+    executionId: event.executionId,
+  });
+  const base = { runId, parameter: settings.parameter, bucket: deps.bucket.name };
+  if (run.status === 'succeeded' && run.found === 0) return { ...base, found: 0 };
+  if (run.status !== 'running') throw new InputError(`run ${runId} is already ${run.status}`, { runId, status: run.status });
+
+  const claimed = await claimMissingReadings(deps.database, { runId, parameter: settings.parameter, from, to, limit: settings.maxReadings });
+  if (claimed.length === 0) {
+    await completeRun(deps.database, runId, { found: 0 });
+    logger.info('nothing to fill', { found: 0 });
+    return { ...base, found: 0 };
+  }
+
+  const missing: MissingRecord[] = claimed.map((reading, id) => ({
+    id,
+    deviceId: reading.deviceId,
+    parameter: reading.parameter,
+    ts: reading.ts.toISOString(),
+  }));
+  // claimMissingReadings returns readings oldest first.
+  const first = claimed[0]!.ts.getTime();
+  const last = claimed[claimed.length - 1]!.ts.getTime();
+  const context = await readFeatureContext(deps.database, {
+    from: new Date(first - settings.contract.contextBeforeMs),
+    to: new Date(last + settings.contract.contextAfterMs + 1),
+  });
+
+  const keys = runKeys(runId);
+  await putText(deps.bucket, keys.missing, toJsonLines(missing), 'application/x-ndjson');
+  await putText(
+    deps.bucket,
+    keys.context,
+    toJsonLines([
+      ...context.sites.map((site) => ({ kind: 'site', ...site })),
+      ...context.observations.map((observation) => ({ kind: 'observation', ...observation })),
+    ]),
+    'application/x-ndjson',
+  );
+  await recordRunProgress(deps.database, runId, { found: missing.length });
+  logger.info('claimed missing readings', { found: missing.length, sites: context.sites.length, observations: context.observations.length });
+  return { ...base, found: missing.length, keys: { missing: keys.missing, context: keys.context } };
+}

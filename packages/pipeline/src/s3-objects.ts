@@ -1,0 +1,66 @@
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { z } from 'zod';
+import { aws, isAwsError } from './aws-errors';
+import { InputError } from './errors';
+
+/** Where a run's objects live. */
+export interface Bucket {
+  s3: S3Client;
+  name: string;
+}
+
+/** Writes a text object (overwriting: every pipeline object is a pure function of its run, so a retry writes the same bytes). */
+export async function putText(bucket: Bucket, key: string, body: string, contentType: string): Promise<void> {
+  await aws('S3 PutObject', () => bucket.s3.send(new PutObjectCommand({ Bucket: bucket.name, Key: key, Body: body, ContentType: contentType })), { key });
+}
+
+/** Reads a text object; a missing object is an `InputError` (the step before did not write it). */
+export async function getText(bucket: Bucket, key: string): Promise<string> {
+  try {
+    const response = await aws('S3 GetObject', () => bucket.s3.send(new GetObjectCommand({ Bucket: bucket.name, Key: key })), { key });
+    return (await response.Body?.transformToString('utf8')) ?? '';
+  } catch (error) {
+    if (isAwsError(error, 'NoSuchKey', 'NotFound')) throw new InputError(`s3://${bucket.name}/${key} does not exist`, { key }, { cause: error });
+    throw error;
+  }
+}
+
+/** Lists every key under a prefix (all pages), sorted. */
+export async function listKeys(bucket: Bucket, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await aws('S3 ListObjectsV2', () =>
+      bucket.s3.send(new ListObjectsV2Command({ Bucket: bucket.name, Prefix: prefix, ContinuationToken: token })),
+    { prefix });
+    for (const item of page.Contents ?? []) if (item.Key) keys.push(item.Key);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return keys.sort();
+}
+
+/** JSON lines: one value per line, newline-terminated. */
+export function toJsonLines(values: Iterable<unknown>): string {
+  let text = '';
+  for (const value of values) text += `${JSON.stringify(value)}\n`;
+  return text;
+}
+
+/** Parses JSON lines with a schema per line; a bad line is an `InputError` naming the key and line. */
+export function parseJsonLines<S extends z.ZodType>(text: string, schema: S, key: string): z.output<S>[] {
+  const values: z.output<S>[] = [];
+  const lines = text.split('\n');
+  for (const [index, line] of lines.entries()) {
+    if (line.trim() === '') continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (error) {
+      throw new InputError(`${key} line ${index + 1} is not JSON`, { key, line: index + 1 }, { cause: error });
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throw new InputError(`${key} line ${index + 1}: ${parsed.error.message}`, { key, line: index + 1 });
+    values.push(parsed.data);
+  }
+  return values;
+}

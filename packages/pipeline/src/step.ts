@@ -1,0 +1,47 @@
+import { ZodError } from 'zod';
+import { InputError, PipelineError, TransientError } from './errors';
+import { isTransientAwsError } from './aws-errors';
+import type { Logger } from './logger';
+
+/** PostgreSQL error classes worth a retry: connection loss, failover, too many connections, serialisation, deadlock. */
+const TRANSIENT_PG_CODES = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '53300', '40001', '40P01']);
+const TRANSIENT_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * Gives an error the name the state machine acts on: our own errors (and the
+ * data layer's DatabaseUnavailableError / DatabaseInputError) keep theirs, a
+ * dropped connection or throttled AWS call becomes `TransientError`, a zod
+ * failure (bad event) becomes `InputError`. Anything else stays as it is and
+ * is caught, not retried.
+ */
+export function classifyError(error: unknown): unknown {
+  if (error instanceof PipelineError) return error;
+  if (error instanceof ZodError) return new InputError(`invalid input: ${error.message}`, {}, { cause: error });
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (typeof code === 'string' && (TRANSIENT_PG_CODES.has(code) || TRANSIENT_NET_CODES.has(code))) {
+    return new TransientError(`database or network failure (${code}): ${(error as Error).message}`, { code }, { cause: error });
+  }
+  if (error instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(error.message)) {
+    return new TransientError(`database connection lost: ${error.message}`, {}, { cause: error });
+  }
+  if (isTransientAwsError(error)) return new TransientError(`AWS call failed transiently: ${(error as Error).message}`, {}, { cause: error });
+  return error;
+}
+
+/**
+ * Runs one Lambda's work: logs its start, end and duration as JSON lines, and
+ * rethrows failures with the name Retry/Catch match on (see `classifyError`).
+ */
+export async function runStep<T>(logger: Logger, step: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  logger.debug('step started', { step });
+  try {
+    const result = await work();
+    logger.info('step finished', { step, ms: Math.round(performance.now() - started) });
+    return result;
+  } catch (error) {
+    const classified = classifyError(error);
+    logger.error('step failed', { step, ms: Math.round(performance.now() - started), error: classified });
+    throw classified;
+  }
+}

@@ -1,0 +1,54 @@
+import { completeRun, countRunImputations, getRun, writeImputations, type Database } from '@airfill/db';
+import { predictionRecordSchema, writePredictionsEventSchema, type WritePredictionsEvent, type WritePredictionsResult } from '@airfill/schema';
+import { InputError } from './errors';
+import type { Logger } from './logger';
+import { assertRunOfExecution } from './run-state';
+import { getText, parseJsonLines, type Bucket } from './s3-objects';
+
+/** What write-predictions works with. */
+export interface WritePredictionsDeps {
+  database: Database;
+  bucket: Bucket;
+  logger: Logger;
+}
+
+/**
+ * Stores `predicted_values_output/<run>/` in `imputations` (one set-based
+ * statement, one transaction; only readings still missing and not yet imputed)
+ * and closes the run with its counts. A retry stores nothing twice and reports
+ * the run's total, not the zero the second write added.
+ */
+export async function writePredictions(deps: WritePredictionsDeps, settings: { parameter: string }, rawEvent: WritePredictionsEvent): Promise<WritePredictionsResult> {
+  const event = writePredictionsEventSchema.parse(rawEvent);
+  const { runId, transform } = event.run;
+  assertRunOfExecution(event.executionId, runId);
+  const logger = deps.logger.child({ runId, step: 'write-predictions' });
+  const predictions = parseJsonLines(await getText(deps.bucket, transform.predictionsKey), predictionRecordSchema, transform.predictionsKey);
+  if (predictions.length !== transform.predicted) {
+    throw new InputError(`${transform.predictionsKey} holds ${predictions.length} predictions, the transform reported ${transform.predicted}`, { runId });
+  }
+  const foreign = predictions.find((row) => row.parameter !== settings.parameter || row.modelVersion !== transform.modelVersion);
+  if (foreign) {
+    throw new InputError(`prediction for ${foreign.deviceId} ${foreign.ts} is ${foreign.parameter}/${foreign.modelVersion}, expected ${settings.parameter}/${transform.modelVersion}`, { runId });
+  }
+  const run = await getRun(deps.database, runId);
+  if (run.status === 'failed') throw new InputError(`run ${runId} is already failed; its readings are free for the next run`, { runId });
+
+  const result = await writeImputations(deps.database, {
+    runId,
+    modelVersion: transform.modelVersion,
+    imputations: predictions.map((row) => ({ deviceId: row.deviceId, parameter: row.parameter, ts: new Date(row.ts), value: row.value })),
+  });
+  const written = await countRunImputations(deps.database, runId);
+  await completeRun(deps.database, runId, { found: event.run.found, predicted: predictions.length, written, modelVersion: transform.modelVersion });
+  logger.info('predictions written', { ...result, runTotal: written });
+  return {
+    runId,
+    found: event.run.found,
+    predicted: predictions.length,
+    written,
+    alreadyImputed: result.alreadyImputed,
+    notMissing: result.notMissing,
+    unknownSensor: result.unknownSensor,
+  };
+}

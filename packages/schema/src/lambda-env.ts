@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** SageMaker allows 63 characters for a job name; the run id (a UUID, 36) follows the prefix. */
+const JOB_PREFIX_MAX = 63 - 36;
+
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * Environment of the pipeline Lambdas (names fixed with the stacks). Every
+ * handler parses it once per container; a missing or malformed variable
+ * stops the Lambda at start, with the variable's name in the error.
+ */
+export const lambdaEnvSchema = z.object({
+  AIRFILL_ENV: z.enum(['dev', 'staging', 'prod']),
+  AIRFILL_BUCKET: z.string().min(3),
+  AIRFILL_PARAMETER: z.string().trim().min(1),
+  AIRFILL_JOB_PREFIX: z
+    .string()
+    .regex(new RegExp(`^[a-zA-Z0-9][a-zA-Z0-9-]{0,${JOB_PREFIX_MAX - 1}}$`), `AIRFILL_JOB_PREFIX must be 1-${JOB_PREFIX_MAX} letters, digits or hyphens`),
+  AIRFILL_SSM_PREFIX: z.string().regex(/^\/[a-zA-Z0-9_.\-/]*[a-zA-Z0-9_.-]$/, 'AIRFILL_SSM_PREFIX must be an SSM path like /airfill/dev/jobs'),
+  AIRFILL_MODEL_NAME: z.string().min(1),
+  AIRFILL_MODEL_VERSION: z.string().min(1),
+  AIRFILL_TRANSFORM_INSTANCE_TYPE: z.string().regex(/^ml\./, 'AIRFILL_TRANSFORM_INSTANCE_TYPE must be a SageMaker instance type (ml.*)'),
+  AIRFILL_TRANSFORM_INSTANCE_COUNT: positiveInt.max(100),
+  AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: positiveInt.max(100),
+  AIRFILL_MAX_READINGS_PER_RUN: positiveInt,
+});
+
+/** The parsed Lambda environment. */
+export type LambdaEnv = z.output<typeof lambdaEnvSchema>;
+
+/**
+ * The variables each Lambda reads, and only those: a Lambda gets only what it
+ * needs from the stacks, and does not fail for a variable it never reads.
+ */
+export const lambdaEnvSchemas = {
+  migrate: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true }),
+  queryMissing: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_PARAMETER: true, AIRFILL_MAX_READINGS_PER_RUN: true, AIRFILL_MODEL_VERSION: true }),
+  startTransform: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_PARAMETER: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true, AIRFILL_MODEL_NAME: true, AIRFILL_MODEL_VERSION: true, AIRFILL_TRANSFORM_INSTANCE_TYPE: true, AIRFILL_TRANSFORM_INSTANCE_COUNT: true, AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: true }),
+  transformCallback: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_PARAMETER: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true }),
+  writePredictions: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_PARAMETER: true }),
+  recordFailure: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_PARAMETER: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true }),
+};
+
+/** The Lambdas by the name `lambdaEnvSchemas` uses. */
+export type LambdaName = keyof typeof lambdaEnvSchemas;
+
+/** The environment one Lambda reads. */
+export type LambdaEnvFor<N extends LambdaName> = z.output<(typeof lambdaEnvSchemas)[N]>;
+
+/** Parses the variables one Lambda reads; throws a ZodError naming each bad variable. */
+export function parseLambdaEnv<N extends LambdaName>(name: N, env: Record<string, string | undefined> = process.env): LambdaEnvFor<N> {
+  return lambdaEnvSchemas[name].parse(env) as LambdaEnvFor<N>;
+}

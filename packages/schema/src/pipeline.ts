@@ -1,0 +1,207 @@
+import { z } from 'zod';
+
+/**
+ * Contracts of the pipeline (DESIGN section 4): what each Lambda receives and
+ * returns inside the state machine, the EventBridge event the callback gets,
+ * and where each run's objects live in S3.
+ */
+
+/** A Step Functions execution id (ARN); the run id is derived from it. */
+const executionId = z.string().min(1).max(2048);
+const runId = z.uuid();
+const count = z.number().int().min(0);
+const isoInstant = z.iso.datetime({ offset: true });
+
+/** S3 keys of one run. Prefixes are fixed with the stacks (lifecycle rules, IAM). */
+export const runKeys = (run: string) => ({
+  /** What query-missing found: one JSON line per missing reading. */
+  missing: `retrieved_from_db/${run}/missing.jsonl`,
+  /** The context the features need: sensor sites and observations (JSON lines). */
+  context: `retrieved_from_db/${run}/context.jsonl`,
+  /** What the callback needs to turn raw model outputs into values, one JSON line per row id. */
+  targets: `retrieved_from_db/${run}/targets.jsonl`,
+  /** The transform's manifest: job name, model version, feature contract, row counts. */
+  transform: `retrieved_from_db/${run}/transform.json`,
+  /** Feature rows for the batch transform: headerless CSV, row id first. SageMaker reads the whole prefix. */
+  inputPrefix: `input_batch/${run}/`,
+  input: `input_batch/${run}/features.csv`,
+  /** Where SageMaker writes `<input name>.out` (lines "id,raw output"). */
+  outputPrefix: `output_batch/${run}/`,
+  /** The validated final predictions, one JSON line each (device, parameter, timestamp, value, model version). */
+  predictions: `predicted_values_output/${run}/predictions.jsonl`,
+});
+
+/** Execution input (the schedule, the CLI): all optional. */
+export const pipelineInputSchema = z
+  .object({
+    trigger: z.string().min(1).max(200).default('schedule'),
+    /** Only readings at or after this instant. @default no bound */
+    from: isoInstant.optional(),
+    /** Only readings before this instant. @default no bound */
+    to: isoInstant.optional(),
+  })
+  .loose();
+
+/** query-missing's event: the execution input plus the execution id. */
+export const queryMissingEventSchema = z.object({
+  executionId,
+  input: pipelineInputSchema.default({ trigger: 'schedule' }),
+});
+export type QueryMissingEvent = z.input<typeof queryMissingEventSchema>;
+
+/** query-missing's result, the state every later step reads. */
+export const queryMissingResultSchema = z.object({
+  runId,
+  parameter: z.string().min(1),
+  found: count,
+  bucket: z.string().min(1),
+  /** Keys of retrieved_from_db/ objects; absent when nothing was found. */
+  keys: z.object({ missing: z.string().min(1), context: z.string().min(1) }).optional(),
+});
+export type QueryMissingResult = z.output<typeof queryMissingResultSchema>;
+
+/** start-transform's event (the Lambda integration's Payload). */
+export const startTransformEventSchema = z.object({
+  executionId,
+  run: queryMissingResultSchema.loose(),
+  taskToken: z.string().min(1).max(8192),
+});
+export type StartTransformEvent = z.input<typeof startTransformEventSchema>;
+
+/** What start-transform returns to its invoker (Step Functions ignores it while it waits for the token). */
+export const startTransformResultSchema = z.object({
+  jobName: z.string().min(1),
+  rows: count,
+  /** `created`: a new job; `running`: a retry found the job still running; `settled`: a retry found it finished and settled it. */
+  state: z.enum(['created', 'running', 'settled']),
+});
+export type StartTransformResult = z.output<typeof startTransformResultSchema>;
+
+/** What the callback sends with SendTaskSuccess: the output of the StartTransform state. */
+export const transformResultSchema = z.object({
+  jobName: z.string().min(1),
+  predicted: count,
+  modelVersion: z.string().min(1),
+  predictionsKey: z.string().min(1),
+});
+export type TransformResult = z.output<typeof transformResultSchema>;
+
+/** write-predictions' event: the state after the transform. */
+export const writePredictionsEventSchema = z.object({
+  executionId,
+  run: queryMissingResultSchema.extend({ transform: transformResultSchema }).loose(),
+});
+export type WritePredictionsEvent = z.input<typeof writePredictionsEventSchema>;
+
+/** write-predictions' result. */
+export const writePredictionsResultSchema = z.object({
+  runId,
+  found: count,
+  predicted: count,
+  written: count,
+  alreadyImputed: count,
+  notMissing: count,
+  unknownSensor: count,
+});
+export type WritePredictionsResult = z.output<typeof writePredictionsResultSchema>;
+
+/** record-failure's event: the error a Catch put at `$.error`. */
+export const recordFailureEventSchema = z.object({
+  executionId,
+  error: z.object({ Error: z.string().default('Unknown'), Cause: z.string().default('') }).loose(),
+});
+export type RecordFailureEvent = z.input<typeof recordFailureEventSchema>;
+
+/** migrate's event: optionally an initial CSV in the bucket to load. */
+export const migrateEventSchema = z
+  .object({
+    /** Key of a CSV of the input contract in AIRFILL_BUCKET. */
+    csvKey: z.string().min(1).optional(),
+  })
+  .loose()
+  .default({});
+export type MigrateEvent = z.input<typeof migrateEventSchema>;
+
+/** Final states of a SageMaker transform job; the others are ignored. */
+export const FINAL_TRANSFORM_STATUSES = ['Completed', 'Failed', 'Stopped'] as const;
+
+/** The EventBridge "SageMaker Transform Job State Change" event (the fields the callback reads). */
+export const transformJobEventSchema = z.object({
+  source: z.literal('aws.sagemaker'),
+  'detail-type': z.literal('SageMaker Transform Job State Change'),
+  detail: z
+    .object({
+      TransformJobName: z.string().min(1),
+      TransformJobStatus: z.string().min(1),
+      FailureReason: z.string().optional(),
+    })
+    .loose(),
+});
+export type TransformJobEvent = z.input<typeof transformJobEventSchema>;
+
+/** What start-transform keeps in SSM (SecureString) for the callback, under `${AIRFILL_SSM_PREFIX}/<job name>`. */
+export const transformTokenSchema = z.object({
+  taskToken: z.string().min(1),
+  runId,
+  executionId,
+});
+export type TransformToken = z.output<typeof transformTokenSchema>;
+
+/** A missing reading as query-missing writes it (one JSON line); `id` is the row id through the transform. */
+export const missingRecordSchema = z.object({
+  id: count,
+  deviceId: z.string().min(1),
+  parameter: z.string().min(1),
+  ts: isoInstant,
+});
+export type MissingRecord = z.output<typeof missingRecordSchema>;
+
+/** A line of the context file: a sensor site or an observation. */
+export const contextRecordSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('site'), deviceId: z.string().min(1), latitude: z.number(), longitude: z.number() }),
+  z.object({ kind: z.literal('observation'), deviceId: z.string().min(1), parameter: z.string().min(1), ts: z.number(), value: z.number().nullable() }),
+]);
+export type ContextRecord = z.output<typeof contextRecordSchema>;
+
+/**
+ * What the callback needs per row id: the reading, and the baseline the model's
+ * raw output is added to (null for a raw target). Written by start-transform.
+ */
+export const targetRecordSchema = missingRecordSchema.extend({
+  /** Baseline for residual targets; null when the model predicts the value itself, or when the baseline is unknown (NaN). */
+  baseline: z.number().nullable(),
+});
+export type TargetRecord = z.output<typeof targetRecordSchema>;
+
+/** A row of predicted_values_output/. */
+export const predictionRecordSchema = z.object({
+  deviceId: z.string().min(1),
+  parameter: z.string().min(1),
+  ts: isoInstant,
+  value: z.number().refine(Number.isFinite, 'value must be finite'),
+  modelVersion: z.string().min(1),
+});
+export type PredictionRecord = z.output<typeof predictionRecordSchema>;
+
+/**
+ * What start-transform records beside the targets for the callback: which
+ * job, which model, and the feature contract (the callback rebuilds final
+ * values with `toPrediction`, which needs the contract's target kind).
+ */
+export const transformManifestSchema = z.object({
+  runId,
+  jobName: z.string().min(1),
+  modelVersion: z.string().min(1),
+  parameter: z.string().min(1),
+  /** The model's feature contract (validated where it is used). */
+  contract: z
+    .object({
+      target: z.discriminatedUnion('kind', [z.object({ kind: z.literal('raw') }), z.object({ kind: z.literal('residual'), baselineColumn: z.string() })]),
+    })
+    .loose(),
+  /** Rows sent to the transform. */
+  rows: count,
+  /** Claimed readings left out because their features cannot be made (no baseline): the next run tries again. */
+  skipped: count,
+});
+export type TransformManifest = z.output<typeof transformManifestSchema>;

