@@ -1,0 +1,447 @@
+import { lambdaEnvSchemas, pipelineInputSchema } from '@airfill/schema';
+import { LAMBDA_APPS } from '../src/assets/lambda-bundles';
+import { SCHEDULED_INPUT } from '../src/constructs/schedule';
+import { type EnvironmentConfig } from '../src/config';
+import { allowedActions, list, policiesOf, rolePolicy, type Statement } from './support/policies';
+import { resourceNamed, resourcesOf, synthesizeAll, type Synthesized, type TerraformJson } from './support/synth';
+
+/**
+ * Actions AWS grants only on `Resource: "*"` (no resource-level permissions),
+ * each with the reason it is needed. Anything else on "*" fails the test.
+ */
+const STAR_ONLY_ACTIONS = new Set([
+  // Lambda attaches functions to the VPC with the execution role.
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+  // Step Functions logging (vended log delivery) and tracing.
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  // SageMaker pulling the built-in image; transform metrics (namespace-conditioned).
+  'ecr:GetAuthorizationToken',
+  'cloudwatch:PutMetricData',
+]);
+
+let synthesized: Synthesized;
+const environments = (): [string, TerraformJson, EnvironmentConfig][] =>
+  synthesized.configs.map((config) => [config.name, synthesized.stacks[`airfill-${config.name}`]!, config]);
+const stackOf = (name: string) => synthesized.stacks[`airfill-${name}`]!;
+const configOf = (name: string) => synthesized.configs.find((c) => c.name === name)!;
+
+beforeAll(() => {
+  synthesized = synthesizeAll();
+});
+
+describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
+  const stack = () => stackOf(name);
+  const config = () => configOf(name);
+
+  describe('IAM', () => {
+    it('allows no "*" action and no NotAction anywhere', () => {
+      for (const policy of policiesOf(stack())) {
+        for (const statement of policy.statements) {
+          expect({ at: `${policy.type}.${policy.id}`, actions: list(statement.Action).filter((a) => a === '*') }).toEqual({ at: `${policy.type}.${policy.id}`, actions: [] });
+          expect(statement.NotAction).toBeUndefined();
+          expect(statement.NotResource).toBeUndefined();
+        }
+      }
+    });
+
+    it('grants no service-wide wildcard ("s3:*") to any role', () => {
+      const wildcards = policiesOf(stack())
+        .filter((p) => p.type === 'aws_iam_role_policy')
+        .flatMap((p) => allowedActions(p.statements).filter((a) => a.endsWith(':*')).map((a) => `${p.id}: ${a}`));
+      expect(wildcards).toEqual([]);
+    });
+
+    it('uses Resource "*" only for actions that have no resource-level permissions', () => {
+      const offenders = policiesOf(stack())
+        .filter((p) => p.type === 'aws_iam_role_policy')
+        .flatMap((p) =>
+          p.statements
+            .filter((s) => s.Effect === 'Allow' && list(s.Resource).includes('*'))
+            .flatMap((s) => list(s.Action).filter((a) => !STAR_ONLY_ACTIONS.has(a)).map((a) => `${p.id}: ${a}`)),
+        );
+      expect(offenders).toEqual([]);
+    });
+
+    it('limits every service trust to this account (confused-deputy guard)', () => {
+      for (const [id, role] of resourcesOf(stack(), 'aws_iam_role')) {
+        const [trust] = (JSON.parse(role.assume_role_policy as string) as { Statement: Statement[] }).Statement;
+        expect({ id, condition: trust!.Condition }).toEqual({ id, condition: { StringEquals: { 'aws:SourceAccount': config().accountId } } });
+      }
+    });
+
+    it('gives each Lambda its own role', () => {
+      const roles = resourcesOf(stack(), 'aws_lambda_function').map(([, fn]) => fn.role);
+      expect(roles).toHaveLength(LAMBDA_APPS.length);
+      expect(new Set(roles).size).toBe(LAMBDA_APPS.length);
+    });
+
+    it('allows iam:PassRole only to start-transform, only for the SageMaker role, only to SageMaker', () => {
+      const passing = policiesOf(stack()).filter((p) => allowedActions(p.statements).includes('iam:PassRole'));
+      expect(passing.map((p) => p.id)).toEqual([expect.stringContaining('start-transform')]);
+      const statement = passing[0]!.statements.find((s) => list(s.Action).includes('iam:PassRole'))!;
+      expect(statement.Resource).toMatch(/^\$\{aws_iam_role\.model_execution_role_[A-Z0-9]+\.arn\}$/);
+      expect(statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } });
+    });
+
+    it('lets only the functions that use the database connect, as the app user, by IAM token', () => {
+      const connecting = policiesOf(stack())
+        .filter((p) => allowedActions(p.statements).includes('rds-db:connect'))
+        .map((p) => p.id.split('_')[1])
+        .sort();
+      expect(connecting).toEqual(['migrate', 'query-missing', 'record-failure', 'write-predictions']);
+      const statement = rolePolicy(stack(), 'functions_query-missing').find((s) => s.Action === 'rds-db:connect')!;
+      expect(statement.Resource).toBe(
+        `arn:aws:rds-db:${config().region}:${config().accountId}:dbuser:\${aws_rds_cluster.database_cluster_FAF2FB92.cluster_resource_id}/${config().database.appUsername}`,
+      );
+    });
+
+    it('lets only the migration read the master secret', () => {
+      const readers = policiesOf(stack()).filter((p) => allowedActions(p.statements).includes('secretsmanager:GetSecretValue'));
+      expect(readers.map((p) => p.id)).toEqual([expect.stringContaining('functions_migrate')]);
+    });
+
+    it('scopes S3 access of each function to the prefixes of its step', () => {
+      const objectsOf = (fragment: string, action: string) =>
+        rolePolicy(stack(), fragment)
+          .filter((s) => s.Effect === 'Allow' && list(s.Action).includes(action))
+          .flatMap((s) => list(s.Resource))
+          .map((r) => r.replace(/^\$\{aws_s3_bucket\.[^}]+\.arn\}\//, ''))
+          .sort();
+      expect(objectsOf('functions_query-missing', 's3:PutObject')).toEqual(['retrieved_from_db/*']);
+      expect(objectsOf('functions_query-missing', 's3:GetObject')).toEqual([]);
+      expect(objectsOf('functions_write-predictions', 's3:GetObject')).toEqual(['predicted_values_output/*']);
+      expect(objectsOf('functions_write-predictions', 's3:PutObject')).toEqual([]);
+      expect(objectsOf('functions_transform-callback', 's3:PutObject')).toEqual(['predicted_values_output/*']);
+      expect(objectsOf('functions_record-failure', 's3:GetObject')).toEqual([]);
+      expect(objectsOf('model_execution', 's3:GetObject')).toEqual(['input_batch/*', 'models/*']);
+      expect(objectsOf('model_execution', 's3:PutObject')).toEqual(['output_batch/*']);
+    });
+
+    it('limits the workflow role to invoking the four pipeline Lambdas', () => {
+      const invoke = rolePolicy(stack(), 'workflow_execution').find((s) => s.Action === 'lambda:InvokeFunction')!;
+      const functions = list(invoke.Resource).map((r) => /aws_lambda_function\.functions_([a-z-]+)_function/.exec(r)?.[1]);
+      expect(new Set(functions)).toEqual(new Set(['query-missing', 'start-transform', 'write-predictions', 'record-failure']));
+    });
+  });
+
+  describe('task tokens', () => {
+    it('reaches SSM parameters only under the environment jobs path', () => {
+      const path = `arn:aws:ssm:${config().region}:${config().accountId}:parameter/airfill/${name}/jobs/*`;
+      const ssm = policiesOf(stack()).flatMap((p) => p.statements.filter((s) => list(s.Action).some((a) => a.startsWith('ssm:'))));
+      expect(ssm.length).toBeGreaterThan(0);
+      for (const statement of ssm) expect(statement.Resource).toBe(path);
+      const actionsOf = (fragment: string) => allowedActions(rolePolicy(stack(), fragment)).filter((a) => a.startsWith('ssm:')).sort();
+      expect(actionsOf('functions_start-transform')).toEqual(['ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:PutParameter']);
+      expect(actionsOf('functions_transform-callback')).toEqual(['ssm:DeleteParameter', 'ssm:GetParameter']);
+      expect(actionsOf('functions_record-failure')).toEqual(['ssm:DeleteParameter']);
+    });
+
+    it('lets the key encrypt and decrypt SecureStrings only for parameters under that path, only through SSM', () => {
+      for (const fragment of ['functions_start-transform', 'functions_transform-callback']) {
+        const statement = rolePolicy(stack(), fragment).find((s) => s.Sid === 'KeyForTokenParameters')!;
+        expect(statement.Condition).toEqual({
+          StringEquals: { 'kms:ViaService': `ssm.${config().region}.amazonaws.com` },
+          StringLike: { 'kms:EncryptionContext:PARAMETER_ARN': `arn:aws:ssm:${config().region}:${config().accountId}:parameter/airfill/${name}/jobs/*` },
+        });
+      }
+    });
+  });
+
+  describe('encryption at rest', () => {
+    it('encrypts every bucket, the data bucket with the environment KMS key', () => {
+      const buckets = resourcesOf(stack(), 'aws_s3_bucket').map(([id]) => id);
+      const encryption = resourcesOf(stack(), 'aws_s3_bucket_server_side_encryption_configuration');
+      expect(encryption.map(([id]) => id.replace('_encryption_', '_bucket_').replace(/_[A-F0-9]{8}$/, '')).sort()).toEqual(
+        buckets.map((id) => id.replace(/_[A-F0-9]{8}$/, '')).sort(),
+      );
+      const data = resourceNamed(stack(), 'aws_s3_bucket_server_side_encryption_configuration', 'storage_data');
+      expect(data.rule).toEqual([
+        { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\.encryption_key_[A-Z0-9]+\.arn\}$/) }, bucket_key_enabled: true },
+      ]);
+    });
+
+    it('encrypts Aurora storage, Performance Insights and the master secret with the key', () => {
+      const cluster = resourceNamed(stack(), 'aws_rds_cluster', 'database_cluster');
+      expect(cluster).toMatchObject({ storage_encrypted: true, manage_master_user_password: true });
+      expect(cluster.kms_key_id).toMatch(/aws_kms_key\.encryption_key/);
+      expect(cluster.master_user_secret_kms_key_id).toMatch(/aws_kms_key\.encryption_key/);
+      expect(cluster.master_password).toBeUndefined();
+      for (const [, instance] of resourcesOf(stack(), 'aws_rds_cluster_instance')) {
+        expect(instance).toMatchObject({ performance_insights_enabled: true, publicly_accessible: false });
+        expect(instance.performance_insights_kms_key_id).toMatch(/aws_kms_key\.encryption_key/);
+      }
+    });
+
+    it('encrypts log groups, the alarm topic, the dead-letter queue and the model artifact', () => {
+      for (const [id, group] of resourcesOf(stack(), 'aws_cloudwatch_log_group')) {
+        expect({ id, key: group.kms_key_id }).toEqual({ id, key: expect.stringMatching(/aws_kms_key\.encryption_key/) });
+        expect(group.retention_in_days).toBeGreaterThan(0);
+      }
+      expect(resourceNamed(stack(), 'aws_sns_topic', 'alarms').kms_master_key_id).toMatch(/aws_kms_key\.encryption_key/);
+      expect(resourceNamed(stack(), 'aws_sqs_queue', 'callback-dlq').sqs_managed_sse_enabled).toBe(true);
+      expect(resourceNamed(stack(), 'aws_s3_object', 'artifact')).toMatchObject({ server_side_encryption: 'aws:kms' });
+      expect(resourceNamed(stack(), 'aws_kms_key', 'encryption_key').enable_key_rotation).toBe(true);
+    });
+  });
+
+  describe('buckets', () => {
+    it('denies every request not made over TLS, on the bucket and its objects', () => {
+      const buckets = resourcesOf(stack(), 'aws_s3_bucket');
+      const policies = resourcesOf(stack(), 'aws_s3_bucket_policy');
+      expect(policies).toHaveLength(buckets.length);
+      for (const [id, policy] of policies) {
+        const statements = (JSON.parse(policy.policy as string) as { Statement: Statement[] }).Statement;
+        const deny = statements.find((s) => s.Sid === 'DenyInsecureTransport');
+        expect({ id, deny }).toEqual({
+          id,
+          deny: {
+            Sid: 'DenyInsecureTransport',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [expect.stringMatching(/\.arn\}$/), expect.stringMatching(/\.arn\}\/\*$/)],
+            Condition: { Bool: { 'aws:SecureTransport': false } },
+          },
+        });
+      }
+    });
+
+    it('blocks public access, versions and disables ACLs on every bucket', () => {
+      const count = resourcesOf(stack(), 'aws_s3_bucket').length;
+      const blocks = resourcesOf(stack(), 'aws_s3_bucket_public_access_block').map(([, b]) => b);
+      expect(blocks).toHaveLength(count);
+      for (const block of blocks) {
+        expect(block).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+      }
+      expect(resourcesOf(stack(), 'aws_s3_bucket_versioning').map(([, v]) => v.versioning_configuration)).toEqual(Array(count).fill({ status: 'Enabled' }));
+      expect(resourcesOf(stack(), 'aws_s3_bucket_ownership_controls')).toHaveLength(count);
+    });
+
+    it('expires the intermediate run prefixes and old versions by config', () => {
+      const rules = resourceNamed(stack(), 'aws_s3_bucket_lifecycle_configuration', 'storage_data').rule as {
+        id: string;
+        filter: { prefix: string }[];
+        expiration?: { days?: number }[];
+        noncurrent_version_expiration?: { noncurrent_days: number }[];
+      }[];
+      const expiring = rules.filter((r) => r.expiration?.[0]?.days === config().storage.intermediateExpirationDays).map((r) => r.filter[0]!.prefix);
+      expect(expiring.sort()).toEqual(['input_batch/', 'output_batch/', 'predicted_values_output/', 'retrieved_from_db/']);
+      expect(rules.find((r) => r.id === 'expire-noncurrent-versions')!.noncurrent_version_expiration).toEqual([
+        { noncurrent_days: config().storage.noncurrentVersionExpirationDays },
+      ]);
+      expect(rules.some((r) => r.filter[0]!.prefix === 'models/')).toBe(false);
+    });
+  });
+
+  describe('network', () => {
+    it('has no internet gateway, NAT, elastic IP or route out of the VPC', () => {
+      for (const type of ['aws_internet_gateway', 'aws_egress_only_internet_gateway', 'aws_nat_gateway', 'aws_eip', 'aws_route']) {
+        expect({ type, count: resourcesOf(stack(), type).length }).toEqual({ type, count: 0 });
+      }
+      for (const [, table] of resourcesOf(stack(), 'aws_route_table')) expect(table.route).toBeUndefined();
+      for (const [, subnet] of resourcesOf(stack(), 'aws_subnet')) expect(subnet.map_public_ip_on_launch).toBe(false);
+      expect(resourcesOf(stack(), 'aws_subnet').map(([, s]) => s.availability_zone)).toEqual(config().network.subnets.map((s) => s.availabilityZone));
+    });
+
+    it('opens only Lambda -> Aurora on 5432 and Lambda -> endpoints and S3 on 443', () => {
+      const rules = [...resourcesOf(stack(), 'aws_vpc_security_group_ingress_rule'), ...resourcesOf(stack(), 'aws_vpc_security_group_egress_rule')].map(([id, r]) => ({
+        id: id.replace(/^network_/, '').replace(/_[A-F0-9]{8}$/, ''),
+        port: [r.from_port, r.to_port],
+        peer: r.referenced_security_group_id ?? r.prefix_list_id ?? r.cidr_ipv4 ?? r.cidr_ipv6,
+      }));
+      expect(rules.map(({ id, port }) => `${id}:${port.join('-')}`).sort()).toEqual([
+        'database-from-functions:5432-5432',
+        'endpoints-from-functions:443-443',
+        'functions-to-database:5432-5432',
+        'functions-to-endpoints:443-443',
+        'functions-to-s3:443-443',
+      ]);
+      for (const rule of rules) expect(String(rule.peer)).toMatch(/^\$\{aws_(security_group|vpc_endpoint)\./);
+      for (const [, group] of resourcesOf(stack(), 'aws_security_group')) {
+        expect(group.ingress).toBeUndefined();
+        expect(group.egress).toBeUndefined();
+      }
+      expect(resourcesOf(stack(), 'aws_default_security_group').map(([, g]) => [g.ingress, g.egress])).toEqual([[[], []]]);
+    });
+
+    it('reaches AWS through an S3 gateway and the configured interface endpoints', () => {
+      const endpoints = resourcesOf(stack(), 'aws_vpc_endpoint').map(([, e]) => `${e.vpc_endpoint_type}:${String(e.service_name).replace(`com.amazonaws.${config().region}.`, '')}`);
+      expect(endpoints.sort()).toEqual(
+        ['Gateway:s3', ...['sagemaker.api', 'sagemaker.runtime', 'secretsmanager', 'ssm', 'states', 'sts', 'logs'].map((s) => `Interface:${s}`)].sort(),
+      );
+    });
+  });
+
+  describe('database', () => {
+    it('runs Aurora PostgreSQL 16 with IAM authentication and TLS forced', () => {
+      const cluster = resourceNamed(stack(), 'aws_rds_cluster', 'database_cluster');
+      expect(cluster).toMatchObject({ engine: 'aurora-postgresql', iam_database_authentication_enabled: true });
+      expect(cluster.engine_version).toMatch(/^16\./);
+      const parameters = resourceNamed(stack(), 'aws_rds_cluster_parameter_group', 'parameters');
+      expect(parameters.parameter).toContainEqual({ name: 'rds.force_ssl', value: '1' });
+    });
+
+    it('takes backups, protects from deletion and keeps readers as configured', () => {
+      const db = config().database;
+      const cluster = resourceNamed(stack(), 'aws_rds_cluster', 'database_cluster');
+      expect(cluster).toMatchObject({
+        backup_retention_period: db.backupRetentionDays,
+        deletion_protection: db.deletionProtection,
+        skip_final_snapshot: !db.finalSnapshot,
+      });
+      expect(resourcesOf(stack(), 'aws_rds_cluster_instance')).toHaveLength(1 + db.readers);
+    });
+  });
+
+  describe('functions', () => {
+    it('runs every Lambda from its bundle, in the VPC, with its own log group', () => {
+      const functions = resourcesOf(stack(), 'aws_lambda_function').map(([, fn]) => fn);
+      expect(functions.map((fn) => fn.function_name).sort()).toEqual(LAMBDA_APPS.map((app) => `airfill-${name}-${app}`).sort());
+      for (const fn of functions) {
+        expect(fn).toMatchObject({ runtime: 'nodejs20.x', handler: 'index.handler' });
+        expect(fn.filename).toMatch(/^assets\/.+\/archive\.zip$/);
+        expect((fn.vpc_config as { subnet_ids: string[] }).subnet_ids).toHaveLength(config().network.subnets.length);
+        expect((fn.logging_config as { log_group: string }).log_group).toMatch(/aws_cloudwatch_log_group/);
+      }
+    });
+
+    it('reserves concurrency for every function that holds database connections', () => {
+      const reserved = Object.fromEntries(resourcesOf(stack(), 'aws_lambda_function').map(([, fn]) => [String(fn.function_name).slice(`airfill-${name}-`.length), fn.reserved_concurrent_executions]));
+      const limit = config().functions.databaseConcurrency;
+      expect(reserved).toMatchObject({ migrate: 1, 'query-missing': limit, 'write-predictions': limit, 'record-failure': limit });
+    });
+
+    it('gives every Lambda the environment its handler parses (packages/schema lambda-env)', () => {
+      const names: Record<string, keyof typeof lambdaEnvSchemas> = {
+        migrate: 'migrate',
+        'query-missing': 'queryMissing',
+        'start-transform': 'startTransform',
+        'transform-callback': 'transformCallback',
+        'write-predictions': 'writePredictions',
+        'record-failure': 'recordFailure',
+      };
+      for (const [, fn] of resourcesOf(stack(), 'aws_lambda_function')) {
+        const app = String(fn.function_name).slice(`airfill-${name}-`.length);
+        const variables = (fn.environment as { variables: Record<string, string> }).variables;
+        const parsed = lambdaEnvSchemas[names[app]!].safeParse(variables);
+        expect({ app, issues: parsed.error?.issues ?? [] }).toEqual({ app, issues: [] });
+        expect(variables.AIRFILL_ENV ?? name).toBe(name);
+      }
+    });
+
+    it('sends undeliverable callback events to the dead-letter queue', () => {
+      const callback = resourceNamed(stack(), 'aws_lambda_function', 'transform-callback');
+      expect((callback.dead_letter_config as { target_arn: string }).target_arn).toMatch(/aws_sqs_queue\.functions_callback-dlq/);
+      const target = resourceNamed(stack(), 'aws_cloudwatch_event_target', 'to-callback');
+      expect((target.dead_letter_config as { arn: string }).arn).toMatch(/aws_sqs_queue\.functions_callback-dlq/);
+    });
+  });
+
+  describe('events, workflow and schedule', () => {
+    it('routes only this environment\u2019s transform jobs to the callback', () => {
+      const rule = resourceNamed(stack(), 'aws_cloudwatch_event_rule', 'transform-state');
+      const pattern = JSON.parse(rule.event_pattern as string) as { source: string[]; 'detail-type': string[]; detail: { TransformJobName: { prefix: string }[] } };
+      expect(pattern.source).toEqual(['aws.sagemaker']);
+      expect(pattern['detail-type']).toEqual(['SageMaker Transform Job State Change']);
+      expect(pattern.detail.TransformJobName).toEqual([{ prefix: `airfill-${name}-` }]);
+      const jobPrefix = (resourceNamed(stack(), 'aws_lambda_function', 'start-transform').environment as { variables: Record<string, string> }).variables.AIRFILL_JOB_PREFIX;
+      expect(jobPrefix).toBe(pattern.detail.TransformJobName[0]!.prefix);
+      const permission = resourceNamed(stack(), 'aws_lambda_permission', 'allow-events');
+      expect(permission).toMatchObject({ principal: 'events.amazonaws.com', source_arn: expect.stringMatching(/aws_cloudwatch_event_rule\.events_transform-state/) });
+    });
+
+    it('deploys the @airfill/workflow definition with logging and tracing', () => {
+      const machine = resourceNamed(stack(), 'aws_sfn_state_machine', 'state-machine');
+      expect(machine).toMatchObject({ type: 'STANDARD', tracing_configuration: { enabled: true } });
+      expect(machine.logging_configuration).toMatchObject({ level: 'ERROR', log_destination: expect.stringMatching(/aws_cloudwatch_log_group\.workflow_logs/) });
+      const definition = JSON.parse(machine.definition as string) as { StartAt: string; States: Record<string, { Resource?: string; TimeoutSeconds?: number; Parameters?: { FunctionName?: string } }> };
+      expect(definition.StartAt).toBe('QueryMissing');
+      expect(definition.States.QueryMissing!.Resource).toMatch(/aws_lambda_function\.functions_query-missing_function/);
+      expect(definition.States.StartTransform!.Parameters!.FunctionName).toMatch(/aws_lambda_function\.functions_start-transform_function/);
+      expect(definition.States.StartTransform!.TimeoutSeconds).toBe(config().transform.timeoutSeconds);
+    });
+
+    it('schedules the pipeline as configured, with input the pipeline accepts', () => {
+      const schedule = resourceNamed(stack(), 'aws_scheduler_schedule', 'schedule');
+      expect(schedule).toMatchObject({
+        schedule_expression: config().schedule.expression,
+        state: config().schedule.enabled ? 'ENABLED' : 'DISABLED',
+      });
+      expect(pipelineInputSchema.safeParse(JSON.parse((schedule.target as { input: string }).input)).success).toBe(true);
+      expect(JSON.parse((schedule.target as { input: string }).input)).toEqual(SCHEDULED_INPUT);
+      const startable = rolePolicy(stack(), 'schedule_invoke');
+      expect(startable).toEqual([{ Sid: 'StartPipeline', Effect: 'Allow', Action: 'states:StartExecution', Resource: expect.stringMatching(/aws_sfn_state_machine/) }]);
+    });
+  });
+
+  describe('monitoring', () => {
+    it('alarms on failures, errors, throttles, dead letters and Aurora CPU and memory', () => {
+      const alarms = resourcesOf(stack(), 'aws_cloudwatch_metric_alarm').map(([, a]) => `${a.namespace}/${a.metric_name}`);
+      expect(new Set(alarms)).toEqual(
+        new Set(['AWS/States/ExecutionsFailed', 'AWS/States/ExecutionsTimedOut', 'AWS/Lambda/Errors', 'AWS/Lambda/Throttles', 'AWS/SQS/ApproximateNumberOfMessagesVisible', 'AWS/RDS/CPUUtilization', 'AWS/RDS/FreeableMemory']),
+      );
+      expect(alarms.filter((a) => a === 'AWS/Lambda/Errors')).toHaveLength(LAMBDA_APPS.length);
+      for (const [, alarm] of resourcesOf(stack(), 'aws_cloudwatch_metric_alarm')) {
+        expect(alarm.alarm_actions).toEqual([expect.stringMatching(/aws_sns_topic\.monitoring_alarms/)]);
+      }
+      expect(resourcesOf(stack(), 'aws_cloudwatch_dashboard')).toHaveLength(1);
+      expect(resourcesOf(stack(), 'aws_sns_topic_subscription')).toHaveLength(config().monitoring.alarmEmails.length);
+    });
+  });
+
+  it('keeps state in its own S3 object with the native lock file, and refuses other accounts', () => {
+    expect(stack().terraform.backend).toEqual({
+      s3: { bucket: config().backend.bucket, key: config().backend.key, region: config().backend.region, encrypt: true, use_lockfile: true },
+    });
+    expect(stack().provider.aws![0]).toMatchObject({ region: config().region, allowed_account_ids: [config().accountId] });
+  });
+});
+
+describe('environment differences', () => {
+  it('prod keeps 35 days of backups, a reader, deletion protection and a final snapshot', () => {
+    const cluster = resourceNamed(stackOf('prod'), 'aws_rds_cluster', 'database_cluster');
+    expect(cluster).toMatchObject({ backup_retention_period: 35, deletion_protection: true, skip_final_snapshot: false, final_snapshot_identifier: 'airfill-prod-db-final' });
+    expect(resourcesOf(stackOf('prod'), 'aws_rds_cluster_instance')).toHaveLength(2);
+  });
+
+  it('dev keeps 7 days of backups and no reader', () => {
+    expect(resourceNamed(stackOf('dev'), 'aws_rds_cluster', 'database_cluster')).toMatchObject({ backup_retention_period: 7 });
+    expect(resourcesOf(stackOf('dev'), 'aws_rds_cluster_instance')).toHaveLength(1);
+  });
+
+  it('prod writes server access logs of the data bucket to a separate bucket', () => {
+    const logging = resourcesOf(stackOf('prod'), 'aws_s3_bucket_logging');
+    expect(logging).toHaveLength(1);
+    expect(logging[0]![1]).toMatchObject({ bucket: expect.stringMatching(/storage_data_bucket/), target_bucket: expect.stringMatching(/storage_access-logs_bucket/) });
+    expect(resourcesOf(stackOf('dev'), 'aws_s3_bucket_logging')).toHaveLength(0);
+  });
+
+  it('synthesizes the same resource types everywhere except what config switches on', () => {
+    const types = (name: string) => new Set(Object.keys(stackOf(name).resource));
+    const prodOnly = [...types('prod')].filter((t) => !types('dev').has(t));
+    expect(prodOnly).toEqual(['aws_s3_bucket_logging']);
+    expect(types('staging')).toEqual(types('dev'));
+  });
+
+  it('names every resource after its environment, so no two environments collide', () => {
+    for (const [name, stack] of environments()) {
+      for (const [, fn] of resourcesOf(stack, 'aws_lambda_function')) expect(fn.function_name).toMatch(new RegExp(`^airfill-${name}-`));
+      for (const [, role] of resourcesOf(stack, 'aws_iam_role')) expect(role.name).toMatch(new RegExp(`^airfill-${name}-`));
+    }
+  });
+});
