@@ -78,7 +78,6 @@ export class Functions extends Construct {
       return {
         ...Object.fromEntries(names.map((name) => [name, settings[name] ?? missingSetting(name)])),
         ...(usesDatabase ? databaseEnvironment : {}),
-        NODE_OPTIONS: '--enable-source-maps',
       };
     };
 
