@@ -1,0 +1,114 @@
+import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
+import { failRun, getRun } from '@airfill/db';
+import { loadModel, DEFAULT_MODEL_DIR, type LoadedModel } from '@airfill/model';
+import { contextRecordSchema, missingRecordSchema, runKeys } from '@airfill/schema';
+import { getText, listKeys, parseJsonLines, queryMissing, runIdForExecution, silentLogger, type Bucket } from '../src';
+import { startLocalS3, type LocalS3 } from './support/local-s3';
+import { countRows, PARAMETER, seedReadings } from './support/seed';
+
+let database: TestDatabase;
+let local: LocalS3;
+let model: LoadedModel;
+
+beforeAll(async () => {
+  [database, local, model] = await Promise.all([createTestDatabase(), startLocalS3(), loadModel(DEFAULT_MODEL_DIR)]);
+  await seedReadings(database);
+});
+afterAll(async () => {
+  await Promise.all([database.drop(), local.stop()]);
+});
+
+const execution = (name: string) => `arn:aws:states:eu-west-1:123456789012:execution:airfill-dev:${name}`;
+const settings = (maxReadings: number) => ({ parameter: PARAMETER, maxReadings, contract: model.contract });
+const deps = (bucket: Bucket) => ({ database, bucket, logger: silentLogger });
+
+async function releaseAll() {
+  await database.pool.query('delete from claims');
+}
+
+describe('queryMissing', () => {
+  afterEach(releaseAll);
+
+  it('opens the run, claims the missing readings and writes them with their context to retrieved_from_db/', async () => {
+    const bucket = await local.bucket();
+    const result = await queryMissing(deps(bucket), settings(100), { executionId: execution('e1'), input: { trigger: 'test' } });
+    const runId = runIdForExecution(execution('e1'));
+    expect(result).toEqual({ runId, parameter: PARAMETER, found: 5, bucket: bucket.name, keys: { missing: runKeys(runId).missing, context: runKeys(runId).context } });
+    const missing = parseJsonLines(await getText(bucket, runKeys(runId).missing), missingRecordSchema, 'missing');
+    expect(missing.map((row) => [row.id, row.deviceId, row.ts])).toEqual([
+      [0, 'b', '2024-03-01T10:00:00.000Z'],
+      [1, 'b', '2024-03-01T11:00:00.000Z'],
+      [2, 'b', '2024-03-01T12:00:00.000Z'],
+      [3, 'b', '2024-03-01T13:00:00.000Z'],
+      [4, 'c', '2024-03-02T06:00:00.000Z'],
+    ]);
+    const context = parseJsonLines(await getText(bucket, runKeys(runId).context), contextRecordSchema, 'context');
+    const sites = context.filter((row) => row.kind === 'site');
+    const observations = context.filter((row) => row.kind === 'observation');
+    expect(sites.map((site) => site.deviceId)).toEqual(['a', 'b', 'c']);
+    // Every observed value of both parameters (3 sensors x 48 h x 2, less the 5 missing), none of the missing ones.
+    expect(observations).toHaveLength(3 * 48 * 2 - 5);
+    expect(observations.every((row) => row.value !== null)).toBe(true);
+    const run = await getRun(database, runId);
+    expect(run).toMatchObject({ status: 'running', found: 5, trigger: 'test', parameter: PARAMETER });
+  });
+
+  it('gives a retry of the same execution the same run, claims and objects', async () => {
+    const bucket = await local.bucket();
+    const event = { executionId: execution('e2'), input: {} };
+    const first = await queryMissing(deps(bucket), settings(3), event);
+    const text = await getText(bucket, first.keys!.missing);
+    const second = await queryMissing(deps(bucket), settings(3), event);
+    expect(second).toEqual(first);
+    expect(await getText(bucket, first.keys!.missing)).toBe(text);
+    expect(await countRows(database, 'claims')).toBe(3);
+  });
+
+  it('never hands the same reading to two overlapping executions', async () => {
+    const [one, two] = await Promise.all([local.bucket(), local.bucket()]);
+    const [a, b] = await Promise.all([
+      queryMissing(deps(one), settings(3), { executionId: execution('e3'), input: {} }),
+      queryMissing(deps(two), settings(3), { executionId: execution('e4'), input: {} }),
+    ]);
+    const rowsOf = async (bucket: Bucket, result: typeof a) =>
+      result.keys ? parseJsonLines(await getText(bucket, result.keys.missing), missingRecordSchema, 'missing').map((row) => `${row.deviceId}@${row.ts}`) : [];
+    const seen = [...(await rowsOf(one, a)), ...(await rowsOf(two, b))];
+    expect(seen).toHaveLength(a.found + b.found);
+    expect(new Set(seen).size).toBe(seen.length);
+    // Whatever the race left unclaimed, a third execution gets, and nothing more.
+    const third = await queryMissing(deps(await local.bucket()), settings(100), { executionId: execution('e3b'), input: {} });
+    expect(a.found + b.found + third.found).toBe(5);
+  });
+
+  it('closes the run at once when nothing is missing, and writes nothing', async () => {
+    const bucket = await local.bucket();
+    const result = await queryMissing(deps(bucket), settings(100), { executionId: execution('e5'), input: { from: '2025-01-01T00:00:00Z' } });
+    expect(result).toEqual({ runId: runIdForExecution(execution('e5')), parameter: PARAMETER, found: 0, bucket: bucket.name });
+    expect(await listKeys(bucket, '')).toEqual([]);
+    expect(await getRun(database, result.runId)).toMatchObject({ status: 'succeeded', found: 0 });
+    // A retry after the run closed changes nothing.
+    expect(await queryMissing(deps(bucket), settings(100), { executionId: execution('e5'), input: {} })).toEqual(result);
+  });
+
+  it('picks up the readings of an earlier failed run, however old', async () => {
+    const bucket = await local.bucket();
+    const failed = await queryMissing(deps(bucket), settings(100), { executionId: execution('e6'), input: {} });
+    await failRun(database, failed.runId, { name: 'TransientError', message: 'boom' });
+    const next = await queryMissing(deps(bucket), settings(100), { executionId: execution('e7'), input: {} });
+    expect(next.found).toBe(5);
+  });
+
+  it('refuses to work on a run that already failed', async () => {
+    const bucket = await local.bucket();
+    const first = await queryMissing(deps(bucket), settings(100), { executionId: execution('e8'), input: {} });
+    await failRun(database, first.runId, { name: 'X', message: 'y' });
+    await expect(queryMissing(deps(bucket), settings(100), { executionId: execution('e8'), input: {} })).rejects.toMatchObject({ name: 'InputError' });
+  });
+
+  it('refuses a model made for another parameter', async () => {
+    const bucket = await local.bucket();
+    await expect(
+      queryMissing(deps(bucket), { ...settings(10), parameter: 'PM 10' }, { executionId: execution('e9'), input: {} }),
+    ).rejects.toMatchObject({ name: 'InputError' });
+  });
+});

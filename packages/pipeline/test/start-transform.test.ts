@@ -1,0 +1,138 @@
+import { CreateTransformJobCommand, DescribeTransformJobCommand } from '@aws-sdk/client-sagemaker';
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { runKeys, targetRecordSchema, transformManifestSchema } from '@airfill/schema';
+import { getText, listKeys, parseJsonLines, startTransform } from '../src';
+import { awsDeps, JOB_PREFIX, openFixture, queriedRun, SSM_PREFIX, transformSettings, type Fixture } from './support/fixture';
+import { runLocalTransform } from './support/local-transform';
+
+let fixture: Fixture;
+
+beforeAll(async () => {
+  fixture = await openFixture();
+});
+afterAll(() => fixture.close());
+afterEach(async () => {
+  await fixture.database.pool.query('delete from claims');
+  fixture.aws.sagemaker.resetHistory();
+  fixture.aws.sfn.resetHistory();
+  fixture.aws.ssm.resetHistory();
+});
+
+describe('startTransform', () => {
+  it('writes headerless feature rows, id first, and keeps what the callback needs under retrieved_from_db/', async () => {
+    const { bucket, run, startEvent } = await queriedRun(fixture, 's1');
+    const result = await startTransform(awsDeps(fixture, bucket), transformSettings(fixture), startEvent('token-1'));
+    const jobName = `${JOB_PREFIX}${run.runId}`;
+    expect(result).toEqual({ jobName, rows: 5, state: 'created' });
+
+    const keys = runKeys(run.runId);
+    expect(await listKeys(bucket, keys.inputPrefix)).toEqual([keys.input]);
+    const lines = (await getText(bucket, keys.input)).trimEnd().split('\n');
+    const columns = fixture.model.contract.columns.length;
+    expect(lines).toHaveLength(5);
+    lines.forEach((line, id) => {
+      const cells = line.split(',');
+      expect(cells[0]).toBe(String(id));
+      expect(cells).toHaveLength(columns + 1);
+      expect(cells.slice(1).every((cell) => cell === '' || Number.isFinite(Number(cell)))).toBe(true);
+    });
+    // The first line is not a header.
+    expect(lines[0]).not.toMatch(/[a-z]/i);
+
+    const targets = parseJsonLines(await getText(bucket, keys.targets), targetRecordSchema, keys.targets);
+    expect(targets.map((target) => target.id)).toEqual([0, 1, 2, 3, 4]);
+    expect(targets.every((target) => Number.isFinite(target.baseline))).toBe(true);
+    const manifest = transformManifestSchema.parse(JSON.parse(await getText(bucket, keys.transform)));
+    expect(manifest).toMatchObject({ runId: run.runId, jobName, modelVersion: fixture.model.version, rows: 5, skipped: 0 });
+  });
+
+  it('stores the task token as a SecureString under the SSM prefix and job name', async () => {
+    const { bucket, run, executionId, startEvent } = await queriedRun(fixture, 's2');
+    await startTransform(awsDeps(fixture, bucket), transformSettings(fixture), startEvent('token-2'));
+    const calls = fixture.aws.ssm.commandCalls(PutParameterCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.args[0].input).toEqual({
+      Name: `${SSM_PREFIX}/${JOB_PREFIX}${run.runId}`,
+      Type: 'SecureString',
+      Overwrite: true,
+      Value: JSON.stringify({ taskToken: 'token-2', runId: run.runId, executionId }),
+    });
+  });
+
+  it('creates the batch transform with the model, instances, payload, line splitting and the id-preserving filters', async () => {
+    const { bucket, run, startEvent } = await queriedRun(fixture, 's3');
+    await startTransform(awsDeps(fixture, bucket), transformSettings(fixture), startEvent('token-3'));
+    const calls = fixture.aws.sagemaker.commandCalls(CreateTransformJobCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.args[0].input).toEqual({
+      TransformJobName: `${JOB_PREFIX}${run.runId}`,
+      ModelName: 'airfill-test-model',
+      MaxPayloadInMB: 6,
+      BatchStrategy: 'MultiRecord',
+      TransformInput: {
+        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${bucket.name}/input_batch/${run.runId}/` } },
+        ContentType: 'text/csv',
+        SplitType: 'Line',
+      },
+      TransformOutput: { S3OutputPath: `s3://${bucket.name}/output_batch/${run.runId}/`, Accept: 'text/csv', AssembleWith: 'Line' },
+      TransformResources: { InstanceType: 'ml.m5.large', InstanceCount: 1 },
+      DataProcessing: { InputFilter: '$[1:]', JoinSource: 'Input', OutputFilter: '$[0,-1]' },
+      Tags: [
+        { Key: 'airfill:run', Value: run.runId },
+        { Key: 'airfill:model-version', Value: fixture.model.version },
+      ],
+    });
+  });
+
+  it('on a retry while the job runs, replaces the token and creates no second job', async () => {
+    const { bucket, run, startEvent } = await queriedRun(fixture, 's4');
+    const deps = awsDeps(fixture, bucket);
+    await startTransform(deps, transformSettings(fixture), startEvent('token-old'));
+    const retry = await startTransform(deps, transformSettings(fixture), startEvent('token-new'));
+    expect(retry.state).toBe('running');
+    // The retry's create was refused as a duplicate name, then the job was looked up.
+    expect(fixture.aws.sagemaker.commandCalls(CreateTransformJobCommand)).toHaveLength(2);
+    expect([...fixture.aws.jobs.keys()].filter((name) => name.endsWith(run.runId))).toHaveLength(1);
+    expect(fixture.aws.sagemaker.commandCalls(DescribeTransformJobCommand)).toHaveLength(1);
+    const stored = fixture.aws.parameters.get(`${SSM_PREFIX}/${JOB_PREFIX}${run.runId}`);
+    expect(JSON.parse(stored!.value)).toMatchObject({ taskToken: 'token-new' });
+  });
+
+  it('on a retry after the job finished (its event long gone), settles the job itself with the new token', async () => {
+    const { bucket, run, startEvent } = await queriedRun(fixture, 's5');
+    const deps = awsDeps(fixture, bucket);
+    const jobName = `${JOB_PREFIX}${run.runId}`;
+    await startTransform(deps, transformSettings(fixture), startEvent('token-a'));
+    await runLocalTransform(bucket, run.runId, fixture.model);
+    fixture.aws.jobs.get(jobName)!.status = 'Completed';
+    // The first attempt "crashed" after creating the job; its token was never sent back.
+    const retry = await startTransform(deps, transformSettings(fixture), startEvent('token-b'));
+    expect(retry.state).toBe('settled');
+    const sent = fixture.aws.sfn.commandCalls(SendTaskSuccessCommand);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.args[0].input.taskToken).toBe('token-b');
+    expect(JSON.parse(sent[0]!.args[0].input.output!)).toEqual({
+      jobName,
+      predicted: 5,
+      modelVersion: fixture.model.version,
+      predictionsKey: runKeys(run.runId).predictions,
+    });
+    expect(fixture.aws.parameters.has(`${SSM_PREFIX}/${jobName}`)).toBe(false);
+  });
+
+  it('refuses a bundled model that is not the configured one', async () => {
+    const { bucket, startEvent } = await queriedRun(fixture, 's6');
+    await expect(
+      startTransform(awsDeps(fixture, bucket), { ...transformSettings(fixture), modelVersion: 'another' }, startEvent('t')),
+    ).rejects.toMatchObject({ name: 'InputError' });
+    expect(fixture.aws.sagemaker.commandCalls(CreateTransformJobCommand)).toHaveLength(0);
+  });
+
+  it('refuses a run that belongs to another execution', async () => {
+    const { bucket, run } = await queriedRun(fixture, 's7');
+    await expect(
+      startTransform(awsDeps(fixture, bucket), transformSettings(fixture), { executionId: 'arn:other', run, taskToken: 't' }),
+    ).rejects.toMatchObject({ name: 'InputError' });
+  });
+});

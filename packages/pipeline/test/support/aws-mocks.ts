@@ -1,0 +1,98 @@
+import {
+  CreateTransformJobCommand,
+  DescribeTransformJobCommand,
+  ResourceInUse,
+  ResourceNotFound,
+  SageMakerClient,
+  StopTransformJobCommand,
+} from '@aws-sdk/client-sagemaker';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
+import { DeleteParameterCommand, GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+
+/**
+ * SageMaker, Step Functions and SSM cannot run here: aws-sdk-client-mock
+ * stands in, with just enough behaviour to be honest (SSM keeps parameters,
+ * SageMaker remembers job names and refuses a second job with the same name,
+ * Step Functions accepts a token once). Tests assert on the exact requests.
+ */
+export function mockAws() {
+  const sagemaker = mockClient(SageMakerClient);
+  const sfn = mockClient(SFNClient);
+  const ssm = mockClient(SSMClient);
+  const parameters = new Map<string, { value: string; type: string }>();
+  const jobs = new Map<string, { status: string; failureReason?: string }>();
+  const usedTokens = new Set<string>();
+  /** Errors to throw on the next call of a command, once each (a crash or a dropped connection). */
+  const faults = new Map<string, Error>();
+  const fault = (command: string) => {
+    const error = faults.get(command);
+    if (error) {
+      faults.delete(command);
+      throw error;
+    }
+  };
+
+  ssm.on(PutParameterCommand).callsFake((input: { Name: string; Value: string; Type: string; Overwrite?: boolean }) => {
+    parameters.set(input.Name, { value: input.Value, type: input.Type });
+    return { Version: 1 };
+  });
+  ssm.on(GetParameterCommand).callsFake((input: { Name: string }) => {
+    const parameter = parameters.get(input.Name);
+    if (!parameter) throw new ParameterNotFound({ message: `${input.Name} not found`, $metadata: {} });
+    return { Parameter: { Name: input.Name, Value: parameter.value, Type: parameter.type } };
+  });
+  ssm.on(DeleteParameterCommand).callsFake((input: { Name: string }) => {
+    fault('DeleteParameter');
+    if (!parameters.delete(input.Name)) throw new ParameterNotFound({ message: `${input.Name} not found`, $metadata: {} });
+    return {};
+  });
+
+  sagemaker.on(CreateTransformJobCommand).callsFake((input: { TransformJobName: string }) => {
+    fault('CreateTransformJob');
+    if (jobs.has(input.TransformJobName)) throw new ResourceInUse({ message: `Job ${input.TransformJobName} already exists`, $metadata: {} });
+    jobs.set(input.TransformJobName, { status: 'InProgress' });
+    return { TransformJobArn: `arn:aws:sagemaker:eu-west-1:123456789012:transform-job/${input.TransformJobName}` };
+  });
+  sagemaker.on(DescribeTransformJobCommand).callsFake((input: { TransformJobName: string }) => {
+    const job = jobs.get(input.TransformJobName);
+    if (!job) throw new ResourceNotFound({ message: `Could not find job ${input.TransformJobName}`, $metadata: {} });
+    return { TransformJobName: input.TransformJobName, TransformJobStatus: job.status, FailureReason: job.failureReason };
+  });
+  sagemaker.on(StopTransformJobCommand).callsFake((input: { TransformJobName: string }) => {
+    const job = jobs.get(input.TransformJobName);
+    if (job) job.status = 'Stopping';
+    return {};
+  });
+
+  const acceptToken = (input: { taskToken: string }) => {
+    fault('SendTask');
+    if (usedTokens.has(input.taskToken)) throw new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} });
+    usedTokens.add(input.taskToken);
+    return {};
+  };
+  sfn.on(SendTaskSuccessCommand).callsFake(acceptToken);
+  sfn.on(SendTaskFailureCommand).callsFake(acceptToken);
+
+  return {
+    sagemaker,
+    sfn,
+    ssm,
+    parameters,
+    jobs,
+    usedTokens,
+    /** Makes the next call of `command` fail with `error`. */
+    failNext(command: 'DeleteParameter' | 'CreateTransformJob' | 'SendTask', error: Error) {
+      faults.set(command, error);
+    },
+    /** Clients the code under test uses (the mocks intercept every send). */
+    clients: { sagemaker: new SageMakerClient({ region: 'eu-west-1' }), sfn: new SFNClient({ region: 'eu-west-1' }), ssm: new SSMClient({ region: 'eu-west-1' }) },
+    restore() {
+      sagemaker.restore();
+      sfn.restore();
+      ssm.restore();
+    },
+  };
+}
+
+export type AwsMocks = ReturnType<typeof mockAws>;

@@ -1,0 +1,78 @@
+import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
+import { DEFAULT_MODEL_DIR, loadModel, type LoadedModel } from '@airfill/model';
+import type { QueryMissingResult, StartTransformEvent } from '@airfill/schema';
+import { queryMissing, silentLogger, type Bucket, type Logger, type StartTransformSettings } from '../../src';
+import { mockAws, type AwsMocks } from './aws-mocks';
+import { startLocalS3, type LocalS3 } from './local-s3';
+import { PARAMETER, seedReadings } from './seed';
+
+export const JOB_PREFIX = 'airfill-test-';
+export const SSM_PREFIX = '/airfill/dev/jobs';
+
+/** Everything a pipeline test needs: real PostgreSQL and S3, the default model, mocked control planes. */
+export interface Fixture {
+  database: TestDatabase;
+  local: LocalS3;
+  model: LoadedModel;
+  aws: AwsMocks;
+  close(): Promise<void>;
+}
+
+export async function openFixture(): Promise<Fixture> {
+  const [database, local, model] = await Promise.all([createTestDatabase(), startLocalS3(), loadModel(DEFAULT_MODEL_DIR)]);
+  await seedReadings(database);
+  const aws = mockAws();
+  return {
+    database,
+    local,
+    model,
+    aws,
+    async close() {
+      aws.restore();
+      await Promise.all([database.drop(), local.stop()]);
+    },
+  };
+}
+
+export const executionArn = (name: string) => `arn:aws:states:eu-west-1:123456789012:execution:airfill-test:${name}`;
+
+/** Settings of start-transform as the Lambda environment would give them. */
+export function transformSettings(fixture: Fixture): StartTransformSettings {
+  return {
+    parameter: PARAMETER,
+    jobPrefix: JOB_PREFIX,
+    modelName: 'airfill-test-model',
+    modelVersion: fixture.model.version,
+    instanceType: 'ml.m5.large',
+    instanceCount: 1,
+    maxPayloadMb: 6,
+    model: { version: fixture.model.version, contract: fixture.model.contract },
+  };
+}
+
+/** Dependencies of the S3/SSM/SFN/SageMaker steps. */
+export function awsDeps(fixture: Fixture, bucket: Bucket, logger: Logger = silentLogger) {
+  return {
+    bucket,
+    tokens: { ssm: fixture.aws.clients.ssm, prefix: SSM_PREFIX },
+    sfn: fixture.aws.clients.sfn,
+    sagemaker: fixture.aws.clients.sagemaker,
+    logger,
+  };
+}
+
+/** Runs query-missing for a new execution and returns what start-transform receives. */
+export async function queriedRun(
+  fixture: Fixture,
+  name: string,
+  options: { maxReadings?: number; input?: Record<string, string> } = {},
+): Promise<{ bucket: Bucket; executionId: string; run: QueryMissingResult; startEvent: (token: string) => StartTransformEvent }> {
+  const bucket = await fixture.local.bucket();
+  const executionId = executionArn(name);
+  const run = await queryMissing(
+    { database: fixture.database, bucket, logger: silentLogger },
+    { parameter: PARAMETER, maxReadings: options.maxReadings ?? 100, contract: fixture.model.contract },
+    { executionId, input: options.input ?? {} },
+  );
+  return { bucket, executionId, run, startEvent: (taskToken: string) => ({ executionId, run, taskToken }) };
+}

@@ -1,0 +1,145 @@
+import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { DeleteParameterCommand, GetParameterCommand } from '@aws-sdk/client-ssm';
+import { predictionRecordSchema, runKeys, type TransformJobEvent } from '@airfill/schema';
+import { getText, handleTransformEvent, listKeys, parseJsonLines, startTransform } from '../src';
+import { awsDeps, JOB_PREFIX, openFixture, queriedRun, SSM_PREFIX, transformSettings, type Fixture } from './support/fixture';
+import { runLocalTransform } from './support/local-transform';
+import { PARAMETER } from './support/seed';
+
+let fixture: Fixture;
+
+beforeAll(async () => {
+  fixture = await openFixture();
+});
+afterAll(() => fixture.close());
+afterEach(async () => {
+  await fixture.database.pool.query('delete from claims');
+  fixture.aws.sagemaker.resetHistory();
+  fixture.aws.sfn.resetHistory();
+  fixture.aws.ssm.resetHistory();
+});
+
+const settings = { jobPrefix: JOB_PREFIX, parameter: PARAMETER };
+
+function stateChange(jobName: string, status: string, failureReason?: string): TransformJobEvent {
+  return {
+    source: 'aws.sagemaker',
+    'detail-type': 'SageMaker Transform Job State Change',
+    detail: { TransformJobName: jobName, TransformJobStatus: status, ...(failureReason ? { FailureReason: failureReason } : {}) },
+  };
+}
+
+/** A run whose transform job was created and has (locally) produced its output. */
+async function transformedRun(name: string, tamper?: (lines: string[]) => string[]) {
+  const prepared = await queriedRun(fixture, name);
+  const deps = awsDeps(fixture, prepared.bucket);
+  await startTransform(deps, transformSettings(fixture), prepared.startEvent(`token-${name}`));
+  await runLocalTransform(prepared.bucket, prepared.run.runId, fixture.model, tamper);
+  const jobName = `${JOB_PREFIX}${prepared.run.runId}`;
+  return { ...prepared, deps, jobName, token: `token-${name}` };
+}
+
+describe('handleTransformEvent', () => {
+  it('on Completed writes the validated predictions, sends the token back with success and deletes it', async () => {
+    const { deps, jobName, run, bucket, token } = await transformedRun('c1');
+    const outcome = await handleTransformEvent(deps, settings, stateChange(jobName, 'Completed'));
+    expect(outcome).toEqual({ action: 'succeeded', runId: run.runId, predicted: 5, late: false });
+
+    const keys = runKeys(run.runId);
+    const predictions = parseJsonLines(await getText(bucket, keys.predictions), predictionRecordSchema, keys.predictions);
+    expect(predictions.map((row) => [row.deviceId, row.ts])).toEqual([
+      ['b', '2024-03-01T10:00:00.000Z'],
+      ['b', '2024-03-01T11:00:00.000Z'],
+      ['b', '2024-03-01T12:00:00.000Z'],
+      ['b', '2024-03-01T13:00:00.000Z'],
+      ['c', '2024-03-02T06:00:00.000Z'],
+    ]);
+    // The seeded series swings between about 30 and 53: a real model's predictions land near it.
+    expect(predictions.every((row) => row.value > 15 && row.value < 70 && row.parameter === PARAMETER && row.modelVersion === fixture.model.version)).toBe(true);
+
+    expect(fixture.aws.ssm.commandCalls(GetParameterCommand)[0]!.args[0].input).toEqual({ Name: `${SSM_PREFIX}/${jobName}`, WithDecryption: true });
+    const sent = fixture.aws.sfn.commandCalls(SendTaskSuccessCommand);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.args[0].input).toEqual({
+      taskToken: token,
+      output: JSON.stringify({ jobName, predicted: 5, modelVersion: fixture.model.version, predictionsKey: keys.predictions }),
+    });
+    expect(fixture.aws.ssm.commandCalls(DeleteParameterCommand)[0]!.args[0].input).toEqual({ Name: `${SSM_PREFIX}/${jobName}` });
+    expect(fixture.aws.parameters.has(`${SSM_PREFIX}/${jobName}`)).toBe(false);
+  });
+
+  it('treats a repeated event for the same job as a no-op', async () => {
+    const { deps, jobName } = await transformedRun('c2');
+    await handleTransformEvent(deps, settings, stateChange(jobName, 'Completed'));
+    const again = await handleTransformEvent(deps, settings, stateChange(jobName, 'Completed'));
+    expect(again).toEqual({ action: 'ignored', reason: 'no-token' });
+    expect(fixture.aws.sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+  });
+
+  it('treats a late event, whose token Step Functions no longer knows, as a no-op and still deletes the token', async () => {
+    const { deps, jobName, token } = await transformedRun('c3');
+    fixture.aws.usedTokens.add(token); // the wait timed out meanwhile
+    const outcome = await handleTransformEvent(deps, settings, stateChange(jobName, 'Completed'));
+    expect(outcome).toMatchObject({ action: 'succeeded', late: true });
+    expect(fixture.aws.parameters.has(`${SSM_PREFIX}/${jobName}`)).toBe(false);
+  });
+
+  it('after a crash between sending the token and deleting it, the redelivered event only deletes the token', async () => {
+    const { deps, jobName } = await transformedRun('c4');
+    fixture.aws.failNext('DeleteParameter', Object.assign(new Error('socket hang up'), { name: 'TimeoutError', $retryable: {} }));
+    await expect(handleTransformEvent(deps, settings, stateChange(jobName, 'Completed'))).rejects.toMatchObject({ name: 'TransientError' });
+    const redelivered = await handleTransformEvent(deps, settings, stateChange(jobName, 'Completed'));
+    expect(redelivered).toMatchObject({ action: 'succeeded', late: true });
+    expect(fixture.aws.sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(2);
+    expect(fixture.aws.parameters.has(`${SSM_PREFIX}/${jobName}`)).toBe(false);
+  });
+
+  it('ignores jobs without the prefix and statuses that are not final, touching nothing', async () => {
+    const { deps, jobName } = await transformedRun('c5');
+    expect(await handleTransformEvent(deps, settings, stateChange(`someone-else-${jobName}`, 'Completed'))).toEqual({ action: 'ignored', reason: 'not-ours' });
+    expect(await handleTransformEvent(deps, settings, stateChange(jobName, 'InProgress'))).toEqual({ action: 'ignored', reason: 'not-final' });
+    expect(fixture.aws.ssm.commandCalls(GetParameterCommand)).toHaveLength(0);
+    expect(fixture.aws.sfn.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ['Failed', 'ClientError: model container crashed'],
+    ['Stopped', undefined],
+  ])('on %s sends a failure with the reason and writes no predictions', async (status, reason) => {
+    const { deps, jobName, bucket, run, token } = await transformedRun(`c6-${status}`);
+    const outcome = await handleTransformEvent(deps, settings, stateChange(jobName, status, reason));
+    expect(outcome).toMatchObject({ action: 'failed', error: 'TransformJobFailedError' });
+    const sent = fixture.aws.sfn.commandCalls(SendTaskFailureCommand);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.args[0].input).toEqual({
+      taskToken: token,
+      error: 'TransformJobFailedError',
+      cause: `transform ${jobName} ${status}${reason ? `: ${reason}` : ''}`,
+    });
+    expect(await listKeys(bucket, `predicted_values_output/${run.runId}/`)).toEqual([]);
+    expect(fixture.aws.parameters.has(`${SSM_PREFIX}/${jobName}`)).toBe(false);
+  });
+
+  it.each([
+    ['a missing id', (lines: string[]) => lines.slice(1), /1 missing ids/],
+    ['a duplicate id', (lines: string[]) => [...lines, lines[2]!], /1 duplicate ids/],
+    ['a NaN', (lines: string[]) => lines.map((line, index) => (index === 3 ? line.replace(/,.*$/, ',NaN') : line)), /not finite numbers \(e\.g\. 3=NaN\)/],
+    ['an extra id', (lines: string[]) => [...lines, '99,1.5'], /1 unknown ids \(e\.g\. 99\)/],
+    ['an empty output', () => [], /5 missing ids/],
+  ])('fails the task with OutputValidationError on output with %s', async (_case, tamper, reason) => {
+    const { deps, jobName, bucket, run } = await transformedRun(`c7-${_case.replace(/\W/g, '')}`, tamper);
+    const outcome = await handleTransformEvent(deps, settings, stateChange(jobName, 'Completed'));
+    expect(outcome).toMatchObject({ action: 'failed', error: 'OutputValidationError' });
+    const sent = fixture.aws.sfn.commandCalls(SendTaskFailureCommand);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.args[0].input.error).toBe('OutputValidationError');
+    expect(sent[0]!.args[0].input.cause).toMatch(reason);
+    expect(fixture.aws.sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    expect(await listKeys(bucket, `predicted_values_output/${run.runId}/`)).toEqual([]);
+  });
+
+  it('rejects an event that is not a transform job state change', async () => {
+    const { deps } = await transformedRun('c8');
+    await expect(handleTransformEvent(deps, settings, { source: 'aws.s3' } as unknown as TransformJobEvent)).rejects.toMatchObject({ name: 'InputError' });
+  });
+});

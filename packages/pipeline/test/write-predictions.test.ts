@@ -1,0 +1,89 @@
+import { getRun, writeImputations } from '@airfill/db';
+import { predictionRecordSchema, runKeys, type TransformResult, type WritePredictionsEvent } from '@airfill/schema';
+import { getText, handleTransformEvent, parseJsonLines, silentLogger, startTransform, writePredictions, type Bucket } from '../src';
+import { awsDeps, JOB_PREFIX, openFixture, queriedRun, transformSettings, type Fixture } from './support/fixture';
+import { runLocalTransform } from './support/local-transform';
+import { countRows, PARAMETER, unfilled } from './support/seed';
+
+let fixture: Fixture;
+
+beforeAll(async () => {
+  fixture = await openFixture();
+});
+afterAll(() => fixture.close());
+afterEach(async () => {
+  await fixture.database.pool.query('delete from imputations; delete from claims');
+});
+
+/** Runs a run up to the write step: query, transform, callback. Returns write-predictions' event. */
+async function predictedRun(name: string): Promise<{ bucket: Bucket; event: WritePredictionsEvent; transform: TransformResult }> {
+  const { bucket, run, executionId, startEvent } = await queriedRun(fixture, name);
+  const deps = awsDeps(fixture, bucket);
+  await startTransform(deps, transformSettings(fixture), startEvent(`token-${name}`));
+  await runLocalTransform(bucket, run.runId, fixture.model);
+  await handleTransformEvent(deps, { jobPrefix: JOB_PREFIX, parameter: PARAMETER }, {
+    source: 'aws.sagemaker',
+    'detail-type': 'SageMaker Transform Job State Change',
+    detail: { TransformJobName: `${JOB_PREFIX}${run.runId}`, TransformJobStatus: 'Completed' },
+  });
+  const success = fixture.aws.sfn.calls().at(-1)!.args[0].input as { output: string };
+  const transform = JSON.parse(success.output) as TransformResult;
+  return { bucket, transform, event: { executionId, run: { ...run, transform } } };
+}
+
+describe('writePredictions', () => {
+  it('stores every prediction as an imputation of this run and closes the run with its counts', async () => {
+    const { bucket, event, transform } = await predictedRun('w1');
+    const deps = { database: fixture.database, bucket, logger: silentLogger };
+    const result = await writePredictions(deps, { parameter: PARAMETER }, event);
+    const runId = event.run.runId;
+    expect(result).toEqual({ runId, found: 5, predicted: 5, written: 5, alreadyImputed: 0, notMissing: 0, unknownSensor: 0 });
+    expect(await unfilled(fixture.database)).toBe(0);
+    expect(await getRun(fixture.database, runId)).toMatchObject({ status: 'succeeded', found: 5, predicted: 5, written: 5, modelVersion: transform.modelVersion });
+    expect(await countRows(fixture.database, 'claims')).toBe(0);
+
+    const predictions = parseJsonLines(await getText(bucket, runKeys(runId).predictions), predictionRecordSchema, 'p');
+    const { rows } = await fixture.database.pool.query<{ device_id: string; ts: Date; imputed: number; is_imputed: boolean }>(
+      `select s.device_id, f.ts, f.imputed, f.is_imputed from readings_filled f join sensors s on s.id = f.sensor_ref
+        where f.parameter = $1 and f.is_imputed order by f.ts, s.device_id`,
+      [PARAMETER],
+    );
+    expect(rows.map((row) => [row.device_id, row.ts.toISOString(), row.imputed])).toEqual(predictions.map((row) => [row.deviceId, row.ts, row.value]));
+  });
+
+  it('on a retry after a crash between the write and closing the run, writes nothing twice and reports the run total', async () => {
+    const { bucket, event, transform } = await predictedRun('w2');
+    const predictions = parseJsonLines(await getText(bucket, transform.predictionsKey), predictionRecordSchema, 'p');
+    // The crashed attempt got as far as the write.
+    await writeImputations(fixture.database, {
+      runId: event.run.runId,
+      modelVersion: transform.modelVersion,
+      imputations: predictions.map((row) => ({ deviceId: row.deviceId, parameter: row.parameter, ts: new Date(row.ts), value: row.value })),
+    });
+    const deps = { database: fixture.database, bucket, logger: silentLogger };
+    const retry = await writePredictions(deps, { parameter: PARAMETER }, event);
+    expect(retry).toMatchObject({ written: 5, alreadyImputed: 5 });
+    const again = await writePredictions(deps, { parameter: PARAMETER }, event);
+    expect(again).toMatchObject({ written: 5, alreadyImputed: 5 });
+    expect(await countRows(fixture.database, 'imputations')).toBe(5);
+    expect(await getRun(fixture.database, event.run.runId)).toMatchObject({ status: 'succeeded', written: 5 });
+  });
+
+  it('refuses predictions whose count differs from what the transform reported', async () => {
+    const { bucket, event } = await predictedRun('w3');
+    const wrong = { ...event, run: { ...event.run, transform: { ...event.run.transform, predicted: 4 } } };
+    await expect(writePredictions({ database: fixture.database, bucket, logger: silentLogger }, { parameter: PARAMETER }, wrong)).rejects.toMatchObject({
+      name: 'InputError',
+    });
+    expect(await countRows(fixture.database, 'imputations')).toBe(0);
+  });
+
+  it('refuses a run that already failed (its readings belong to the next run)', async () => {
+    const { bucket, event } = await predictedRun('w4');
+    await fixture.database.pool.query(`update runs set status = 'failed' where run_id = $1`, [event.run.runId]);
+    await expect(writePredictions({ database: fixture.database, bucket, logger: silentLogger }, { parameter: PARAMETER }, event)).rejects.toMatchObject({
+      name: 'InputError',
+    });
+    expect(await countRows(fixture.database, 'imputations')).toBe(0);
+  });
+});
