@@ -4,6 +4,8 @@ export {
   REQUIRED_CSV_COLUMNS,
   DEFAULT_SENTINEL,
   makeCsvRowSchema,
+  interpretValue,
+  detachString,
   csvRowSchema,
   type CsvColumn,
   type CsvReading,

@@ -1,0 +1,123 @@
+import { createReadStream, type ReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { makeCsvRowSchema, type CsvColumn, type CsvReading } from '@airfill/schema';
+import { tokenizeCsv, type CsvTokenEntry } from './csv-tokenizer';
+import { CsvFormatError } from './errors';
+import { parseHeader, type CsvHeader } from './header';
+
+/** One data row of a CSV file: a valid reading, or why it was rejected (`row` is the row as CSV text). */
+export type CsvRecord =
+  | { kind: 'reading'; line: number; reading: CsvReading }
+  | { kind: 'reject'; line: number; column: string; reason: string; row: string };
+
+/** Options for {@link readReadingsCsv}. */
+export interface ReadCsvOptions {
+  /** The value meaning "no reading". @default 65535 */
+  sentinel?: number | undefined;
+  /** Told once the header is read (e.g. to warn about unknown columns). */
+  onHeader?: ((header: CsvHeader) => void) | undefined;
+  /** Told about bytes read so far (of the file on disk, compressed for .gz), for progress. */
+  onBytes?: ((bytesRead: number, totalBytes: number) => void) | undefined;
+}
+
+const INVALID_UTF8 = '\uFFFD';
+
+/** Writes cells back as one CSV line, for the rejects file. */
+export function toCsvLine(cells: readonly string[]): string {
+  return cells.map((cell) => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell)).join(',');
+}
+
+function openSource(path: string): { file: ReadStream; source: Readable } {
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (!path.endsWith('.gz')) return { file, source: file };
+  const gunzip = createGunzip();
+  file.on('error', (error) => gunzip.destroy(error));
+  return { file, source: file.pipe(gunzip) };
+}
+
+/**
+ * Streams a CSV file in the input contract (plain or .gz) in bounded memory
+ * and yields its data rows in batches (one per chunk read), each row a
+ * validated reading or a reject with line number, column and reason. Throws
+ * {@link CsvFormatError} when the file as a whole is unusable: missing or
+ * unreadable, empty, not text, or its header lacks required columns.
+ */
+export async function* readReadingsCsvBatches(path: string, options: ReadCsvOptions = {}): AsyncGenerator<CsvRecord[]> {
+  const totalBytes = await stat(path).then(
+    (stats) => stats.size,
+    (error: unknown) => {
+      throw new CsvFormatError(`${path}: cannot read the file (${(error as Error).message})`, { path }, { cause: error });
+    },
+  );
+  const rowSchema = makeCsvRowSchema({ sentinel: options.sentinel });
+  const { file, source } = openSource(path);
+  let header: CsvHeader | undefined;
+  let columns: [CsvColumn, number][] = [];
+  try {
+    for await (const entries of tokenizeCsv(source)) {
+      let start = 0;
+      if (!header) {
+        header = readHeader(entries[0]!, path);
+        columns = [...header.positions.entries()];
+        options.onHeader?.(header);
+        start = 1;
+      }
+      const records: CsvRecord[] = new Array(entries.length - start);
+      for (let index = start; index < entries.length; index += 1) {
+        records[index - start] = toRecord(entries[index]!, header, columns, rowSchema);
+      }
+      options.onBytes?.(file.bytesRead, totalBytes);
+      if (records.length > 0) yield records;
+    }
+  } catch (error) {
+    if (error instanceof CsvFormatError) throw error;
+    throw new CsvFormatError(`${path}: cannot be read (${(error as Error).message})`, { path }, { cause: error });
+  } finally {
+    source.destroy();
+  }
+  if (!header) throw new CsvFormatError(`${path}: the file is empty (no header row)`, { path });
+}
+
+/** Like {@link readReadingsCsvBatches}, one row at a time. */
+export async function* readReadingsCsv(path: string, options: ReadCsvOptions = {}): AsyncGenerator<CsvRecord> {
+  for await (const batch of readReadingsCsvBatches(path, options)) yield* batch;
+}
+
+function readHeader(entry: CsvTokenEntry, path: string): CsvHeader {
+  if ('error' in entry) throw new CsvFormatError(`${path}: the header (line ${entry.line}) is not valid CSV: ${entry.error}`, { path, line: entry.line });
+  if (entry.cells.some((cell) => cell.includes(INVALID_UTF8) || cell.includes('\u0000'))) {
+    throw new CsvFormatError(`${path}: the header is not readable text (binary, or not UTF-8)`, { path, line: entry.line });
+  }
+  return parseHeader(entry.cells, path);
+}
+
+function toRecord(
+  entry: CsvTokenEntry,
+  header: CsvHeader,
+  columns: [CsvColumn, number][],
+  rowSchema: ReturnType<typeof makeCsvRowSchema>,
+): CsvRecord {
+  const { line } = entry;
+  if ('error' in entry) return { kind: 'reject', line, column: '', reason: `not valid CSV: ${entry.error}`, row: entry.text };
+  const record = entry.cells;
+  if (record.length !== header.width) {
+    return { kind: 'reject', line, column: '', reason: `row has ${record.length} fields, the header has ${header.width}`, row: toCsvLine(record) };
+  }
+  const cells: Partial<Record<CsvColumn, string>> = {};
+  for (const [column, position] of columns) {
+    const cell = record[position]!;
+    if (cell.includes(INVALID_UTF8)) return { kind: 'reject', line, column, reason: `${column} is not valid UTF-8 text`, row: toCsvLine(record) };
+    cells[column] = cell;
+  }
+  const parsed = rowSchema.safeParse(cells);
+  if (parsed.success) return { kind: 'reading', line, reading: parsed.data };
+  return {
+    kind: 'reject',
+    line,
+    column: String(parsed.error.issues[0]?.path[0] ?? ''),
+    reason: parsed.error.issues.map((issue) => issue.message).join('; '),
+    row: toCsvLine(record),
+  };
+}

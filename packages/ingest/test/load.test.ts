@@ -1,0 +1,124 @@
+import { readStatus } from '@airfill/db';
+import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
+import { CsvFormatError, loadReadingsCsv, type RejectedRow } from '../src';
+import { csvFile, HEADER, row } from './support/files';
+
+let database: TestDatabase;
+
+beforeEach(async () => {
+  database = await createTestDatabase();
+});
+afterEach(() => database.drop());
+
+/** A small file in the anchor format: columns shuffled, offsets, 65535 sentinel. */
+function anchorFile(): string {
+  const header = 'device_id,parameter,value,timestamp,latitude,longitude,location,sensor_id,sensor_type';
+  const rows: string[] = [];
+  for (const device of ['dev-a', 'dev-b', 'dev-c']) {
+    for (let hour = 0; hour < 4; hour += 1) {
+      for (const parameter of ['PM 2.5', 'PM 10']) {
+        const missing = (device === 'dev-a' && hour === 1) || (device === 'dev-b' && parameter === 'PM 10' && hour >= 2);
+        const value = missing ? '65535' : String(10 + hour);
+        rows.push(`${device},${parameter},${value},2023-07-15 0${hour}:22:31.456 +0200,48.7${hour},9.1,"Platz, ${device}",${device}-${parameter},SDS011`);
+      }
+    }
+  }
+  return csvFile(`${header}\n${rows.join('\n')}\n`);
+}
+
+describe('loadReadingsCsv', () => {
+  it('loads the anchor format with exact counts, and loading it twice changes nothing', async () => {
+    const file = anchorFile();
+    const first = await loadReadingsCsv(database, file);
+    expect(first).toMatchObject({ rows: 24, valid: 24, missing: 4, inserted: 24, unchanged: 0, rejected: 0, sensors: 3, parameters: ['PM 10', 'PM 2.5'] });
+    const expected = {
+      sensors: 3,
+      readings: 24,
+      missing: 4,
+      imputed: 0,
+      unfilled: 4,
+      parameters: {
+        'PM 10': { readings: 12, missing: 3, imputed: 0, unfilled: 3 },
+        'PM 2.5': { readings: 12, missing: 1, imputed: 0, unfilled: 1 },
+      },
+    };
+    expect(await readStatus(database)).toEqual(expected);
+    const snapshot = await database.pool.query('select * from readings order by sensor_ref, parameter, ts');
+
+    const second = await loadReadingsCsv(database, file);
+    expect(second).toMatchObject({ rows: 24, inserted: 0, unchanged: 24, rejected: 0 });
+    expect(await readStatus(database)).toEqual(expected);
+    expect((await database.pool.query('select * from readings order by sensor_ref, parameter, ts')).rows).toEqual(snapshot.rows);
+  });
+
+  it('keeps the raw text of a missing value and stores the instant', async () => {
+    await loadReadingsCsv(database, anchorFile());
+    const { rows } = await database.pool.query(
+      `select r.value, r.raw_value, r.ts from readings r join sensors s on s.id = r.sensor_ref
+        where s.device_id = 'dev-a' and r.parameter = 'PM 2.5' and r.value is null`,
+    );
+    expect(rows).toEqual([{ value: null, raw_value: '65535', ts: new Date('2023-07-14T23:22:31.456Z') }]);
+  });
+
+  it('stores sensor metadata and the sensor id per parameter', async () => {
+    await loadReadingsCsv(database, anchorFile());
+    const { rows } = await database.pool.query(
+      `select s.device_id, s.location, c.parameter, c.sensor_id from sensors s join sensor_channels c on c.sensor_ref = s.id
+        where s.device_id = 'dev-b' order by c.parameter`,
+    );
+    expect(rows).toEqual([
+      { device_id: 'dev-b', location: 'Platz, dev-b', parameter: 'PM 10', sensor_id: 'dev-b-PM 10' },
+      { device_id: 'dev-b', location: 'Platz, dev-b', parameter: 'PM 2.5', sensor_id: 'dev-b-PM 2.5' },
+    ]);
+  });
+
+  it('loads every valid row of a file with bad rows and reports each bad one', async () => {
+    const body = [row(), row({ timestamp: '2023-07-15 10:00' }), row({ device_id: 'dev-2' }), row({ latitude: '-95' })].join('\n');
+    const rejects: RejectedRow[] = [];
+    const summary = await loadReadingsCsv(database, csvFile(`${HEADER}\n${body}\n`), { onReject: (reject) => void rejects.push(reject) });
+    expect(summary).toMatchObject({ rows: 4, valid: 2, inserted: 2, rejected: 2 });
+    expect(rejects.map((reject) => [reject.line, reject.column])).toEqual([
+      [3, 'timestamp'],
+      [5, 'latitude'],
+    ]);
+    expect((await readStatus(database)).readings).toBe(2);
+  });
+
+  it('stores a repeated row once, without calling it a reject', async () => {
+    const summary = await loadReadingsCsv(database, csvFile(`${HEADER}\n${row()}\n${row()}\n`));
+    expect(summary).toMatchObject({ rows: 2, inserted: 1, unchanged: 1, rejected: 0 });
+  });
+
+  it('rejects a second row for the same reading with a different value; the first one stays', async () => {
+    const rejects: RejectedRow[] = [];
+    const summary = await loadReadingsCsv(database, csvFile(`${HEADER}\n${row({ value: '1' })}\n${row({ value: '2' })}\n`), {
+      onReject: (reject) => void rejects.push(reject),
+    });
+    expect(summary).toMatchObject({ inserted: 1, rejected: 1 });
+    expect(rejects[0]).toMatchObject({ line: 3, column: 'value', reason: expect.stringMatching(/already stored with value "1"/) });
+    expect((await database.pool.query('select value from readings')).rows).toEqual([{ value: 1 }]);
+  });
+
+  it('detects conflicting duplicates across batches and across loads', async () => {
+    const rejects: RejectedRow[] = [];
+    const onReject = (reject: RejectedRow) => void rejects.push(reject);
+    const rows = [row({ value: '1' }), row({ device_id: 'x' }), row({ device_id: 'y' }), row({ value: '5' })];
+    await loadReadingsCsv(database, csvFile(`${HEADER}\n${rows.join('\n')}\n`), { batchSize: 2, onReject });
+    expect(rejects.map((reject) => reject.line)).toEqual([5]);
+    const reload = await loadReadingsCsv(database, csvFile(`${HEADER}\n${row({ value: '7' })}\n`), { onReject });
+    expect(reload).toMatchObject({ inserted: 0, rejected: 1 });
+    expect((await database.pool.query(`select value from readings r join sensors s on s.id = r.sensor_ref where s.device_id = 'dev-1'`)).rows).toEqual([{ value: 1 }]);
+  });
+
+  it('loads nothing when the file is unusable', async () => {
+    await expect(loadReadingsCsv(database, csvFile('device,when\nx,y\n'))).rejects.toThrow(CsvFormatError);
+    expect(await readStatus(database)).toMatchObject({ sensors: 0, readings: 0 });
+  });
+
+  it('reports progress after each batch', async () => {
+    const seen: number[] = [];
+    await loadReadingsCsv(database, anchorFile(), { batchSize: 10, onProgress: (progress) => seen.push(progress.rowsRead) });
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.at(-1)).toBe(24);
+  });
+});
