@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { type Command } from 'commander';
+import { DEFAULT_SENTINEL } from '@airfill/schema';
+import { DEFAULT_MODEL_DIR, drawHoldout, evaluateOnHoldout, formatEvaluationTable, loadModel, requireParameter } from '@airfill/model';
+import { CliError } from '../errors';
+import { note } from '../output';
+import { userPath } from '../paths';
+import { numberFlag } from './load';
+import { readDatasetCsv } from './train';
+
+interface EvaluateFlags {
+  csv: string;
+  model?: string;
+  parameter?: string;
+  fraction: number;
+  share: number;
+  seed: number;
+  sentinel: number;
+  json?: boolean;
+}
+
+/** `airfill evaluate`: mask observed values in the latest time range, predict them, print the metrics table. */
+async function runEvaluate(flags: EvaluateFlags): Promise<void> {
+  const model = await loadModel(flags.model ? userPath(flags.model) : DEFAULT_MODEL_DIR);
+  const parameter = flags.parameter ?? model.contract.parameter;
+  if (parameter !== model.contract.parameter) {
+    throw new CliError(`model ${model.version} predicts ${model.contract.parameter}, not ${parameter}; pass --model with a ${parameter} model`);
+  }
+  const dataset = await readDatasetCsv(userPath(flags.csv), flags.sentinel);
+  requireParameter(dataset, parameter);
+  const holdout = drawHoldout(dataset, parameter, { fraction: flags.fraction, share: flags.share, seed: flags.seed });
+  if (holdout.targets.length === 0) throw new CliError(`no observed ${parameter} values in the holdout range to mask`);
+  const table = evaluateOnHoldout(model, dataset.sites, holdout);
+  const trainedOn = model.metrics.training.source;
+  if (trainedOn && path.basename(flags.csv) === trainedOn) {
+    note(`note: ${model.version} was trained on ${trainedOn} before ${model.metrics.holdout.from}; the scores are honest only if this holdout starts there or later`);
+  }
+  if (flags.json) console.log(JSON.stringify(table));
+  else console.log(formatEvaluationTable(table));
+}
+
+/** `airfill evaluate --csv <file.csv> [--model <dir>] [--json]` */
+export function register(program: Command): void {
+  program
+    .command('evaluate')
+    .description('mask observed values in the latest time range of a CSV file, predict them, and compare the model with station mean, LOCF and linear interpolation')
+    .requiredOption('--csv <file>', 'CSV file in the input contract (plain or .gz)')
+    .option('--model <dir>', 'model directory (model.json, contract.json, metrics.json); default: the committed default model')
+    .option('--parameter <name>', "parameter to evaluate; default: the model's")
+    .option('--fraction <share>', 'share of the time span, at the end, held out', numberFlag, 0.2)
+    .option('--share <share>', 'share of the held-out observed values masked', numberFlag, 0.1)
+    .option('--seed <n>', 'seed of the masks (same seed, same holdout)', numberFlag, 7)
+    .option('--sentinel <number>', 'value that means "no reading"', numberFlag, DEFAULT_SENTINEL)
+    .option('--json', 'print the table as JSON')
+    .action(async (flags: EvaluateFlags) => {
+      await runEvaluate(flags);
+    });
+}

@@ -1,0 +1,101 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type Command } from 'commander';
+import { DEFAULT_PARAMETER, DEFAULT_SENTINEL } from '@airfill/schema';
+import { imputeMissing, loadModel, requireParameter, DEFAULT_ROUNDS, type ImputedValue, type LoadedModel } from '@airfill/model';
+import { CliError } from '../errors';
+import { note } from '../output';
+import { userPath } from '../paths';
+import { numberFlag } from './load';
+import { readDatasetCsv, resolveCurrentModel, trainAndGate } from './train';
+
+interface ImputeFlags {
+  input: string;
+  out: string;
+  trainCsv?: string;
+  model?: string;
+  parameter: string;
+  force?: boolean;
+  sentinel: number;
+}
+
+/** A CSV cell, quoted when it must be. */
+function csvCell(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Writes `device_id,parameter,timestamp,value,model_version`, timestamps ISO 8601 with an explicit +00:00 offset. */
+async function writePredictions(file: string, values: readonly ImputedValue[]): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const stream = createWriteStream(file);
+  stream.write('device_id,parameter,timestamp,value,model_version\n');
+  for (const value of values) {
+    const timestamp = new Date(value.ts).toISOString().replace('Z', '+00:00');
+    const line = [value.deviceId, value.parameter, timestamp, String(Math.round(value.value * 1e4) / 1e4), value.modelVersion].map(csvCell).join(',');
+    if (!stream.write(`${line}\n`)) await once(stream, 'drain');
+  }
+  stream.end();
+  await once(stream, 'finish');
+}
+
+/** Picks the model: --model, else a fresh one trained on --train-csv (through the gate), else the default model. */
+async function chooseModel(flags: ImputeFlags): Promise<LoadedModel> {
+  if (flags.model) return loadModel(userPath(flags.model));
+  const current = await resolveCurrentModel(null, flags.parameter);
+  if (!flags.trainCsv) {
+    if (!current) throw new CliError(`no model for ${flags.parameter}: pass --train-csv <file> to train one, or --model <dir>`);
+    return current;
+  }
+  const trainCsv = userPath(flags.trainCsv);
+  const dataset = await readDatasetCsv(trainCsv, flags.sentinel);
+  const gated = await trainAndGate(dataset, {
+    parameter: flags.parameter,
+    current,
+    force: flags.force ?? false,
+    modelsDir: await mkdtemp(path.join(tmpdir(), 'airfill-models-')),
+    rounds: DEFAULT_ROUNDS,
+    source: path.basename(trainCsv),
+  });
+  note(`gate: ${gated.decision.reason}`);
+  if (gated.decision.promote || !current) return gated.result.model;
+  note(`using the current model ${current.version}`);
+  return current;
+}
+
+/** `airfill impute`: fill every missing value of the parameter in a CSV file, without a database. */
+async function runImpute(flags: ImputeFlags): Promise<void> {
+  const model = await chooseModel(flags);
+  if (model.contract.parameter !== flags.parameter) {
+    throw new CliError(`model ${model.version} predicts ${model.contract.parameter}, not ${flags.parameter}`);
+  }
+  const dataset = await readDatasetCsv(userPath(flags.input), flags.sentinel);
+  requireParameter(dataset, flags.parameter);
+  const started = Date.now();
+  const values = imputeMissing(dataset, model);
+  const out = userPath(flags.out);
+  await writePredictions(out, values);
+  console.log(
+    `filled ${values.length.toLocaleString('en-US')} missing ${flags.parameter} value(s) of ${dataset.sites.length} sensor(s) ` +
+      `with model ${model.version} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${out}`,
+  );
+}
+
+/** `airfill impute --input <file.csv> --out <pred.csv> [--train-csv <file.csv>] [--parameter "PM 2.5"]` */
+export function register(program: Command): void {
+  program
+    .command('impute')
+    .description('predict every missing value of a parameter in a CSV file and write them to a CSV file (no database needed)')
+    .requiredOption('--input <file>', 'CSV file in the input contract (plain or .gz)')
+    .requiredOption('--out <file>', 'where to write device_id,parameter,timestamp,value,model_version')
+    .option('--train-csv <file>', 'first train a model on this file (it is used if it passes the gate)')
+    .option('--model <dir>', 'use this model directory; default: the committed default model')
+    .option('--parameter <name>', 'parameter to fill', DEFAULT_PARAMETER)
+    .option('--force', 'with --train-csv: use the new model even if it does not beat the current one')
+    .option('--sentinel <number>', 'value that means "no reading"', numberFlag, DEFAULT_SENTINEL)
+    .action(async (flags: ImputeFlags) => {
+      await runImpute(flags);
+    });
+}

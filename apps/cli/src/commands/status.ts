@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { readStatus, type StatusReport } from '@airfill/db';
+import { addDatabaseOptions, withDatabase, type DatabaseFlags } from '../database-options';
+import { formatTable } from '../output';
+
+/** Renders the status counts as a table. */
+export function formatStatus(status: StatusReport): string {
+  const rows = Object.entries(status.parameters).map(([name, counts]) => [name, counts.readings, counts.missing, counts.imputed, counts.unfilled]);
+  rows.push(['all', status.readings, status.missing, status.imputed, status.unfilled]);
+  return `${status.sensors} sensors\n${formatTable(['parameter', 'readings', 'missing', 'imputed', 'unfilled'], rows)}`;
+}
+
+/** `airfill status [--json]` */
+export function register(program: Command): void {
+  addDatabaseOptions(
+    program
+      .command('status')
+      .description('count sensors, readings, missing values and imputations, per parameter')
+      .option('--json', 'print one JSON object: sensors, readings, missing, imputed, unfilled, parameters'),
+  ).action(async (flags: DatabaseFlags & { json?: boolean }) => {
+    const status = await withDatabase(flags, readStatus);
+    console.log(flags.json ? JSON.stringify(status) : formatStatus(status));
+  });
+}

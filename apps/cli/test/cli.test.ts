@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
+
+const repoRoot = path.resolve(__dirname, '../../..');
+const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
+const main = path.join(repoRoot, 'apps/cli/src/main.ts');
+const work = mkdtempSync(path.join(os.tmpdir(), 'airfill-cli-'));
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.drop());
+
+function airfill(...args: string[]) {
+  const result = spawnSync(tsx, [main, ...args, '--database-url', database.url], {
+    cwd: work,
+    encoding: 'utf8',
+    env: { ...process.env, INIT_CWD: work, DATABASE_URL: '' },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const header = 'parameter,timestamp,value,device_id,latitude,longitude';
+const anchorRows = [
+  'PM 2.5,2023-07-15 09:00:00.000 +0200,10,s1,48.1,9.1',
+  'PM 2.5,2023-07-15 10:00:00.000 +0200,65535,s1,48.1,9.1',
+  'PM 10,2023-07-15 10:00:00.000 +0200,,s1,48.1,9.1',
+  'PM 2.5,2023-07-15 09:00:00.000 +0200,12,s2,48.2,9.2',
+];
+
+describe('airfill load and status', () => {
+  it('loads a file, exits 0, and status --json gives exact counts; a second load changes nothing', () => {
+    writeFileSync(path.join(work, 'good.csv'), `${header}\n${anchorRows.join('\n')}\n`);
+    const first = airfill('load', 'good.csv');
+    expect(first).toMatchObject({ code: 0 });
+    expect(first.stdout).toMatch(/4 rows, 4 new readings, 0 already stored, 0 rejected; 2 missing values; 2 sensors/);
+    const expected = {
+      sensors: 2,
+      readings: 4,
+      missing: 2,
+      imputed: 0,
+      unfilled: 2,
+      parameters: { 'PM 10': { readings: 1, missing: 1, imputed: 0, unfilled: 1 }, 'PM 2.5': { readings: 3, missing: 1, imputed: 0, unfilled: 1 } },
+    };
+    expect(JSON.parse(airfill('status', '--json').stdout)).toEqual(expected);
+    expect(airfill('load', 'good.csv')).toMatchObject({ code: 0, stdout: expect.stringMatching(/0 new readings, 4 already stored/) });
+    expect(JSON.parse(airfill('status', '--json').stdout)).toEqual(expected);
+  });
+
+  it('loads the valid rows of a file with bad rows, writes the rejects file, summarises on stderr and exits 1', () => {
+    const rows = ['PM 2.5,2023-07-16 09:00:00 +0200,1,s3,48.1,9.1', 'PM 2.5,2023-07-16 10:00:00,2,s3,48.1,9.1', 'PM 2.5,2023-07-16 11:00:00 +0200,abc,s3,48.1,9.1'];
+    writeFileSync(path.join(work, 'mixed.csv'), `${header}\n${rows.join('\n')}\n`);
+    const result = airfill('load', 'mixed.csv', '--rejects', 'rejects.csv');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/2 row\(s\) rejected; the valid rows were loaded/);
+    expect(result.stderr).toMatch(/line 3, column timestamp: timestamp has no UTC offset/);
+    expect(result.stderr).toMatch(/line 4, column value: value "abc" is not a number/);
+    const rejects = readFileSync(path.join(work, 'rejects.csv'), 'utf8').trim().split('\n');
+    expect(rejects[0]).toBe('line,column,reason,row');
+    expect(rejects).toHaveLength(3);
+    expect(rejects[2]).toMatch(/^4,value,"value ""abc"" is not a number",/);
+  });
+
+  it('fails with a clear message and exit 2 when required columns are missing, loading nothing', () => {
+    writeFileSync(path.join(work, 'wrong.csv'), 'when,what\n1,2\n');
+    const before = airfill('status', '--json').stdout;
+    const result = airfill('load', 'wrong.csv');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/required columns .* missing from the header[\s\S]*nothing was loaded/);
+    expect(airfill('status', '--json').stdout).toBe(before);
+  });
+
+  it('refuses a sentinel that is not a number', () => {
+    const result = airfill('load', 'good.csv', '--sentinel', 'lots');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/"lots" is not a number/);
+  });
+});
