@@ -1,10 +1,12 @@
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { type Construct } from 'constructs';
 import { type BootstrapConfig, type EnvironmentName } from './config';
 import { SecureBucket } from './constructs/secure-bucket';
+import { boundaryPolicyArn, boundaryPolicyName, boundaryStatements } from './iam/boundary';
 import { arn, policyDocument, type PolicyStatement } from './iam/policy';
 import { ServiceRole } from './iam/role';
 
@@ -25,6 +27,7 @@ export class BootstrapStack extends TerraformStack {
   readonly oidcProvider: IamOpenidConnectProvider;
   readonly deployRoles: Partial<Record<EnvironmentName, ServiceRole>> = {};
   readonly planRoles: Partial<Record<EnvironmentName, ServiceRole>> = {};
+  readonly boundaries: Partial<Record<EnvironmentName, IamPolicy>> = {};
 
   constructor(scope: Construct, config: BootstrapConfig) {
     super(scope, BOOTSTRAP_STACK);
@@ -91,6 +94,13 @@ export class BootstrapStack extends TerraformStack {
         },
       ];
 
+      // The ceiling of every role the environment's stack creates (see iam/boundary.ts).
+      this.boundaries[env] = new IamPolicy(this, `boundary-${env}`, {
+        name: boundaryPolicyName(env),
+        description: `Permissions boundary of every airfill-${env} role`,
+        policy: policyDocument(boundaryStatements(config.region)),
+      });
+
       this.deployRoles[env] = new ServiceRole(this, `deploy-${env}`, {
         roleName: `airfill-${env}-deploy`,
         description: `GitHub Actions: deploy airfill-${env} (environment ${env} of ${config.githubRepository} only)`,
@@ -124,10 +134,15 @@ export class BootstrapStack extends TerraformStack {
  * What a deploy role may change: services by name prefix `airfill-<env>-`
  * where the service supports resource ARNs, and service-wide where it does
  * not (EC2, RDS, KMS key creation, SageMaker, metrics, Secrets Manager for the
- * RDS-managed secret). Never a bare `*` action, never another environment's roles.
+ * RDS-managed secret). Never a bare `*` action, never another environment's
+ * roles, never itself; it writes role policies only on roles that carry the
+ * environment's permissions boundary, so it cannot mint a stronger role.
  */
 function deployStatements(env: string, context: { region: string; accountId: string }): PolicyStatement[] {
   const prefix = `airfill-${env}-`;
+  const environmentRoles = `arn:aws:iam::${context.accountId}:role/${prefix}*`;
+  const ciRoles = [`arn:aws:iam::${context.accountId}:role/${prefix}deploy`, `arn:aws:iam::${context.accountId}:role/${prefix}plan`];
+  const withBoundary = { StringEquals: { 'iam:PermissionsBoundary': boundaryPolicyArn(context.accountId, env) } };
   return [
     {
       Sid: 'NamedResources',
@@ -144,25 +159,51 @@ function deployStatements(env: string, context: { region: string; accountId: str
       ],
     },
     {
+      Sid: 'EnvironmentRolesBounded',
+      Effect: 'Allow',
+      Action: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary'],
+      Resource: environmentRoles,
+      Condition: withBoundary,
+    },
+    {
       Sid: 'EnvironmentRoles',
       Effect: 'Allow',
       Action: [
-        'iam:CreateRole',
         'iam:DeleteRole',
         'iam:GetRole',
         'iam:UpdateRole',
         'iam:UpdateAssumeRolePolicy',
         'iam:TagRole',
         'iam:UntagRole',
-        'iam:PutRolePolicy',
         'iam:GetRolePolicy',
-        'iam:DeleteRolePolicy',
         'iam:ListRolePolicies',
         'iam:ListAttachedRolePolicies',
         'iam:ListInstanceProfilesForRole',
         'iam:PassRole',
       ],
-      Resource: `arn:aws:iam::${context.accountId}:role/${prefix}*`,
+      Resource: environmentRoles,
+    },
+    {
+      Sid: 'NeverTheCiRolesOrBoundaries',
+      Effect: 'Deny',
+      Action: [
+        'iam:UpdateAssumeRolePolicy',
+        'iam:PutRolePolicy',
+        'iam:DeleteRolePolicy',
+        'iam:AttachRolePolicy',
+        'iam:DetachRolePolicy',
+        'iam:DeleteRole',
+        'iam:UpdateRole',
+        'iam:PutRolePermissionsBoundary',
+        'iam:DeleteRolePermissionsBoundary',
+      ],
+      Resource: ciRoles,
+    },
+    {
+      Sid: 'KeepBoundaries',
+      Effect: 'Deny',
+      Action: 'iam:DeleteRolePermissionsBoundary',
+      Resource: environmentRoles,
     },
     {
       Sid: 'ServiceLinkedRoles',

@@ -1,4 +1,5 @@
 import { type EnvironmentConfig } from './config';
+import { boundaryPolicyArn } from './iam/boundary';
 import { type ArnContext } from './iam/policy';
 
 /**
@@ -24,6 +25,11 @@ export class Naming implements ArnContext {
   /** Prefix of SageMaker transform job names; the event rule matches only this. */
   get transformJobPrefix(): string {
     return `${this.prefix}-`;
+  }
+
+  /** The permissions boundary every role of the environment carries (created by the bootstrap stack). */
+  get permissionsBoundaryArn(): string {
+    return boundaryPolicyArn(this.accountId, this.config.name);
   }
 
   /** SSM path under which start-transform keeps task tokens. */

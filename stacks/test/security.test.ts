@@ -1,5 +1,9 @@
 import { lambdaEnvSchemas, pipelineInputSchema } from '@airfill/schema';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LAMBDA_APPS } from '../src/assets/lambda-bundles';
+import { BOUNDARY_ACTIONS } from '../src/iam/boundary';
+import { loadBootstrapConfig } from '../src/config';
 import { SCHEDULED_INPUT } from '../src/constructs/schedule';
 import { type EnvironmentConfig } from '../src/config';
 import { allowedActions, list, policiesOf, rolePolicy, type Statement } from './support/policies';
@@ -82,6 +86,20 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
         const [trust] = (JSON.parse(role.assume_role_policy as string) as { Statement: Statement[] }).Statement;
         expect({ id, condition: trust!.Condition }).toEqual({ id, condition: { StringEquals: { 'aws:SourceAccount': config().accountId } } });
       }
+    });
+
+    it('puts the environment permissions boundary on every role', () => {
+      for (const [id, role] of resourcesOf(stack(), 'aws_iam_role')) {
+        expect({ id, boundary: role.permissions_boundary }).toEqual({ id, boundary: `arn:aws:iam::${config().accountId}:policy/airfill-${name}-boundary` });
+      }
+    });
+
+    it('grants no action outside the permissions boundary (else it would be silently denied)', () => {
+      const ceiling = new Set<string>(BOUNDARY_ACTIONS);
+      const outside = policiesOf(stack())
+        .filter((p) => p.type === 'aws_iam_role_policy')
+        .flatMap((p) => allowedActions(p.statements).filter((a) => !ceiling.has(a)).map((a) => `${p.id}: ${a}`));
+      expect(outside).toEqual([]);
     });
 
     it('gives each Lambda its own role', () => {
@@ -443,5 +461,99 @@ describe('environment differences', () => {
       for (const [, fn] of resourcesOf(stack, 'aws_lambda_function')) expect(fn.function_name).toMatch(new RegExp(`^airfill-${name}-`));
       for (const [, role] of resourcesOf(stack, 'aws_iam_role')) expect(role.name).toMatch(new RegExp(`^airfill-${name}-`));
     }
+  });
+});
+
+describe('airfill-bootstrap', () => {
+  const stack = () => synthesized.stacks['airfill-bootstrap']!;
+  const config = loadBootstrapConfig();
+  const trustOf = (fragment: string) => {
+    const [, role] = resourcesOf(stack(), 'aws_iam_role').find(([id]) => id.includes(fragment))!;
+    return (JSON.parse(role.assume_role_policy as string) as { Statement: Statement[] }).Statement;
+  };
+
+  it('keeps its own state locally: the state bucket cannot hold the state of the stack that creates it', () => {
+    expect(stack().terraform.backend).toEqual({ local: { path: 'terraform.airfill-bootstrap.tfstate' } });
+  });
+
+  it('creates a versioned, encrypted, TLS-only, private state bucket', () => {
+    const [[, bucket]] = resourcesOf(stack(), 'aws_s3_bucket') as [[string, Record<string, unknown>]];
+    expect(bucket.bucket).toBe(config.stateBucket);
+    expect(resourcesOf(stack(), 'aws_s3_bucket_versioning')[0]![1].versioning_configuration).toEqual({ status: 'Enabled' });
+    expect(resourcesOf(stack(), 'aws_s3_bucket_server_side_encryption_configuration')).toHaveLength(1);
+    expect(resourcesOf(stack(), 'aws_s3_bucket_public_access_block')[0]![1]).toMatchObject({ block_public_policy: true, restrict_public_buckets: true });
+    const policy = JSON.parse(resourcesOf(stack(), 'aws_s3_bucket_policy')[0]![1].policy as string) as { Statement: Statement[] };
+    expect(policy.Statement[0]).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': false } } });
+  });
+
+  it('trusts GitHub OIDC for sts.amazonaws.com', () => {
+    const [[, provider]] = resourcesOf(stack(), 'aws_iam_openid_connect_provider') as [[string, Record<string, unknown>]];
+    expect(provider).toMatchObject({ url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] });
+  });
+
+  it.each(['dev', 'staging', 'prod'])('lets only the %s GitHub environment of this repository assume the %s deploy role', (env) => {
+    expect(trustOf(`deploy-${env}_role`)).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Federated: expect.stringMatching(/aws_iam_openid_connect_provider/) },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: {
+          StringEquals: {
+            'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+            'token.actions.githubusercontent.com:sub': [`repo:${config.githubRepository}:environment:${env}`],
+          },
+        },
+      },
+    ]);
+  });
+
+  it('lets pull requests and main assume only the read-only plan roles', () => {
+    const condition = trustOf('plan-dev_role')[0]!.Condition!.StringEquals!;
+    expect(condition['token.actions.githubusercontent.com:sub']).toEqual([`repo:${config.githubRepository}:pull_request`, `repo:${config.githubRepository}:ref:refs/heads/main`]);
+    const attachments = resourcesOf(stack(), 'aws_iam_role_policy_attachment').map(([, a]) => a.policy_arn);
+    expect(attachments).toEqual(Array(3).fill('arn:aws:iam::aws:policy/ReadOnlyAccess'));
+    const writes = allowedActions(rolePolicy(stack(), 'plan-dev_policy')).filter((a) => !/^s3:(Get|List)/.test(a));
+    expect(writes.sort()).toEqual(['s3:DeleteObject', 's3:PutObject']);
+    const lock = rolePolicy(stack(), 'plan-dev_policy').find((s) => s.Sid === 'StateWrite')!;
+    expect(lock.Resource).toMatch(/\/airfill\/dev\/terraform\.tfstate\.tflock$/);
+  });
+
+  it('lets a deploy role touch only its own environment state and roles, never with a bare "*" action', () => {
+    const statements = rolePolicy(stack(), 'deploy-dev_policy');
+    expect(statements.flatMap((s) => list(s.Action)).filter((a) => a === '*')).toEqual([]);
+    const state = statements.find((s) => s.Sid === 'StateWrite')!;
+    expect(list(state.Resource).every((r) => r.includes('/airfill/dev/terraform.tfstate'))).toBe(true);
+    for (const statement of statements.filter((s) => list(s.Action).some((a) => a.startsWith('iam:') && a !== 'iam:CreateServiceLinkedRole'))) {
+      expect(list(statement.Resource).every((r) => r.startsWith(`arn:aws:iam::${config.accountId}:role/airfill-dev-`))).toBe(true);
+    }
+  });
+
+  it('lets a deploy role write role policies only on roles that carry the boundary, and never its own', () => {
+    const statements = rolePolicy(stack(), 'deploy-dev_policy');
+    const writers = statements.filter((s) => s.Effect === 'Allow' && list(s.Action).some((a) => ['iam:CreateRole', 'iam:PutRolePolicy'].includes(a)));
+    expect(writers).toHaveLength(1);
+    expect(writers[0]!.Condition).toEqual({ StringEquals: { 'iam:PermissionsBoundary': `arn:aws:iam::${config.accountId}:policy/airfill-dev-boundary` } });
+    const deny = statements.find((s) => s.Sid === 'NeverTheCiRolesOrBoundaries')!;
+    expect(deny.Effect).toBe('Deny');
+    expect(deny.Resource).toEqual([`arn:aws:iam::${config.accountId}:role/airfill-dev-deploy`, `arn:aws:iam::${config.accountId}:role/airfill-dev-plan`]);
+    expect(list(deny.Action)).toEqual(expect.arrayContaining(['iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy']));
+  });
+
+  it('publishes one permissions boundary per environment, capped to the boundary actions', () => {
+    const boundaries = resourcesOf(stack(), 'aws_iam_policy').map(([, p]) => [p.name, (JSON.parse(p.policy as string) as { Statement: Statement[] }).Statement[0]!.Action]);
+    expect(boundaries.sort()).toEqual(['dev', 'prod', 'staging'].map((env) => [`airfill-${env}-boundary`, [...BOUNDARY_ACTIONS]]));
+  });
+});
+
+describe('source', () => {
+  it('never branches on an environment name outside the config: differences are data', () => {
+    const root = join(__dirname, '..', 'src');
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)]));
+    const offenders = files(root)
+      .filter((file) => !file.includes(`${join('src', 'config')}`))
+      .filter((file) => /['"`](dev|staging|prod)['"`]/.test(readFileSync(file, 'utf8')))
+      .map((file) => file.slice(root.length + 1));
+    expect(offenders).toEqual([]);
   });
 });

@@ -88,6 +88,7 @@ export class AirfillFunction extends Construct {
       roleName: naming.name(`fn-${props.app}`),
       description: `Lambda ${this.functionName}`,
       assumeRolePolicy: serviceTrustPolicy('lambda.amazonaws.com', naming.accountId),
+      permissionsBoundary: naming.permissionsBoundaryArn,
       statements,
     });
 

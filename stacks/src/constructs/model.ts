@@ -97,6 +97,7 @@ export class Model extends Construct {
       roleName: naming.name('sagemaker'),
       description: 'SageMaker batch transform for airfill',
       assumeRolePolicy: serviceTrustPolicy('sagemaker.amazonaws.com', naming.accountId),
+      permissionsBoundary: naming.permissionsBoundaryArn,
       statements,
     });
 

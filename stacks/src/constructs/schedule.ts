@@ -32,6 +32,7 @@ export class Schedule extends Construct {
       roleName: naming.name('schedule'),
       description: 'EventBridge Scheduler: starts the airfill pipeline',
       assumeRolePolicy: serviceTrustPolicy('scheduler.amazonaws.com', naming.accountId),
+      permissionsBoundary: naming.permissionsBoundaryArn,
       statements: [{ Sid: 'StartPipeline', Effect: 'Allow', Action: 'states:StartExecution', Resource: stateMachine.arn }],
     });
 

@@ -44,6 +44,7 @@ export class Workflow extends Construct {
       roleName: naming.name('workflow'),
       description: 'Step Functions: the airfill pipeline',
       assumeRolePolicy: serviceTrustPolicy('states.amazonaws.com', naming.accountId),
+      permissionsBoundary: naming.permissionsBoundaryArn,
       statements: [
         {
           Sid: 'InvokePipelineFunctions',

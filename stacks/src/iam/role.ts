@@ -11,6 +11,11 @@ export interface ServiceRoleProps {
   /** The role's only permissions (one inline policy). */
   statements: PolicyStatement[];
   description?: string;
+  /**
+   * Managed policy capping what the role can ever do.
+   * @default none
+   */
+  permissionsBoundary?: string;
 }
 
 /**
@@ -28,6 +33,7 @@ export class ServiceRole extends Construct {
       description: props.description,
       assumeRolePolicy: props.assumeRolePolicy,
       maxSessionDuration: 3600,
+      permissionsBoundary: props.permissionsBoundary,
     });
     this.policy = new IamRolePolicy(this, 'policy', {
       name: 'least-privilege',
