@@ -2,7 +2,6 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { connect, connectionSettingsFromEnv, type Database } from '@airfill/db';
 
 /**
  * Creates a value once and keeps it: handlers call this at module level so a
@@ -15,9 +14,6 @@ export function once<T>(create: () => T): () => T {
     return value.current;
   };
 }
-
-/** The pool a Lambda keeps: one connection, since a Lambda handles one event at a time. */
-export const lambdaDatabase = once((): Database => connect(connectionSettingsFromEnv(), { max: 1 }));
 
 /** AWS clients, created on first use (the region comes from the Lambda environment). */
 export const lambdaClients = {

@@ -14,6 +14,7 @@ export { handleTransformEvent } from './transform-callback';
 export { writePredictions, type WritePredictionsDeps } from './write-predictions';
 export { recordFailure, type RecordFailureDeps, type RecordFailureResult } from './record-failure';
 export { migrate, type MigrateDeps, type MigrateResult } from './migrate';
-export { once, lambdaDatabase, lambdaClients } from './clients';
+export { once, lambdaClients } from './clients';
+export { lambdaDatabase } from './database-client';
 export { loadBundledModel } from './model-files';
 export { runStep, classifyError } from './step';
