@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
 
 /** Where the offline AWS provider lives on machines prepared for it (see MACHINE.md). */
 export const PLUGIN_DIR = process.env.AIRFILL_TF_PLUGIN_DIR ?? '/opt/tf-plugins';
@@ -40,4 +41,37 @@ export function validateStack(dir: string): { valid: boolean; errorCount: number
   }
   const report = JSON.parse(output) as { valid: boolean; error_count: number; warning_count: number; diagnostics: unknown[] };
   return { valid: report.valid, errorCount: report.error_count, warningCount: report.warning_count, diagnostics: report.diagnostics };
+}
+
+/**
+ * `terraform plan` of a synthesized stack without AWS: a copy of the stack
+ * with the backend removed, the account guard lifted and the provider told not
+ * to call AWS (dummy credentials, skip_* flags). Nothing is refreshed, so the
+ * plan shows what a first apply would create and catches plan-time errors
+ * that validate cannot see. Returns terraform's summary counts.
+ */
+export function planOffline(stackDir: string, workDir: string): { add: number; change: number; destroy: number; output: string } {
+  cpSync(stackDir, workDir, { recursive: true, filter: (source) => !source.includes(`${sep}.terraform`) });
+  const file = join(workDir, 'cdk.tf.json');
+  const config = JSON.parse(readFileSync(file, 'utf8')) as {
+    terraform: { backend?: unknown };
+    provider: { aws: Record<string, unknown>[] };
+  };
+  delete config.terraform.backend;
+  for (const provider of config.provider.aws) {
+    delete provider.allowed_account_ids;
+    Object.assign(provider, {
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: 'true',
+    });
+  }
+  writeFileSync(file, JSON.stringify(config));
+  const env = { ...terraformEnv(), AWS_ACCESS_KEY_ID: 'offline-plan', AWS_SECRET_ACCESS_KEY: 'offline-plan', AWS_EC2_METADATA_DISABLED: 'true' };
+  const source = onlineInit() ? [] : [`-plugin-dir=${PLUGIN_DIR}`];
+  execFileSync('terraform', ['init', ...source, '-input=false', '-no-color'], { cwd: workDir, env, stdio: 'pipe' });
+  const output = execFileSync('terraform', ['plan', '-refresh=false', '-input=false', '-no-color', '-lock=false'], { cwd: workDir, env, encoding: 'utf8', stdio: 'pipe' });
+  const summary = /Plan: (\d+) to add, (\d+) to change, (\d+) to destroy/.exec(output);
+  if (!summary) throw new Error(`no plan summary in terraform output:\n${output.slice(-2000)}`);
+  return { add: Number(summary[1]), change: Number(summary[2]), destroy: Number(summary[3]), output };
 }
