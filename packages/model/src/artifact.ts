@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { FeatureContract, FeatureMatrix } from '@airfill/features';
 import { ModelFormatError } from './errors';
 import { compileForest, predictForest } from './scorer';
+import { predictForestParallel } from './parallel';
 
 /** zod schema of `contract.json`. */
 export const featureContractSchema = z.object({
@@ -48,6 +49,8 @@ export interface LoadedModel {
   dir: string;
   /** Raw model outputs (residuals for residual contracts; see `toPrediction`). */
   predict(matrix: FeatureMatrix): Float64Array;
+  /** The same outputs, computed on all cores for large matrices (worker threads). */
+  predictParallel(matrix: FeatureMatrix): Promise<Float64Array>;
 }
 
 /** The committed default model (trained on the bundled sample; see its README). */
@@ -75,16 +78,23 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   const metrics = modelMetricsSchema.safeParse(await read('metrics.json'));
   if (!metrics.success) throw new ModelFormatError(`${join(dir, 'metrics.json')} is not a metrics file`, { issues: metrics.error.issues });
   const loaded: FeatureContract = contract.data;
+  const checkContract = (matrix: FeatureMatrix) => {
+    if (matrix.contract.version !== loaded.version || matrix.contract.columns.join('\u0000') !== loaded.columns.join('\u0000')) {
+      throw new ModelFormatError('feature matrix was built with another contract than the model', { model: metrics.data.version });
+    }
+  };
   return {
     version: metrics.data.version,
     contract: loaded,
     metrics: metrics.data,
     dir: resolve(dir),
     predict(matrix) {
-      if (matrix.contract.version !== loaded.version || matrix.contract.columns.join('\u0000') !== loaded.columns.join('\u0000')) {
-        throw new ModelFormatError('feature matrix was built with another contract than the model', { model: metrics.data.version });
-      }
+      checkContract(matrix);
       return predictForest(forest, matrix.values, matrix.rows, matrix.columns);
+    },
+    predictParallel(matrix) {
+      checkContract(matrix);
+      return predictForestParallel(forest, matrix.values, matrix.rows, matrix.columns);
     },
   };
 }

@@ -1,4 +1,5 @@
-export { compileForest, predictForest, type CompiledForest } from './scorer';
+export { compileForest, predictForest, type CompiledForest, type ScoringLayout } from './scorer';
+export { predictForestParallel } from './parallel';
 export { loadModel, saveModel, DEFAULT_MODEL_DIR, featureContractSchema, modelMetricsSchema, type LoadedModel, type ModelMetricsFile } from './artifact';
 export { datasetFromReadings, requireParameter, type Dataset, type ReadingLike } from './dataset';
 export { computeMetrics, type Metrics } from './metrics';

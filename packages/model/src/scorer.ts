@@ -1,4 +1,5 @@
 import { ModelFormatError } from './errors';
+import { predictComplete, toCompleteForest, type CompleteForest } from './complete-trees';
 import { IDENTITY_OBJECTIVES, xgboostModelSchema, type XgboostModelJson } from './xgboost-json';
 
 /**
@@ -82,20 +83,27 @@ export function compileForest(json: unknown): CompiledForest {
 }
 
 /** Rows scored per block: the block's features stay in cache while every tree walks it. */
-const BLOCK_ROWS = 2048;
+const BLOCK_ROWS = 256;
+
+/** How to walk the trees: `auto` uses the complete-tree layout when trees are shallow enough. */
+export type ScoringLayout = 'auto' | 'walk';
+
+const completeCache = new WeakMap<CompiledForest, CompleteForest | null>();
 
 /**
  * Raw predictions (margins) for a row-major matrix of `rows x columns`.
  * NaN means missing and follows the node's default direction. Features are
  * rounded to float32 first, because xgboost compares float32 features with
  * float32 thresholds; a float64 comparison would take the other branch for
- * values that sit between the two roundings of a threshold.
+ * values that sit between the two roundings of a threshold. Sums are kept in
+ * float32, tree by tree, as xgboost's CPU predictor keeps them.
  */
 export function predictForest(
   forest: CompiledForest,
   values: Float64Array | Float32Array,
   rows: number,
   columns: number,
+  layout: ScoringLayout = 'auto',
 ): Float64Array {
   if (values.length !== rows * columns) {
     throw new ModelFormatError(`matrix has ${values.length} values, expected ${rows} x ${columns}`, { rows, columns });
@@ -107,7 +115,17 @@ export function predictForest(
     });
   }
   const x = values instanceof Float32Array ? values : Float32Array.from(values);
-  const out = new Float64Array(rows).fill(forest.baseScore);
+  if (layout === 'auto') {
+    let complete = completeCache.get(forest);
+    if (complete === undefined) completeCache.set(forest, (complete = toCompleteForest(forest)));
+    if (complete) return Float64Array.from(predictComplete(complete, x, rows, columns));
+  }
+  return Float64Array.from(walkForest(forest, x, rows, columns));
+}
+
+/** The general walker, for trees of any depth: follows child pointers node by node. */
+function walkForest(forest: CompiledForest, x: Float32Array, rows: number, columns: number): Float32Array {
+  const out = new Float32Array(rows).fill(forest.baseScore);
   const { roots, left, right, feature, threshold, defaultLeft } = forest;
   const treeCount = roots.length;
   for (let start = 0; start < rows; start += BLOCK_ROWS) {

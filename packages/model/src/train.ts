@@ -8,6 +8,7 @@ import { requireParameter, type Dataset } from './dataset';
 import { evaluateOnHoldout, type EvaluationTable } from './evaluate';
 import { drawHoldout, type HoldoutOptions } from './holdout';
 import { compileForest, predictForest } from './scorer';
+import { predictForestParallel } from './parallel';
 import { buildTrainingSet } from './training-set';
 import { trainWithCli, type BoosterParams } from './xgboost-cli';
 
@@ -77,6 +78,7 @@ export async function trainModel(dataset: Dataset, options: TrainOptions): Promi
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
     const version = `${options.parameter.toLowerCase().replace(/[^a-z0-9]+/g, '')}-${stamp}-${hash}`;
     const predict: LoadedModel['predict'] = (matrix) => predictForest(forest, matrix.values, matrix.rows, matrix.columns);
+    const predictParallel: LoadedModel['predictParallel'] = (matrix) => predictForestParallel(forest, matrix.values, matrix.rows, matrix.columns);
     const table = evaluateOnHoldout({ version, contract, predict }, dataset.sites, holdout);
     const metrics: ModelMetricsFile = {
       version,
@@ -99,7 +101,7 @@ export async function trainModel(dataset: Dataset, options: TrainOptions): Promi
     const dir = resolve(options.outDir ?? join(options.modelsDir ?? '.', version));
     await saveModel(dir, { modelJson, contract, metrics });
     log(`model ${version} written to ${dir}`);
-    return { model: { version, contract, metrics, dir, predict }, table, holdout };
+    return { model: { version, contract, metrics, dir, predict, predictParallel }, table, holdout };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }

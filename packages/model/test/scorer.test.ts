@@ -1,7 +1,9 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileForest, predictForest } from '../src/scorer';
+import { predictForestParallel } from '../src/parallel';
+import { DEFAULT_MODEL_DIR } from '../src/artifact';
 import { hasXgboost, predictWithCli, trainWithCli } from '../src/xgboost-cli';
 import { seededRandom } from '../src/random';
 import { ModelFormatError } from '../src/errors';
@@ -64,13 +66,15 @@ withXgboost('predictForest against xgboost 1.7 on random models', () => {
       if (forest.left[node] !== -1 && forest.feature[node] === cell % columns) test[cell] = forest.threshold[node] as number;
     }
     const expected = await predictWithCli({ workDir: dir, modelPath: join(dir, 'model.json'), values: test, rows: testRows, columns });
-    const actual = predictForest(forest, test, testRows, columns);
-    expect(actual).toHaveLength(testRows);
-    let worst = 0;
-    for (let row = 0; row < testRows; row += 1) {
-      worst = Math.max(worst, Math.abs((actual[row] as number) - (expected[row] as number)) / Math.max(1, Math.abs(expected[row] as number)));
+    for (const layout of ['auto', 'walk'] as const) {
+      const actual = predictForest(forest, test, testRows, columns, layout);
+      expect(actual).toHaveLength(testRows);
+      let worst = 0;
+      for (let row = 0; row < testRows; row += 1) {
+        worst = Math.max(worst, Math.abs((actual[row] as number) - (expected[row] as number)) / Math.max(1, Math.abs(expected[row] as number)));
+      }
+      expect(worst).toBeLessThan(1e-4);
     }
-    expect(worst).toBeLessThan(1e-4);
   });
 });
 
@@ -84,10 +88,25 @@ describe('compileForest', () => {
     },
   });
 
-  it('walks a hand-made tree: strict less-than, NaN follows the default direction', () => {
+  it.each(['auto', 'walk'] as const)('walks a hand-made tree (%s layout): strict less-than, NaN follows the default direction', (layout) => {
     const forest = compileForest(model('reg:squarederror'));
-    const out = predictForest(forest, Float64Array.from([0, 0.4, 0, 0.5, 0, NaN]), 3, 2);
+    const out = predictForest(forest, Float64Array.from([0, 0.4, 0, 0.5, 0, NaN]), 3, 2, layout);
     expect(Array.from(out)).toEqual([-0.5, 2.5, -0.5]);
+  });
+
+  it('scores deeper-than-full-depth shapes: a leaf above the deepest level keeps its value in the complete layout', () => {
+    // Root splits on column 0; its left child is a leaf, its right child splits again on column 1.
+    const lopsided = {
+      left_children: [1, -1, 3, -1, -1],
+      right_children: [2, -1, 4, -1, -1],
+      split_indices: [0, 0, 1, 0, 0],
+      split_conditions: [1, 7, 2, 20, 30],
+      default_left: [0, 0, 1, 0, 0],
+    };
+    const forest = compileForest(model('reg:squarederror', [lopsided]));
+    const rows = Float64Array.from([0, 0, 0, 9, 5, 0, 5, 9, 5, NaN, NaN, 0]);
+    expect(Array.from(predictForest(forest, rows, 6, 2, 'auto'))).toEqual([7.5, 7.5, 20.5, 30.5, 20.5, 20.5]);
+    expect(Array.from(predictForest(forest, rows, 6, 2, 'walk'))).toEqual([7.5, 7.5, 20.5, 30.5, 20.5, 20.5]);
   });
 
   it('refuses objectives with a non-identity link', () => {
@@ -104,3 +123,15 @@ describe('compileForest', () => {
   });
 });
 
+
+describe('predictForestParallel', () => {
+  it('gives exactly the single-thread outputs on a large batch split over worker threads', async () => {
+    const forest = compileForest(JSON.parse(await readFile(join(DEFAULT_MODEL_DIR, 'model.json'), 'utf8')));
+    const random = seededRandom(9);
+    const columns = forest.minColumns;
+    const rows = 60_000;
+    const values = randomMatrix(random, rows, columns, 0.2);
+    const parallel = await predictForestParallel(forest, values, rows, columns, 2);
+    expect(Array.from(parallel)).toEqual(Array.from(predictForest(forest, values, rows, columns)));
+  });
+});
