@@ -1,3 +1,4 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
@@ -53,8 +54,16 @@ export class Database extends Construct {
       ],
     });
 
+    const clusterIdentifier = naming.name('db');
+    // RDS would create the export's log group itself: unencrypted and kept forever. Terraform makes it first.
+    const postgresLogs = new CloudwatchLogGroup(this, 'postgres-logs', {
+      name: `/aws/rds/cluster/${clusterIdentifier}/postgresql`,
+      retentionInDays: naming.config.functions.logRetentionDays,
+      kmsKeyId: key.arn,
+    });
+
     this.cluster = new RdsCluster(this, 'cluster', {
-      clusterIdentifier: naming.name('db'),
+      clusterIdentifier,
       engine: 'aurora-postgresql',
       engineVersion: db.engineVersion,
       databaseName: db.databaseName,
@@ -78,6 +87,7 @@ export class Database extends Construct {
       serverlessv2ScalingConfiguration: db.serverless
         ? { minCapacity: db.serverless.minCapacity, maxCapacity: db.serverless.maxCapacity }
         : undefined,
+      dependsOn: [postgresLogs],
     });
 
     // Writer first; readers (config) spread over the other zones by RDS.
