@@ -82,9 +82,7 @@ CREATE TABLE "sensors" (
 );
 --> statement-breakpoint
 ALTER TABLE "claims" ADD CONSTRAINT "claims_run_id_runs_run_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("run_id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "claims" ADD CONSTRAINT "claims_reading_fk" FOREIGN KEY ("sensor_ref","parameter","ts") REFERENCES "public"."readings"("sensor_ref","parameter","ts") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "imputations" ADD CONSTRAINT "imputations_run_id_runs_run_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("run_id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "imputations" ADD CONSTRAINT "imputations_reading_fk" FOREIGN KEY ("sensor_ref","parameter","ts") REFERENCES "public"."readings"("sensor_ref","parameter","ts") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "readings" ADD CONSTRAINT "readings_sensor_ref_sensors_id_fk" FOREIGN KEY ("sensor_ref") REFERENCES "public"."sensors"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sensor_channels" ADD CONSTRAINT "sensor_channels_sensor_ref_sensors_id_fk" FOREIGN KEY ("sensor_ref") REFERENCES "public"."sensors"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "claims_run_idx" ON "claims" USING btree ("run_id");--> statement-breakpoint

@@ -93,8 +93,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       '-c', 'unix_socket_directories=',
       '-c', 'max_connections=200',
       '-c', 'shared_buffers=256MB',
-      '-c', 'synchronous_commit=off',
-      ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'full_page_writes=off'] : []),
+      '-c', 'max_wal_size=2GB',
+      // Durable by default, as on Aurora; tests and throwaway clusters trade that for speed.
+      ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ],
     onLog,
     onError: onLog,
