@@ -15,3 +15,5 @@ export { hasXgboost, requireXgboost, trainWithCli, predictWithCli, xgboostComman
 export { writeLibsvm } from './libsvm';
 export { seededRandom } from './random';
 export { ModelError, ModelFormatError, XgboostMissingError, TrainingError, DataError } from './errors';
+/** Re-exported so callers of the model need not depend on @airfill/features for this one error. */
+export { FeatureContractError } from '@airfill/features';

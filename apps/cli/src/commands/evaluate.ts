@@ -6,7 +6,7 @@ import { CliError } from '../errors';
 import { note } from '../output';
 import { userPath } from '../paths';
 import { numberFlag } from './load';
-import { readDatasetCsv } from './train';
+import { explainModelErrors, readDatasetCsv } from './train';
 
 interface EvaluateFlags {
   csv: string;
@@ -53,6 +53,6 @@ export function register(program: Command): void {
     .option('--sentinel <number>', 'value that means "no reading"', numberFlag, DEFAULT_SENTINEL)
     .option('--json', 'print the table as JSON')
     .action(async (flags: EvaluateFlags) => {
-      await runEvaluate(flags);
+      await explainModelErrors(() => runEvaluate(flags));
     });
 }

@@ -10,7 +10,7 @@ import { CliError } from '../errors';
 import { note } from '../output';
 import { userPath } from '../paths';
 import { numberFlag } from './load';
-import { readDatasetCsv, resolveCurrentModel, trainAndGate } from './train';
+import { explainModelErrors, readDatasetCsv, resolveCurrentModel, trainAndGate } from './train';
 
 interface ImputeFlags {
   input: string;
@@ -96,6 +96,6 @@ export function register(program: Command): void {
     .option('--force', 'with --train-csv: use the new model even if it does not beat the current one')
     .option('--sentinel <number>', 'value that means "no reading"', numberFlag, DEFAULT_SENTINEL)
     .action(async (flags: ImputeFlags) => {
-      await runImpute(flags);
+      await explainModelErrors(() => runImpute(flags));
     });
 }

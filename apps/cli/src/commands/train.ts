@@ -18,8 +18,11 @@ import {
   type LoadedModel,
   type ReadingLike,
   type TrainResult,
+  ModelError,
+  FeatureContractError,
 } from '@airfill/model';
 import { addDatabaseOptions, withDatabase, type DatabaseFlags } from '../database-options';
+import { CliError } from '../errors';
 import { note, progressLine, endProgress } from '../output';
 import { userPath } from '../paths';
 import { BUNDLED_SAMPLE } from '../samples';
@@ -44,6 +47,16 @@ export async function readDatasetCsv(file: string, sentinel: number = DEFAULT_SE
   endProgress();
   if (rejected > 0) note(`note: ${rejected.toLocaleString('en-US')} row(s) of ${path.basename(file)} rejected and left out (first: ${firstReject})`);
   return dataset;
+}
+
+/** Runs a model command, turning the model's own errors (no xgboost, bad model file, unusable data) into messages for the user. */
+export async function explainModelErrors(work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (error instanceof ModelError || error instanceof FeatureContractError) throw new CliError(error.message);
+    throw error;
+  }
 }
 
 /** The current model for a parameter: the registry's current one, else the committed default model if it predicts that parameter. */
@@ -145,6 +158,6 @@ export function register(program: Command): void {
       .option('--sentinel <number>', 'value that means "no reading"', numberFlag, DEFAULT_SENTINEL)
       .option('--json', 'print the result as JSON'),
   ).action(async (flags: TrainFlags) => {
-    await runTrain(flags);
+    await explainModelErrors(() => runTrain(flags));
   });
 }

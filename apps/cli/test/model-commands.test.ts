@@ -1,0 +1,110 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
+import { hasXgboost, seededRandom } from '@airfill/model';
+
+const repoRoot = path.resolve(__dirname, '../../..');
+const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
+const main = path.join(repoRoot, 'apps/cli/src/main.ts');
+const work = mkdtempSync(path.join(os.tmpdir(), 'airfill-model-cli-'));
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.drop());
+
+function airfill(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(tsx, [main, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, INIT_CWD: work, DATABASE_URL: '', ...env } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Four sensors a few km apart, 21 days hourly: a shared PM 2.5 signal with a
+ * daily cycle, PM 10 alongside; a few outages (sentinel 65535) to fill, and
+ * one sensor whose PM 2.5 is missing throughout.
+ */
+function writeNetworkCsv(file: string): number {
+  const random = seededRandom(3);
+  const lines = ['timestamp,value,parameter,device_id,latitude,longitude'];
+  let missing = 0;
+  let level = 30;
+  const start = Date.UTC(2024, 2, 1);
+  for (let hour = 0; hour < 21 * 24; hour += 1) {
+    level = Math.max(3, level + (random() - 0.5) * 10 + (30 - level) * 0.05);
+    const stamp = new Date(start + hour * 3_600_000).toISOString().replace('T', ' ').replace('Z', ' +0000');
+    for (let sensor = 0; sensor < 4; sensor += 1) {
+      const pm25 = level * (1 + 0.3 * Math.sin((2 * Math.PI * hour) / 24)) * (0.9 + 0.1 * sensor) + random() * 3;
+      const outage = (sensor === 1 && hour % 97 < 5) || sensor === 3;
+      if (outage) missing += 1;
+      const site = `s${sensor},${(48 + sensor * 0.02).toFixed(3)},${(9 + sensor * 0.01).toFixed(3)}`;
+      lines.push(`${stamp},${outage ? 65535 : pm25.toFixed(1)},PM 2.5,${site}`);
+      lines.push(`${stamp},${(pm25 * 1.5 + random() * 5).toFixed(1)},PM 10,${site}`);
+    }
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return missing;
+}
+
+const csv = path.join(work, 'network.csv');
+const missing = writeNetworkCsv(csv);
+
+describe('airfill impute', () => {
+  it('writes one finite prediction per missing value with the default model, without a database', () => {
+    const result = airfill(['impute', '--input', 'network.csv', '--out', 'out/pred.csv']);
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toMatch(new RegExp(`filled ${missing.toLocaleString('en-US')} missing PM 2.5 value`));
+    const [header, ...rows] = readFileSync(path.join(work, 'out/pred.csv'), 'utf8').trim().split('\n');
+    expect(header).toBe('device_id,parameter,timestamp,value,model_version');
+    expect(rows).toHaveLength(missing);
+    for (const row of rows) {
+      const [device, parameter, timestamp, value] = row.split(',');
+      expect(device).toMatch(/^s[13]$/);
+      expect(parameter).toBe('PM 2.5');
+      expect(timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:00:00\.000\+00:00$/);
+      expect(Number.isFinite(Number(value))).toBe(true);
+    }
+  });
+
+  it('refuses a parameter no model predicts, saying how to get one', () => {
+    const result = airfill(['impute', '--input', 'network.csv', '--out', 'x.csv', '--parameter', 'NO2']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no model for NO2: pass --train-csv/);
+  });
+});
+
+describe('airfill evaluate', () => {
+  it('prints the metrics table for the model and the three baselines as JSON', () => {
+    const result = airfill(['evaluate', '--csv', 'network.csv', '--share', '0.3', '--json']);
+    expect(result).toMatchObject({ code: 0 });
+    const table = JSON.parse(result.stdout) as { model: { mae: number; count: number }; baselines: Record<string, { mae: number }> };
+    expect(table.model.count).toBeGreaterThan(60);
+    expect(Object.keys(table.baselines).sort()).toEqual(['linear', 'locf', 'stationMean']);
+    expect(Number.isFinite(table.model.mae)).toBe(true);
+  });
+});
+
+describe('airfill train', () => {
+  it('says how to install xgboost when the CLI is missing', () => {
+    const result = airfill(['train', '--csv', 'network.csv', '--database-url', database.url], { XGBOOST_BIN: '/nonexistent/xgboost' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/apt-get install -y xgboost/);
+  });
+
+  (hasXgboost() ? it : it.skip)(
+    'trains, registers the model, applies the gate, and the model then fills the file',
+    async () => {
+      const result = airfill(['train', '--csv', 'network.csv', '--out', 'model', '--rounds', '60', '--json', '--database-url', database.url]);
+      expect(result).toMatchObject({ code: 0 });
+      const outcome = JSON.parse(result.stdout) as { model: string; gate: { promote: boolean; reason: string } };
+      const { rows } = await database.pool.query<{ version: string; status: string }>('select version, status from models');
+      expect(rows).toEqual([{ version: outcome.model, status: outcome.gate.promote ? 'current' : 'candidate' }]);
+      const filled = airfill(['impute', '--input', 'network.csv', '--out', 'pred2.csv', '--model', 'model']);
+      expect(filled).toMatchObject({ code: 0 });
+      expect(readFileSync(path.join(work, 'pred2.csv'), 'utf8')).toContain(outcome.model);
+    },
+    120_000,
+  );
+});
