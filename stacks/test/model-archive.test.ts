@@ -27,6 +27,7 @@ describe('model.tar.gz for the SageMaker XGBoost container', () => {
     const first = writeModelArchive(modelDir(model), mkdtempSync(join(tmpdir(), 'airfill-out-')));
     const second = writeModelArchive(modelDir(model), mkdtempSync(join(tmpdir(), 'airfill-out-')));
     expect(second.sha256).toBe(first.sha256);
+    expect(second.modelSha256).toBe(first.modelSha256);
     expect(readFileSync(second.path).equals(readFileSync(first.path))).toBe(true);
   });
 
@@ -34,6 +35,7 @@ describe('model.tar.gz for the SageMaker XGBoost container', () => {
     const first = writeModelArchive(modelDir(model), mkdtempSync(join(tmpdir(), 'airfill-out-')));
     const other = writeModelArchive(modelDir(model.replace('"id":0', '"id":99')), mkdtempSync(join(tmpdir(), 'airfill-out-')));
     expect(other.sha256).not.toBe(first.sha256);
+    expect(other.modelSha256).not.toBe(first.modelSha256);
   });
 
   it('fails naming the path when model.json is missing', () => {

@@ -11,8 +11,13 @@ export const SAGEMAKER_MODEL_FILE = 'xgboost-model.json';
 export interface ModelArchive {
   /** Absolute path of the written model.tar.gz. */
   path: string;
-  /** sha256 of the archive (hex): changes exactly when the model does. */
+  /** sha256 of the archive (hex), for change detection of the uploaded object. */
   sha256: string;
+  /**
+   * sha256 of model.json itself (hex): names the artifact and the SageMaker model, so
+   * only a new model (not a different gzip build) makes a new SageMaker model.
+   */
+  modelSha256: string;
 }
 
 /**
@@ -27,13 +32,15 @@ export function writeModelArchive(modelDir: string, outDir: string): ModelArchiv
   if (!existsSync(source)) {
     throw new MissingArtifactError('the XGBoost model', source, 'train or restore the committed default model (@airfill/model)');
   }
-  const tarball = tar([{ name: SAGEMAKER_MODEL_FILE, content: readFileSync(source) }]);
+  const model = readFileSync(source);
+  const tarball = tar([{ name: SAGEMAKER_MODEL_FILE, content: model }]);
   // level 9 and no header timestamp: zlib writes mtime 0, so equal input gives equal bytes.
   const archive = gzipSync(tarball, { level: 9 });
   mkdirSync(outDir, { recursive: true });
   const path = join(outDir, 'model.tar.gz');
   writeFileSync(path, archive);
-  return { path, sha256: createHash('sha256').update(archive).digest('hex') };
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+  return { path, sha256: sha256(archive), modelSha256: sha256(model) };
 }
 
 /** A minimal POSIX ustar writer: enough for regular files, no dependency. */

@@ -107,7 +107,7 @@ export class Model extends Construct {
       }
       const { archive, version } = props.artifact;
       const asset = new TerraformAsset(this, 'archive', { path: archive.path, type: AssetType.FILE });
-      const digest = archive.sha256.slice(0, 12);
+      const digest = archive.modelSha256.slice(0, 12);
       const object = new S3Object(this, 'artifact', {
         bucket: storage.bucketName,
         key: `${MODEL_PREFIX}${digest}/model.tar.gz`,
