@@ -10,7 +10,8 @@ export async function handler(event: MigrateEvent = {}): Promise<MigrateResult> 
   return runStep(logger, 'migrate', () =>
     migrate(
       { database: lambdaDatabase(), bucket: { s3: lambdaClients.s3(), name: env().AIRFILL_BUCKET }, logger },
-      { migrationsFolder: path.join(__dirname, 'migrations') },
+      // dist/migrations in the bundle; AIRFILL_MIGRATIONS_DIR elsewhere (tests, a local run).
+      { migrationsFolder: process.env.AIRFILL_MIGRATIONS_DIR ?? path.join(__dirname, 'migrations') },
       event,
     ),
   );

@@ -81,6 +81,12 @@ export function mockAws() {
     parameters,
     jobs,
     usedTokens,
+    /** Inputs of every call of a command, by its class name (e.g. 'CreateTransformJobCommand'), across the three clients. */
+    requests(command: string): Record<string, unknown>[] {
+      return [...sagemaker.calls(), ...sfn.calls(), ...ssm.calls()]
+        .filter((call) => call.args[0].constructor.name === command)
+        .map((call) => call.args[0].input as Record<string, unknown>);
+    },
     /** Makes the next call of `command` fail with `error`. */
     failNext(command: 'DeleteParameter' | 'CreateTransformJob' | 'SendTask', error: Error) {
       faults.set(command, error);
