@@ -1,3 +1,4 @@
 export { buildPipelineDefinition, STATES, LAMBDA_WAIT_FOR_TOKEN, type PipelineWorkflowProps } from './definition';
 export { TRANSIENT_ERRORS, PERMANENT_ERRORS, TIMEOUT_ERROR } from './errors';
 export type { AslDefinition, AslState, AslTaskState, AslRetrier, AslCatcher, AslChoiceState, AslFailState } from './asl';
+export { transformEventPattern, type TransformEventPattern } from './event-pattern';

@@ -1,5 +1,5 @@
 import validator from 'asl-validator';
-import { buildPipelineDefinition, LAMBDA_WAIT_FOR_TOKEN, STATES, TRANSIENT_ERRORS, type AslTaskState } from '../src';
+import { buildPipelineDefinition, LAMBDA_WAIT_FOR_TOKEN, STATES, TRANSIENT_ERRORS, transformEventPattern, type AslTaskState } from '../src';
 
 const functions = {
   queryMissing: 'arn:aws:lambda:eu-west-1:123456789012:function:airfill-dev-query-missing',
@@ -70,5 +70,19 @@ describe('buildPipelineDefinition', () => {
   it('rejects a timeout or heartbeat that cannot work', () => {
     expect(() => buildPipelineDefinition({ functions, transformTimeoutSeconds: 0 })).toThrow(RangeError);
     expect(() => buildPipelineDefinition({ functions, transformTimeoutSeconds: 600, heartbeatSeconds: 600 })).toThrow(/heartbeatSeconds/);
+  });
+});
+
+describe('transformEventPattern', () => {
+  it('matches only final state changes of jobs with the prefix', () => {
+    expect(transformEventPattern('airfill-dev-')).toEqual({
+      source: ['aws.sagemaker'],
+      'detail-type': ['SageMaker Transform Job State Change'],
+      detail: { TransformJobName: [{ prefix: 'airfill-dev-' }], TransformJobStatus: ['Completed', 'Failed', 'Stopped'] },
+    });
+  });
+
+  it('refuses an empty prefix, which would match every job in the account', () => {
+    expect(() => transformEventPattern('')).toThrow(/prefix/);
   });
 });
