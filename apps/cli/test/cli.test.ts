@@ -80,3 +80,17 @@ describe('airfill load and status', () => {
     expect(result.stderr).toMatch(/"lots" is not a number/);
   });
 });
+
+describe('embedded PostgreSQL', () => {
+  it('starts, migrates and stops an embedded database in --data-dir when no URL is given', () => {
+    const dataDir = path.join(work, 'embedded');
+    const result = spawnSync(tsx, [main, 'status', '--json', '--data-dir', dataDir], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { ...process.env, INIT_CWD: work, DATABASE_URL: '' },
+    });
+    expect(result.stderr).toMatch(/starting embedded PostgreSQL/);
+    expect(JSON.parse(result.stdout)).toEqual({ sensors: 0, readings: 0, missing: 0, imputed: 0, unfilled: 0, parameters: {} });
+    expect(result.status).toBe(0);
+  });
+});

@@ -1,0 +1,98 @@
+import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
+import { claimMissingReadings, completeRun, failRun, findMissingReadings, getRun, openRun, writeImputations } from '../src';
+
+let database: TestDatabase;
+
+beforeEach(async () => {
+  database = await createTestDatabase();
+  // Two sensors, 24 hours, every third hour missing: 16 missing PM 2.5 readings; NO2 has 8 more.
+  await database.pool.query(`
+    insert into sensors (device_id, latitude, longitude) values ('a', 1, 2), ('b', 3, 4);
+    insert into readings (sensor_ref, parameter, ts, value, raw_value)
+    select s.id, p, t, case when extract(hour from t)::int % 3 = 0 then null else 10 end, '10'
+      from sensors s, unnest(array['PM 2.5', 'NO2']) p,
+           generate_series('2024-01-01T00:00:00Z'::timestamptz, '2024-01-01T23:00:00Z', interval '1 hour') t;
+  `);
+});
+afterEach(() => database.drop());
+
+const run = () => openRun(database, { trigger: 'test', parameter: 'PM 2.5' });
+const keys = (rows: { deviceId: string; ts: Date }[]) => rows.map((row) => `${row.deviceId}@${row.ts.toISOString()}`);
+
+describe('findMissingReadings', () => {
+  it('lists missing readings of one parameter, oldest first, within a window and a limit', async () => {
+    const all = await findMissingReadings(database, { parameter: 'PM 2.5', limit: 100 });
+    expect(all).toHaveLength(16);
+    expect(all[0]).toMatchObject({ deviceId: 'a', parameter: 'PM 2.5', ts: new Date('2024-01-01T00:00:00Z') });
+    const window = await findMissingReadings(database, {
+      parameter: 'PM 2.5',
+      from: new Date('2024-01-01T06:00:00Z'),
+      to: new Date('2024-01-01T12:00:00Z'),
+      limit: 3,
+    });
+    expect(keys(window)).toEqual(['a@2024-01-01T06:00:00.000Z', 'b@2024-01-01T06:00:00.000Z', 'a@2024-01-01T09:00:00.000Z']);
+  });
+
+  it('leaves out readings that already have an imputation', async () => {
+    const first = await run();
+    const [one] = await findMissingReadings(database, { parameter: 'PM 2.5', limit: 1 });
+    await writeImputations(database, { runId: first.runId, modelVersion: 'm', imputations: [{ ...one!, value: 1 }] });
+    expect(await findMissingReadings(database, { parameter: 'PM 2.5', limit: 100 })).toHaveLength(15);
+  });
+});
+
+describe('claimMissingReadings', () => {
+  it('never gives the same reading to two overlapping runs, even when they claim at once', async () => {
+    const [first, second] = await Promise.all([run(), run()]);
+    const [a, b] = await Promise.all([
+      claimMissingReadings(database, { runId: first.runId, parameter: 'PM 2.5', limit: 10 }),
+      claimMissingReadings(database, { runId: second.runId, parameter: 'PM 2.5', limit: 10 }),
+    ]);
+    const overlap = keys(a).filter((key) => keys(b).includes(key));
+    expect(overlap).toEqual([]);
+    expect(a.length + b.length).toBe(16);
+  });
+
+  it('gives a retry of the same run the same readings, never more than the limit', async () => {
+    const first = await run();
+    const once = await claimMissingReadings(database, { runId: first.runId, parameter: 'PM 2.5', limit: 5 });
+    const again = await claimMissingReadings(database, { runId: first.runId, parameter: 'PM 2.5', limit: 5 });
+    expect(keys(again)).toEqual(keys(once));
+  });
+
+  it('releases the claims of a failed run so the next run picks its readings up', async () => {
+    const failed = await run();
+    await claimMissingReadings(database, { runId: failed.runId, parameter: 'PM 2.5', limit: 100 });
+    await failRun(database, failed.runId, { name: 'TransformJobFailedError', message: 'the job failed' });
+    expect(await getRun(database, failed.runId)).toMatchObject({ status: 'failed', error: { name: 'TransformJobFailedError', message: 'the job failed' } });
+    const next = await run();
+    expect(await claimMissingReadings(database, { runId: next.runId, parameter: 'PM 2.5', limit: 100 })).toHaveLength(16);
+  });
+
+  it('takes over the claims of a run that died without releasing them, once they are stale', async () => {
+    const dead = await run();
+    await claimMissingReadings(database, { runId: dead.runId, parameter: 'PM 2.5', limit: 100 });
+    await database.pool.query(`update claims set claimed_at = now() - interval '7 hours'`);
+    const next = await run();
+    expect(await claimMissingReadings(database, { runId: next.runId, parameter: 'PM 2.5', limit: 100, staleAfterSeconds: 6 * 3600 })).toHaveLength(16);
+  });
+});
+
+describe('the run ledger', () => {
+  it('opens a run idempotently by id, completes it once, and a late failure does not undo success', async () => {
+    const runId = '00000000-0000-4000-8000-000000000001';
+    const opened = await openRun(database, { trigger: 'schedule', parameter: 'PM 2.5', runId });
+    expect(await openRun(database, { trigger: 'schedule', parameter: 'PM 2.5', runId })).toEqual(opened);
+    await claimMissingReadings(database, { runId, parameter: 'PM 2.5', limit: 4 });
+    await completeRun(database, runId, { found: 4, predicted: 4, written: 4, modelVersion: 'm1' });
+    await failRun(database, runId, { name: 'Late', message: 'a late duplicate' });
+    const run = await getRun(database, runId);
+    expect(run).toMatchObject({ status: 'succeeded', found: 4, written: 4, modelVersion: 'm1', error: null });
+    expect(run.finishedAt).toBeInstanceOf(Date);
+    expect((await database.pool.query('select count(*)::int as n from claims')).rows[0].n).toBe(0);
+  });
+
+  it('refuses to read a run that does not exist', async () => {
+    await expect(getRun(database, '00000000-0000-4000-8000-00000000dead')).rejects.toThrow(/does not exist/);
+  });
+});
