@@ -1,7 +1,7 @@
 import { createLogger, lambdaClients, loadBundledModel, once, runStep, startTransform } from '@airfill/pipeline';
-import { parseLambdaEnv, type StartTransformEvent, type StartTransformResult } from '@airfill/schema';
+import { optionalLambdaEnvSchema, parseLambdaEnv, type StartTransformEvent, type StartTransformResult } from '@airfill/schema';
 
-const env = once(() => parseLambdaEnv('startTransform'));
+const env = once(() => ({ ...parseLambdaEnv('startTransform'), ...optionalLambdaEnvSchema.parse(process.env) }));
 const model = once(() => loadBundledModel(__dirname));
 const logger = createLogger({ fields: { lambda: 'start-transform' } });
 
@@ -14,7 +14,7 @@ export async function handler(event: StartTransformEvent): Promise<StartTransfor
     return startTransform(
       {
         bucket: { s3: lambdaClients.s3(), name: settings.AIRFILL_BUCKET },
-        tokens: { ssm: lambdaClients.ssm(), prefix: settings.AIRFILL_SSM_PREFIX },
+        tokens: { ssm: lambdaClients.ssm(), prefix: settings.AIRFILL_SSM_PREFIX, keyId: settings.AIRFILL_KMS_KEY_ARN },
         sfn: lambdaClients.sfn(),
         sagemaker: lambdaClients.sagemaker(),
         logger,

@@ -30,7 +30,10 @@ beforeAll(async () => {
   const bucket = await local.bucket();
   run = await queryMissing({ database, bucket, logger: silentLogger }, { parameter: 'PM 2.5', maxReadings: 100, contract: model.contract }, { executionId, input: {} });
   aws = mockAws();
-  Object.assign(process.env, lambdaTestEnv({ bucket: bucket.name, s3Endpoint: local.endpoint, modelVersion: model.version }), { AIRFILL_MODEL_DIR: DEFAULT_MODEL_DIR });
+  Object.assign(process.env, lambdaTestEnv({ bucket: bucket.name, s3Endpoint: local.endpoint, modelVersion: model.version }), {
+    AIRFILL_MODEL_DIR: DEFAULT_MODEL_DIR,
+    AIRFILL_KMS_KEY_ARN: 'arn:aws:kms:eu-west-1:123456789012:key/tokens',
+  });
 });
 afterAll(async () => {
   process.env = saved;
@@ -39,7 +42,7 @@ afterAll(async () => {
 });
 
 describe('start-transform handler', () => {
-  it('starts the job with the model and instances from the environment and keeps the token under AIRFILL_SSM_PREFIX', async () => {
+  it('starts the job with the model and instances from the environment and keeps the token under AIRFILL_SSM_PREFIX with AIRFILL_KMS_KEY_ARN', async () => {
     const result = await handler({ executionId, run, taskToken: 'tok-1' });
     expect(result).toEqual({ jobName: `airfill-dev-${run.runId}`, rows: 5, state: 'created' });
     expect(aws.requests('CreateTransformJobCommand')[0]).toMatchObject({
@@ -47,7 +50,11 @@ describe('start-transform handler', () => {
       TransformResources: { InstanceType: 'ml.m5.xlarge', InstanceCount: 2 },
       MaxPayloadInMB: 6,
     });
-    expect(aws.requests('PutParameterCommand')[0]).toMatchObject({ Name: `/airfill/dev/jobs/airfill-dev-${run.runId}`, Type: 'SecureString' });
+    expect(aws.requests('PutParameterCommand')[0]).toMatchObject({
+      Name: `/airfill/dev/jobs/airfill-dev-${run.runId}`,
+      Type: 'SecureString',
+      KeyId: 'arn:aws:kms:eu-west-1:123456789012:key/tokens',
+    });
   });
 
   it('refuses to run when the configured model version is not the bundled one', async () => {

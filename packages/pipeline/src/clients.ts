@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
@@ -21,4 +22,5 @@ export const lambdaClients = {
   sagemaker: once(() => new SageMakerClient({})),
   sfn: once(() => new SFNClient({})),
   ssm: once(() => new SSMClient({})),
+  secrets: once(() => new SecretsManagerClient({})),
 };

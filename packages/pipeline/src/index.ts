@@ -18,3 +18,4 @@ export { once, lambdaClients } from './clients';
 export { lambdaDatabase } from './database-client';
 export { loadBundledModel } from './model-files';
 export { runStep, classifyError } from './step';
+export { readMasterSecret, connectAsMaster, ensureAppUser, lambdaMigrationDatabase, type MigrationDatabase } from './master-database';

@@ -11,6 +11,7 @@ import { migrateEventSchema, type MigrateEvent } from '@airfill/schema';
 import { aws, isAwsError } from './aws-errors';
 import { InputError } from './errors';
 import type { Logger } from './logger';
+import { ensureAppUser } from './master-database';
 import type { Bucket } from './s3-objects';
 
 /** What migrate works with. */
@@ -25,6 +26,8 @@ export interface MigrateResult {
   migrated: true;
   /** The initial load, when the event named a CSV. */
   load?: Omit<LoadSummary, 'path'> & { key: string };
+  /** The app user set up, when migrating as master. */
+  appUser?: { name: string; created: boolean };
 }
 
 /** Rejected rows logged individually; the rest are counted. */
@@ -44,15 +47,26 @@ async function download(bucket: Bucket, key: string, file: string): Promise<void
 
 /**
  * Applies pending migrations (safe to run twice, and concurrently: the data
- * layer serialises runners), then optionally loads an initial CSV from the
+ * layer serialises runners), sets up the app user when logged in as master,
+ * then optionally loads an initial CSV from the
  * bucket with the foundation loader (idempotent: a reload stores nothing new).
  */
-export async function migrate(deps: MigrateDeps, settings: { migrationsFolder: string; sentinel?: number }, rawEvent: MigrateEvent): Promise<MigrateResult> {
+export async function migrate(
+  deps: MigrateDeps,
+  settings: { migrationsFolder: string; sentinel?: number; appUser?: string },
+  rawEvent: MigrateEvent,
+): Promise<MigrateResult> {
   const event = migrateEventSchema.parse(rawEvent ?? {});
   const logger = deps.logger.child({ step: 'migrate' });
   await runMigrations(deps.database, settings.migrationsFolder);
   logger.info('migrations applied', { folder: settings.migrationsFolder });
-  if (!event.csvKey) return { migrated: true };
+  const base: MigrateResult = { migrated: true };
+  if (settings.appUser) {
+    const { created } = await ensureAppUser(deps.database, settings.appUser);
+    base.appUser = { name: settings.appUser, created };
+    logger.info('app user ready', { appUser: settings.appUser, created });
+  }
+  if (!event.csvKey) return base;
 
   const dir = await mkdtemp(path.join(tmpdir(), 'airfill-load-'));
   try {
@@ -66,7 +80,7 @@ export async function migrate(deps: MigrateDeps, settings: { migrationsFolder: s
       },
     });
     logger.info('initial CSV loaded', { key: event.csvKey, ...summary });
-    return { migrated: true, load: { key: event.csvKey, ...summary } };
+    return { ...base, load: { key: event.csvKey, ...summary } };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

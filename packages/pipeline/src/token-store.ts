@@ -8,6 +8,8 @@ import { tokenParameterName } from './ids';
 export interface TokenStore {
   ssm: SSMClient;
   prefix: string;
+  /** KMS key of the SecureStrings. @default the account's aws/ssm key */
+  keyId?: string;
 }
 
 /**
@@ -18,7 +20,13 @@ export async function putToken(store: TokenStore, jobName: string, token: Transf
   const name = tokenParameterName(store.prefix, jobName);
   await aws(
     'SSM PutParameter',
-    () => store.ssm.send(new PutParameterCommand({ Name: name, Value: JSON.stringify(token), Type: 'SecureString', Overwrite: true })),
+    () => store.ssm.send(new PutParameterCommand({
+          Name: name,
+          Value: JSON.stringify(token),
+          Type: 'SecureString',
+          ...(store.keyId ? { KeyId: store.keyId } : {}),
+          Overwrite: true,
+        }),),
     { name },
   );
 }

@@ -52,3 +52,18 @@ export type LambdaEnvFor<N extends LambdaName> = z.output<(typeof lambdaEnvSchem
 export function parseLambdaEnv<N extends LambdaName>(name: N, env: Record<string, string | undefined> = process.env): LambdaEnvFor<N> {
   return lambdaEnvSchemas[name].parse(env) as LambdaEnvFor<N>;
 }
+
+/**
+ * Variables the stacks set beside the fixed ones, for one Lambda each:
+ * `AIRFILL_DB_MASTER_SECRET_ARN` (migrate: the database master secret, used
+ * to migrate and to create the IAM-authenticated app user `DB_USER`) and
+ * `AIRFILL_KMS_KEY_ARN` (start-transform: the key of the task-token
+ * SecureStrings; the account's aws/ssm key when absent).
+ */
+export const optionalLambdaEnvSchema = z.object({
+  AIRFILL_DB_MASTER_SECRET_ARN: z.string().startsWith('arn:', 'AIRFILL_DB_MASTER_SECRET_ARN must be an ARN').optional(),
+  AIRFILL_KMS_KEY_ARN: z.string().startsWith('arn:', 'AIRFILL_KMS_KEY_ARN must be an ARN').optional(),
+});
+
+/** The optional variables, parsed. */
+export type OptionalLambdaEnv = z.output<typeof optionalLambdaEnvSchema>;
