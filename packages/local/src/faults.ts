@@ -1,0 +1,79 @@
+import type { Database } from '@airfill/db';
+import { InputError, TransientError } from '@airfill/pipeline';
+
+/** Where a fault can be injected: each step of the pipeline, the transform job, the callback. */
+export type FaultPoint = 'queryMissing' | 'startTransform' | 'transformJob' | 'callback' | 'writePredictions';
+
+/** One injected fault. */
+export interface Fault {
+  at: FaultPoint;
+  /** How many times in a row it happens. @default 1 */
+  times?: number;
+  /**
+   * `transient` looks like a crash or a dropped connection (the state machine
+   * retries), `permanent` like bad input (no retry: the execution fails).
+   * The transform job and the writer only fail one way each: the job fails,
+   * the writer's connection drops before COMMIT. @default 'transient'
+   */
+  kind?: 'transient' | 'permanent';
+}
+
+/**
+ * The fault-injection switch of the local runtime (tests set it): faults
+ * happen where real ones do, after the step did its work, so recovery is
+ * tested on real leftovers (claims, S3 objects, a running job, a token).
+ */
+export class FaultPlan {
+  private readonly remaining = new Map<FaultPoint, { left: number; kind: 'transient' | 'permanent' }>();
+
+  constructor(faults: readonly Fault[] = []) {
+    for (const fault of faults) this.remaining.set(fault.at, { left: fault.times ?? 1, kind: fault.kind ?? 'transient' });
+  }
+
+  /** Uses up one occurrence at `point`; returns the fault's kind, or undefined when none is due. */
+  take(point: FaultPoint): 'transient' | 'permanent' | undefined {
+    const fault = this.remaining.get(point);
+    if (!fault || fault.left <= 0) return undefined;
+    fault.left -= 1;
+    return fault.kind;
+  }
+
+  /** Throws the injected failure of a step at `point`, when one is due. */
+  crash(point: FaultPoint, what: string): void {
+    const kind = this.take(point);
+    if (kind === 'permanent') throw new InputError(`injected fault: ${what} failed on bad input`, { fault: point });
+    if (kind === 'transient') throw new TransientError(`injected fault: ${what} crashed`, { fault: point });
+  }
+}
+
+/**
+ * The writer's database, with its connection dropping mid-transaction when
+ * `crashNow()` says so: the INSERT into imputations runs inside a
+ * transaction that is rolled back instead of committed, and the step sees
+ * the error node-postgres reports for a lost connection.
+ */
+export function droppingBeforeCommit(database: Database, crashNow: () => boolean): Database {
+  const pool = new Proxy(database.pool, {
+    get(target, property) {
+      if (property !== 'query') {
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      }
+      return async (text: unknown, values?: unknown[]) => {
+        if (typeof text === 'string' && /insert into imputations/i.test(text) && crashNow()) {
+          const client = await target.connect();
+          try {
+            await client.query('begin');
+            await client.query(text, values);
+            await client.query('rollback');
+          } finally {
+            client.release();
+          }
+          throw new Error('Connection terminated unexpectedly (injected fault: the writer died before COMMIT)');
+        }
+        return target.query(text as string, values);
+      };
+    },
+  });
+  return { ...database, pool };
+}

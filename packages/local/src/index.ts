@@ -1,0 +1,12 @@
+export { startLocalS3, type LocalS3, type LocalS3Options } from './local-s3';
+export { startLocalRuntime, LOCAL_NAMES, type LocalRuntime, type LocalRuntimeOptions } from './runtime';
+export { runPipeline, type ExecutionOptions, type ExecutionResult, type StateTiming } from './engine';
+export { FaultPlan, type Fault, type FaultPoint } from './faults';
+export { chooseModel, NoModelError, type ChosenModel } from './model-choice';
+export { runTransformJob, TransformJobError, type TransformJobResult } from './transform-job';
+export { compileFilter, DataProcessingError, type CellFilter } from './data-processing';
+export { LocalSageMaker, type LocalTransformJob } from './control-plane/sagemaker';
+export { LocalTaskTokens, TaskFailedError } from './control-plane/task-tokens';
+export { LocalParameterStore } from './control-plane/parameter-store';
+export { LocalEventBus, type BusEvent, type BusRule, type EventPattern } from './control-plane/event-bus';
+export type { PipelineProgress } from './progress';
