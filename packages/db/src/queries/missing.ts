@@ -58,6 +58,8 @@ export interface ClaimQuery extends MissingReadingsQuery {
   staleAfterSeconds?: number;
 }
 
+const MAX_CLAIM_ATTEMPTS = 5;
+
 async function inTransaction<T>(database: Database, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await database.pool.connect();
   try {
@@ -76,30 +78,43 @@ async function inTransaction<T>(database: Database, work: (client: PoolClient) =
 /**
  * Claims up to `limit` missing, not yet imputed readings for a run and returns
  * every reading the run holds. Two overlapping runs never hold the same
- * reading: the claim is the primary key of `claims`. Calling it again for the
+ * reading: the claim is the primary key of `claims`, and runs claiming at the
+ * same moment skip each other's candidates (`SKIP LOCKED`) rather than queue
+ * behind them. Calling it again for the
  * same run (a retry) returns the same readings and claims no more than `limit` in all.
  */
 export async function claimMissingReadings(database: Database, query: ClaimQuery): Promise<MissingReading[]> {
   const staleAfter = `${query.staleAfterSeconds ?? 6 * 3600} seconds`;
   return inTransaction(database, async (client) => {
-    const held = await client.query<{ n: string }>('select count(*) as n from claims where run_id = $1', [query.runId]);
-    const room = Math.max(0, query.limit - Number(held.rows[0]?.n ?? 0));
-    if (room > 0) {
-      await client.query(
+    // A run that started claiming while another was committing can find its
+    // candidates taken (its snapshot was older than the other's claims); each
+    // statement takes a fresh snapshot, so claiming again finds the rest.
+    for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt += 1) {
+      const held = await client.query<{ n: string }>('select count(*) as n from claims where run_id = $1', [query.runId]);
+      const room = query.limit - Number(held.rows[0]?.n ?? 0);
+      if (room <= 0) break;
+      const { rows } = await client.query<{ candidates: string; claimed: string }>(
         `with candidates as (
            ${CANDIDATES}
              and not exists (select 1 from claims c
                               where c.sensor_ref = r.sensor_ref and c.parameter = r.parameter and c.ts = r.ts
                                 and c.claimed_at > now() - $6::interval)
            order by r.ts, r.sensor_ref
-           limit $4)
-         insert into claims (sensor_ref, parameter, ts, run_id)
-         select sensor_ref, parameter, ts, $5 from candidates
-         on conflict (sensor_ref, parameter, ts) do update
-           set run_id = excluded.run_id, claimed_at = now()
-           where claims.claimed_at <= now() - $6::interval`,
+           limit $4
+           -- A concurrent run skips what this one is taking, and takes the next readings.
+           for no key update of r skip locked
+         ), claimed as (
+           insert into claims (sensor_ref, parameter, ts, run_id)
+           select sensor_ref, parameter, ts, $5 from candidates
+           on conflict (sensor_ref, parameter, ts) do update
+             set run_id = excluded.run_id, claimed_at = now()
+             where claims.claimed_at <= now() - $6::interval
+           returning 1)
+         select (select count(*) from candidates) as candidates, (select count(*) from claimed) as claimed`,
         [query.parameter, query.from ?? null, query.to ?? null, room, query.runId, staleAfter],
       );
+      const outcome = rows[0]!;
+      if (Number(outcome.claimed) === Number(outcome.candidates)) break;
     }
     const { rows } = await client.query<MissingRow>(
       `select c.sensor_ref, s.device_id, c.parameter, c.ts
