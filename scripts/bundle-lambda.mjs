@@ -14,10 +14,16 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const appDir = process.cwd();
+// `--entry <file> --outdir <dir>` bundle something else the same way (tests use it); relative to the app.
+const argument = (name, fallback) => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 && process.argv[at + 1] ? path.resolve(appDir, process.argv[at + 1]) : fallback;
+};
 // esbuild is a devDependency of each app: resolve it from the app, not from this script's folder.
 const { build } = await import(pathToFileURL(createRequire(path.join(appDir, 'package.json')).resolve('esbuild')).href);
 const manifest = JSON.parse(await readFile(path.join(appDir, 'package.json'), 'utf8'));
-const outDir = path.join(appDir, 'dist');
+const entry = argument('--entry', path.join(appDir, 'src/handler.ts'));
+const outDir = argument('--outdir', path.join(appDir, 'dist'));
 
 await rm(outDir, { recursive: true, force: true });
 await mkdir(outDir, { recursive: true });
@@ -38,15 +44,42 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * @aws-sdk/rds-signer (IAM database auth) takes `fromNodeProviderChain` from
+ * @aws-sdk/credential-providers, which brings every credential source there is
+ * (SSO, STS, Cognito, INI files: about 350 KB). A Lambda's credentials are
+ * always its role's, in environment variables, so the bundle gives the signer
+ * the environment provider only.
+ */
+const lambdaCredentialsOnly = {
+  name: 'lambda-credentials-only',
+  setup(builder) {
+    builder.onResolve({ filter: /^@aws-sdk\/credential-providers$/ }, (args) => ({
+      path: 'credential-providers',
+      namespace: 'lambda-credentials',
+      // Resolve the env provider from where credential-providers itself lives (its dependency).
+      pluginData: { resolveDir: path.dirname(createRequire(path.join(args.resolveDir, 'x.js')).resolve('@aws-sdk/credential-providers')) },
+    }));
+    builder.onLoad({ filter: /.*/, namespace: 'lambda-credentials' }, (args) => ({
+      contents: 'const { fromEnv } = require("@aws-sdk/credential-provider-env"); exports.fromNodeProviderChain = () => fromEnv();',
+      loader: 'js',
+      resolveDir: args.pluginData.resolveDir,
+    }));
+  },
+};
+
 const result = await build({
-  plugins: [zodEnglishOnly],
-  entryPoints: [path.join(appDir, 'src/handler.ts')],
+  plugins: [zodEnglishOnly, lambdaCredentialsOnly],
+  entryPoints: [entry],
   outfile: path.join(outDir, 'index.js'),
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
   minify: true,
+  // Error classes name themselves after their class (`new.target.name`), and the state
+  // machine's Retry/Catch match those names: minified class names would break them.
+  keepNames: true,
   sourcemap: false,
   legalComments: 'none',
   metafile: true,
@@ -63,16 +96,16 @@ const result = await build({
   ],
 });
 
-for (const entry of manifest.airfillBundle?.copy ?? []) {
-  const from = path.resolve(appDir, entry.from);
+for (const copy of manifest.airfillBundle?.copy ?? []) {
+  const from = path.resolve(appDir, copy.from);
   const present = await stat(from).then(() => true, () => false);
   if (!present) {
     // A folder the Lambda needs is missing: fail, unless the entry says it may be absent (then say so loudly).
-    if (!entry.optional) throw new Error(`${manifest.name}: ${entry.from} does not exist; the Lambda needs it as dist/${entry.to}`);
-    console.warn(`WARNING ${manifest.name}: ${entry.from} does not exist; dist/${entry.to} left out (the Lambda fails at start without it)`);
+    if (!copy.optional) throw new Error(`${manifest.name}: ${copy.from} does not exist; the Lambda needs it as dist/${copy.to}`);
+    console.warn(`WARNING ${manifest.name}: ${copy.from} does not exist; dist/${copy.to} left out (the Lambda fails at start without it)`);
     continue;
   }
-  await cp(from, path.join(outDir, entry.to), { recursive: true });
+  await cp(from, path.join(outDir, copy.to), { recursive: true });
 }
 
 const bytes = result.metafile.outputs[path.relative(process.cwd(), path.join(outDir, 'index.js'))]?.bytes;

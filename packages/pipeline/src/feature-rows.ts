@@ -13,7 +13,7 @@ export interface FeatureRows {
   matrix: FeatureMatrix;
 }
 
-/** xgboost reads an empty CSV cell as missing, which is what NaN means in a feature matrix. */
+/** Empty for NaN: SageMaker's XGBoost container reads an empty CSV cell as NaN (its encoder turns "" into "nan"), xgboost's missing value. */
 function cell(value: number): string {
   return Number.isNaN(value) ? '' : String(value);
 }

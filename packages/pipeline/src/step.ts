@@ -17,15 +17,22 @@ const TRANSIENT_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 
 export function classifyError(error: unknown): unknown {
   if (error instanceof PipelineError) return error;
   if (error instanceof ZodError) return new InputError(`invalid input: ${error.message}`, {}, { cause: error });
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  if (typeof code === 'string' && (TRANSIENT_PG_CODES.has(code) || TRANSIENT_NET_CODES.has(code))) {
-    return new TransientError(`database or network failure (${code}): ${(error as Error).message}`, { code }, { cause: error });
+  // drizzle wraps driver errors ("Failed query: ...") with the driver's error as the cause: look down the chain.
+  for (let current: unknown = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth += 1) {
+    const transient = transientReason(current);
+    if (transient) return new TransientError(`${transient}: ${(current as Error).message}`, {}, { cause: error });
   }
-  if (error instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(error.message)) {
-    return new TransientError(`database connection lost: ${error.message}`, {}, { cause: error });
-  }
-  if (isTransientAwsError(error)) return new TransientError(`AWS call failed transiently: ${(error as Error).message}`, {}, { cause: error });
   return error;
+}
+
+/** Why an error is worth a retry, or undefined. */
+function transientReason(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (TRANSIENT_PG_CODES.has(code) || TRANSIENT_NET_CODES.has(code))) return `database or network failure (${code})`;
+  if (error instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(error.message)) return 'database connection lost';
+  if (isTransientAwsError(error)) return 'AWS call failed transiently';
+  return undefined;
 }
 
 /**

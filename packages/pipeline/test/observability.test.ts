@@ -33,6 +33,9 @@ describe('classifyError', () => {
     expect(classifyError(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }))).toBeInstanceOf(TransientError);
     expect(classifyError(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBeInstanceOf(TransientError);
     expect(classifyError(new Error('Connection terminated unexpectedly'))).toBeInstanceOf(TransientError);
+    // drizzle's "Failed query" wrapper around a refused connection
+    const wrapped = new Error('Failed query: insert into "runs" ...', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    expect(classifyError(wrapped)).toMatchObject({ name: 'TransientError', message: expect.stringContaining('ECONNREFUSED') });
     expect(classifyError(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }))).toBeInstanceOf(TransientError);
   });
 

@@ -1,0 +1,56 @@
+import { execFileSync } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
+const app = path.resolve(__dirname, '..');
+const repo = path.resolve(app, '../..');
+
+/** Runs the built bundle in a fresh Node process, as the Lambda runtime would (AWS SDK clients from outside the bundle). */
+function invokeBundle(event: unknown, env: Record<string, string>): { name: string; message: string } {
+  const script = `require(${JSON.stringify(path.join(app, 'dist/index.js'))}).handler(${JSON.stringify(event)})
+    .then((result) => console.log(JSON.stringify({ name: 'ok', message: JSON.stringify(result) })))
+    .catch((error) => console.log(JSON.stringify({ name: error.name, message: error.message })));`;
+  const output = execFileSync(process.execPath, ['-e', script], {
+    env: { PATH: process.env.PATH ?? '', NODE_PATH: path.join(repo, 'packages/pipeline/node_modules'), AIRFILL_LOG_LEVEL: 'error', HOME: '/nonexistent', ...env },
+    encoding: 'utf8',
+  });
+  return JSON.parse(output.trim().split('\n').at(-1)!) as { name: string; message: string };
+}
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const lambdaEnv = async () => ({
+  AIRFILL_ENV: 'dev',
+  AIRFILL_PARAMETER: 'PM 2.5',
+  AIRFILL_JOB_PREFIX: 'airfill-dev-',
+  AIRFILL_SSM_PREFIX: '/airfill/dev/jobs',
+  DB_HOST: '127.0.0.1',
+  DB_PORT: String(await closedPort()),
+  DB_NAME: 'airfill',
+  DB_USER: 'airfill_app',
+  AWS_REGION: 'eu-west-1',
+});
+const event = { executionId: 'arn:aws:states:eu-west-1:123456789012:execution:airfill-dev:b1', error: { Error: 'X', Cause: 'y' } };
+
+describe('the record-failure bundle', () => {
+  beforeAll(() => {
+    execFileSync(process.execPath, [path.join(repo, 'scripts/bundle-lambda.mjs')], { cwd: app, stdio: 'pipe' });
+  }, 60_000);
+
+  it('reports an unreachable database as a TransientError, by name, so the state machine retries it', async () => {
+    const outcome = invokeBundle(event, { ...(await lambdaEnv()), AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' });
+    expect(outcome).toEqual({ name: 'TransientError', message: expect.stringMatching(/ECONNREFUSED/) });
+  });
+
+  it('reports a malformed event as an InputError, by name, so the state machine does not retry it', async () => {
+    const outcome = invokeBundle({ executionId: '' }, await lambdaEnv());
+    expect(outcome.name).toBe('InputError');
+  });
+});
