@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
 import * as demo from './demo';
 import * as evaluate from './evaluate';
+import * as exportCommand from './export';
 import * as impute from './impute';
 import * as load from './load';
+import * as run from './run';
 import * as status from './status';
+import * as synth from './synth';
 import * as train from './train';
 
 /** Every airfill command; each file registers itself on the program. */
-export const commands: { register(program: Command): void }[] = [demo, load, status, train, evaluate, impute];
+export const commands: { register(program: Command): void }[] = [demo, load, status, run, exportCommand, synth, train, evaluate, impute];

@@ -1,0 +1,110 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { RejectsFile } from '@airfill/ingest';
+import { formatRunReport, runLocally, type PipelineProgress } from '@airfill/local';
+import { DEFAULT_PARAMETER, DEFAULT_SENTINEL } from '@airfill/schema';
+import { addDatabaseOptions, type DatabaseFlags } from '../database-options';
+import { EXIT } from '../errors';
+import { endProgress, note, progressLine, throttle } from '../output';
+import { userPath } from '../paths';
+import { countFlag, numberFlag } from './load';
+
+/** Flags of `airfill run` (and `airfill demo`). */
+export interface RunFlags extends DatabaseFlags {
+  csv?: string;
+  parameter: string;
+  sentinel: number;
+  maxReadings: number;
+  json?: boolean;
+}
+
+/** What each state of the pipeline is doing, for the progress line. */
+const DOING: Record<string, string> = {
+  QueryMissing: 'query-missing: claiming missing readings and their context',
+  StartTransform: 'start-transform: building features, then the batch transform scores them',
+  WritePredictions: 'write-predictions: storing the predictions in one transaction',
+  RecordFailure: 'record-failure: recording the failure and releasing the claims',
+};
+
+/** Turns pipeline events into progress lines on stderr. */
+function showPipelineProgress(event: PipelineProgress): void {
+  if (event.kind === 'state') {
+    if (event.phase === 'entered' && DOING[event.state]) progressLine(DOING[event.state]!);
+    if (event.phase === 'retried') note(`${event.state}: retry ${event.attempt ?? ''}`.trim());
+    if (event.phase === 'failed' && event.state !== 'Failed') note(`${event.state} failed: ${event.error}: ${event.cause}`);
+  } else if (event.kind === 'transform') {
+    note(`transform job ${event.job}: ${event.status}${event.rows === undefined ? '' : `, ${event.rows.toLocaleString('en-US')} rows scored`} in ${(event.ms / 1000).toFixed(2)} s${event.reason ? ` (${event.reason})` : ''}`);
+  } else if (event.error) {
+    note(`transform-callback failed (${event.error}: ${event.cause}); the event is delivered again`);
+  }
+}
+
+/**
+ * Runs the pipeline locally on `csv` (when given): progress on stderr, the
+ * report on stdout, report files under the data dir. Returns the exit code.
+ */
+export async function runAndReport(flags: RunFlags, csv: string | undefined): Promise<number> {
+  const dataDir = userPath(flags.dataDir);
+  await mkdir(path.join(dataDir, 'logs'), { recursive: true });
+  const logFile = path.join(dataDir, 'logs', `run-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+  const log = createWriteStream(logFile);
+  let rejects: RejectsFile | undefined;
+  let rejected = 0;
+  const loading = throttle(500, (rows: number) => progressLine(`loading ${path.basename(csv ?? '')}: ${rows.toLocaleString('en-US')} rows`));
+  try {
+    const { report, files, execution } = await runLocally({
+      parameter: flags.parameter,
+      dataDir,
+      ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
+      ...(csv ? { csv } : {}),
+      sentinel: flags.sentinel,
+      maxReadingsPerRun: flags.maxReadings,
+      log: (line) => log.write(`${line}\n`),
+      onProgress: progressLine,
+      onLoadProgress: (progress) => loading(progress.rowsRead),
+      onReject: async (row) => {
+        rejected += 1;
+        if (!rejects) await mkdir(path.join(dataDir, 'rejects'), { recursive: true });
+        rejects ??= new RejectsFile(path.join(dataDir, 'rejects', `${path.basename(csv ?? 'input').replace(/\.csv(\.gz)?$/, '')}-${Date.now()}.csv`));
+        await rejects.write(row);
+      },
+      onPipelineProgress: showPipelineProgress,
+    });
+    endProgress();
+    if (flags.json) console.log(JSON.stringify(report));
+    else console.log(formatRunReport(report));
+    if (files) note(`\nreport: ${files.html}\n        ${files.json}\nstep logs: ${logFile}`);
+    if (rejects) note(`${rejected.toLocaleString('en-US')} CSV row(s) rejected; every one is in ${rejects.path}`);
+    if (execution.status === 'failed') return EXIT.failed;
+    return rejected > 0 ? EXIT.rejected : EXIT.ok;
+  } finally {
+    endProgress();
+    await rejects?.close();
+    await new Promise((resolve) => log.end(resolve));
+  }
+}
+
+/** Adds the flags `run` and `demo` share. */
+export function addRunOptions(command: Command): Command {
+  return addDatabaseOptions(
+    command
+      .option('--parameter <name>', 'parameter to fill', DEFAULT_PARAMETER)
+      .option('--sentinel <number>', 'value that means "no reading" in the CSV', numberFlag, DEFAULT_SENTINEL)
+      .option('--max-readings <count>', 'most missing readings one run claims (the rest waits for the next run)', countFlag, 2_000_000)
+      .option('--json', 'print the report as JSON'),
+  );
+}
+
+/** `airfill run [--csv <file.csv>] [--parameter "PM 2.5"]` */
+export function register(program: Command): void {
+  addRunOptions(
+    program
+      .command('run')
+      .description('run the pipeline once on this machine: migrate, load the CSV (if given), fill every missing value, report')
+      .option('--csv <file>', 'CSV file in the input contract to load first (plain or .gz)'),
+  ).action(async (flags: RunFlags) => {
+    process.exitCode = await runAndReport(flags, flags.csv ? userPath(flags.csv) : undefined);
+  });
+}

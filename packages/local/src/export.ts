@@ -1,0 +1,53 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Database } from '@airfill/db';
+
+/** The header of an export. */
+export const EXPORT_HEADER = 'device_id,parameter,timestamp,value,model_version,run_id';
+
+const PAGE = 50_000;
+const quote = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+
+/**
+ * Writes the imputations of a parameter as CSV
+ * (`device_id,parameter,timestamp,value,model_version,run_id`, timestamps
+ * ISO 8601 UTC), ordered by sensor and time. Reads in pages by key, so a
+ * large table streams in bounded memory. Returns the number of rows.
+ */
+export async function exportImputations(database: Database, file: string, options: { parameter: string }): Promise<number> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  const out = createWriteStream(file);
+  const closed = once(out, 'close');
+  try {
+    out.write(`${EXPORT_HEADER}\n`);
+    let rows = 0;
+    let after: { device: string; ts: Date } | undefined;
+    for (;;) {
+      const { rows: page } = await database.pool.query<{ device_id: string; ts: Date; value: number; model_version: string; run_id: string }>(
+        `select s.device_id, i.ts, i.value, i.model_version, i.run_id::text as run_id
+           from imputations i join sensors s on s.id = i.sensor_ref
+          where i.parameter = $1 and ($2::text is null or (s.device_id, i.ts) > ($2::text, $3::timestamptz))
+          order by s.device_id, i.ts
+          limit ${PAGE}`,
+        [options.parameter, after?.device ?? null, after?.ts ?? null],
+      );
+      let chunk = '';
+      for (const row of page) {
+        chunk += `${[row.device_id, options.parameter, row.ts.toISOString(), String(row.value), row.model_version, row.run_id].map(quote).join(',')}\n`;
+      }
+      if (chunk && !out.write(chunk)) await once(out, 'drain');
+      rows += page.length;
+      if (page.length < PAGE) break;
+      const last = page[page.length - 1]!;
+      after = { device: last.device_id, ts: last.ts };
+    }
+    out.end();
+    await closed;
+    return rows;
+  } catch (error) {
+    out.destroy();
+    throw error;
+  }
+}

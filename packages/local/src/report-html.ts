@@ -1,0 +1,90 @@
+import type { ChartSeries } from './chart-series';
+import type { RunReport } from './report';
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const n = (value: number) => value.toLocaleString('en-US');
+
+const WIDTH = 560;
+const HEIGHT = 150;
+const PAD = { left: 40, right: 8, top: 8, bottom: 18 };
+
+/** One sensor's chart: observed values as a line (broken where missing), filled values as orange dots. */
+function chart(series: ChartSeries): string {
+  const values = [...series.observed, ...series.filled].filter((v): v is number => v !== null);
+  const max = Math.max(1, ...values);
+  const min = Math.min(0, ...values);
+  const span = Math.max(1, series.to - series.from);
+  const x = (t: number) => PAD.left + ((t - series.from) / span) * (WIDTH - PAD.left - PAD.right);
+  const y = (v: number) => HEIGHT - PAD.bottom - ((v - min) / (max - min || 1)) * (HEIGHT - PAD.top - PAD.bottom);
+  const paths: string[] = [];
+  let current = '';
+  series.observed.forEach((value, index) => {
+    if (value === null) {
+      if (current) paths.push(current);
+      current = '';
+      return;
+    }
+    current += `${current ? 'L' : 'M'}${x(series.t[index]!).toFixed(1)},${y(value).toFixed(1)}`;
+  });
+  if (current) paths.push(current);
+  const dots = series.filled
+    .map((value, index) => (value === null ? '' : `<circle cx="${x(series.t[index]!).toFixed(1)}" cy="${y(value).toFixed(1)}" r="2.2"/>`))
+    .join('');
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  return `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escape(series.deviceId)}">
+<line x1="${PAD.left}" y1="${HEIGHT - PAD.bottom}" x2="${WIDTH - PAD.right}" y2="${HEIGHT - PAD.bottom}" class="axis"/>
+<text x="${PAD.left - 4}" y="${PAD.top + 8}" text-anchor="end">${Math.round(max)}</text>
+<text x="${PAD.left - 4}" y="${HEIGHT - PAD.bottom}" text-anchor="end">${Math.round(min)}</text>
+<text x="${PAD.left}" y="${HEIGHT - 4}">${day(series.from)}</text>
+<text x="${WIDTH - PAD.right}" y="${HEIGHT - 4}" text-anchor="end">${day(series.to)}</text>
+${paths.map((d) => `<path d="${d}" class="observed"/>`).join('')}
+<g class="filled">${dots}</g>
+</svg>`;
+}
+
+/**
+ * The run report as one self-contained HTML page (no scripts, no external
+ * resources): the totals, the model and its holdout metrics, time per step,
+ * and per sensor a chart of observed against filled values.
+ */
+export function renderReportHtml(report: RunReport, charts: readonly ChartSeries[]): string {
+  const { totals, model, execution } = report;
+  const sensorRows = report.sensors
+    .map((s) => `<tr><td>${escape(s.deviceId)}</td><td>${n(s.readings)}</td><td>${n(s.missing)}</td><td>${n(s.filledNow)}</td><td>${n(s.filledTotal)}</td><td>${n(s.unfilled)}</td></tr>`)
+    .join('\n');
+  const metricRow = (name: string, m: RunReport['model']['metrics']) =>
+    `<tr><td>${name}</td><td>${m.mae.toFixed(2)}</td><td>${m.rmse.toFixed(2)}</td><td>${m.mre.toFixed(3)}</td><td>${m.r2.toFixed(3)}</td></tr>`;
+  const stepRows = report.steps.map((s) => `<tr><td>${escape(s.step)}</td><td>${(s.ms / 1000).toFixed(2)} s</td><td>${s.attempts ?? ''}</td></tr>`).join('\n');
+  const chartBlocks = charts
+    .map((series) => {
+      const sensor = report.sensors.find((s) => s.deviceId === series.deviceId);
+      return `<figure><figcaption>${escape(series.deviceId)}${sensor ? `: ${n(sensor.missing)} missing, ${n(sensor.filledTotal)} filled` : ''}</figcaption>${chart(series)}</figure>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>airfill run ${escape(execution.runId)}</title>
+<style>
+body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}
+table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{padding:2px 10px;text-align:right;border-bottom:1px solid #eee}td:first-child,th:first-child{text-align:left}
+.charts{display:flex;flex-wrap:wrap;gap:8px}figure{margin:0}figcaption{font-weight:600}
+svg text{font-size:10px;fill:#666}.axis{stroke:#bbb}.observed{fill:none;stroke:#2b6cb0;stroke-width:1}.filled circle{fill:#dd6b20}
+.status-failed{color:#c53030}.legend span{display:inline-block;width:12px;height:4px;margin:0 4px 2px 12px}
+</style></head><body>
+<h1>airfill: ${escape(report.parameter)} filled</h1>
+<p>Run <code>${escape(execution.runId)}</code>: <strong class="status-${execution.status}">${execution.status}</strong>${execution.error ? ` (${escape(execution.error.name)}: ${escape(execution.error.cause)})` : ''}; generated ${escape(report.generatedAt)}.</p>
+<p>${n(totals.readings)} readings of ${totals.sensors} sensors, ${n(totals.missing)} missing; filled by this run <strong>${n(totals.filledNow)}</strong>, filled in all ${n(totals.filledTotal)}, still missing ${n(totals.unfilled)}.</p>
+<h2>Sensors</h2>
+<p class="legend"><span style="background:#2b6cb0"></span>observed <span style="background:#dd6b20"></span>filled (averaged per time bucket)</p>
+<div class="charts">${chartBlocks}</div>
+<table><tr><th>sensor</th><th>readings</th><th>missing</th><th>filled now</th><th>filled in all</th><th>still missing</th></tr>
+${sensorRows}</table>
+<h2>Model ${escape(model.version)}</h2>
+<p>${model.source === 'default' ? 'The committed default model' : 'Current in the model registry'}; holdout ${escape(model.holdout.from)} to ${escape(model.holdout.to)}.</p>
+<table><tr><th></th><th>MAE</th><th>RMSE</th><th>MRE</th><th>R²</th></tr>
+${metricRow('model', model.metrics)}${metricRow('linear interpolation', model.baselines.linear)}${metricRow('last value carried', model.baselines.locf)}${metricRow('sensor mean', model.baselines.stationMean)}</table>
+<h2>Time per step</h2>
+<table><tr><th>step</th><th>time</th><th>attempts</th></tr>
+${stepRows}<tr><td>total</td><td>${(report.totalMs / 1000).toFixed(2)} s</td><td></td></tr></table>
+</body></html>
+`;
+}
