@@ -17,7 +17,7 @@ export class NoModelError extends Error {
 /** The model a local run scores with, and why that one. */
 export interface ChosenModel {
   model: LoadedModel;
-  source: 'registry' | 'default';
+  source: 'registry' | 'default' | 'directory';
   /** Set when the registry's current model could not be used. */
   note?: string;
 }
@@ -26,9 +26,15 @@ export interface ChosenModel {
  * The current model for the parameter (the `models` table, as `airfill
  * train` promotes it), else the committed default model. Locally the
  * registry's artefact is a directory; a current model whose directory is
- * gone falls back to the default, with a note saying so.
+ * gone falls back to the default, with a note saying so. `AIRFILL_MODEL_DIR`
+ * overrides both, as it does for the Lambdas.
  */
-export async function chooseModel(database: Database, parameter: string): Promise<ChosenModel> {
+export async function chooseModel(database: Database, parameter: string, env: NodeJS.ProcessEnv = process.env): Promise<ChosenModel> {
+  if (env.AIRFILL_MODEL_DIR) {
+    const model = await loadModel(env.AIRFILL_MODEL_DIR);
+    if (model.contract.parameter !== parameter) throw new NoModelError(`the model in AIRFILL_MODEL_DIR fills ${model.contract.parameter}, not ${parameter}`, { parameter });
+    return { model, source: 'directory' };
+  }
   const current = await getCurrentModel(database, parameter);
   let note: string | undefined;
   if (current && existsSync(path.join(current.artifactUri, 'model.json'))) return { model: await loadModel(current.artifactUri), source: 'registry' };

@@ -1,5 +1,6 @@
 import type { ChartSeries } from './chart-series';
 import type { RunReport } from './report';
+import { MODEL_SOURCES } from './report-text';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const n = (value: number) => value.toLocaleString('en-US');
@@ -79,7 +80,7 @@ svg text{font-size:10px;fill:#666}.axis{stroke:#bbb}.observed{fill:none;stroke:#
 <table><tr><th>sensor</th><th>readings</th><th>missing</th><th>filled now</th><th>filled in all</th><th>still missing</th></tr>
 ${sensorRows}</table>
 <h2>Model ${escape(model.version)}</h2>
-<p>${model.source === 'default' ? 'The committed default model' : 'Current in the model registry'}; holdout ${escape(model.holdout.from)} to ${escape(model.holdout.to)}.</p>
+<p>Model: ${MODEL_SOURCES[model.source]}; holdout ${escape(model.holdout.from)} to ${escape(model.holdout.to)}.</p>
 <table><tr><th></th><th>MAE</th><th>RMSE</th><th>MRE</th><th>R²</th></tr>
 ${metricRow('model', model.metrics)}${metricRow('linear interpolation', model.baselines.linear)}${metricRow('last value carried', model.baselines.locf)}${metricRow('sensor mean', model.baselines.stationMean)}</table>
 <h2>Time per step</h2>

@@ -4,6 +4,13 @@ const n = (value: number) => value.toLocaleString('en-US');
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 const fixed = (value: number) => value.toFixed(2);
 
+/** Where the model came from, in words. */
+export const MODEL_SOURCES: Record<RunReport['model']['source'], string> = {
+  default: 'the committed default model',
+  registry: 'current in the model registry',
+  directory: 'from AIRFILL_MODEL_DIR',
+};
+
 function table(headers: string[], rows: string[][]): string {
   const cells = [headers, ...rows];
   const widths = headers.map((_, column) => Math.max(...cells.map((row) => row[column]!.length)));
@@ -39,7 +46,7 @@ export function formatRunReport(report: RunReport): string {
     ),
   );
   lines.push('');
-  lines.push(`model ${model.version} (${model.source === 'default' ? 'the committed default model' : 'current in the model registry'}), holdout ${model.holdout.from.slice(0, 10)} to ${model.holdout.to.slice(0, 10)}:`);
+  lines.push(`model ${model.version} (${MODEL_SOURCES[model.source]}), holdout ${model.holdout.from.slice(0, 10)} to ${model.holdout.to.slice(0, 10)}:`);
   const metricRow = (name: string, m: RunReport['model']['metrics']) => [name, fixed(m.mae), fixed(m.rmse), fixed(m.mre), fixed(m.r2), n(m.count)];
   lines.push(
     table(

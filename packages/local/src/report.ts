@@ -23,7 +23,7 @@ export const runReportSchema = z.object({
   }),
   model: z.object({
     version: z.string(),
-    source: z.enum(['registry', 'default']),
+    source: z.enum(['registry', 'default', 'directory']),
     holdout: z.object({ from: z.string(), to: z.string() }),
     metrics,
     baselines: z.object({ linear: metrics, locf: metrics, stationMean: metrics }),
