@@ -8,12 +8,13 @@
 export const TRANSIENT_ERRORS = [
   'TransientError',
   'DatabaseUnavailableError',
-  // What the Lambda service itself reports when an invocation could not run.
+  // What the Lambda service itself reports when an invocation could not run (AWS's recommended list).
+  'Lambda.ClientExecutionTimeoutException',
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
-  // A crashed or killed runtime (out of memory, process exit): the step is idempotent, so run it again.
+  // An unhandled crash, out of memory or a function timeout: every step is idempotent, so run it again.
   'Lambda.Unknown',
 ] as const;
 
