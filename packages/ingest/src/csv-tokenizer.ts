@@ -73,7 +73,7 @@ function countQuotes(text: string): number {
  * low. Empty lines are skipped. Invalid UTF-8 becomes U+FFFD in the cells,
  * for the caller to reject.
  */
-export async function* tokenizeCsv(source: AsyncIterable<Buffer | string>): AsyncGenerator<CsvTokenEntry[]> {
+export async function* tokenizeCsv(source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<CsvTokenEntry[]> {
   const decoder = new TextDecoder('utf-8');
   let carry = '';
   let lineNumber = 0;

@@ -30,7 +30,8 @@ export function toCsvLine(cells: readonly string[]): string {
 }
 
 function openSource(path: string): { file: ReadStream; source: Readable } {
-  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  // Small chunks keep the records in flight few enough to die young (fewer, cheaper garbage collections).
+  const file = createReadStream(path, { highWaterMark: 1 << 16 });
   if (!path.endsWith('.gz')) return { file, source: file };
   const gunzip = createGunzip();
   file.on('error', (error) => gunzip.destroy(error));

@@ -109,6 +109,12 @@ const csvCellsSchema = z.object({
   deployment_date: z.string().optional(),
 });
 
+type Issues = { code: 'custom'; input: unknown; path: PropertyKey[]; message: string }[];
+
+function reportProblem(issues: unknown[], cells: Partial<Record<CsvColumn, string>>, column: CsvColumn, message: string): void {
+  (issues as Issues).push({ code: 'custom', input: cells[column], path: [column], message });
+}
+
 /**
  * Builds the schema of one CSV row. Input: the row's cells keyed by column
  * name (strings, as read). Output: a typed reading plus its sensor's metadata.
@@ -127,21 +133,20 @@ export function makeCsvRowSchema(options: { sentinel?: number | undefined } = {}
   const parseTimestamp = memoize(parseOffsetTimestamp);
   const parseDeploymentDate = memoize(deploymentDate);
   return csvCellsSchema.transform((cells, ctx) => {
-    const problem = (column: CsvColumn, message: string) => ctx.issues.push({ code: 'custom', input: cells[column], path: [column], message });
     const timestamp = parseTimestamp(cells.timestamp);
-    if (!timestamp.ok) problem('timestamp', timestamp.reason);
+    if (!timestamp.ok) reportProblem(ctx.issues, cells, 'timestamp', timestamp.reason);
     const value = interpretValue(cells.value, sentinel);
-    if ('error' in value) problem('value', value.error);
+    if ('error' in value) reportProblem(ctx.issues, cells, 'value', value.error);
     const parameter = cells.parameter.trim();
-    if (parameter === '') problem('parameter', 'parameter is empty');
+    if (parameter === '') reportProblem(ctx.issues, cells, 'parameter', 'parameter is empty');
     const deviceId = cells.device_id.trim();
-    if (deviceId === '') problem('device_id', 'device_id is empty');
+    if (deviceId === '') reportProblem(ctx.issues, cells, 'device_id', 'device_id is empty');
     const latitude = coordinate(cells.latitude, 'latitude', 90);
-    if (typeof latitude === 'string') problem('latitude', latitude);
+    if (typeof latitude === 'string') reportProblem(ctx.issues, cells, 'latitude', latitude);
     const longitude = coordinate(cells.longitude, 'longitude', 180);
-    if (typeof longitude === 'string') problem('longitude', longitude);
+    if (typeof longitude === 'string') reportProblem(ctx.issues, cells, 'longitude', longitude);
     const deployed = parseDeploymentDate(cells.deployment_date ?? '');
-    if (deployed !== null && typeof deployed === 'object') problem('deployment_date', deployed.error);
+    if (deployed !== null && typeof deployed === 'object') reportProblem(ctx.issues, cells, 'deployment_date', deployed.error);
     if (ctx.issues.length > 0 || !timestamp.ok || 'error' in value || typeof latitude === 'string' || typeof longitude === 'string') {
       return z.NEVER;
     }
