@@ -1,0 +1,79 @@
+/**
+ * Fault injection end to end: each step failing where real ones fail (after
+ * doing their work), through the real Retry and Catch of the definition.
+ * Either the execution retries and completes, or it fails, the run is
+ * recorded failed with its claims released, and the next run completes the
+ * fill. Never a value lost, never one written twice, never an original touched.
+ */
+import { getRun } from '@airfill/db';
+import { runPipeline, type Fault, type PipelineProgress } from '../src';
+import { count, filled, missing, openNetwork, readingsFingerprint, unfilled, type Network } from './support/network';
+
+let network: Network;
+let fingerprint: string;
+let gaps: number;
+beforeAll(async () => {
+  network = await openNetwork();
+  fingerprint = await readingsFingerprint(network);
+  gaps = await missing(network);
+});
+afterAll(() => network.close());
+beforeEach(async () => {
+  await network.database.pool.query('delete from imputations; delete from claims');
+});
+
+async function expectAllFilledOnce(): Promise<void> {
+  expect(await unfilled(network)).toBe(0);
+  expect(await filled(network)).toBe(gaps);
+  expect(await count(network, 'select count(*) as n from imputations')).toBe(gaps);
+  expect(await readingsFingerprint(network)).toBe(fingerprint);
+  expect(await count(network, 'select count(*) as n from claims')).toBe(0);
+  expect(network.runtime.parameters.parameters.size).toBe(0);
+}
+
+describe('a step failing once is retried and the execution completes', () => {
+  it.each<[string, Fault, string]>([
+    ['query-missing crashes after claiming', { at: 'queryMissing' }, 'QueryMissing'],
+    ['start-transform crashes after starting the job', { at: 'startTransform' }, 'StartTransform'],
+    ['the writer dies before COMMIT', { at: 'writePredictions' }, 'WritePredictions'],
+  ])('%s', async (_name, fault, state) => {
+    const result = await runPipeline(network.runtime, { faults: [fault], retryIntervalMs: 50 });
+    expect(result.status).toBe('succeeded');
+    expect(result.states.find((timing) => timing.state === state)?.attempts).toBe(2);
+    await expectAllFilledOnce();
+    expect(await getRun(network.database, result.runId)).toMatchObject({ status: 'succeeded', found: gaps, written: gaps });
+    // One transform job per run, also when start-transform ran twice.
+    expect([...network.runtime.sagemaker.jobs.keys()].filter((job) => job.endsWith(result.runId))).toHaveLength(1);
+  });
+
+  it('the callback crashes and EventBridge delivers the event again', async () => {
+    const events: PipelineProgress[] = [];
+    const result = await runPipeline(network.runtime, { faults: [{ at: 'callback' }], retryIntervalMs: 50, onProgress: (event) => events.push(event) });
+    expect(result.status).toBe('succeeded');
+    expect(events).toContainEqual(expect.objectContaining({ kind: 'callback', attempt: 1, error: 'TransientError' }));
+    expect(events).toContainEqual(expect.objectContaining({ kind: 'callback', outcome: 'succeeded' }));
+    await expectAllFilledOnce();
+  });
+});
+
+describe('a step that keeps failing fails the execution, and the next run completes the fill', () => {
+  it.each<[string, Fault, string]>([
+    ['query-missing fails on bad input', { at: 'queryMissing', kind: 'permanent' }, 'InputError'],
+    ['start-transform fails on bad input', { at: 'startTransform', kind: 'permanent' }, 'InputError'],
+    ['the transform job fails', { at: 'transformJob' }, 'TransformJobFailedError'],
+    ['the writer dies before COMMIT on every attempt', { at: 'writePredictions', times: 10 }, 'TransientError'],
+    ['the callback crashes on every delivery, so the wait times out', { at: 'callback', times: 3 }, 'States.Timeout'],
+  ])('%s', async (_name, fault, error) => {
+    const failed = await runPipeline(network.runtime, { faults: [fault], retryIntervalMs: 20, transformTimeoutSeconds: 3 });
+    expect(failed).toMatchObject({ status: 'failed', error: { name: error } });
+    expect(await getRun(network.database, failed.runId)).toMatchObject({ status: 'failed', error: { name: error } });
+    expect(await count(network, 'select count(*) as n from claims')).toBe(0);
+    expect(await count(network, 'select count(*) as n from imputations')).toBe(0);
+    expect(network.runtime.parameters.parameters.size).toBe(0);
+    expect(await readingsFingerprint(network)).toBe(fingerprint);
+
+    const next = await runPipeline(network.runtime, { retryIntervalMs: 20 });
+    expect(next).toMatchObject({ status: 'succeeded', output: { found: gaps } });
+    await expectAllFilledOnce();
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * The whole pipeline on one machine: the real state machine definition in
+ * the local engine, the real steps, PostgreSQL, s3rver, the local transform
+ * scoring with the model, and the real callback answering the task token.
+ */
+import { getRun } from '@airfill/db';
+import { getText, listKeys } from '@airfill/pipeline';
+import { runKeys } from '@airfill/schema';
+import { runPipeline } from '../src';
+import { count, filled, missing, openNetwork, readingsFingerprint, unfilled, type Network } from './support/network';
+
+let network: Network;
+beforeAll(async () => {
+  network = await openNetwork();
+});
+afterAll(() => network.close());
+
+describe('the local pipeline, end to end', () => {
+  it('fills every missing value of the parameter exactly once, leaves the originals alone, closes the run, and a second run is a no-op', async () => {
+    const before = await readingsFingerprint(network);
+    const gaps = await missing(network);
+    expect(gaps).toBeGreaterThan(50);
+
+    const first = await runPipeline(network.runtime, { retryIntervalMs: 10 });
+    expect(first).toMatchObject({ status: 'succeeded', output: { found: gaps, written: { written: gaps, predicted: gaps } } });
+    expect(await unfilled(network)).toBe(0);
+    expect(await filled(network)).toBe(gaps);
+    expect(await count(network, 'select count(*) as n from imputations')).toBe(gaps);
+    expect(await readingsFingerprint(network)).toBe(before);
+    expect(await getRun(network.database, first.runId)).toMatchObject({ status: 'succeeded', found: gaps, predicted: gaps, written: gaps, error: null });
+    expect(await count(network, 'select count(*) as n from claims')).toBe(0);
+    expect(network.runtime.parameters.parameters.size).toBe(0);
+    expect(network.runtime.tokens.waiting).toBe(0);
+
+    // SageMaker's layout: the input keeps the id first; the output is `id,prediction`, one line per input row.
+    const keys = runKeys(first.runId);
+    const input = (await getText(network.runtime.bucket, keys.input)).trim().split('\n');
+    expect(input).toHaveLength(gaps);
+    expect(await listKeys(network.runtime.bucket, keys.outputPrefix)).toEqual([`${keys.outputPrefix}features.csv.out`]);
+    const output = (await getText(network.runtime.bucket, `${keys.outputPrefix}features.csv.out`)).trim().split('\n');
+    expect(output.map((line) => line.split(',')[0])).toEqual(input.map((line) => line.split(',')[0]));
+    expect(output.every((line) => /^\d+,-?\d+(\.\d+)?(e-?\d+)?$/.test(line))).toBe(true);
+
+    const second = await runPipeline(network.runtime, { retryIntervalMs: 10 });
+    expect(second).toMatchObject({ status: 'succeeded', output: { found: 0 } });
+    expect(await count(network, 'select count(*) as n from imputations')).toBe(gaps);
+    expect(await getRun(network.database, second.runId)).toMatchObject({ status: 'succeeded', found: 0, written: 0 });
+  });
+
+  it('fills only the parameter it runs for', async () => {
+    expect(await count(network, `select count(*) as n from imputations where parameter <> 'PM 2.5'`)).toBe(0);
+    expect(await count(network, `select count(*) as n from readings where parameter <> 'PM 2.5' and value is null`)).toBeGreaterThan(0);
+  });
+
+  it('reports the time of each state it ran', async () => {
+    await network.database.pool.query('delete from imputations');
+    const result = await runPipeline(network.runtime, { retryIntervalMs: 10 });
+    expect(result.states.map((timing) => timing.state)).toEqual(['QueryMissing', 'AnythingToFill', 'StartTransform', 'WritePredictions', 'Done']);
+    expect(result.states.every((timing) => timing.ms >= 0 && timing.attempts === 1)).toBe(true);
+    // The wait in StartTransform covers the transform job and the callback.
+    const wait = result.states.find((timing) => timing.state === 'StartTransform')!;
+    expect(result.transformMs).toBeGreaterThan(0);
+    expect(wait.ms).toBeGreaterThanOrEqual(result.transformMs! + result.callbackMs - 5);
+  });
+});
