@@ -25,6 +25,9 @@ import { awsDeps, executionArn, JOB_PREFIX, openFixture, SSM_PREFIX, transformSe
 import { runLocalTransform } from './support/local-transform';
 import { countRows, PARAMETER, unfilled } from './support/seed';
 
+// Real PostgreSQL and S3 under a shared 2-core machine: the root jest config's 5 s default is too tight.
+jest.setTimeout(30_000);
+
 let fixture: Fixture;
 
 beforeAll(async () => {

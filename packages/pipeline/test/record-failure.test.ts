@@ -5,6 +5,9 @@ import { recordFailure, runIdForExecution, silentLogger, startTransform } from '
 import { awsDeps, executionArn, JOB_PREFIX, openFixture, queriedRun, SSM_PREFIX, transformSettings, type Fixture } from './support/fixture';
 import { countRows, PARAMETER } from './support/seed';
 
+// Real PostgreSQL and S3 under a shared 2-core machine: the root jest config's 5 s default is too tight.
+jest.setTimeout(30_000);
+
 let fixture: Fixture;
 
 beforeAll(async () => {

@@ -6,6 +6,9 @@ import { getText, listKeys, parseJsonLines, startTransform } from '../src';
 import { awsDeps, JOB_PREFIX, openFixture, queriedRun, SSM_PREFIX, transformSettings, type Fixture } from './support/fixture';
 import { runLocalTransform } from './support/local-transform';
 
+// Real PostgreSQL and S3 under a shared 2-core machine: the root jest config's 5 s default is too tight.
+jest.setTimeout(30_000);
+
 let fixture: Fixture;
 
 beforeAll(async () => {
