@@ -1,0 +1,104 @@
+/**
+ * `airfill run` as a function: a user's CSV in the anchor format (columns in
+ * any order, timestamps with different offsets, the three ways of writing
+ * "missing") goes through load, the pipeline, the report and the export.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
+import { EXPORT_HEADER, exportImputations, runLocally, runReportSchema } from '../src';
+
+let database: TestDatabase;
+let dir: string;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  dir = await mkdtemp(path.join(tmpdir(), 'airfill-run-test-'));
+});
+afterAll(async () => {
+  await database.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const SITES = [
+  { id: 'anchor-1', lat: 48.78, lon: 9.18, offset: '+0200' },
+  { id: 'anchor-2', lat: 48.8, lon: 9.21, offset: '+0200' },
+  { id: 'anchor-3', lat: 48.76, lon: 9.15, offset: '-0500' },
+];
+/** Missing cells: (sensor index, hour) -> how the value is written. */
+const MISSING = new Map([
+  ['0:10', '65535'],
+  ['0:11', ''],
+  ['0:12', 'NaN'],
+  ['1:30', '65535'],
+  ['2:20', '65535'],
+  ['2:21', '65535'],
+]);
+
+/** Three sensors, two days hourly, PM 2.5 and PM 10, columns shuffled, local times with their offsets. */
+function anchorCsv(): string {
+  const header = 'value,street_name,timestamp,device_id,parameter,longitude,sensor_type,latitude,city,sensor_id,country,chip_id,location_id,location,deployment_date';
+  const lines = [header];
+  for (let hour = 0; hour < 48; hour += 1) {
+    for (const [index, site] of SITES.entries()) {
+      const offsetHours = Number(site.offset.slice(0, 3));
+      const local = new Date(Date.UTC(2023, 6, 15, hour) + offsetHours * 3_600_000).toISOString();
+      const stamp = `${local.slice(0, 10)} ${local.slice(11, 23)} ${site.offset}`;
+      const pm25 = (20 + 8 * Math.sin((2 * Math.PI * hour) / 24) + 2 * index).toFixed(1);
+      const pm10 = (1.6 * Number(pm25)).toFixed(1);
+      const cell = MISSING.get(`${index}:${hour}`) ?? pm25;
+      const common = (parameter: string, value: string) =>
+        `${value},Main St,${stamp},${site.id},${parameter},${site.lon},SDS011,${site.lat},Stuttgart,${site.id}-${parameter === 'PM 2.5' ? 'p25' : 'p10'},DE,chip-${index},loc-${index},"Main St ${index}, Stuttgart",2022-03-01`;
+      lines.push(common('PM 2.5', cell), common('PM 10', pm10));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('runLocally on a user CSV', () => {
+  it('loads it, fills every missing value, writes the report as JSON and HTML, and a second run fills nothing twice', async () => {
+    const csv = path.join(dir, 'user.csv');
+    await writeFile(csv, anchorCsv());
+    const dataDir = path.join(dir, 'data');
+    const first = await runLocally({ parameter: 'PM 2.5', dataDir, database, csv, keepObjects: false, execution: { retryIntervalMs: 10 } });
+
+    expect(first.execution.status).toBe('succeeded');
+    expect(first.report.input).toMatchObject({ file: 'user.csv', rows: 288, inserted: 288, rejected: 0, missing: MISSING.size });
+    expect(first.report.totals).toEqual({ sensors: 3, readings: 144, missing: MISSING.size, filledNow: MISSING.size, filledTotal: MISSING.size, unfilled: 0 });
+    expect(first.report.sensors.map((sensor) => [sensor.deviceId, sensor.missing, sensor.filledNow])).toEqual([
+      ['anchor-1', 3, 3],
+      ['anchor-2', 1, 1],
+      ['anchor-3', 2, 2],
+    ]);
+    expect(first.report.execution.ledger).toEqual({ status: 'succeeded', found: MISSING.size, predicted: MISSING.size, written: MISSING.size });
+    expect(first.report.steps.map((step) => step.step)).toEqual(
+      expect.arrayContaining(['load CSV', 'query-missing', 'transform job (scoring)', 'write-predictions', 'report']),
+    );
+    expect(first.report.model.metrics.count).toBeGreaterThan(0);
+
+    // The files: JSON in the report's schema, a self-contained HTML page with a chart per sensor.
+    expect(first.files).toBeDefined();
+    const json = runReportSchema.parse(JSON.parse(await readFile(first.files!.json, 'utf8')));
+    expect(json.execution.runId).toBe(first.execution.runId);
+    const html = await readFile(first.files!.html, 'utf8');
+    expect(html.match(/<svg /g)).toHaveLength(3);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3)/);
+    expect(existsSync(path.join(dataDir, 'reports', 'latest.html'))).toBe(true);
+
+    // The export: one line per imputation, with its model and run.
+    const out = path.join(dir, 'export.csv');
+    expect(await exportImputations(database, out, { parameter: 'PM 2.5' })).toBe(MISSING.size);
+    const lines = (await readFile(out, 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe(EXPORT_HEADER);
+    // 10:00 UTC for anchor-1 is hour 10 of the file, written as 12:00 +0200.
+    expect(lines[1]).toMatch(new RegExp(`^anchor-1,PM 2.5,2023-07-15T10:00:00.000Z,-?[\\d.]+,${first.report.model.version},${first.execution.runId}$`));
+    expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(['anchor-1', 'anchor-1', 'anchor-1', 'anchor-2', 'anchor-3', 'anchor-3']);
+
+    const second = await runLocally({ parameter: 'PM 2.5', dataDir, database, csv, keepObjects: false, writeReport: false });
+    expect(second.report.input).toMatchObject({ inserted: 0, unchanged: 288 });
+    expect(second.report.totals).toMatchObject({ filledNow: 0, filledTotal: MISSING.size, unfilled: 0 });
+    expect(second.files).toBeUndefined();
+    expect(await exportImputations(database, out, { parameter: 'PM 2.5' })).toBe(MISSING.size);
+  });
+});
