@@ -1,6 +1,6 @@
 export { PipelineError, TransientError, InputError, OutputValidationError, TransformJobFailedError } from './errors';
 export { isTransientAwsError, isAwsError, aws } from './aws-errors';
-export { createLogger, silentLogger, type Logger, type LogLevel } from './logger';
+export { createLogger, silentLogger, METRICS_NAMESPACE, type Logger, type LogLevel, type MetricUnit } from './logger';
 export { runIdForExecution, transformJobName, runIdFromJobName, tokenParameterName } from './ids';
 export { putText, getText, listKeys, toJsonLines, parseJsonLines, type Bucket } from './s3-objects';
 export { putToken, getToken, deleteToken, type TokenStore } from './token-store';

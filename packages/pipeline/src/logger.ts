@@ -7,9 +7,22 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /**
+   * Emits metrics in CloudWatch embedded metric format: CloudWatch Logs turns
+   * the line into metrics in namespace `airfill`, dimension `Step` (from the
+   * bound `step` field, else `lambda`); the bound fields (run id) ride along
+   * as searchable properties.
+   */
+  metrics(values: Record<string, number | { value: number; unit: MetricUnit }>): void;
   /** A logger that adds `fields` to every line (e.g. `{ runId }`). */
   child(fields: Record<string, unknown>): Logger;
 }
+
+/** CloudWatch units the pipeline uses. */
+export type MetricUnit = 'Count' | 'Milliseconds' | 'None';
+
+/** Namespace of the pipeline's own metrics. */
+export const METRICS_NAMESPACE = 'airfill';
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -38,11 +51,27 @@ export function createLogger(
     const entries = Object.entries({ ...bound, ...fields }).map(([key, value]) => [key, serialise(value)]);
     write(JSON.stringify({ time: new Date().toISOString(), level, message, ...Object.fromEntries(entries) }));
   };
+  const metrics = (values: Record<string, number | { value: number; unit: MetricUnit }>) => {
+    const entries = Object.entries(values).map(([name, value]) => (typeof value === 'number' ? { name, value, unit: 'Count' as const } : { name, ...value }));
+    const step = String(bound.step ?? bound.lambda ?? 'unknown');
+    write(
+      JSON.stringify({
+        ...Object.fromEntries(Object.entries(bound).map(([key, value]) => [key, serialise(value)])),
+        _aws: {
+          Timestamp: Date.now(),
+          CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: [['Step']], Metrics: entries.map(({ name, unit }) => ({ Name: name, Unit: unit })) }],
+        },
+        Step: step,
+        ...Object.fromEntries(entries.map(({ name, value }) => [name, value])),
+      }),
+    );
+  };
   return {
     debug: log('debug'),
     info: log('info'),
     warn: log('warn'),
     error: log('error'),
+    metrics,
     child: (fields) => createLogger({ ...options, fields: { ...bound, ...fields } }),
   };
 }

@@ -54,6 +54,7 @@ export async function queryMissing(deps: QueryMissingDeps, settings: QueryMissin
   if (claimed.length === 0) {
     await completeRun(deps.database, runId, { found: 0 });
     logger.info('nothing to fill', { found: 0 });
+    logger.metrics({ ReadingsFound: 0 });
     return { ...base, found: 0 };
   }
 
@@ -84,5 +85,6 @@ export async function queryMissing(deps: QueryMissingDeps, settings: QueryMissin
   );
   await recordRunProgress(deps.database, runId, { found: missing.length });
   logger.info('claimed missing readings', { found: missing.length, sites: context.sites.length, observations: context.observations.length });
+  logger.metrics({ ReadingsFound: missing.length, ContextObservations: context.observations.length });
   return { ...base, found: missing.length, keys: { missing: keys.missing, context: keys.context } };
 }

@@ -58,5 +58,6 @@ export async function recordFailure(
   }
   await deleteToken(deps.tokens, jobName);
   logger.warn('run failed', { error: event.error.Error, cause, stoppedJob });
+  logger.metrics({ RunsFailed: 1 });
   return { runId, error: event.error.Error, stoppedJob };
 }

@@ -56,7 +56,7 @@ export async function settleTransformJob(deps: SettleDeps, settings: { jobPrefix
   const runId = runIdFromJobName(settings.jobPrefix, job.jobName);
   if (!runId) return { action: 'ignored', reason: 'not-ours' };
   if (!isFinal(job.status)) return { action: 'ignored', reason: 'not-final' };
-  const logger = deps.logger.child({ runId, jobName: job.jobName, status: job.status });
+  const logger = deps.logger.child({ runId, jobName: job.jobName, status: job.status, step: 'settle-transform' });
   const token = await getToken(deps.tokens, job.jobName);
   if (!token) {
     logger.info('no task token: the job was settled already');
@@ -108,8 +108,10 @@ export async function settleTransformJob(deps: SettleDeps, settings: { jobPrefix
   await deleteToken(deps.tokens, job.jobName);
   if (outcome.kind === 'success') {
     logger.info('transform settled', { predicted: outcome.result.predicted, late });
+    logger.metrics({ ReadingsPredicted: outcome.result.predicted, TransformsFailed: 0 });
     return { action: 'succeeded', runId, predicted: outcome.result.predicted, late };
   }
   logger.info('transform failed', { error: outcome.error, cause: outcome.cause, late });
+  logger.metrics({ TransformsFailed: 1, OutputsRejected: outcome.error === 'OutputValidationError' ? 1 : 0 });
   return { action: 'failed', runId, error: outcome.error, cause: outcome.cause, late };
 }

@@ -41,14 +41,19 @@ function transientReason(error: unknown): string | undefined {
  */
 export async function runStep<T>(logger: Logger, step: string, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
-  logger.debug('step started', { step });
+  const stepLogger = logger.child({ step });
+  stepLogger.debug('step started');
   try {
     const result = await work();
-    logger.info('step finished', { step, ms: Math.round(performance.now() - started) });
+    const ms = Math.round(performance.now() - started);
+    stepLogger.info('step finished', { ms });
+    stepLogger.metrics({ Duration: { value: ms, unit: 'Milliseconds' }, Failures: 0 });
     return result;
   } catch (error) {
     const classified = classifyError(error);
-    logger.error('step failed', { step, ms: Math.round(performance.now() - started), error: classified });
+    const ms = Math.round(performance.now() - started);
+    stepLogger.error('step failed', { ms, error: classified });
+    stepLogger.metrics({ Duration: { value: ms, unit: 'Milliseconds' }, Failures: 1 });
     throw classified;
   }
 }

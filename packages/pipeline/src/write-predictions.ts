@@ -42,6 +42,7 @@ export async function writePredictions(deps: WritePredictionsDeps, settings: { p
   const written = await countRunImputations(deps.database, runId);
   await completeRun(deps.database, runId, { found: event.run.found, predicted: predictions.length, written, modelVersion: transform.modelVersion });
   logger.info('predictions written', { ...result, runTotal: written });
+  logger.metrics({ ReadingsWritten: result.written, ReadingsAlreadyImputed: result.alreadyImputed });
   return {
     runId,
     found: event.run.found,

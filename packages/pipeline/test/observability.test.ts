@@ -21,6 +21,34 @@ describe('createLogger', () => {
   });
 });
 
+describe('logger.metrics', () => {
+  it('writes CloudWatch embedded metric format with the step as dimension and the run id as property', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ write: (line) => lines.push(line) }).child({ runId: 'r9', step: 'write-predictions' });
+    logger.metrics({ ReadingsWritten: 12, Duration: { value: 40, unit: 'Milliseconds' } });
+    expect(JSON.parse(lines[0]!)).toEqual({
+      runId: 'r9',
+      step: 'write-predictions',
+      Step: 'write-predictions',
+      ReadingsWritten: 12,
+      Duration: 40,
+      _aws: {
+        Timestamp: expect.any(Number),
+        CloudWatchMetrics: [
+          {
+            Namespace: 'airfill',
+            Dimensions: [['Step']],
+            Metrics: [
+              { Name: 'ReadingsWritten', Unit: 'Count' },
+              { Name: 'Duration', Unit: 'Milliseconds' },
+            ],
+          },
+        ],
+      },
+    });
+  });
+});
+
 describe('classifyError', () => {
   it('keeps the names the state machine already knows', () => {
     const own = new TransientError('x');
@@ -51,8 +79,13 @@ describe('runStep', () => {
   it('logs the step and rethrows the classified error', async () => {
     const { logger, lines } = captureLogs();
     await expect(runStep(logger, 'demo', async () => Promise.reject(Object.assign(new Error('reset'), { code: 'ECONNRESET' })))).rejects.toBeInstanceOf(TransientError);
-    expect(lines.at(-1)).toMatchObject({ level: 'error', message: 'step failed', step: 'demo', error: { name: 'TransientError' } });
+    expect(lines.find((line) => line.message === 'step failed')).toMatchObject({ level: 'error', step: 'demo', error: { name: 'TransientError' } });
     expect(await runStep(logger, 'demo', async () => 42)).toBe(42);
-    expect(lines.at(-1)).toMatchObject({ level: 'info', message: 'step finished', step: 'demo', ms: expect.any(Number) });
+    expect(lines.find((line) => line.message === 'step finished')).toMatchObject({ level: 'info', step: 'demo', ms: expect.any(Number) });
+    const metrics = lines.filter((line) => '_aws' in line);
+    expect(metrics.map((line) => [line.Step, line.Failures])).toEqual([
+      ['demo', 1],
+      ['demo', 0],
+    ]);
   });
 });
