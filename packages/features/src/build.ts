@@ -1,5 +1,5 @@
 import type { FeatureContract, FeatureMatrix, FeatureTarget, Observation, SensorSite } from './contract';
-import { BASE_COLUMNS, FEATURE_SETTINGS, FEATURE_VERSION, otherParameterColumn, otherParametersOf } from './columns';
+import { BASE_COLUMNS, FEATURE_SETTINGS, FEATURE_VERSION, otherChangeColumn, otherParameterColumn, otherParametersOf } from './columns';
 import { nearestNeighbours, type Neighbour } from './geo';
 import { indexObservations, lowerBound, seriesMean, upperBound, valueNear, windowMean, type Series, type SeriesIndex } from './series';
 import { timeFeatures } from './time';
@@ -49,7 +49,7 @@ export function buildFeatureMatrixFromContext(context: FeatureContext, targets: 
     throw new FeatureContractError(`feature contract ${contract.version} is not ${FEATURE_VERSION}`, { version: contract.version });
   }
   const others = otherParametersOf(contract);
-  const canonical: string[] = [...BASE_COLUMNS, ...others.map(otherParameterColumn)];
+  const canonical: string[] = [...BASE_COLUMNS, ...others.map(otherParameterColumn), ...others.map(otherChangeColumn)];
   const position = new Map(canonical.map((name, at) => [name, at]));
   const permutation = contract.columns.map((name) => {
     const at = position.get(name);
@@ -73,9 +73,6 @@ export function buildFeatureMatrixFromContext(context: FeatureContext, targets: 
     const time = timeFeatures(t, site?.longitude ?? NaN);
     scratch[k++] = time.hourSin;
     scratch[k++] = time.hourCos;
-    scratch[k++] = time.weekday;
-    scratch[k++] = time.doySin;
-    scratch[k++] = time.doyCos;
 
     // Own last/next observation strictly around t, within the context span.
     let prevTs = NaN;
@@ -203,7 +200,15 @@ export function buildFeatureMatrixFromContext(context: FeatureContext, targets: 
     if (baseline !== baseline) baseline = parameterMean;
     scratch[k++] = baseline;
 
-    for (const parameter of others) scratch[k++] = valueNear(own?.get(parameter), t, tolerance);
+    const othersAtT = others.map((parameter) => valueNear(own?.get(parameter), t, tolerance));
+    for (const value of othersAtT) scratch[k++] = value;
+    others.forEach((parameter, at) => {
+      const other = own?.get(parameter);
+      const atPrev = hasPrev ? valueNear(other, prevTs, tolerance) : NaN;
+      const atNext = hasNext ? valueNear(other, nextTs, tolerance) : NaN;
+      const expected = hasPrev && hasNext ? atPrev + (atNext - atPrev) * weight : hasPrev ? atPrev : atNext;
+      scratch[k++] = (othersAtT[at] as number) - expected;
+    });
 
     const base = row * columns;
     for (let column = 0; column < columns; column += 1) values[base + column] = scratch[permutation[column] as number] as number;

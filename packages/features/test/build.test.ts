@@ -74,7 +74,7 @@ describe('buildFeatureMatrix', () => {
     expect(cell(matrix, 0, 'own_next_value')).toBe(30);
   });
 
-  it('gives the other parameters of the same sensor at that time, NaN where they are missing', () => {
+  it('gives the other parameters of the same sensor at that time and their change across the gap, NaN where missing', () => {
     const observations = [...hourly('a', PM, [10, null, null]), ...hourly('a', 'PM 10', [20, 25, null])];
     const matrix = buildFeatureMatrix(
       { sites, observations },
@@ -86,6 +86,8 @@ describe('buildFeatureMatrix', () => {
     );
     expect(cell(matrix, 0, 'other[PM 10]')).toBe(25);
     expect(Number.isNaN(cell(matrix, 1, 'other[PM 10]'))).toBe(true);
+    // Only a last PM 2.5 value (hour 0): PM 10 moved from 20 then to 25 at t.
+    expect(cell(matrix, 0, 'other_change[PM 10]')).toBe(5);
   });
 
   it('falls back to the neighbours for a sensor with no observations, then to the parameter mean', () => {

@@ -26,8 +26,13 @@ const GAP_SHAPES: ReadonlyArray<{ p: number; min: number; max: number }> = [
   { p: 0.03, min: 25, max: 72 },
 ];
 
-/** Share of gaps that take down every sensor at once (network or upstream outages). */
-const NETWORK_OUTAGE_SHARE = 0.05;
+/**
+ * Share of gaps that take down every sensor at once (network or upstream
+ * outages). Each hides every sensor, so 3% of gaps make about a quarter of the
+ * hidden values fall in hours with no neighbour observed, as the probe on
+ * real outages found (DESIGN section 5).
+ */
+const NETWORK_OUTAGE_SHARE = 0.03;
 /** Share of gaps that take down the whole device (all its parameters), not just this parameter. */
 const DEVICE_OUTAGE_SHARE = 0.5;
 

@@ -14,6 +14,7 @@ import {
   loadModel,
   trainModel,
   type Dataset,
+  type EvaluationTable,
   type GateDecision,
   type LoadedModel,
   type ReadingLike,
@@ -74,7 +75,7 @@ export interface GatedTraining {
   result: TrainResult;
   current: LoadedModel | null;
   decision: GateDecision;
-  currentTable: ReturnType<typeof evaluateOnHoldout> | null;
+  currentTable: EvaluationTable | null;
 }
 
 /** Trains a candidate, scores the current model on the candidate's holdout, and decides (the evaluation gate). */
@@ -92,7 +93,16 @@ export async function trainAndGate(
     log: progressLine,
   });
   endProgress();
-  const currentTable = options.current ? evaluateOnHoldout(options.current, dataset.sites, result.holdout) : null;
+  let currentTable: EvaluationTable | null = null;
+  if (options.current) {
+    try {
+      currentTable = evaluateOnHoldout(options.current, dataset.sites, result.holdout);
+    } catch (error) {
+      // A current model made by an older feature version cannot be scored any more; it cannot block its successor.
+      if (!(error instanceof FeatureContractError)) throw error;
+      note(`note: current model ${options.current.version} cannot be scored by this version (${error.message}); the gate compares with the baselines`);
+    }
+  }
   const decision = decidePromotion(result.table, currentTable, options.force);
   return { result, current: options.current, decision, currentTable };
 }
