@@ -1,4 +1,4 @@
-import { CreateTransformJobCommand, DescribeTransformJobCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { CreateTransformJobCommand, DescribeTransformJobCommand, type SageMakerClient, type TransformInstanceType } from '@aws-sdk/client-sagemaker';
 import type { FeatureContract } from '@airfill/features';
 import {
   contextRecordSchema,
@@ -55,7 +55,8 @@ export function transformJobRequest(settings: StartTransformSettings, bucket: st
       SplitType: 'Line' as const,
     },
     TransformOutput: { S3OutputPath: `s3://${bucket}/${keys.outputPrefix}`, Accept: 'text/csv', AssembleWith: 'Line' as const },
-    TransformResources: { InstanceType: settings.instanceType as never, InstanceCount: settings.instanceCount },
+    // The environment schema checks the ml.* shape; SageMaker rejects an unknown type with a clear error.
+    TransformResources: { InstanceType: settings.instanceType as TransformInstanceType, InstanceCount: settings.instanceCount },
     DataProcessing: { InputFilter: '$[1:]', JoinSource: 'Input' as const, OutputFilter: '$[0,-1]' },
     Tags: [
       { Key: 'airfill:run', Value: runId },

@@ -36,6 +36,7 @@ class Problems {
 function baselineMatrix(contract: TransformManifest['contract'], targets: readonly TargetRecord[]): FeatureMatrix {
   const column = contract.target.kind === 'residual' ? contract.target.baselineColumn : 'baseline';
   return {
+    // The manifest keeps the whole contract; only the target kind and the (single) baseline column matter here.
     contract: { ...(contract as unknown as FeatureContract), columns: [column] },
     rows: targets.length,
     columns: 1,
