@@ -9,7 +9,7 @@ const WIDTH = 560;
 const HEIGHT = 150;
 const PAD = { left: 40, right: 8, top: 8, bottom: 18 };
 
-/** One sensor's chart: observed values as a line (broken where missing), filled values as orange dots. */
+/** One sensor's chart: observed values as a blue line, filled values as orange dots joined to the observed values around them. */
 function chart(series: ChartSeries): string {
   const values = [...series.observed, ...series.filled].filter((v): v is number => v !== null);
   const max = Math.max(1, ...values);
@@ -28,8 +28,23 @@ function chart(series: ChartSeries): string {
     current += `${current ? 'L' : 'M'}${x(series.t[index]!).toFixed(1)},${y(value).toFixed(1)}`;
   });
   if (current) paths.push(current);
+  // Each run of filled buckets is drawn as an orange line bridging the observed values on either side.
+  const bridges: string[] = [];
+  for (let index = 0; index < series.filled.length; index += 1) {
+    if (series.observed[index] !== null || series.filled[index] === null) continue;
+    let end = index;
+    while (end + 1 < series.filled.length && series.observed[end + 1] === null && series.filled[end + 1] !== null) end += 1;
+    const points: string[] = [];
+    const before = series.observed[index - 1];
+    if (index > 0 && before !== null && before !== undefined) points.push(`${x(series.t[index - 1]!).toFixed(1)},${y(before).toFixed(1)}`);
+    for (let k = index; k <= end; k += 1) points.push(`${x(series.t[k]!).toFixed(1)},${y(series.filled[k]!).toFixed(1)}`);
+    const after = series.observed[end + 1];
+    if (after !== null && after !== undefined) points.push(`${x(series.t[end + 1]!).toFixed(1)},${y(after).toFixed(1)}`);
+    if (points.length > 1) bridges.push(`M${points.join('L')}`);
+    index = end;
+  }
   const dots = series.filled
-    .map((value, index) => (value === null ? '' : `<circle cx="${x(series.t[index]!).toFixed(1)}" cy="${y(value).toFixed(1)}" r="2.2"/>`))
+    .map((value, index) => (value === null ? '' : `<circle cx="${x(series.t[index]!).toFixed(1)}" cy="${y(value).toFixed(1)}" r="1.8"/>`))
     .join('');
   const day = (t: number) => new Date(t).toISOString().slice(0, 10);
   return `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escape(series.deviceId)}">
@@ -39,6 +54,7 @@ function chart(series: ChartSeries): string {
 <text x="${PAD.left}" y="${HEIGHT - 4}">${day(series.from)}</text>
 <text x="${WIDTH - PAD.right}" y="${HEIGHT - 4}" text-anchor="end">${day(series.to)}</text>
 ${paths.map((d) => `<path d="${d}" class="observed"/>`).join('')}
+${bridges.map((d) => `<path d="${d}" class="bridge"/>`).join('')}
 <g class="filled">${dots}</g>
 </svg>`;
 }
@@ -68,7 +84,7 @@ export function renderReportHtml(report: RunReport, charts: readonly ChartSeries
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{padding:2px 10px;text-align:right;border-bottom:1px solid #eee}td:first-child,th:first-child{text-align:left}
 .charts{display:flex;flex-wrap:wrap;gap:8px}figure{margin:0}figcaption{font-weight:600}
-svg text{font-size:10px;fill:#666}.axis{stroke:#bbb}.observed{fill:none;stroke:#2b6cb0;stroke-width:1}.filled circle{fill:#dd6b20}
+svg text{font-size:10px;fill:#666}.axis{stroke:#bbb}.observed{fill:none;stroke:#2b6cb0;stroke-width:1}.filled circle{fill:#dd6b20}.bridge{fill:none;stroke:#dd6b20;stroke-width:1.5}
 .status-failed{color:#c53030}.legend span{display:inline-block;width:12px;height:4px;margin:0 4px 2px 12px}
 </style></head><body>
 <h1>airfill: ${escape(report.parameter)} filled</h1>
