@@ -9,4 +9,6 @@ const projects = [...roots, 'stacks', 'bench']
   .filter((dir) => fs.existsSync(path.join(__dirname, dir, 'jest.config.cjs')) && fs.existsSync(path.join(__dirname, dir, 'test')))
   .map((dir) => `<rootDir>/${dir}`);
 
-module.exports = { projects, maxWorkers: 2 };
+// testTimeout is a global option: jest ignores it inside a project. Integration
+// tests start servers and run real PostgreSQL; 60 s is their budget.
+module.exports = { projects, maxWorkers: 2, testTimeout: 60_000 };

@@ -30,6 +30,5 @@ module.exports = function preset(rootDir, displayName) {
       ],
     },
     moduleFileExtensions: ['ts', 'js', 'cjs', 'mjs', 'json'],
-    testTimeout: 60_000,
   };
 };
