@@ -16,7 +16,6 @@ import { mockAws, type AwsMocks } from './support/aws-mocks';
 import { startLocalS3, type LocalS3 } from './support/local-s3';
 import { PARAMETER, unfilled } from './support/seed';
 
-jest.setTimeout(30_000);
 
 let database: TestDatabase;
 let local: LocalS3;

@@ -5,8 +5,6 @@ import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ensureAppUser, migrate, readMasterSecret, silentLogger } from '../src';
 
-// Real PostgreSQL and S3 under a shared 2-core machine: the root jest config's 5 s default is too tight.
-jest.setTimeout(30_000);
 
 let database: TestDatabase;
 const appUser = `airfill_app_${randomBytes(4).toString('hex')}`;

@@ -8,8 +8,6 @@ import { migrate, silentLogger, type Bucket } from '../src';
 import { captureLogs } from './support/logs';
 import { startLocalS3, type LocalS3 } from './support/local-s3';
 
-// Real PostgreSQL and S3 under a shared 2-core machine: the root jest config's 5 s default is too tight.
-jest.setTimeout(30_000);
 
 let database: TestDatabase;
 let local: LocalS3;

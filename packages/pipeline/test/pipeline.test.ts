@@ -21,22 +21,12 @@ import {
   type Bucket,
 } from '../src';
 import { captureLogs } from './support/logs';
-import { awsDeps, executionArn, JOB_PREFIX, openFixture, SSM_PREFIX, transformSettings, type Fixture } from './support/fixture';
+import { awsDeps, executionArn, JOB_PREFIX, SSM_PREFIX, transformSettings, useFixture, type Fixture } from './support/fixture';
 import { runLocalTransform } from './support/local-transform';
 import { countRows, PARAMETER, unfilled } from './support/seed';
 
-// Real PostgreSQL and S3 under a shared 2-core machine: the root jest config's 5 s default is too tight.
-jest.setTimeout(30_000);
-
 let fixture: Fixture;
-
-beforeAll(async () => {
-  fixture = await openFixture();
-});
-afterAll(() => fixture.close());
-afterEach(async () => {
-  await fixture.database.pool.query('delete from imputations; delete from claims');
-});
+useFixture((opened) => (fixture = opened), ['imputations', 'claims']);
 
 const definition = buildPipelineDefinition({
   functions: {

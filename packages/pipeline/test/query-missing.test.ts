@@ -6,8 +6,6 @@ import { getText, listKeys, parseJsonLines, queryMissing, runIdForExecution, sil
 import { startLocalS3, type LocalS3 } from './support/local-s3';
 import { countRows, PARAMETER, seedReadings } from './support/seed';
 
-// Real PostgreSQL and S3 under a shared 2-core machine: the root jest config's 5 s default is too tight.
-jest.setTimeout(30_000);
 
 let database: TestDatabase;
 let local: LocalS3;

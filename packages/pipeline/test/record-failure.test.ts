@@ -2,23 +2,11 @@ import { DeleteParameterCommand } from '@aws-sdk/client-ssm';
 import { StopTransformJobCommand } from '@aws-sdk/client-sagemaker';
 import { getRun } from '@airfill/db';
 import { recordFailure, runIdForExecution, silentLogger, startTransform } from '../src';
-import { awsDeps, executionArn, JOB_PREFIX, openFixture, queriedRun, SSM_PREFIX, transformSettings, type Fixture } from './support/fixture';
+import { awsDeps, executionArn, JOB_PREFIX, queriedRun, SSM_PREFIX, transformSettings, useFixture, type Fixture } from './support/fixture';
 import { countRows, PARAMETER } from './support/seed';
 
-// Real PostgreSQL and S3 under a shared 2-core machine: the root jest config's 5 s default is too tight.
-jest.setTimeout(30_000);
-
 let fixture: Fixture;
-
-beforeAll(async () => {
-  fixture = await openFixture();
-});
-afterAll(() => fixture.close());
-afterEach(async () => {
-  await fixture.database.pool.query('delete from claims');
-  fixture.aws.sagemaker.resetHistory();
-  fixture.aws.ssm.resetHistory();
-});
+useFixture((opened) => (fixture = opened));
 
 const deps = () => ({
   database: fixture.database,

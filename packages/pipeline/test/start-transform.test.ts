@@ -3,24 +3,11 @@ import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { runKeys, targetRecordSchema, transformManifestSchema } from '@airfill/schema';
 import { getText, listKeys, parseJsonLines, startTransform } from '../src';
-import { awsDeps, JOB_PREFIX, openFixture, queriedRun, SSM_PREFIX, transformSettings, type Fixture } from './support/fixture';
+import { awsDeps, JOB_PREFIX, queriedRun, SSM_PREFIX, transformSettings, useFixture, type Fixture } from './support/fixture';
 import { runLocalTransform } from './support/local-transform';
 
-// Real PostgreSQL and S3 under a shared 2-core machine: the root jest config's 5 s default is too tight.
-jest.setTimeout(30_000);
-
 let fixture: Fixture;
-
-beforeAll(async () => {
-  fixture = await openFixture();
-});
-afterAll(() => fixture.close());
-afterEach(async () => {
-  await fixture.database.pool.query('delete from claims');
-  fixture.aws.sagemaker.resetHistory();
-  fixture.aws.sfn.resetHistory();
-  fixture.aws.ssm.resetHistory();
-});
+useFixture((opened) => (fixture = opened));
 
 describe('startTransform', () => {
   it('writes headerless feature rows, id first, and keeps what the callback needs under retrieved_from_db/', async () => {

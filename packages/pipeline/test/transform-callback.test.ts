@@ -2,25 +2,12 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-
 import { DeleteParameterCommand, GetParameterCommand } from '@aws-sdk/client-ssm';
 import { predictionRecordSchema, runKeys, type TransformJobEvent } from '@airfill/schema';
 import { getText, handleTransformEvent, listKeys, parseJsonLines, startTransform } from '../src';
-import { awsDeps, JOB_PREFIX, openFixture, queriedRun, SSM_PREFIX, transformSettings, type Fixture } from './support/fixture';
+import { awsDeps, JOB_PREFIX, queriedRun, SSM_PREFIX, transformSettings, useFixture, type Fixture } from './support/fixture';
 import { runLocalTransform } from './support/local-transform';
 import { PARAMETER } from './support/seed';
 
-// Real PostgreSQL and S3 under a shared 2-core machine: the root jest config's 5 s default is too tight.
-jest.setTimeout(30_000);
-
 let fixture: Fixture;
-
-beforeAll(async () => {
-  fixture = await openFixture();
-});
-afterAll(() => fixture.close());
-afterEach(async () => {
-  await fixture.database.pool.query('delete from claims');
-  fixture.aws.sagemaker.resetHistory();
-  fixture.aws.sfn.resetHistory();
-  fixture.aws.ssm.resetHistory();
-});
+useFixture((opened) => (fixture = opened));
 
 const settings = { jobPrefix: JOB_PREFIX, parameter: PARAMETER };
 

@@ -1,22 +1,12 @@
 import { getRun, writeImputations } from '@airfill/db';
 import { predictionRecordSchema, runKeys, type TransformResult, type WritePredictionsEvent } from '@airfill/schema';
 import { getText, handleTransformEvent, parseJsonLines, silentLogger, startTransform, writePredictions, type Bucket } from '../src';
-import { awsDeps, JOB_PREFIX, openFixture, queriedRun, transformSettings, type Fixture } from './support/fixture';
+import { awsDeps, JOB_PREFIX, queriedRun, transformSettings, useFixture, type Fixture } from './support/fixture';
 import { runLocalTransform } from './support/local-transform';
 import { countRows, PARAMETER, unfilled } from './support/seed';
 
-// Real PostgreSQL and S3 under a shared 2-core machine: the root jest config's 5 s default is too tight.
-jest.setTimeout(30_000);
-
 let fixture: Fixture;
-
-beforeAll(async () => {
-  fixture = await openFixture();
-});
-afterAll(() => fixture.close());
-afterEach(async () => {
-  await fixture.database.pool.query('delete from imputations; delete from claims');
-});
+useFixture((opened) => (fixture = opened), ['imputations', 'claims']);
 
 /** Runs a run up to the write step: query, transform, callback. Returns write-predictions' event. */
 async function predictedRun(name: string): Promise<{ bucket: Bucket; event: WritePredictionsEvent; transform: TransformResult }> {

@@ -76,3 +76,24 @@ export async function queriedRun(
   );
   return { bucket, executionId, run, startEvent: (taskToken: string) => ({ executionId, run, taskToken }) };
 }
+
+/**
+ * Gives a test file one fixture: opened before its tests, closed after them;
+ * between tests the named tables are emptied and the AWS mocks' histories reset.
+ * `take` receives the fixture once it is open.
+ */
+export function useFixture(take: (fixture: Fixture) => void, clearTables: readonly string[] = ['claims']): void {
+  let fixture: Fixture | undefined;
+  beforeAll(async () => {
+    fixture = await openFixture();
+    take(fixture);
+  });
+  afterAll(() => fixture?.close());
+  afterEach(async () => {
+    if (!fixture) return;
+    for (const table of clearTables) await fixture.database.pool.query(`delete from ${table}`);
+    fixture.aws.sagemaker.resetHistory();
+    fixture.aws.sfn.resetHistory();
+    fixture.aws.ssm.resetHistory();
+  });
+}
