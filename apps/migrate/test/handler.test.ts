@@ -2,8 +2,6 @@ import { putText } from '@airfill/pipeline';
 import { createTestDatabase, lambdaTestEnv, MIGRATIONS_FOLDER, startLocalS3, type LocalS3, type TestDatabase } from '@airfill/pipeline/testing';
 import { handler } from '../src/handler';
 
-// Real PostgreSQL and S3 under a shared 2-core machine: the root jest config's 5 s default is too tight.
-jest.setTimeout(30_000);
 
 let database: TestDatabase;
 let local: LocalS3;

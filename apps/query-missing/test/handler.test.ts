@@ -11,8 +11,6 @@ import {
 } from '@airfill/pipeline/testing';
 import { handler } from '../src/handler';
 
-// Real PostgreSQL and S3 under a shared 2-core machine: the root jest config's 5 s default is too tight.
-jest.setTimeout(30_000);
 
 let database: TestDatabase;
 let local: LocalS3;

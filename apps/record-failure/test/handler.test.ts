@@ -2,8 +2,6 @@ import { createTestDatabase, mockAws, PARAMETER, type AwsMocks, type TestDatabas
 import { runIdForExecution } from '@airfill/pipeline';
 import { handler } from '../src/handler';
 
-// Real PostgreSQL and S3 under a shared 2-core machine: the root jest config's 5 s default is too tight.
-jest.setTimeout(30_000);
 
 let database: TestDatabase;
 let aws: AwsMocks;

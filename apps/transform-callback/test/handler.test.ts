@@ -3,8 +3,6 @@ import { mockAws, PARAMETER, startLocalS3, type AwsMocks, type LocalS3 } from '@
 import { runKeys } from '@airfill/schema';
 import { handler } from '../src/handler';
 
-// Real PostgreSQL and S3 under a shared 2-core machine: the root jest config's 5 s default is too tight.
-jest.setTimeout(30_000);
 
 let local: LocalS3;
 let aws: AwsMocks;

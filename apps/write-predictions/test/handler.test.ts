@@ -16,8 +16,6 @@ import {
 import type { TransformResult, WritePredictionsEvent } from '@airfill/schema';
 import { handler } from '../src/handler';
 
-// Real PostgreSQL and S3 under a shared 2-core machine: the root jest config's 5 s default is too tight.
-jest.setTimeout(30_000);
 
 let database: TestDatabase;
 let local: LocalS3;
