@@ -1,14 +1,7 @@
-/** Base of every error the data layer raises on purpose; carries context for logs. */
-export class DatabaseError extends Error {
-  constructor(
-    message: string,
-    readonly context: Record<string, unknown> = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+import { AirfillError } from '@airfill/schema';
+
+/** Base of every error the data layer raises on purpose. */
+export class DatabaseError extends AirfillError {}
 
 /** The database could not be reached or started; usually worth a retry. */
 export class DatabaseUnavailableError extends DatabaseError {}

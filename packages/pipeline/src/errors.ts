@@ -1,19 +1,11 @@
+import { AirfillError } from '@airfill/schema';
+
 /**
  * Errors the pipeline throws on purpose. Step Functions matches Retry and
  * Catch on `error.name`, so each class keeps its own name (the workflow
  * package lists the names it retries: TRANSIENT_ERRORS).
  */
-export class PipelineError extends Error {
-  constructor(
-    message: string,
-    /** What the logs need to find the cause: run id, key, job name... */
-    readonly context: Record<string, unknown> = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export class PipelineError extends AirfillError {}
 
 /** Worth retrying: a throttled or briefly unreachable service. */
 export class TransientError extends PipelineError {}

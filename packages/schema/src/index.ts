@@ -14,3 +14,4 @@ export {
 export { airfillConfigSchema, DEFAULT_PARAMETER, type AirfillConfig } from './config';
 export * from './lambda-env';
 export * from './pipeline';
+export { AirfillError } from './errors';
