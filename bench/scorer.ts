@@ -78,11 +78,16 @@ async function main(): Promise<void> {
     const cliSeconds = Number(process.hrtime.bigint() - cliStart) / 1e9;
     const cliRate = rows / cliSeconds;
     let worst = 0;
-    for (let row = 0; row < rows; row += 1) worst = Math.max(worst, Math.abs((ours[row] as number) - (theirs[row] as number)));
+    let differing = 0;
+    for (let row = 0; row < rows; row += 1) {
+      const difference = Math.abs((ours[row] as number) - (theirs[row] as number));
+      worst = Math.max(worst, difference);
+      if (difference > 1e-4) differing += 1;
+    }
     console.log(
       `xgboost CLI (task=pred, ${(size / 1e6).toFixed(0)} MB LIBSVM input, nthread default): ${cliSeconds.toFixed(2)} s, ${Math.round(cliRate).toLocaleString('en-US')} rows/s`,
     );
-    console.log(`largest difference between the two: ${worst.toExponential(2)}`);
+    console.log(`largest difference between the two: ${worst.toExponential(2)}; rows differing by more than 1e-4: ${differing}`);
     console.log(`ratio TypeScript (${threads} threads) / xgboost CLI (all cores): ${(tsRate / cliRate).toFixed(2)}x (target: >= 1)`);
     console.log(`ratio TypeScript (1 thread) / xgboost CLI (all cores): ${(singleRate / cliRate).toFixed(2)}x`);
   } finally {

@@ -3,7 +3,8 @@ import { once } from 'node:events';
 
 /**
  * Writes a matrix as LIBSVM text (`label index:value ...`), leaving NaN cells out
- * so xgboost treats them as missing. Streams in chunks: training sets reach
+ * so xgboost treats them as missing. Values are written as the float32 xgboost
+ * will hold. Streams in chunks: training sets reach
  * hundreds of MB of text.
  */
 export async function writeLibsvm(
@@ -20,7 +21,9 @@ export async function writeLibsvm(
     const base = row * columns;
     for (let column = 0; column < columns; column += 1) {
       const value = values[base + column] as number;
-      if (value === value) line += ` ${column}:${value}`;
+      // Nine significant digits name a float32 exactly; xgboost's fast text parser
+      // misrounds long decimals near a threshold (seen: 1 row in 1,000,000).
+      if (value === value) line += ` ${column}:${Math.fround(value).toPrecision(9)}`;
     }
     chunk += `${line}\n`;
     if (chunk.length > 1 << 20) {
