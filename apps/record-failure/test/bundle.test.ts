@@ -1,21 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { buildBundle, invokeBundle } from '@airfill/pipeline/testing';
 
 const app = path.resolve(__dirname, '..');
-const repo = path.resolve(app, '../..');
-
-/** Runs the built bundle in a fresh Node process, as the Lambda runtime would (AWS SDK clients from outside the bundle). */
-function invokeBundle(event: unknown, env: Record<string, string>): { name: string; message: string } {
-  const script = `require(${JSON.stringify(path.join(app, 'dist/index.js'))}).handler(${JSON.stringify(event)})
-    .then((result) => console.log(JSON.stringify({ name: 'ok', message: JSON.stringify(result) })))
-    .catch((error) => console.log(JSON.stringify({ name: error.name, message: error.message })));`;
-  const output = execFileSync(process.execPath, ['-e', script], {
-    env: { PATH: process.env.PATH ?? '', NODE_PATH: path.join(repo, 'packages/pipeline/node_modules'), AIRFILL_LOG_LEVEL: 'error', HOME: '/nonexistent', ...env },
-    encoding: 'utf8',
-  });
-  return JSON.parse(output.trim().split('\n').at(-1)!) as { name: string; message: string };
-}
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -41,16 +28,16 @@ const event = { executionId: 'arn:aws:states:eu-west-1:123456789012:execution:ai
 
 describe('the record-failure bundle', () => {
   beforeAll(() => {
-    execFileSync(process.execPath, [path.join(repo, 'scripts/bundle-lambda.mjs')], { cwd: app, stdio: 'pipe' });
+    buildBundle(app);
   }, 60_000);
 
   it('reports an unreachable database as a TransientError, by name, so the state machine retries it', async () => {
-    const outcome = invokeBundle(event, { ...(await lambdaEnv()), AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' });
+    const outcome = invokeBundle(app, event, { ...(await lambdaEnv()), AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' });
     expect(outcome).toEqual({ name: 'TransientError', message: expect.stringMatching(/ECONNREFUSED/) });
   });
 
   it('reports a malformed event as an InputError, by name, so the state machine does not retry it', async () => {
-    const outcome = invokeBundle({ executionId: '' }, await lambdaEnv());
+    const outcome = invokeBundle(app, { executionId: '' }, await lambdaEnv());
     expect(outcome.name).toBe('InputError');
   });
 });

@@ -1,0 +1,25 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+const repo = path.resolve(__dirname, '../../../..');
+
+/** Bundles a Lambda app (`apps/<name>`) with the project's bundler, as `pnpm build` does. */
+export function buildBundle(app: string): void {
+  execFileSync(process.execPath, [path.join(repo, 'scripts/bundle-lambda.mjs')], { cwd: app, stdio: 'pipe' });
+}
+
+/**
+ * Runs an app's built bundle in a fresh Node process, as the Lambda runtime
+ * would: only the AWS SDK clients come from outside the bundle. Returns the
+ * handler's result, or the name and message of what it threw.
+ */
+export function invokeBundle(app: string, event: unknown, env: Record<string, string>): { name: string; message: string } {
+  const script = `require(${JSON.stringify(path.join(app, 'dist/index.js'))}).handler(${JSON.stringify(event)})
+    .then((result) => console.log(JSON.stringify({ name: 'ok', message: JSON.stringify(result) })))
+    .catch((error) => console.log(JSON.stringify({ name: error.name, message: error.message })));`;
+  const output = execFileSync(process.execPath, ['-e', script], {
+    env: { PATH: process.env.PATH ?? '', NODE_PATH: path.join(repo, 'packages/pipeline/node_modules'), AIRFILL_LOG_LEVEL: 'error', HOME: '/nonexistent', ...env },
+    encoding: 'utf8',
+  });
+  return JSON.parse(output.trim().split('\n').at(-1)!) as { name: string; message: string };
+}
