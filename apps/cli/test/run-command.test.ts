@@ -60,6 +60,12 @@ describe('airfill synth, run, export', () => {
     const again = airfill('run', '--csv', 'net.csv', '--data-dir', 'data', '--json');
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ totals: { filledNow: 0, filledTotal: filled, unfilled: 0 }, execution: { status: 'succeeded' } });
+
+    // Without --csv on a database that holds readings, run works on what is stored (no sample mixed in).
+    const stored = airfill('run', '--data-dir', 'data', '--json');
+    expect(stored.code).toBe(0);
+    expect(stored.stderr).toMatch(/no CSV given: running on the readings already stored/);
+    expect(JSON.parse(stored.stdout)).toMatchObject({ input: null, totals: { sensors: 5, filledNow: 0 } });
   });
 
   it('refuses a synth share that is not a share', () => {
@@ -76,11 +82,16 @@ describe('airfill demo', () => {
   });
   afterAll(() => own.drop());
 
-  it('runs the pipeline on the bundled Beijing sample and shows the report', () => {
+  it('run without a CSV loads the bundled Beijing sample into an empty database; demo runs on it again and fills nothing twice', () => {
+    const run = airfillOn(own, 'run', '--data-dir', 'demo');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/input: beijing_2015-06\.csv\.gz: 43,200 rows \(43,200 new/);
+    expect(run.stdout).toMatch(/PM 2\.5: 8,640 readings of 12 sensors, 187 missing; filled by this run 187/);
+    expect(run.stdout).toMatch(/bj-aotizhongxin/);
+
     const demo = airfillOn(own, 'demo', '--data-dir', 'demo');
     expect(demo.code).toBe(0);
-    expect(demo.stdout).toMatch(/input: beijing_2015-06\.csv\.gz: 43,200 rows/);
-    expect(demo.stdout).toMatch(/PM 2\.5: 8,640 readings of 12 sensors, 187 missing; filled by this run 187/);
-    expect(demo.stdout).toMatch(/bj-aotizhongxin/);
+    expect(demo.stdout).toMatch(/input: beijing_2015-06\.csv\.gz: 43,200 rows \(0 new, 43,200 already stored/);
+    expect(demo.stdout).toMatch(/filled by this run 0, filled in all 187, still missing 0/);
   });
 });

@@ -13,6 +13,8 @@ import { startLocalRuntime, type LocalRuntimeOptions } from './runtime';
 export interface RunLocallyOptions extends Pick<LocalRuntimeOptions, 'parameter' | 'dataDir' | 'databaseUrl' | 'database' | 'keepObjects' | 'maxReadingsPerRun' | 'log'> {
   /** CSV to load first (plain or .gz; loading is idempotent). */
   csv?: string;
+  /** Without `csv`: load this CSV only when the database holds no readings yet (the bundled sample for a first run). */
+  csvWhenEmpty?: string;
   /** Value meaning "no reading" in the CSV. @default 65535 */
   sentinel?: number;
   /** Told about each rejected CSV row. */
@@ -57,16 +59,22 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRunRe
   try {
     const steps: StepTime[] = [{ step: 'start (database, S3, migrate)', ms: performance.now() - started }];
     let load: RunReport['input'] = null;
-    if (options.csv) {
+    let csv = options.csv;
+    if (!csv && options.csvWhenEmpty) {
+      const { rows } = await runtime.database.pool.query<{ any: boolean }>('select exists (select 1 from readings) as any');
+      if (rows[0]?.any) options.onProgress?.('no CSV given: running on the readings already stored');
+      else csv = options.csvWhenEmpty;
+    }
+    if (csv) {
       const loadStarted = performance.now();
-      options.onProgress?.(`loading ${path.basename(options.csv)}`);
-      const summary = await loadReadingsCsv(runtime.database, options.csv, {
+      options.onProgress?.(`loading ${path.basename(csv)}`);
+      const summary = await loadReadingsCsv(runtime.database, csv, {
         ...(options.sentinel === undefined ? {} : { sentinel: options.sentinel }),
         ...(options.onLoadProgress ? { onProgress: options.onLoadProgress } : {}),
         ...(options.onReject ? { onReject: options.onReject } : {}),
       });
       steps.push({ step: 'load CSV', ms: performance.now() - loadStarted });
-      load = { file: path.basename(options.csv), rows: summary.rows, inserted: summary.inserted, unchanged: summary.unchanged, rejected: summary.rejected, missing: summary.missing };
+      load = { file: path.basename(csv), rows: summary.rows, inserted: summary.inserted, unchanged: summary.unchanged, rejected: summary.rejected, missing: summary.missing };
     }
     if (runtime.chosen.note) options.onProgress?.(runtime.chosen.note);
     const execution = await runPipeline(runtime, { ...options.execution, ...(options.onPipelineProgress ? { onProgress: options.onPipelineProgress } : {}) });

@@ -89,6 +89,8 @@ export interface LocalRuntime {
  * what was started is stopped.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  // The SDK here talks only to s3rver and in-process stand-ins; its notice about future Node versions is noise for a local user.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

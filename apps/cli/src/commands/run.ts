@@ -9,6 +9,7 @@ import { addDatabaseOptions, type DatabaseFlags } from '../database-options';
 import { EXIT } from '../errors';
 import { endProgress, note, progressLine, throttle } from '../output';
 import { userPath } from '../paths';
+import { BUNDLED_SAMPLE } from '../samples';
 import { countFlag, numberFlag } from './load';
 
 /** Flags of `airfill run` (and `airfill demo`). */
@@ -45,20 +46,22 @@ function showPipelineProgress(event: PipelineProgress): void {
  * Runs the pipeline locally on `csv` (when given): progress on stderr, the
  * report on stdout, report files under the data dir. Returns the exit code.
  */
-export async function runAndReport(flags: RunFlags, csv: string | undefined): Promise<number> {
+export async function runAndReport(flags: RunFlags, csv: string | undefined, csvWhenEmpty?: string): Promise<number> {
   const dataDir = userPath(flags.dataDir);
   await mkdir(path.join(dataDir, 'logs'), { recursive: true });
   const logFile = path.join(dataDir, 'logs', `run-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
   const log = createWriteStream(logFile);
   let rejects: RejectsFile | undefined;
   let rejected = 0;
-  const loading = throttle(500, (rows: number) => progressLine(`loading ${path.basename(csv ?? '')}: ${rows.toLocaleString('en-US')} rows`));
+  const label = path.basename(csv ?? csvWhenEmpty ?? 'input');
+  const loading = throttle(500, (rows: number) => progressLine(`loading ${label}: ${rows.toLocaleString('en-US')} rows`));
   try {
     const { report, files, execution } = await runLocally({
       parameter: flags.parameter,
       dataDir,
       ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
       ...(csv ? { csv } : {}),
+      ...(csvWhenEmpty ? { csvWhenEmpty } : {}),
       sentinel: flags.sentinel,
       maxReadingsPerRun: flags.maxReadings,
       log: (line) => log.write(`${line}\n`),
@@ -67,7 +70,7 @@ export async function runAndReport(flags: RunFlags, csv: string | undefined): Pr
       onReject: async (row) => {
         rejected += 1;
         if (!rejects) await mkdir(path.join(dataDir, 'rejects'), { recursive: true });
-        rejects ??= new RejectsFile(path.join(dataDir, 'rejects', `${path.basename(csv ?? 'input').replace(/\.csv(\.gz)?$/, '')}-${Date.now()}.csv`));
+        rejects ??= new RejectsFile(path.join(dataDir, 'rejects', `${label.replace(/\.csv(\.gz)?$/, '')}-${Date.now()}.csv`));
         await rejects.write(row);
       },
       onPipelineProgress: showPipelineProgress,
@@ -102,9 +105,9 @@ export function register(program: Command): void {
   addRunOptions(
     program
       .command('run')
-      .description('run the pipeline once on this machine: migrate, load the CSV (if given), fill every missing value, report')
-      .option('--csv <file>', 'CSV file in the input contract to load first (plain or .gz)'),
+      .description('run the pipeline once on this machine: migrate, load the CSV, fill every missing value, report')
+      .option('--csv <file>', 'CSV file in the input contract to load first (plain or .gz); without it, the bundled sample when the database is empty'),
   ).action(async (flags: RunFlags) => {
-    process.exitCode = await runAndReport(flags, flags.csv ? userPath(flags.csv) : undefined);
+    process.exitCode = await runAndReport(flags, flags.csv ? userPath(flags.csv) : undefined, BUNDLED_SAMPLE);
   });
 }
