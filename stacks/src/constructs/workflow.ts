@@ -3,6 +3,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { type KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
+import { LOG_DELIVERY_ACTIONS, TRACING_ACTIONS } from '../iam/boundary';
 import { serviceTrustPolicy } from '../iam/policy';
 import { ServiceRole } from '../iam/role';
 import { type Naming } from '../naming';
@@ -57,22 +58,13 @@ export class Workflow extends Construct {
           // Log delivery and X-Ray accept no resource ARNs (AWS documents "*" for both).
           Sid: 'LogDelivery',
           Effect: 'Allow',
-          Action: [
-            'logs:CreateLogDelivery',
-            'logs:GetLogDelivery',
-            'logs:UpdateLogDelivery',
-            'logs:DeleteLogDelivery',
-            'logs:ListLogDeliveries',
-            'logs:PutResourcePolicy',
-            'logs:DescribeResourcePolicies',
-            'logs:DescribeLogGroups',
-          ],
+          Action: [...LOG_DELIVERY_ACTIONS],
           Resource: '*',
         },
         {
           Sid: 'Tracing',
           Effect: 'Allow',
-          Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+          Action: [...TRACING_ACTIONS],
           Resource: '*',
         },
       ],

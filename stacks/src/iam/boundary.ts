@@ -1,5 +1,20 @@
 import { type PolicyStatement } from './policy';
 
+/** Vended log delivery (Step Functions logging); these actions accept no resource ARNs (AWS documents "*"). */
+export const LOG_DELIVERY_ACTIONS = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+] as const;
+
+/** X-Ray tracing; no resource-level permissions either. */
+export const TRACING_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'] as const;
+
 /**
  * Every action an environment's roles may ever hold. The bootstrap stack
  * makes this the permissions boundary of each environment, and a deploy role
@@ -48,18 +63,8 @@ export const BOUNDARY_ACTIONS = [
   'ecr:BatchCheckLayerAvailability',
   'ecr:GetAuthorizationToken',
   // Step Functions logging and tracing
-  'logs:CreateLogDelivery',
-  'logs:GetLogDelivery',
-  'logs:UpdateLogDelivery',
-  'logs:DeleteLogDelivery',
-  'logs:ListLogDeliveries',
-  'logs:PutResourcePolicy',
-  'logs:DescribeResourcePolicies',
-  'logs:DescribeLogGroups',
-  'xray:PutTraceSegments',
-  'xray:PutTelemetryRecords',
-  'xray:GetSamplingRules',
-  'xray:GetSamplingTargets',
+  ...LOG_DELIVERY_ACTIONS,
+  ...TRACING_ACTIONS,
 ] as const;
 
 /** The boundary policy document's statements. */
