@@ -14,6 +14,9 @@ const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
 const main = path.join(repoRoot, 'apps/cli/src/main.ts');
 const work = mkdtempSync(path.join(os.tmpdir(), 'airfill-cli-run-'));
 
+// Whole runs (and, for the CLI, whole processes) take seconds, more on a loaded machine.
+jest.setTimeout(120_000);
+
 let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();

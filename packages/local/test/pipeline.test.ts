@@ -9,6 +9,9 @@ import { runKeys } from '@airfill/schema';
 import { runPipeline } from '../src';
 import { count, filled, missing, openNetwork, readingsFingerprint, unfilled, type Network } from './support/network';
 
+// Whole runs (and, for the CLI, whole processes) take seconds, more on a loaded machine.
+jest.setTimeout(30_000);
+
 let network: Network;
 beforeAll(async () => {
   network = await openNetwork();

@@ -10,6 +10,9 @@ import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
 import { EXPORT_HEADER, exportImputations, runLocally, runReportSchema } from '../src';
 
+// Whole runs (and, for the CLI, whole processes) take seconds, more on a loaded machine.
+jest.setTimeout(30_000);
+
 let database: TestDatabase;
 let dir: string;
 beforeAll(async () => {
