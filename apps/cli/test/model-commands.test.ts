@@ -99,11 +99,44 @@ describe('airfill train', () => {
       const result = airfill(['train', '--csv', 'network.csv', '--out', 'model', '--rounds', '60', '--json', '--database-url', database.url]);
       expect(result).toMatchObject({ code: 0 });
       const outcome = JSON.parse(result.stdout) as { model: string; gate: { promote: boolean; reason: string } };
-      const { rows } = await database.pool.query<{ version: string; status: string }>('select version, status from models');
-      expect(rows).toEqual([{ version: outcome.model, status: outcome.gate.promote ? 'current' : 'candidate' }]);
+      const { rows } = await database.pool.query<{ version: string; status: string; forced: boolean }>(
+        `select version, status, (metrics->'gate'->>'forced')::boolean as forced from models`,
+      );
+      expect(rows).toEqual([{ version: outcome.model, status: outcome.gate.promote ? 'current' : 'candidate', forced: false }]);
       const filled = airfill(['impute', '--input', 'network.csv', '--out', 'pred2.csv', '--model', 'model']);
       expect(filled).toMatchObject({ code: 0 });
       expect(readFileSync(path.join(work, 'pred2.csv'), 'utf8')).toContain(outcome.model);
+    },
+    120_000,
+  );
+
+  (hasXgboost() ? it : it.skip)(
+    'promotes a model that loses the gate only with --force, and records that it was forced',
+    async () => {
+      // Three boosting rounds: far worse than the model trained above, which is now current.
+      const result = airfill(['train', '--csv', 'network.csv', '--out', 'weak', '--rounds', '3', '--force', '--json', '--database-url', database.url]);
+      expect(result).toMatchObject({ code: 0 });
+      expect(result.stderr).toMatch(/warning: .*promoted anyway \(--force\)/);
+      const outcome = JSON.parse(result.stdout) as { model: string; gate: { promote: boolean; forced: boolean } };
+      expect(outcome.gate).toMatchObject({ promote: true, forced: true });
+      const { rows } = await database.pool.query<{ status: string; forced: boolean }>(
+        `select status, (metrics->'gate'->>'forced')::boolean as forced from models where version = $1`,
+        [outcome.model],
+      );
+      expect(rows).toEqual([{ status: 'current', forced: true }]);
+    },
+    120_000,
+  );
+});
+
+describe('airfill impute --train-csv', () => {
+  (hasXgboost() ? it : it.skip)(
+    'trains on the given file first, applies the gate, and fills with the winner',
+    () => {
+      const result = airfill(['impute', '--input', 'network.csv', '--out', 'pred3.csv', '--train-csv', 'network.csv']);
+      expect(result).toMatchObject({ code: 0 });
+      expect(result.stderr).toMatch(/gate: candidate MAE [\d.]+ (beats|does not beat) current model/);
+      expect(readFileSync(path.join(work, 'pred3.csv'), 'utf8').trim().split('\n')).toHaveLength(missing + 1);
     },
     120_000,
   );

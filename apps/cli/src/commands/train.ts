@@ -138,7 +138,8 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       parameter: flags.parameter,
       artifactUri: model.dir,
       featureContract: model.contract,
-      metrics: model.metrics,
+      // The gate's decision travels with the metrics, so a forced promotion stays on record.
+      metrics: { ...model.metrics, gate: gated.decision, comparedWith: gated.currentTable?.model ?? null },
     });
     if (gated.decision.promote) await promoteModel(database, model.version);
     if (gated.decision.forced) note(`warning: ${gated.decision.reason}`);
