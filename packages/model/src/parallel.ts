@@ -10,7 +10,7 @@ const MIN_PARALLEL_ROWS = 50_000;
 const WORKER_SOURCE = `
 const { parentPort, workerData: d } = require('node:worker_threads');
 const scoreCompleteRange = ${scoreCompleteRange.toString()};
-scoreCompleteRange(d.depth, d.nodeOffset, d.leafOffset, d.feature, d.threshold, d.missingRight, d.leaf, d.x, d.columns, d.start, d.end, d.out);
+scoreCompleteRange(d.depth, d.nodeOffset, d.leafOffset, d.slot, d.threshold, d.leaf, d.x, d.columns, d.start, d.end, d.out);
 parentPort.postMessage('done');
 `;
 
@@ -30,9 +30,8 @@ function sharedComplete(forest: CompiledForest): CompleteForest | null {
     depth: shared(complete.depth, (b) => new Uint8Array(b)),
     nodeOffset: shared(complete.nodeOffset, (b) => new Int32Array(b)),
     leafOffset: shared(complete.leafOffset, (b) => new Int32Array(b)),
-    feature: shared(complete.feature, (b) => new Int32Array(b)),
+    slot: shared(complete.slot, (b) => new Int32Array(b)),
     threshold: shared(complete.threshold, (b) => new Float32Array(b)),
-    missingRight: shared(complete.missingRight, (b) => new Uint8Array(b)),
     leaf: shared(complete.leaf, (b) => new Float32Array(b)),
   };
   sharedForests.set(forest, result);
