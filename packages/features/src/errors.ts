@@ -1,10 +1,4 @@
+import { AirfillError } from '@airfill/schema';
+
 /** A contract made by another feature version, or one naming columns this version does not know. */
-export class FeatureContractError extends Error {
-  constructor(
-    message: string,
-    readonly context: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'FeatureContractError';
-  }
-}
+export class FeatureContractError extends AirfillError {}

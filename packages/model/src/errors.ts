@@ -1,14 +1,7 @@
+import { AirfillError } from '@airfill/schema';
+
 /** Base of every error the model package raises on purpose; carries context for logs. */
-export class ModelError extends Error {
-  constructor(
-    message: string,
-    readonly context: Record<string, unknown> = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export class ModelError extends AirfillError {}
 
 /** A model file that is not an XGBoost 1.7 JSON model this scorer understands. */
 export class ModelFormatError extends ModelError {}
