@@ -1,6 +1,7 @@
 import './promise-polyfill';
 import { randomBytes } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { getRun } from '@airfill/db';
 import {
   queryMissing,
   recordFailure,
@@ -27,6 +28,8 @@ export interface ExecutionOptions {
   retryIntervalMs?: number;
   /** How long the transform may take. @default 1800 */
   transformTimeoutSeconds?: number;
+  /** Aborts the execution (Ctrl-C); the run is then recorded failed like any failed execution. */
+  signal?: AbortSignal;
   onProgress?: (event: PipelineProgress) => void;
 }
 
@@ -52,6 +55,24 @@ export interface ExecutionResult {
   /** The callback's time (validating the output, SendTask*), summed over deliveries. */
   callbackMs: number;
   ms: number;
+}
+
+/**
+ * An execution that ended without passing through RecordFailure (aborted,
+ * or failed where no Catch applies) leaves its run open and its readings
+ * claimed. The cloud has no hook for that; locally the engine knows, and
+ * runs the real record-failure step for it, so the next run can start at once.
+ */
+async function closeOpenRun(runtime: LocalRuntime, executionId: string, error: { name: string; cause: string }, tokens: { ssm: LocalRuntime['parameters']['client']; prefix: string }): Promise<void> {
+  const run = await getRun(runtime.database, runIdForExecution(executionId)).catch(() => undefined);
+  if (run?.status !== 'running') return;
+  await runStep(runtime.logger, 'record-failure', () =>
+    recordFailure(
+      { database: runtime.database, sagemaker: runtime.sagemaker.client, tokens, logger: runtime.logger },
+      { parameter: runtime.parameter, jobPrefix: runtime.transformSettings.jobPrefix },
+      { executionId, error: { Error: error.name, Cause: error.cause } },
+    ),
+  );
 }
 
 const FUNCTION_ARN = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:airfill-local-${name}`;
@@ -88,6 +109,16 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
     report(event);
   };
   const issued: string[] = [];
+  // Step work still running when the execution ends (an abort, a timeout) is waited for before the run is closed.
+  const inflight = new Set<Promise<unknown>>();
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inflight.add(work);
+    void work.then(
+      () => inflight.delete(work),
+      () => inflight.delete(work),
+    );
+    return work;
+  };
   try {
     const { database, bucket, logger } = runtime;
     const tokens = { ssm: runtime.parameters.client, prefix: LOCAL_NAMES.ssmPrefix };
@@ -97,7 +128,7 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
 
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {
       [STATES.queryMissing]: (input) =>
-        runStep(logger, 'query-missing', async () => {
+        track(runStep(logger, 'query-missing', async () => {
           const result = await queryMissing(
             { database, bucket, logger },
             { parameter, maxReadings: runtime.maxReadingsPerRun, contract: runtime.chosen.model.contract },
@@ -105,17 +136,19 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
           );
           faults.crash('queryMissing', 'query-missing');
           return result;
-        }),
+        })),
       [STATES.startTransform]: async (input) => {
         // The Lambda integration hands { FunctionName, Payload }; each attempt gets its own token, as in Step Functions.
         const waiting = runtime.tokens.issue();
         issued.push(waiting.token);
-        const payload = startTransformEventSchema.parse({ ...(input as { Payload: Record<string, unknown> }).Payload, taskToken: waiting.token });
         try {
-          await runStep(logger, 'start-transform', async () => {
-            await startTransform(awsDeps, runtime.transformSettings, payload);
-            faults.crash('startTransform', 'start-transform');
-          });
+          await track(
+            runStep(logger, 'start-transform', async () => {
+              const payload = startTransformEventSchema.parse({ ...(input as { Payload: Record<string, unknown> }).Payload, taskToken: waiting.token });
+              await startTransform(awsDeps, runtime.transformSettings, payload);
+              faults.crash('startTransform', 'start-transform');
+            }),
+          );
         } catch (error) {
           runtime.tokens.expire(waiting.token);
           throw error;
@@ -123,7 +156,7 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
         return waiting.result;
       },
       [STATES.writePredictions]: (input) =>
-        runStep(logger, 'write-predictions', () => writePredictions({ database: writerDatabase, bucket, logger }, { parameter }, input as never)),
+        track(runStep(logger, 'write-predictions', () => writePredictions({ database: writerDatabase, bucket, logger }, { parameter }, input as never))),
       [STATES.recordFailure]: (input) =>
         runStep(logger, 'record-failure', () =>
           recordFailure({ database, sagemaker: runtime.sagemaker.client, tokens, logger }, { parameter, jobPrefix: runtime.transformSettings.jobPrefix }, input as never),
@@ -150,6 +183,10 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
       // The engine has no task tokens; the start-transform override issues a real one per attempt.
       context: { Execution: { Id: executionId, Name: name }, Task: { Token: 'issued-per-attempt-by-the-override' } } as never,
     });
+
+    const abort = () => execution.abort();
+    options.signal?.addEventListener('abort', abort, { once: true });
+    if (options.signal?.aborted) abort();
 
     const timings = new Map<string, StateTiming & { enteredAt?: number }>();
     const watch = (async () => {
@@ -183,6 +220,11 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
       },
     );
     await watch.catch(() => undefined);
+    options.signal?.removeEventListener('abort', abort);
+    if (outcome.status === 'failed') {
+      await Promise.allSettled([...inflight]);
+      await closeOpenRun(runtime, executionId, outcome.error, tokens);
+    }
     return {
       executionId,
       runId,

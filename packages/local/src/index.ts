@@ -18,3 +18,4 @@ export { readChartSeries, type ChartSeries } from './chart-series';
 export { generateReadings, SYNTH_PARAMETERS, type SynthOptions, type SynthReading, type SynthSensor } from './synth/generate';
 export { writeSynthCsv, type SynthSummary } from './synth/write-csv';
 export { exportImputations, EXPORT_HEADER } from './export';
+export { closeOrphanedRuns, ORPHANED_RUN_ERROR } from './orphaned-runs';

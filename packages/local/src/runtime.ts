@@ -18,6 +18,7 @@ import { LocalSageMaker, type LocalTransformJob } from './control-plane/sagemake
 import { LocalTaskTokens } from './control-plane/task-tokens';
 import { FaultPlan } from './faults';
 import { startLocalS3, type LocalS3 } from './local-s3';
+import { closeOrphanedRuns } from './orphaned-runs';
 import { chooseModel, type ChosenModel } from './model-choice';
 import type { PipelineProgress } from './progress';
 import { runTransformJob, TransformJobError } from './transform-job';
@@ -50,6 +51,12 @@ export interface LocalRuntimeOptions {
   onProgress?: (message: string) => void;
   /** Wait before the event bus retries a failed callback. @default 100 */
   callbackRetryDelayMs?: number;
+  /**
+   * Close runs left `running` by an earlier, interrupted process. Only safe
+   * when no other process runs the pipeline on this database.
+   * @default true for embedded PostgreSQL (which one process owns), else false
+   */
+  closeOrphanedRuns?: boolean;
 }
 
 /** Everything the local pipeline runs on; `stop()` stops what was started. */
@@ -71,6 +78,8 @@ export interface LocalRuntime {
   transformSettings: StartTransformSettings;
   /** How long migrate took. */
   migrateMs: number;
+  /** Runs an earlier, interrupted process had left open, closed at start. */
+  orphanedRuns: string[];
   /** Faults of the execution under way (set by the engine). */
   faults: FaultPlan;
   /** Told about transform jobs and callbacks of the execution under way (set by the engine). */
@@ -140,6 +149,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       parameter: options.parameter,
       maxReadingsPerRun: options.maxReadingsPerRun ?? 2_000_000,
       migrateMs,
+      orphanedRuns: [],
       faults: new FaultPlan(),
       observe: () => undefined,
       sagemaker: undefined as unknown as LocalSageMaker, // set just below: the runner needs the runtime
@@ -167,6 +177,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     runtime.sagemaker.registerModel(LOCAL_NAMES.modelName, chosen.model);
     // The sagemaker's background jobs must end before the database and S3 go away.
     stops.push(() => runtime.sagemaker.idle());
+
+    if (options.closeOrphanedRuns ?? (!options.database && !options.databaseUrl)) {
+      runtime.orphanedRuns = await closeOrphanedRuns(
+        database,
+        { sagemaker: runtime.sagemaker.client, tokens: { ssm: parameters.client, prefix: LOCAL_NAMES.ssmPrefix }, logger },
+        { parameter: options.parameter, jobPrefix: LOCAL_NAMES.jobPrefix },
+      );
+      if (runtime.orphanedRuns.length) options.onProgress?.(`closed ${runtime.orphanedRuns.length} run(s) an interrupted earlier process had left open`);
+    }
 
     const settleDeps = { bucket, tokens: { ssm: parameters.client, prefix: LOCAL_NAMES.ssmPrefix }, sfn: tokens.client, logger };
     bus.addRule({

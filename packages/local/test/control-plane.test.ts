@@ -20,10 +20,11 @@ describe('the local task tokens (Step Functions .waitForTaskToken)', () => {
     await expect(waiting.result).rejects.toEqual(new TaskFailedError('OutputValidationError', '2 missing ids'));
   });
 
-  it('answers TaskTimedOut for the token of an attempt that ended, InvalidToken for one never issued', async () => {
+  it('ends the wait of an expired token with States.Timeout; answers TaskTimedOut for it later, InvalidToken for a token never issued', async () => {
     const tokens = new LocalTaskTokens();
     const waiting = tokens.issue();
     tokens.expire(waiting.token);
+    await expect(waiting.result).rejects.toMatchObject({ name: 'States.Timeout' });
     await expect(tokens.client.send(new SendTaskSuccessCommand({ taskToken: waiting.token, output: '{}' }))).rejects.toMatchObject({ name: 'TaskTimedOut' });
     await expect(tokens.client.send(new SendTaskSuccessCommand({ taskToken: 'forged', output: '{}' }))).rejects.toMatchObject({ name: 'InvalidToken' });
   });

@@ -83,3 +83,26 @@ describe('a step that keeps failing fails the execution, and the next run comple
     await expectAllFilledOnce();
   });
 });
+
+describe('an aborted execution (Ctrl-C)', () => {
+  it('closes its run, frees its readings and stops its job, and the next run completes the fill', async () => {
+    const controller = new AbortController();
+    const aborted = await runPipeline(network.runtime, {
+      signal: controller.signal,
+      retryIntervalMs: 20,
+      onProgress: (event) => {
+        if (event.kind === 'state' && event.state === 'StartTransform' && event.phase === 'entered') controller.abort();
+      },
+    });
+    expect(aborted).toMatchObject({ status: 'failed', error: { name: 'ExecutionAbortedError' } });
+    expect(await getRun(network.database, aborted.runId)).toMatchObject({ status: 'failed', error: { name: 'ExecutionAbortedError' } });
+    expect(await count(network, 'select count(*) as n from claims')).toBe(0);
+    expect(network.runtime.parameters.parameters.size).toBe(0);
+    await network.runtime.sagemaker.idle();
+    expect(await count(network, 'select count(*) as n from imputations')).toBe(0);
+
+    const next = await runPipeline(network.runtime, { retryIntervalMs: 20 });
+    expect(next).toMatchObject({ status: 'succeeded', output: { found: gaps } });
+    await expectAllFilledOnce();
+  });
+});

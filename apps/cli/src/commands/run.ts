@@ -54,6 +54,13 @@ export async function runAndReport(flags: RunFlags, csv: string | undefined, csv
   let rejects: RejectsFile | undefined;
   let rejected = 0;
   const label = path.basename(csv ?? csvWhenEmpty ?? 'input');
+  // Ctrl-C aborts the execution; the run is recorded failed and everything started is stopped. A second Ctrl-C kills.
+  const interrupt = new AbortController();
+  const onInterrupt = () => {
+    note('interrupted: ending the run and stopping what it started (Ctrl-C again to kill)');
+    interrupt.abort();
+  };
+  process.once('SIGINT', onInterrupt);
   const loading = throttle(500, (rows: number) => progressLine(`loading ${label}: ${rows.toLocaleString('en-US')} rows`));
   try {
     const { report, files, execution } = await runLocally({
@@ -74,6 +81,7 @@ export async function runAndReport(flags: RunFlags, csv: string | undefined, csv
         await rejects.write(row);
       },
       onPipelineProgress: showPipelineProgress,
+      execution: { signal: interrupt.signal },
     });
     endProgress();
     if (flags.json) console.log(JSON.stringify(report));
@@ -83,6 +91,7 @@ export async function runAndReport(flags: RunFlags, csv: string | undefined, csv
     if (execution.status === 'failed') return EXIT.failed;
     return rejected > 0 ? EXIT.rejected : EXIT.ok;
   } finally {
+    process.off('SIGINT', onInterrupt);
     endProgress();
     await rejects?.close();
     await new Promise((resolve) => log.end(resolve));

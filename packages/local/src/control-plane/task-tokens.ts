@@ -65,9 +65,17 @@ export class LocalTaskTokens {
     return { token, result };
   }
 
-  /** Ends a token's attempt without an answer (it failed or timed out): later answers get TaskTimedOut. */
+  /**
+   * Ends a token's attempt without an answer (it failed, timed out, or its
+   * execution ended): a wait still pending ends with States.Timeout, and
+   * later answers get TaskTimedOut.
+   */
   expire(token: string): void {
-    if (this.pending.delete(token)) this.dead.add(token);
+    const pending = this.pending.get(token);
+    if (!pending) return;
+    this.pending.delete(token);
+    this.dead.add(token);
+    pending.reject(new TaskFailedError('States.Timeout', `task token ${token} expired without an answer`));
   }
 
   /** Tokens still waiting. */
