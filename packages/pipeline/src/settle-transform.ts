@@ -38,6 +38,33 @@ export type SettleOutcome =
 type FinalStatus = (typeof FINAL_TRANSFORM_STATUSES)[number];
 const isFinal = (status: string): status is FinalStatus => (FINAL_TRANSFORM_STATUSES as readonly string[]).includes(status);
 
+/** What the callback tells Step Functions. */
+type Outcome = { kind: 'success'; result: TransformResult } | { kind: 'failure'; error: string; cause: string };
+
+/** Sends a job's outcome for one task token. */
+async function sendOutcome(deps: { sfn: SettleDeps['sfn'] }, taskToken: string, outcome: Outcome): Promise<void> {
+  if (outcome.kind === 'success') {
+    await aws('SFN SendTaskSuccess', () => deps.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(outcome.result) })));
+  } else {
+    await aws('SFN SendTaskFailure', () =>
+      deps.sfn.send(new SendTaskFailureCommand({ taskToken, error: clip(outcome.error, 256), cause: clip(outcome.cause, 32_768) })),
+    );
+  }
+}
+
+/**
+ * Deletes a job's token parameter if it still holds `taskToken`. SSM has no
+ * conditional delete; re-reading first keeps a newer token (of a retry that
+ * stored it while this callback ran) from being deleted unanswered.
+ */
+async function deleteTokenIfUnchanged(store: TokenStore, jobName: string, taskToken: string): Promise<void> {
+  const stored = await getToken(store, jobName);
+  if (stored?.taskToken === taskToken) await deleteToken(store, jobName);
+}
+
+/** How often a callback follows a token replaced by a retried start-transform (each retry stores one). */
+const MAX_TOKEN_HANDOVERS = 3;
+
 /** Step Functions' answers for a token that is no longer waiting: the event is late or a duplicate. */
 const DEAD_TOKEN_ERRORS = ['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken'];
 
@@ -63,7 +90,7 @@ export async function settleTransformJob(deps: SettleDeps, settings: { jobPrefix
     return { action: 'ignored', reason: 'no-token' };
   }
 
-  let outcome: { kind: 'success'; result: TransformResult } | { kind: 'failure'; error: string; cause: string };
+  let outcome: Outcome;
   if (job.status === 'Completed') {
     const keys = runKeys(runId);
     const manifest = transformManifestSchema.parse(JSON.parse(await getText(deps.bucket, keys.transform)));
@@ -90,22 +117,31 @@ export async function settleTransformJob(deps: SettleDeps, settings: { jobPrefix
     };
   }
 
+  // A start-transform that crashed after creating the job is retried by Step
+  // Functions with a new token, which it stores over the old one. When the
+  // token this callback read turns out dead, the parameter may hold that newer
+  // token: answer it (the job's outcome is the same), and never delete a token
+  // other than the one answered.
+  let answered = token;
   let late = false;
-  try {
-    if (outcome.kind === 'success') {
-      await aws('SFN SendTaskSuccess', () => deps.sfn.send(new SendTaskSuccessCommand({ taskToken: token.taskToken, output: JSON.stringify(outcome.result) })));
-    } else {
-      const { error, cause } = outcome;
-      await aws('SFN SendTaskFailure', () =>
-        deps.sfn.send(new SendTaskFailureCommand({ taskToken: token.taskToken, error: clip(error, 256), cause: clip(cause, 32_768) })),
-      );
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await sendOutcome(deps, answered.taskToken, outcome);
+      break;
+    } catch (error) {
+      if (!isAwsError(error, ...DEAD_TOKEN_ERRORS)) throw error;
+      const stored = await getToken(deps.tokens, job.jobName);
+      if (stored && stored.taskToken !== answered.taskToken && attempt < MAX_TOKEN_HANDOVERS) {
+        logger.info('a retried start-transform stored a newer token; answering that one');
+        answered = stored;
+        continue;
+      }
+      late = true;
+      logger.warn('the execution no longer waits for this token (late or repeated event)', { error });
+      break;
     }
-  } catch (error) {
-    if (!isAwsError(error, ...DEAD_TOKEN_ERRORS)) throw error;
-    late = true;
-    logger.warn('the execution no longer waits for this token (late or repeated event)', { error });
   }
-  await deleteToken(deps.tokens, job.jobName);
+  await deleteTokenIfUnchanged(deps.tokens, job.jobName, answered.taskToken);
   if (outcome.kind === 'success') {
     logger.info('transform settled', { predicted: outcome.result.predicted, late });
     logger.metrics({ ReadingsPredicted: outcome.result.predicted, TransformsFailed: 0 });

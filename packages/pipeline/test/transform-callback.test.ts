@@ -1,4 +1,4 @@
-import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { DeleteParameterCommand, GetParameterCommand } from '@aws-sdk/client-ssm';
 import { predictionRecordSchema, runKeys, type TransformJobEvent } from '@airfill/schema';
 import { getText, handleTransformEvent, listKeys, parseJsonLines, startTransform } from '../src';
@@ -72,6 +72,22 @@ describe('handleTransformEvent', () => {
     const outcome = await handleTransformEvent(deps, settings, stateChange(jobName, 'Completed'));
     expect(outcome).toMatchObject({ action: 'succeeded', late: true });
     expect(fixture.aws.parameters.has(`${SSM_PREFIX}/${jobName}`)).toBe(false);
+  });
+
+  it('answers the newer token a retried start-transform stored while the callback ran, and deletes only that one', async () => {
+    const { deps, jobName, token } = await transformedRun('c6');
+    const name = `${SSM_PREFIX}/${jobName}`;
+    const retried = JSON.stringify({ ...JSON.parse(fixture.aws.parameters.get(name)!.value), taskToken: 'token-of-the-retry' });
+    fixture.aws.sfn.on(SendTaskSuccessCommand, { taskToken: token }).callsFakeOnce(() => {
+      // Meanwhile Step Functions retried start-transform: the old token is dead, the new one stored.
+      fixture.aws.parameters.set(name, { value: retried, type: 'SecureString' });
+      throw new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} });
+    });
+    const outcome = await handleTransformEvent(deps, settings, stateChange(jobName, 'Completed'));
+    expect(outcome).toMatchObject({ action: 'succeeded', late: false });
+    expect(fixture.aws.requests('SendTaskSuccessCommand').map((request) => request.taskToken)).toEqual([token, 'token-of-the-retry']);
+    expect(fixture.aws.usedTokens.has('token-of-the-retry')).toBe(true);
+    expect(fixture.aws.parameters.has(name)).toBe(false);
   });
 
   it('after a crash between sending the token and deleting it, the redelivered event only deletes the token', async () => {
