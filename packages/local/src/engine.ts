@@ -1,4 +1,4 @@
-import './promise-polyfill';
+import '@airfill/workflow/promise-polyfill';
 import { randomBytes } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { getRun } from '@airfill/db';

@@ -1,4 +1,4 @@
-export { startLocalS3, type LocalS3, type LocalS3Options } from './local-s3';
+export { startLocalS3, type LocalS3, type LocalS3Options } from '@airfill/pipeline/local-s3';
 export { startLocalRuntime, LOCAL_NAMES, type LocalRuntime, type LocalRuntimeOptions } from './runtime';
 export { runPipeline, type ExecutionOptions, type ExecutionResult, type StateTiming } from './engine';
 export { FaultPlan, type Fault, type FaultPoint } from './faults';

@@ -17,7 +17,7 @@ import { LocalParameterStore } from './control-plane/parameter-store';
 import { LocalSageMaker, type LocalTransformJob } from './control-plane/sagemaker';
 import { LocalTaskTokens } from './control-plane/task-tokens';
 import { FaultPlan } from './faults';
-import { startLocalS3, type LocalS3 } from './local-s3';
+import { startLocalS3, type LocalS3 } from '@airfill/pipeline/local-s3';
 import { closeOrphanedRuns } from './orphaned-runs';
 import { chooseModel, type ChosenModel } from './model-choice';
 import type { PipelineProgress } from './progress';

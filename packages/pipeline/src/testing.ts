@@ -4,7 +4,7 @@
  * seeded test database, and the local stand-in for the batch transform.
  * Never imported by a handler.
  */
-export { startLocalS3, type LocalS3 } from '../test/support/local-s3';
+export { startLocalS3, type LocalS3 } from './local-s3';
 export { mockAws, type AwsMocks } from '../test/support/aws-mocks';
 export { seedReadings, unfilled, countRows, PARAMETER } from '../test/support/seed';
 export { runLocalTransform } from '../test/support/local-transform';

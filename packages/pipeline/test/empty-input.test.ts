@@ -13,7 +13,7 @@ import { DEFAULT_MODEL_DIR, loadModel, type LoadedModel } from '@airfill/model';
 import { runKeys, type TransformResult } from '@airfill/schema';
 import { getText, listKeys, queryMissing, silentLogger, startTransform, writePredictions } from '../src';
 import { mockAws, type AwsMocks } from './support/aws-mocks';
-import { startLocalS3, type LocalS3 } from './support/local-s3';
+import { startLocalS3, type LocalS3 } from '../src/local-s3';
 import { PARAMETER, unfilled } from './support/seed';
 
 

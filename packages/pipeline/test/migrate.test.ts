@@ -6,7 +6,7 @@ import { MIGRATIONS_FOLDER } from '@airfill/db';
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
 import { migrate, silentLogger, type Bucket } from '../src';
 import { captureLogs } from './support/logs';
-import { startLocalS3, type LocalS3 } from './support/local-s3';
+import { startLocalS3, type LocalS3 } from '../src/local-s3';
 
 
 let database: TestDatabase;

@@ -4,7 +4,7 @@
  * PostgreSQL and s3rver; SageMaker's batch transform is the local transform
  * with the default model, and its state-change event goes to the real callback.
  */
-import './support/promise-polyfill';
+import '@airfill/workflow/promise-polyfill';
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { getRun } from '@airfill/db';

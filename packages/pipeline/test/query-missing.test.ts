@@ -3,7 +3,7 @@ import { failRun, getRun } from '@airfill/db';
 import { loadModel, DEFAULT_MODEL_DIR, type LoadedModel } from '@airfill/model';
 import { contextRecordSchema, missingRecordSchema, runKeys } from '@airfill/schema';
 import { getText, listKeys, parseJsonLines, queryMissing, runIdForExecution, silentLogger, type Bucket } from '../src';
-import { startLocalS3, type LocalS3 } from './support/local-s3';
+import { startLocalS3, type LocalS3 } from '../src/local-s3';
 import { countRows, PARAMETER, seedReadings } from './support/seed';
 
 

@@ -3,23 +3,9 @@
  * replaced by local functions, to check the paths: nothing to fill, the happy
  * path, a retried transient error, and a failure that is recorded and then fails.
  */
+import '../src/promise-polyfill';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { buildPipelineDefinition, STATES } from '../src';
-
-// aws-local-stepfunctions 3 uses Node 22's Promise.withResolvers.
-if (!('withResolvers' in Promise)) {
-  Object.assign(Promise, {
-    withResolvers<T>() {
-      let resolve!: (value: T) => void;
-      let reject!: (reason?: unknown) => void;
-      const promise = new Promise<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    },
-  });
-}
 
 type Handler = (input: unknown) => Promise<unknown>;
 

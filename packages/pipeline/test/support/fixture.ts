@@ -3,7 +3,7 @@ import { DEFAULT_MODEL_DIR, loadModel, type LoadedModel } from '@airfill/model';
 import type { QueryMissingResult, StartTransformEvent } from '@airfill/schema';
 import { queryMissing, silentLogger, type Bucket, type Logger, type StartTransformSettings } from '../../src';
 import { mockAws, type AwsMocks } from './aws-mocks';
-import { startLocalS3, type LocalS3 } from './local-s3';
+import { startLocalS3, type LocalS3 } from '../../src/local-s3';
 import { PARAMETER, seedReadings } from './seed';
 
 export const JOB_PREFIX = 'airfill-test-';

@@ -1,10 +1,10 @@
-// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- s3rver ships no types; programs that import this file (the CLI, bench) need the declaration too.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- s3rver ships no types; programs that import this file (the CLI, bench, tests) need the declaration too.
 /// <reference path="./s3rver.d.ts" />
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Bucket } from '@airfill/pipeline';
+import type { Bucket } from './s3-objects';
 import S3rver from 's3rver';
 
 /** A real S3 API (s3rver) on 127.0.0.1 and a client for it. */
@@ -14,8 +14,8 @@ export interface LocalS3 {
   endpoint: string;
   /** Where the objects are stored on disk. */
   directory: string;
-  /** The bucket `name`, created when it does not exist yet. */
-  bucket(name: string): Promise<Bucket>;
+  /** The bucket `name`, created when it does not exist yet; without a name, a new empty bucket (one per test keeps tests apart). */
+  bucket(name?: string): Promise<Bucket>;
   /** Stops the server (and removes its directory when it was a temporary one). */
   stop(): Promise<void>;
 }
@@ -25,6 +25,8 @@ export interface LocalS3Options {
   /** Keep objects here (kept after stop). @default a temporary directory, removed on stop */
   directory?: string;
 }
+
+let buckets = 0;
 
 /**
  * Starts s3rver on 127.0.0.1 and a random port. The client is configured the
@@ -50,7 +52,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     s3,
     endpoint,
     directory,
-    async bucket(name) {
+    async bucket(name = `airfill-${process.pid}-${(buckets += 1)}`) {
       try {
         await s3.send(new CreateBucketCommand({ Bucket: name }));
       } catch (error) {
