@@ -4,6 +4,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { type SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
+import { transformEventPattern } from '@airfill/workflow';
 import { policyDocument } from '../iam/policy';
 import { type Naming } from '../naming';
 import { type AirfillFunction } from './lambda-function';
@@ -14,9 +15,6 @@ export interface EventsProps {
   callback: AirfillFunction;
   deadLetters: SqsQueue;
 }
-
-/** The terminal states of a transform job; the callback has nothing to do for the others. */
-export const TERMINAL_TRANSFORM_STATES = ['Completed', 'Failed', 'Stopped'] as const;
 
 /**
  * Routes "SageMaker Transform Job State Change" events for this environment's
@@ -33,15 +31,10 @@ export class Events extends Construct {
     this.rule = new CloudwatchEventRule(this, 'transform-state', {
       name: naming.name('transform-state'),
       description: 'Transform jobs of this environment reached a terminal state',
-      eventPattern: JSON.stringify({
-        source: ['aws.sagemaker'],
-        'detail-type': ['SageMaker Transform Job State Change'],
-        detail: {
-          // Other systems' (and other environments') jobs in the account never reach the callback.
-          TransformJobName: [{ prefix: naming.transformJobPrefix }],
-          TransformJobStatus: [...TERMINAL_TRANSFORM_STATES],
-        },
-      }),
+      // Only this environment's jobs, in a final state: other systems' (and other
+      // environments') jobs in the account never reach the callback. The local
+      // runtime's event bus matches with the same pattern.
+      eventPattern: JSON.stringify(transformEventPattern(naming.transformJobPrefix)),
     });
 
     new CloudwatchEventTarget(this, 'to-callback', {

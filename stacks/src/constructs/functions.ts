@@ -184,7 +184,6 @@ export class Functions extends Construct {
           ...settleStatements,
           writePrefixes(bucket, [RUN_PREFIXES.predicted]),
           keyViaS3(naming, key.arn, ['kms:Decrypt', 'kms:GenerateDataKey']),
-          { Sid: 'DescribeTransform', Effect: 'Allow', Action: 'sagemaker:DescribeTransformJob', Resource: transformJobs },
           keyForTokenParameters(naming, key.arn, ['kms:Decrypt']),
         ],
         { usesDatabase: false, deadLetterQueueArn: this.callbackDeadLetters.arn },
