@@ -112,12 +112,12 @@ export async function loadReadingsCsv(database: Database, path: string, options:
   };
 
   let databaseMs = 0;
+  let inFlight: Promise<void> = Promise.resolve();
   const client = await database.pool.connect();
   try {
     await client.query('begin');
     await client.query(STAGE_DDL);
     let batch = new Batch();
-    let inFlight: Promise<void> = Promise.resolve();
     const flush = async (rows: Batch) => {
       const flushStarted = performance.now();
       const outcome = await storeBatch(client, registry, rows);
@@ -161,6 +161,8 @@ export async function loadReadingsCsv(database: Database, path: string, options:
         // Parse the next batch while PostgreSQL stores this one.
         await inFlight;
         inFlight = flush(batch);
+        // Its failure surfaces at the next await; until then it must not count as unhandled.
+        inFlight.catch(() => undefined);
         batch = new Batch();
       }
     }
@@ -170,6 +172,8 @@ export async function loadReadingsCsv(database: Database, path: string, options:
     await registry.storeChannels(client);
     await client.query('commit');
   } catch (error) {
+    // Let a batch still in flight finish with the client before rolling back on it.
+    await inFlight.catch(() => undefined);
     await client.query('rollback').catch(() => undefined);
     throw error;
   } finally {

@@ -115,6 +115,19 @@ describe('loadReadingsCsv', () => {
     expect(await readStatus(database)).toMatchObject({ sensors: 0, readings: 0 });
   });
 
+  it('loads nothing and reports the error when PostgreSQL fails a batch in the middle of the file', async () => {
+    await database.pool.query(`
+      create function refuse_999() returns trigger language plpgsql as $$
+      begin
+        if new.value = 999 then raise exception 'refusing 999'; end if;
+        return new;
+      end $$;
+      create trigger refuse_999 before insert on readings for each row execute function refuse_999();`);
+    const rows = [row({ device_id: 'a' }), row({ device_id: 'b' }), row({ device_id: 'c', value: '999' }), row({ device_id: 'd' }), row({ device_id: 'e' }), row({ device_id: 'f' })];
+    await expect(loadReadingsCsv(database, csvFile(`${HEADER}\n${rows.join('\n')}\n`), { batchSize: 2 })).rejects.toThrow(/refusing 999/);
+    expect(await readStatus(database)).toMatchObject({ sensors: 0, readings: 0 });
+  });
+
   it('reports progress after each batch', async () => {
     const seen: number[] = [];
     await loadReadingsCsv(database, anchorFile(), { batchSize: 10, onProgress: (progress) => seen.push(progress.rowsRead) });
