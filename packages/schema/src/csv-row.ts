@@ -172,9 +172,6 @@ export function makeCsvRowSchema(options: { sentinel?: number | undefined } = {}
   });
 }
 
-/** The schema of one CSV row with the default sentinel. */
-export const csvRowSchema = makeCsvRowSchema();
-
 /** One validated row of the input contract. */
 export type CsvReading = z.output<ReturnType<typeof makeCsvRowSchema>>;
 

@@ -6,7 +6,6 @@ export {
   makeCsvRowSchema,
   interpretValue,
   detachString,
-  csvRowSchema,
   type CsvColumn,
   type CsvReading,
   type SensorMetadata,
