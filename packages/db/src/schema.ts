@@ -125,6 +125,9 @@ export const imputations = pgTable(
     parameter: text('parameter').notNull(),
     ts: instant('ts').notNull(),
     value: doublePrecision('value').notNull(),
+    /** Bounds of the prediction interval at the model's calibrated level (NULL for models without calibration). */
+    lower: doublePrecision('lower'),
+    upper: doublePrecision('upper'),
     modelVersion: text('model_version').notNull(),
     runId: uuid('run_id')
       .notNull()
@@ -190,6 +193,8 @@ export const readingsFilled = pgView('readings_filled').as((qb) =>
       imputed: sql<number | null>`${imputations.value}`.as('imputed'),
       value: sql<number | null>`coalesce(${readings.value}, ${imputations.value})`.as('value'),
       isImputed: sql<boolean>`(${readings.value} is null and ${imputations.value} is not null)`.as('is_imputed'),
+      lower: sql<number | null>`case when ${readings.value} is null then ${imputations.lower} end`.as('lower'),
+      upper: sql<number | null>`case when ${readings.value} is null then ${imputations.upper} end`.as('upper'),
       modelVersion: imputations.modelVersion,
       runId: imputations.runId,
     })
