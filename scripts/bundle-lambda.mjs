@@ -2,7 +2,8 @@
 /* global process, console */
 /**
  * Bundles one Lambda app: run it in `apps/<name>` (`pnpm build` does).
- * `src/handler.ts` -> `dist/index.js`, CommonJS for node20, the AWS SDK v3
+ * `src/handler.ts` -> `dist/index.js`, CommonJS for Node 22 (the Lambda runtime
+ * nodejs22.x, `LAMBDA_RUNTIME` in stacks/src/constructs/lambda-function.ts), the AWS SDK v3
  * clients left out (the Lambda runtime ships them). Folders an app needs at run time are
  * copied beside the bundle, listed in its package.json:
  *   "airfillBundle": { "copy": [{ "from": "../../packages/db/migrations", "to": "migrations" }] }
@@ -74,7 +75,8 @@ const result = await build({
   outfile: path.join(outDir, 'index.js'),
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  // The Lambda runtime's Node major (nodejs22.x); a stacks test keeps the two equal.
+  target: 'node22',
   format: 'cjs',
   minify: true,
   // Error classes name themselves after their class (`new.target.name`), and the state
@@ -85,7 +87,7 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
   external: [
-    // The nodejs20.x runtime ships the AWS SDK v3 clients. Not every @aws-sdk package
+    // The nodejs22.x runtime ships the AWS SDK v3 clients. Not every @aws-sdk package
     // (rds-signer is not among them), so those are bundled.
     '@aws-sdk/client-*',
     // Optional native driver pg tries to require; never used.

@@ -57,19 +57,22 @@ export class AirfillStack extends TerraformStack {
       region: config.region,
       // A deploy with the wrong account's credentials fails before it changes anything.
       allowedAccountIds: [config.accountId],
-      defaultTags: [{ tags: { project: 'airfill', environment: config.name, 'managed-by': 'cdktf', ...config.tags } }],
+      // Deploy roles and the boundary condition on the environment tag where AWS assigns the ARN.
+      defaultTags: [{ tags: naming.tags }],
     });
+    // The bucket and key the environment's bootstrap stack created in the same account.
     new S3Backend(this, {
-      bucket: config.backend.bucket,
-      key: config.backend.key,
-      region: config.backend.region,
+      bucket: naming.stateBucket,
+      key: naming.stateKey,
+      region: config.region,
       encrypt: true,
+      kmsKeyId: naming.stateKeyAlias,
     });
     // Terraform 1.10+ locks with a lock file next to the state; cdktf 0.21 has no typed option for it yet.
     this.addOverride('terraform.backend.s3.use_lockfile', true);
 
     const { key } = new Encryption(this, 'encryption', { naming });
-    this.network = new Network(this, 'network', { naming });
+    this.network = new Network(this, 'network', { naming, key });
     this.database = new Database(this, 'database', {
       naming,
       subnets: this.network.subnets,

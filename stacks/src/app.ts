@@ -3,24 +3,27 @@ import { AirfillStack } from './airfill-stack';
 import { type LambdaBundles } from './assets/lambda-bundles';
 import { type ModelArchive } from './assets/model-archive';
 import { BootstrapStack } from './bootstrap-stack';
-import { type BootstrapConfig, type EnvironmentConfig } from './config';
+import { type EnvironmentConfig, validateLayout } from './config';
 
 /** Inputs of {@link buildApp}: validated configs and the built artefacts. */
 export interface BuildAppOptions {
   /** Where `app.synth()` writes; cdktf's CLI passes its own through CDKTF_OUTDIR. */
   outdir?: string;
+  /** Validated configs; checked against the account model (one account per environment) again here. */
   environments: EnvironmentConfig[];
-  bootstrap: BootstrapConfig;
   bundles: LambdaBundles;
   model?: { archive: ModelArchive; version: string };
 }
 
-/** The CDKTF app: the bootstrap stack and one stack per environment. */
-export function buildApp(options: BuildAppOptions): { app: App; stacks: AirfillStack[]; bootstrap: BootstrapStack } {
+/**
+ * The CDKTF app: per environment, the bootstrap stack of its account and the
+ * environment's stack.
+ * @throws ConfigError when two environments share an account.
+ */
+export function buildApp(options: BuildAppOptions): { app: App; stacks: AirfillStack[]; bootstraps: BootstrapStack[] } {
+  const environments = validateLayout(options.environments);
   const app = new App({ outdir: options.outdir, skipValidation: false });
-  const bootstrap = new BootstrapStack(app, options.bootstrap);
-  const stacks = options.environments.map(
-    (config) => new AirfillStack(app, { config, bundles: options.bundles, model: options.model }),
-  );
-  return { app, stacks, bootstrap };
+  const bootstraps = environments.map((config) => new BootstrapStack(app, config));
+  const stacks = environments.map((config) => new AirfillStack(app, { config, bundles: options.bundles, model: options.model }));
+  return { app, stacks, bootstraps };
 }

@@ -1,48 +1,64 @@
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { type Construct } from 'constructs';
-import { type BootstrapConfig, type EnvironmentName } from './config';
+import { type EnvironmentConfig } from './config';
 import { SecureBucket } from './constructs/secure-bucket';
-import { boundaryPolicyArn, boundaryPolicyName, boundaryStatements } from './iam/boundary';
-import { arn, policyDocument, type PolicyStatement } from './iam/policy';
+import { boundaryStatements } from './iam/boundary';
+import { deployRoleStatements, planRoleStatements, type StateLocation } from './iam/ci-roles';
+import { policyDocument } from './iam/policy';
 import { ServiceRole } from './iam/role';
+import { Naming } from './naming';
 
-/** The bootstrap stack's name. */
-export const BOOTSTRAP_STACK = 'airfill-bootstrap';
-
-const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+/** GitHub's OIDC issuer host. */
+export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 
 /**
- * What must exist before any environment can be deployed from CI: the
- * Terraform state bucket, GitHub's OIDC identity provider, and per
- * environment a deploy role (assumable only from that GitHub environment of
- * this repository) and a read-only plan role (pull requests and main).
- * Applied once by an administrator, with local state (see README).
+ * What must exist in an environment's account before its stack can be
+ * deployed from CI, created once by an administrator with local state:
+ * the KMS-encrypted Terraform state bucket (its name carries the account id,
+ * so accounts never collide on it), GitHub's OIDC identity provider (created,
+ * imported or referenced by config), the environment's permissions boundary,
+ * a deploy role assumable only from the GitHub environment of the same name,
+ * and a read-only plan role for the main branch (and pull requests where the
+ * config allows: never in production).
  */
 export class BootstrapStack extends TerraformStack {
+  readonly naming: Naming;
   readonly stateBucket: SecureBucket;
-  readonly oidcProvider: IamOpenidConnectProvider;
-  readonly deployRoles: Partial<Record<EnvironmentName, ServiceRole>> = {};
-  readonly planRoles: Partial<Record<EnvironmentName, ServiceRole>> = {};
-  readonly boundaries: Partial<Record<EnvironmentName, IamPolicy>> = {};
+  readonly stateKey: KmsKey;
+  readonly oidcProviderArn: string;
+  readonly boundary: IamPolicy;
+  readonly deployRole: ServiceRole;
+  readonly planRole: ServiceRole;
 
-  constructor(scope: Construct, config: BootstrapConfig) {
-    super(scope, BOOTSTRAP_STACK);
-    const context = { region: config.region, accountId: config.accountId };
+  constructor(scope: Construct, config: EnvironmentConfig) {
+    const naming = new Naming(config);
+    super(scope, naming.bootstrapStackName);
+    this.naming = naming;
+    const { ci } = config;
 
-    new AwsProvider(this, 'aws', {
-      region: config.region,
-      allowedAccountIds: [config.accountId],
-      defaultTags: [{ tags: { project: 'airfill', environment: 'bootstrap', 'managed-by': 'cdktf', ...config.tags } }],
-    });
+    new AwsProvider(this, 'aws', { region: config.region, allowedAccountIds: [config.accountId], defaultTags: [{ tags: naming.tags }] });
     // The state bucket cannot hold the state of the stack that creates it.
-    new LocalBackend(this, { path: 'terraform.airfill-bootstrap.tfstate' });
+    new LocalBackend(this, { path: `terraform.${naming.bootstrapStackName}.tfstate` });
+
+    this.stateKey = new KmsKey(this, 'state-key', {
+      description: `${naming.prefix}: Terraform state`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      // Key use is granted by IAM policies (the CI roles, via S3 only); the account keeps control of the key.
+      policy: policyDocument([
+        { Sid: 'AccountIamPolicies', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${config.accountId}:root` }, Action: 'kms:*', Resource: '*' },
+      ]),
+    });
+    new KmsAlias(this, 'state-key-alias', { name: naming.stateKeyAlias, targetKeyId: this.stateKey.keyId });
 
     this.stateBucket = new SecureBucket(this, 'state', {
-      bucketName: config.stateBucket,
+      bucketName: naming.stateBucket,
+      kmsKeyArn: this.stateKey.arn,
       lifecycleRules: [
         {
           id: 'expire-old-state-versions',
@@ -52,177 +68,54 @@ export class BootstrapStack extends TerraformStack {
         },
       ],
     });
-    const stateArn = this.stateBucket.bucket.arn;
+    const state: StateLocation = { bucketArn: this.stateBucket.bucket.arn, keyArn: this.stateKey.arn };
 
-    this.oidcProvider = new IamOpenidConnectProvider(this, 'github', {
+    this.oidcProviderArn = this.githubOidcProvider(ci.oidcProvider);
+    const trust = (subjects: string[]) =>
+      policyDocument([
+        {
+          Effect: 'Allow',
+          Principal: { Federated: this.oidcProviderArn },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com', [`${GITHUB_OIDC_HOST}:sub`]: subjects } },
+        },
+      ]);
+    const repository = `repo:${ci.githubRepository}`;
+
+    this.boundary = new IamPolicy(this, 'boundary', {
+      name: naming.permissionsBoundaryName,
+      description: `Permissions boundary of every ${naming.prefix} workload role`,
+      policy: policyDocument(boundaryStatements(naming)),
+    });
+    this.deployRole = new ServiceRole(this, 'deploy', {
+      roleName: naming.name('deploy'),
+      description: `GitHub Actions: apply ${naming.prefix} (environment ${config.name} of ${ci.githubRepository} only)`,
+      assumeRolePolicy: trust([`${repository}:environment:${config.name}`]),
+      statements: deployRoleStatements(naming, state),
+    });
+    this.planRole = new ServiceRole(this, 'plan', {
+      roleName: naming.name('plan'),
+      description: `GitHub Actions: read-only plan of ${naming.prefix} from ${ci.mainBranch}${ci.planFromPullRequests ? ' and pull requests' : ''}`,
+      assumeRolePolicy: trust([`${repository}:ref:refs/heads/${ci.mainBranch}`, ...(ci.planFromPullRequests ? [`${repository}:pull_request`] : [])]),
+      statements: planRoleStatements(naming, state),
+    });
+
+    new TerraformOutput(this, 'state_bucket', { value: this.stateBucket.bucket.bucket });
+    new TerraformOutput(this, 'deploy_role_arn', { value: this.deployRole.arn });
+    new TerraformOutput(this, 'plan_role_arn', { value: this.planRole.arn });
+  }
+
+  /** The account's GitHub OIDC provider: created here, adopted into this state, or only referenced. */
+  private githubOidcProvider(mode: EnvironmentConfig['ci']['oidcProvider']): string {
+    const arn = this.naming.arn('iam', `oidc-provider/${GITHUB_OIDC_HOST}`, { global: true });
+    if (mode === 'existing') return arn;
+    const provider = new IamOpenidConnectProvider(this, 'github', {
       url: `https://${GITHUB_OIDC_HOST}`,
       clientIdList: ['sts.amazonaws.com'],
       // GitHub's published intermediate thumbprints; AWS also validates against its trusted CAs.
       thumbprintList: ['6938fd4d98bab03faadb97b34396831e3780aea1', '1c58a3a8518e8759bf075b76b750d4f2df264fcd'],
     });
-
-    const trust = (subjects: string[]) =>
-      policyDocument([
-        {
-          Effect: 'Allow',
-          Principal: { Federated: this.oidcProvider.arn },
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: {
-            StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com', [`${GITHUB_OIDC_HOST}:sub`]: subjects },
-          },
-        },
-      ]);
-
-    for (const environment of config.environments) {
-      const env = environment.name;
-      const stateObjects = [`${stateArn}/${environment.stateKey}`, `${stateArn}/${environment.stateKey}.tflock`];
-      const stateAccess = (write: boolean): PolicyStatement[] => [
-        {
-          Sid: 'StateList',
-          Effect: 'Allow',
-          Action: 's3:ListBucket',
-          Resource: stateArn,
-          Condition: { StringLike: { 's3:prefix': [`${environment.stateKey}*`] } },
-        },
-        { Sid: 'StateRead', Effect: 'Allow', Action: 's3:GetObject', Resource: stateObjects },
-        // Planning takes the lock too, so even the read-only role writes the lock file.
-        {
-          Sid: 'StateWrite',
-          Effect: 'Allow',
-          Action: ['s3:PutObject', 's3:DeleteObject'],
-          Resource: write ? stateObjects : `${stateArn}/${environment.stateKey}.tflock`,
-        },
-      ];
-
-      // The ceiling of every role the environment's stack creates (see iam/boundary.ts).
-      this.boundaries[env] = new IamPolicy(this, `boundary-${env}`, {
-        name: boundaryPolicyName(env),
-        description: `Permissions boundary of every airfill-${env} role`,
-        policy: policyDocument(boundaryStatements(config.region)),
-      });
-
-      this.deployRoles[env] = new ServiceRole(this, `deploy-${env}`, {
-        roleName: `airfill-${env}-deploy`,
-        description: `GitHub Actions: deploy airfill-${env} (environment ${env} of ${config.githubRepository} only)`,
-        assumeRolePolicy: trust([`repo:${config.githubRepository}:environment:${env}`]),
-        statements: [...stateAccess(true), ...deployStatements(env, context)],
-      });
-
-      const plan = new ServiceRole(this, `plan-${env}`, {
-        roleName: `airfill-${env}-plan`,
-        description: `GitHub Actions: read-only plan of airfill-${env} from pull requests and ${config.mainBranch}`,
-        assumeRolePolicy: trust([
-          `repo:${config.githubRepository}:pull_request`,
-          `repo:${config.githubRepository}:ref:refs/heads/${config.mainBranch}`,
-        ]),
-        statements: stateAccess(false),
-      });
-      new IamRolePolicyAttachment(this, `plan-${env}-read-only`, {
-        role: plan.role.name,
-        policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
-      });
-      this.planRoles[env] = plan;
-
-      new TerraformOutput(this, `deploy_role_${env}`, { value: this.deployRoles[env].arn });
-      new TerraformOutput(this, `plan_role_${env}`, { value: plan.arn });
-    }
-    new TerraformOutput(this, 'state_bucket', { value: this.stateBucket.bucket.bucket });
+    if (mode === 'import') provider.importFrom(arn);
+    return provider.arn;
   }
-}
-
-/**
- * What a deploy role may change: services by name prefix `airfill-<env>-`
- * where the service supports resource ARNs, and service-wide where it does
- * not (EC2, RDS, KMS key creation, SageMaker, metrics, Secrets Manager for the
- * RDS-managed secret). Never a bare `*` action, never another environment's
- * roles, never itself; it writes role policies only on roles that carry the
- * environment's permissions boundary, so it cannot mint a stronger role.
- */
-function deployStatements(env: string, context: { region: string; accountId: string }): PolicyStatement[] {
-  const prefix = `airfill-${env}-`;
-  const environmentRoles = `arn:aws:iam::${context.accountId}:role/${prefix}*`;
-  const ciRoles = [`arn:aws:iam::${context.accountId}:role/${prefix}deploy`, `arn:aws:iam::${context.accountId}:role/${prefix}plan`];
-  const withBoundary = { StringEquals: { 'iam:PermissionsBoundary': boundaryPolicyArn(context.accountId, env) } };
-  return [
-    {
-      Sid: 'NamedResources',
-      Effect: 'Allow',
-      Action: ['lambda:*', 'states:*', 'sqs:*', 'sns:*', 's3:*'],
-      Resource: [
-        arn(context, 'lambda', `function:${prefix}*`),
-        arn(context, 'states', `stateMachine:${prefix}*`),
-        arn(context, 'states', `execution:${prefix}*:*`),
-        arn(context, 'sqs', `${prefix}*`),
-        arn(context, 'sns', `${prefix}*`),
-        `arn:aws:s3:::${prefix}*`,
-        `arn:aws:s3:::${prefix}*/*`,
-      ],
-    },
-    {
-      Sid: 'EnvironmentRolesBounded',
-      Effect: 'Allow',
-      Action: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary'],
-      Resource: environmentRoles,
-      Condition: withBoundary,
-    },
-    {
-      Sid: 'EnvironmentRoles',
-      Effect: 'Allow',
-      Action: [
-        'iam:DeleteRole',
-        'iam:GetRole',
-        'iam:UpdateRole',
-        'iam:UpdateAssumeRolePolicy',
-        'iam:TagRole',
-        'iam:UntagRole',
-        'iam:GetRolePolicy',
-        'iam:ListRolePolicies',
-        'iam:ListAttachedRolePolicies',
-        'iam:ListInstanceProfilesForRole',
-        'iam:PassRole',
-      ],
-      Resource: environmentRoles,
-    },
-    {
-      Sid: 'NeverTheCiRolesOrBoundaries',
-      Effect: 'Deny',
-      Action: [
-        'iam:UpdateAssumeRolePolicy',
-        'iam:PutRolePolicy',
-        'iam:DeleteRolePolicy',
-        'iam:AttachRolePolicy',
-        'iam:DetachRolePolicy',
-        'iam:DeleteRole',
-        'iam:UpdateRole',
-        'iam:PutRolePermissionsBoundary',
-        'iam:DeleteRolePermissionsBoundary',
-      ],
-      Resource: ciRoles,
-    },
-    {
-      Sid: 'KeepBoundaries',
-      Effect: 'Deny',
-      Action: 'iam:DeleteRolePermissionsBoundary',
-      Resource: environmentRoles,
-    },
-    {
-      Sid: 'ServiceLinkedRoles',
-      Effect: 'Allow',
-      Action: 'iam:CreateServiceLinkedRole',
-      Resource: `arn:aws:iam::${context.accountId}:role/aws-service-role/*`,
-      Condition: {
-        StringEquals: {
-          'iam:AWSServiceName': ['rds.amazonaws.com', 'sagemaker.amazonaws.com', 'scheduler.amazonaws.com', 'lambda.amazonaws.com'],
-        },
-      },
-    },
-    {
-      // These services' create calls have no ARN before the resource exists.
-      Sid: 'UnnamedAtCreation',
-      Effect: 'Allow',
-      Action: ['ec2:*', 'rds:*', 'kms:*', 'sagemaker:*', 'events:*', 'scheduler:*', 'cloudwatch:*', 'logs:*', 'secretsmanager:*', 'xray:*'],
-      Resource: '*',
-      Condition: { StringEquals: { 'aws:RequestedRegion': context.region } },
-    },
-  ];
 }

@@ -1,22 +1,22 @@
-/** A config file does not satisfy its schema; `problems` lists each field and why. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+import { AirfillError } from '@airfill/schema';
+
+/** A config does not satisfy its schema or cannot deploy; `problems` lists each field and why. */
+export class ConfigError extends AirfillError {
   constructor(
     readonly environment: string,
     readonly problems: string[],
   ) {
-    super(`invalid config for ${environment}:\n  ${problems.join('\n  ')}`);
+    super(`invalid config for ${environment}:\n  ${problems.join('\n  ')}`, { environment, problems });
   }
 }
 
 /** A build output the stacks need (a Lambda bundle, the model) is not where it should be. */
-export class MissingArtifactError extends Error {
-  override readonly name = 'MissingArtifactError';
+export class MissingArtifactError extends AirfillError {
   constructor(
     readonly artifact: string,
     readonly path: string,
     readonly hint: string,
   ) {
-    super(`${artifact} not found at ${path}: ${hint}`);
+    super(`${artifact} not found at ${path}: ${hint}`, { artifact, path });
   }
 }

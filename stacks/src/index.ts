@@ -1,6 +1,8 @@
 export { buildApp, type BuildAppOptions } from './app';
 export { AirfillStack, stackName, type AirfillStackProps } from './airfill-stack';
-export { BootstrapStack, BOOTSTRAP_STACK } from './bootstrap-stack';
+export { BootstrapStack, GITHUB_OIDC_HOST } from './bootstrap-stack';
+export { Naming, ENVIRONMENT_TAG } from './naming';
+export { LAMBDA_RUNTIME } from './constructs/lambda-function';
 export { LAMBDA_APPS, resolveLambdaBundles, type LambdaApp, type LambdaBundles } from './assets/lambda-bundles';
 export { packageModel, type PackagedModel } from './assets/default-model';
 export { writeModelArchive, tar, SAGEMAKER_MODEL_FILE, type ModelArchive } from './assets/model-archive';

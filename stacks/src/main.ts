@@ -5,19 +5,18 @@
 import { buildApp } from './app';
 import { resolveLambdaBundles } from './assets/lambda-bundles';
 import { packageModel } from './assets/default-model';
-import { loadAllEnvironmentConfigs, loadBootstrapConfig } from './config';
+import { loadAllEnvironmentConfigs } from './config';
 
 async function main(): Promise<void> {
   const started = Date.now();
   const environments = loadAllEnvironmentConfigs();
-  const { app, stacks, bootstrap } = buildApp({
+  const { app, stacks, bootstraps } = buildApp({
     environments,
-    bootstrap: loadBootstrapConfig(),
     bundles: resolveLambdaBundles(),
     model: await packageModel(),
   });
   app.synth();
-  const names = [bootstrap, ...stacks].map((stack) => stack.node.id).join(', ');
+  const names = [...bootstraps, ...stacks].map((stack) => stack.node.id).join(', ');
   console.log(`synthesized ${names} into ${app.outdir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

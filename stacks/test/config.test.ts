@@ -1,7 +1,16 @@
 import { dev } from '../src/config/dev';
 import { prod } from '../src/config/prod';
 import { ConfigError } from '../src/errors';
-import { ENVIRONMENT_CONFIGS, ENVIRONMENT_NAMES, loadBootstrapConfig, loadEnvironmentConfig, parseEnvironmentConfig } from '../src/config';
+import {
+  assertDeployable,
+  deployabilityProblems,
+  ENVIRONMENT_CONFIGS,
+  ENVIRONMENT_NAMES,
+  loadAllEnvironmentConfigs,
+  loadEnvironmentConfig,
+  parseEnvironmentConfig,
+  validateLayout,
+} from '../src/config';
 
 const withChanges = (changes: (config: typeof dev) => unknown) => changes(structuredClone(dev));
 
@@ -12,16 +21,14 @@ describe('environment config', () => {
     expect(config.schedule.expression).toMatch(/^(rate|cron)\(/);
   });
 
-  it('fills defaults: PM 2.5, every-24-hours schedule, the seven interface endpoints', () => {
+  it('fills defaults: PM 2.5, every-24-hours schedule, the four endpoints the Lambdas call, all flow logs, the OIDC provider created', () => {
     const config = loadEnvironmentConfig('dev');
     expect(config.pipeline.parameter).toBe('PM 2.5');
     expect(config.schedule.expression).toBe('rate(24 hours)');
-    expect(config.network.interfaceEndpoints).toEqual(['sagemaker.api', 'sagemaker.runtime', 'secretsmanager', 'ssm', 'states', 'sts', 'logs']);
-  });
-
-  it('keeps each environment in its own state object', () => {
-    const keys = ENVIRONMENT_NAMES.map((name) => loadEnvironmentConfig(name).backend.key);
-    expect(new Set(keys).size).toBe(keys.length);
+    expect(config.network.interfaceEndpoints).toEqual(['sagemaker.api', 'ssm', 'secretsmanager', 'states']);
+    expect(config.network.flowLogs).toEqual({ trafficType: 'ALL', retentionDays: 30 });
+    expect(config.ci).toMatchObject({ mainBranch: 'main', oidcProvider: 'create' });
+    expect(config.functions.reservedConcurrency).toBeUndefined();
   });
 
   it('rejects a single subnet: Aurora needs two availability zones', () => {
@@ -38,6 +45,29 @@ describe('environment config', () => {
   it('rejects an engine version other than PostgreSQL 16', () => {
     const input = withChanges((c) => ({ ...c, database: { ...c.database, engineVersion: '15.4' } }));
     expect(() => parseEnvironmentConfig(input, 'pg15')).toThrow(/database\.engineVersion/);
+  });
+
+  it('rejects a major-only engine version: the pin is exact, upgrades are reviewed changes', () => {
+    const input = withChanges((c) => ({ ...c, database: { ...c.database, engineVersion: '16' } }));
+    expect(() => parseEnvironmentConfig(input, 'pg16')).toThrow(/database\.engineVersion: an exact/);
+  });
+
+  it('rejects a production environment without an alarm subscriber', () => {
+    const input = { ...structuredClone(prod), monitoring: { alarmEmails: [] } };
+    expect(() => parseEnvironmentConfig(input, 'silent-prod')).toThrow(/monitoring\.alarmEmails: a production environment needs at least one alarm subscriber/);
+  });
+
+  it('rejects prod declared non-production, and production planned from pull requests or without deletion protection', () => {
+    expect(() => parseEnvironmentConfig({ ...structuredClone(prod), production: false }, 'p')).toThrow(/production: prod is a production environment/);
+    expect(() => parseEnvironmentConfig({ ...structuredClone(prod), ci: { ...prod.ci, planFromPullRequests: true } }, 'p')).toThrow(/ci\.planFromPullRequests/);
+    expect(() => parseEnvironmentConfig({ ...structuredClone(prod), database: { ...prod.database, deletionProtection: false } }, 'p')).toThrow(/deletion protection/);
+  });
+
+  it('rejects reserved concurrency that would leave less than 100 of the account quota unreserved', () => {
+    const tooMuch = withChanges((c) => ({ ...c, functions: { ...c.functions, reservedConcurrency: { accountQuota: 10, database: 2 } } }));
+    expect(() => parseEnvironmentConfig(tooMuch, 'new-account')).toThrow(/functions\.reservedConcurrency: reserving 7 leaves less than the 100 unreserved/);
+    const fits = withChanges((c) => ({ ...c, functions: { ...c.functions, reservedConcurrency: { accountQuota: 1000, database: 4 } } }));
+    expect(parseEnvironmentConfig(fits, 'raised').functions.reservedConcurrency).toEqual({ accountQuota: 1000, migrate: 1, database: 4 });
   });
 
   it('rejects an XGBoost image from another region', () => {
@@ -82,12 +112,39 @@ describe('environment config', () => {
   });
 });
 
-describe('bootstrap config', () => {
-  it('accepts the committed config with a role per environment', () => {
-    expect(loadBootstrapConfig().environments.map((e) => e.name)).toEqual(['dev', 'staging', 'prod']);
+describe('account model', () => {
+  it('accepts the committed layout: one account per environment, one repository', () => {
+    expect(loadAllEnvironmentConfigs().map((c) => c.name)).toEqual(['dev', 'staging', 'prod']);
+  });
+
+  it('refuses two environments in one account (their bootstrap stacks would collide)', () => {
+    const [dev, staging, prod] = loadAllEnvironmentConfigs();
+    expect(() => validateLayout([dev!, { ...staging!, accountId: dev!.accountId }, prod!])).toThrow(/dev and staging share account 111111111111/);
+  });
+
+  it('refuses environments deployed from different repositories', () => {
+    const [dev, staging] = loadAllEnvironmentConfigs();
+    expect(() => validateLayout([dev!, { ...staging!, ci: { ...staging!.ci, githubRepository: 'someone/else' } }])).toThrow(ConfigError);
   });
 
   it('rejects a repository that is not owner/name', () => {
-    expect(() => loadBootstrapConfig({ ...loadBootstrapConfig(), githubRepository: 'just-a-name' })).toThrow(ConfigError);
+    const input = withChanges((c) => ({ ...c, ci: { ...c.ci, githubRepository: 'just-a-name' } }));
+    expect(() => parseEnvironmentConfig(input, 'repo')).toThrow(/ci\.githubRepository/);
+  });
+});
+
+describe('deployability (preflight)', () => {
+  it.each(ENVIRONMENT_NAMES)('refuses the committed %s placeholders: account, example.com subscribers, repository', (name) => {
+    const problems = deployabilityProblems(loadEnvironmentConfig(name));
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['accountId', 'monitoring.alarmEmails', 'ci.githubRepository']);
+    expect(() => assertDeployable(loadEnvironmentConfig(name))).toThrow(ConfigError);
+  });
+
+  it('accepts a config with a real account, subscriber and repository', () => {
+    const config = parseEnvironmentConfig(
+      { ...structuredClone(prod), accountId: '480012345678', ci: { ...prod.ci, githubRepository: 'acme/airfill' }, monitoring: { alarmEmails: ['oncall@acme.io'] } },
+      'real',
+    );
+    expect(deployabilityProblems(config)).toEqual([]);
   });
 });

@@ -2,11 +2,13 @@ import { lambdaEnvSchemas, pipelineInputSchema } from '@airfill/schema';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAMBDA_APPS } from '../src/assets/lambda-bundles';
-import { BOUNDARY_ACTIONS } from '../src/iam/boundary';
-import { loadBootstrapConfig } from '../src/config';
+import { boundaryActions } from '../src/iam/boundary';
+import { LAMBDA_RUNTIME } from '../src/constructs/lambda-function';
+import { Naming } from '../src/naming';
 import { SCHEDULED_INPUT } from '../src/constructs/schedule';
-import { type EnvironmentConfig } from '../src/config';
+import { type EnvironmentConfig, loadAllEnvironmentConfigs } from '../src/config';
 import { allowedActions, list, policiesOf, rolePolicy, type Statement } from './support/policies';
+import { roleNamed } from './support/roles';
 import { resourceNamed, resourcesOf, synthesizeAll, type Synthesized, type TerraformJson } from './support/synth';
 
 /**
@@ -33,8 +35,7 @@ const STAR_ONLY_ACTIONS = new Set([
   'xray:PutTelemetryRecords',
   'xray:GetSamplingRules',
   'xray:GetSamplingTargets',
-  // SageMaker pulling the built-in image; transform metrics (namespace-conditioned).
-  'ecr:GetAuthorizationToken',
+  // Transform metrics (namespace-conditioned); the flow-log role finding its group.
   'cloudwatch:PutMetricData',
 ]);
 
@@ -95,7 +96,7 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
     });
 
     it('grants no action outside the permissions boundary (else it would be silently denied)', () => {
-      const ceiling = new Set<string>(BOUNDARY_ACTIONS);
+      const ceiling = new Set<string>(boundaryActions(new Naming(config())));
       const outside = policiesOf(stack())
         .filter((p) => p.type === 'aws_iam_role_policy')
         .flatMap((p) => allowedActions(p.statements).filter((a) => !ceiling.has(a)).map((a) => `${p.id}: ${a}`));
@@ -300,7 +301,7 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
     it('reaches AWS through an S3 gateway and the configured interface endpoints', () => {
       const endpoints = resourcesOf(stack(), 'aws_vpc_endpoint').map(([, e]) => `${e.vpc_endpoint_type}:${String(e.service_name).replace(`com.amazonaws.${config().region}.`, '')}`);
       expect(endpoints.sort()).toEqual(
-        ['Gateway:s3', ...['sagemaker.api', 'sagemaker.runtime', 'secretsmanager', 'ssm', 'states', 'sts', 'logs'].map((s) => `Interface:${s}`)].sort(),
+        ['Gateway:s3', ...config().network.interfaceEndpoints.map((s) => `Interface:${s}`)].sort(),
       );
     });
   });
@@ -331,18 +332,13 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
       const functions = resourcesOf(stack(), 'aws_lambda_function').map(([, fn]) => fn);
       expect(functions.map((fn) => fn.function_name).sort()).toEqual(LAMBDA_APPS.map((app) => `airfill-${name}-${app}`).sort());
       for (const fn of functions) {
-        expect(fn).toMatchObject({ runtime: 'nodejs20.x', handler: 'index.handler' });
+        expect(fn).toMatchObject({ runtime: LAMBDA_RUNTIME, handler: 'index.handler' });
         expect(fn.filename).toMatch(/^assets\/.+\/archive\.zip$/);
         expect((fn.vpc_config as { subnet_ids: string[] }).subnet_ids).toHaveLength(config().network.subnets.length);
         expect((fn.logging_config as { log_group: string }).log_group).toMatch(/aws_cloudwatch_log_group/);
       }
     });
 
-    it('reserves concurrency for every function that holds database connections', () => {
-      const reserved = Object.fromEntries(resourcesOf(stack(), 'aws_lambda_function').map(([, fn]) => [String(fn.function_name).slice(`airfill-${name}-`.length), fn.reserved_concurrent_executions]));
-      const limit = config().functions.databaseConcurrency;
-      expect(reserved).toMatchObject({ migrate: 1, 'query-missing': limit, 'write-predictions': limit, 'record-failure': limit });
-    });
 
     it('gives every Lambda the environment its handler parses (packages/schema lambda-env)', () => {
       const names: Record<string, keyof typeof lambdaEnvSchemas> = {
@@ -422,9 +418,16 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
     });
   });
 
-  it('keeps state in its own S3 object with the native lock file, and refuses other accounts', () => {
+  it('keeps state in its account\u2019s bucket, KMS-encrypted, with the native lock file, and refuses other accounts', () => {
     expect(stack().terraform.backend).toEqual({
-      s3: { bucket: config().backend.bucket, key: config().backend.key, region: config().backend.region, encrypt: true, use_lockfile: true },
+      s3: {
+        bucket: `airfill-tfstate-${config().accountId}-${config().region}`,
+        key: `airfill/${name}/terraform.tfstate`,
+        region: config().region,
+        encrypt: true,
+        kms_key_id: `alias/airfill-${name}-tfstate`,
+        use_lockfile: true,
+      },
     });
     expect(stack().provider.aws![0]).toMatchObject({ region: config().region, allowed_account_ids: [config().accountId] });
   });
@@ -433,7 +436,8 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
 describe('environment differences', () => {
   it('prod keeps 35 days of backups, a reader, deletion protection and a final snapshot', () => {
     const cluster = resourceNamed(stackOf('prod'), 'aws_rds_cluster', 'database_cluster');
-    expect(cluster).toMatchObject({ backup_retention_period: 35, deletion_protection: true, skip_final_snapshot: false, final_snapshot_identifier: 'airfill-prod-db-final' });
+    expect(cluster).toMatchObject({ backup_retention_period: 35, deletion_protection: true, skip_final_snapshot: false });
+    expect(cluster.final_snapshot_identifier).toMatch(/^\$\{join\("-", \["airfill-prod-db-final", formatdate\(/);
     expect(resourcesOf(stackOf('prod'), 'aws_rds_cluster_instance')).toHaveLength(2);
   });
 
@@ -464,26 +468,25 @@ describe('environment differences', () => {
   });
 });
 
-describe('airfill-bootstrap', () => {
-  const stack = () => synthesized.stacks['airfill-bootstrap']!;
-  const config = loadBootstrapConfig();
-  const trustOf = (fragment: string) => {
-    const [, role] = resourcesOf(stack(), 'aws_iam_role').find(([id]) => id.includes(fragment))!;
-    return (JSON.parse(role.assume_role_policy as string) as { Statement: Statement[] }).Statement;
-  };
+describe.each(['dev', 'staging', 'prod'])('airfill-%s-bootstrap', (env) => {
+  const stack = () => synthesized.stacks[`airfill-${env}-bootstrap`]!;
+  const config = () => configOf(env);
+  const trustOf = (role: string) => roleNamed(synthesized.stacks, `airfill-${env}-${role}`).trust;
 
   it('keeps its own state locally: the state bucket cannot hold the state of the stack that creates it', () => {
-    expect(stack().terraform.backend).toEqual({ local: { path: 'terraform.airfill-bootstrap.tfstate' } });
+    expect(stack().terraform.backend).toEqual({ local: { path: `terraform.airfill-${env}-bootstrap.tfstate` } });
+    expect(stack().provider.aws![0]).toMatchObject({ allowed_account_ids: [config().accountId] });
   });
 
-  it('creates a versioned, encrypted, TLS-only, private state bucket', () => {
+  it('creates a versioned, KMS-encrypted, TLS-only, private state bucket named after its account', () => {
     const [[, bucket]] = resourcesOf(stack(), 'aws_s3_bucket') as [[string, Record<string, unknown>]];
-    expect(bucket.bucket).toBe(config.stateBucket);
+    expect(bucket.bucket).toBe(`airfill-tfstate-${config().accountId}-${config().region}`);
     expect(resourcesOf(stack(), 'aws_s3_bucket_versioning')[0]![1].versioning_configuration).toEqual({ status: 'Enabled' });
-    expect(resourcesOf(stack(), 'aws_s3_bucket_server_side_encryption_configuration')).toHaveLength(1);
     expect(resourcesOf(stack(), 'aws_s3_bucket_public_access_block')[0]![1]).toMatchObject({ block_public_policy: true, restrict_public_buckets: true });
     const policy = JSON.parse(resourcesOf(stack(), 'aws_s3_bucket_policy')[0]![1].policy as string) as { Statement: Statement[] };
     expect(policy.Statement[0]).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': false } } });
+    expect(resourcesOf(stack(), 'aws_kms_key')[0]![1]).toMatchObject({ enable_key_rotation: true });
+    expect(resourcesOf(stack(), 'aws_kms_alias')[0]![1]).toMatchObject({ name: `alias/airfill-${env}-tfstate` });
   });
 
   it('trusts GitHub OIDC for sts.amazonaws.com', () => {
@@ -491,8 +494,8 @@ describe('airfill-bootstrap', () => {
     expect(provider).toMatchObject({ url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] });
   });
 
-  it.each(['dev', 'staging', 'prod'])('lets only the %s GitHub environment of this repository assume the %s deploy role', (env) => {
-    expect(trustOf(`deploy-${env}_role`)).toEqual([
+  it(`lets only the ${env} GitHub environment of this repository assume the deploy role`, () => {
+    expect(trustOf('deploy')).toEqual([
       {
         Effect: 'Allow',
         Principal: { Federated: expect.stringMatching(/aws_iam_openid_connect_provider/) },
@@ -500,49 +503,62 @@ describe('airfill-bootstrap', () => {
         Condition: {
           StringEquals: {
             'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-            'token.actions.githubusercontent.com:sub': [`repo:${config.githubRepository}:environment:${env}`],
+            'token.actions.githubusercontent.com:sub': [`repo:${config().ci.githubRepository}:environment:${env}`],
           },
         },
       },
     ]);
   });
 
-  it('lets pull requests and main assume only the read-only plan roles', () => {
-    const condition = trustOf('plan-dev_role')[0]!.Condition!.StringEquals!;
-    expect(condition['token.actions.githubusercontent.com:sub']).toEqual([`repo:${config.githubRepository}:pull_request`, `repo:${config.githubRepository}:ref:refs/heads/main`]);
-    const attachments = resourcesOf(stack(), 'aws_iam_role_policy_attachment').map(([, a]) => a.policy_arn);
-    expect(attachments).toEqual(Array(3).fill('arn:aws:iam::aws:policy/ReadOnlyAccess'));
-    const writes = allowedActions(rolePolicy(stack(), 'plan-dev_policy')).filter((a) => !/^s3:(Get|List)/.test(a));
-    expect(writes.sort()).toEqual(['s3:DeleteObject', 's3:PutObject']);
-    const lock = rolePolicy(stack(), 'plan-dev_policy').find((s) => s.Sid === 'StateWrite')!;
-    expect(lock.Resource).toMatch(/\/airfill\/dev\/terraform\.tfstate\.tflock$/);
+  it('lets main, and pull requests only where the config allows, assume the read-only plan role', () => {
+    const subjects = trustOf('plan')[0]!.Condition!.StringEquals!['token.actions.githubusercontent.com:sub'];
+    const repository = `repo:${config().ci.githubRepository}`;
+    expect(subjects).toEqual([`${repository}:ref:refs/heads/main`, ...(config().ci.planFromPullRequests ? [`${repository}:pull_request`] : [])]);
+    expect(resourcesOf(stack(), 'aws_iam_role_policy_attachment')).toEqual([]);
   });
 
-  it('lets a deploy role touch only its own environment state and roles, never with a bare "*" action', () => {
-    const statements = rolePolicy(stack(), 'deploy-dev_policy');
-    expect(statements.flatMap((s) => list(s.Action)).filter((a) => a === '*')).toEqual([]);
-    const state = statements.find((s) => s.Sid === 'StateWrite')!;
-    expect(list(state.Resource).every((r) => r.includes('/airfill/dev/terraform.tfstate'))).toBe(true);
-    for (const statement of statements.filter((s) => list(s.Action).some((a) => a.startsWith('iam:') && a !== 'iam:CreateServiceLinkedRole'))) {
-      expect(list(statement.Resource).every((r) => r.startsWith(`arn:aws:iam::${config.accountId}:role/airfill-dev-`))).toBe(true);
+  it('lets a deploy role write role policies only on roles that carry the boundary, and never touch the CI roles', () => {
+    const statements = roleNamed(synthesized.stacks, `airfill-${env}-deploy`).statements;
+    const writers = statements.filter((s) => s.Effect === 'Allow' && list(s.Action).some((a) => ['iam:CreateRole', 'iam:PutRolePolicy'].includes(a)));
+    expect(writers).toHaveLength(1);
+    expect(writers[0]!.Condition).toEqual({ StringEquals: { 'iam:PermissionsBoundary': `arn:aws:iam::${config().accountId}:policy/airfill-${env}-boundary` } });
+    const deny = statements.find((s) => s.Sid === 'NeverTheCiRoles')!;
+    expect(deny.Effect).toBe('Deny');
+    expect(deny.Resource).toEqual([`arn:aws:iam::${config().accountId}:role/airfill-${env}-deploy`, `arn:aws:iam::${config().accountId}:role/airfill-${env}-plan`]);
+    expect(list(deny.Action)).toEqual(expect.arrayContaining(['iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PassRole']));
+    for (const statement of statements.filter((s) => s.Effect === 'Allow' && list(s.Action).some((a) => a.startsWith('iam:') && a !== 'iam:CreateServiceLinkedRole'))) {
+      expect(list(statement.Resource).every((r) => r.startsWith(`arn:aws:iam::${config().accountId}:role/airfill-${env}-`))).toBe(true);
     }
   });
 
-  it('lets a deploy role write role policies only on roles that carry the boundary, and never its own', () => {
-    const statements = rolePolicy(stack(), 'deploy-dev_policy');
-    const writers = statements.filter((s) => s.Effect === 'Allow' && list(s.Action).some((a) => ['iam:CreateRole', 'iam:PutRolePolicy'].includes(a)));
-    expect(writers).toHaveLength(1);
-    expect(writers[0]!.Condition).toEqual({ StringEquals: { 'iam:PermissionsBoundary': `arn:aws:iam::${config.accountId}:policy/airfill-dev-boundary` } });
-    const deny = statements.find((s) => s.Sid === 'NeverTheCiRolesOrBoundaries')!;
-    expect(deny.Effect).toBe('Deny');
-    expect(deny.Resource).toEqual([`arn:aws:iam::${config.accountId}:role/airfill-dev-deploy`, `arn:aws:iam::${config.accountId}:role/airfill-dev-plan`]);
-    expect(list(deny.Action)).toEqual(expect.arrayContaining(['iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy']));
+  it('publishes the environment permissions boundary with the actions the stacks use', () => {
+    const [[, boundary]] = resourcesOf(stack(), 'aws_iam_policy') as [[string, Record<string, unknown>]];
+    expect(boundary.name).toBe(`airfill-${env}-boundary`);
+    const actions = (JSON.parse(boundary.policy as string) as { Statement: Statement[] }).Statement.flatMap((s) => list(s.Action));
+    expect(actions.sort()).toEqual(boundaryActions(new Naming(config())).sort());
   });
+});
 
-  it('publishes one permissions boundary per environment, capped to the boundary actions', () => {
-    const boundaries = resourcesOf(stack(), 'aws_iam_policy').map(([, p]) => [p.name, (JSON.parse(p.policy as string) as { Statement: Statement[] }).Statement[0]!.Action]);
-    expect(boundaries.sort()).toEqual(['dev', 'prod', 'staging'].map((env) => [`airfill-${env}-boundary`, [...BOUNDARY_ACTIONS]]));
-  });
+describe('GitHub OIDC provider by config', () => {
+  const withProvider = (mode: 'create' | 'import' | 'existing') => {
+    const dev = loadAllEnvironmentConfigs().find((c) => c.name === 'dev')!;
+    return synthesizeAll([{ ...dev, ci: { ...dev.ci, oidcProvider: mode } }]).stacks['airfill-dev-bootstrap']!;
+  };
+
+  it('creates it, adopts an existing one with an import block, or only references it', () => {
+    const created = withProvider('create');
+    expect(resourcesOf(created, 'aws_iam_openid_connect_provider')).toHaveLength(1);
+    expect(created.import).toBeUndefined();
+
+    const imported = withProvider('import');
+    const [[id]] = resourcesOf(imported, 'aws_iam_openid_connect_provider') as [[string, unknown]];
+    expect(imported.import).toEqual([{ to: `aws_iam_openid_connect_provider.${id}`, id: `arn:aws:iam::${configOf('dev').accountId}:oidc-provider/token.actions.githubusercontent.com` }]);
+
+    const existing = withProvider('existing');
+    expect(resourcesOf(existing, 'aws_iam_openid_connect_provider')).toHaveLength(0);
+    const trust = (JSON.parse(resourcesOf(existing, 'aws_iam_role')[0]![1].assume_role_policy as string) as { Statement: Statement[] }).Statement[0]!;
+    expect(trust.Principal).toEqual({ Federated: `arn:aws:iam::${configOf('dev').accountId}:oidc-provider/token.actions.githubusercontent.com` });
+  }, 60_000);
 });
 
 describe('source', () => {

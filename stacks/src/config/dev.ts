@@ -1,13 +1,14 @@
 import { type EnvironmentConfigInput } from './schema';
-import { isolatedSubnets, REGION, STATE_BUCKET, stateKey, XGBOOST_IMAGE_URI } from './shared';
+import { GITHUB_REPOSITORY, isolatedSubnets, REGION, XGBOOST_IMAGE_URI } from './shared';
 
 /** Development: smallest sizes, short retention, schedule off (runs are started by hand). */
 export const dev: EnvironmentConfigInput = {
   name: 'dev',
-  // Placeholder account: set the real one before the first deploy (see stacks/README.md).
+  // Placeholder account of this environment alone: set the real one before bootstrapping (see stacks/README.md).
   accountId: '111111111111',
   region: REGION,
-  backend: { bucket: STATE_BUCKET, key: stateKey('dev'), region: REGION },
+  production: false,
+  ci: { githubRepository: GITHUB_REPOSITORY, planFromPullRequests: true },
   network: { vpcCidr: '10.10.0.0/16', subnets: isolatedSubnets(10) },
   database: {
     engineVersion: '16.6',
@@ -27,7 +28,8 @@ export const dev: EnvironmentConfigInput = {
   model: { source: 'xgboost-artifact', imageUri: XGBOOST_IMAGE_URI },
   transform: { instanceType: 'ml.m5.large', instanceCount: 1, maxPayloadMb: 6, timeoutSeconds: 3600 },
   pipeline: { maxReadingsPerRun: 50_000 },
-  functions: { memoryMb: 1024, timeoutSeconds: 300, logRetentionDays: 14, databaseConcurrency: 2 },
+  functions: { memoryMb: 1024, timeoutSeconds: 300, logRetentionDays: 14 },
   schedule: { enabled: false },
-  monitoring: { alarmEmails: [] },
+  // Placeholder address: `pnpm --filter @airfill/stacks preflight` refuses it before a deploy.
+  monitoring: { alarmEmails: ['airfill-dev@example.com'] },
 };

@@ -1,13 +1,14 @@
 import { type EnvironmentConfigInput } from './schema';
-import { isolatedSubnets, REGION, STATE_BUCKET, stateKey, XGBOOST_IMAGE_URI } from './shared';
+import { GITHUB_REPOSITORY, isolatedSubnets, REGION, XGBOOST_IMAGE_URI } from './shared';
 
 /** Production: a reader in a second zone, 35-day backups, deletion protection, access logs. */
 export const prod: EnvironmentConfigInput = {
   name: 'prod',
-  // Placeholder account: set the real one before the first deploy (see stacks/README.md).
+  // Placeholder account of this environment alone: set the real one before bootstrapping (see stacks/README.md).
   accountId: '333333333333',
   region: REGION,
-  backend: { bucket: STATE_BUCKET, key: stateKey('prod'), region: REGION },
+  production: true,
+  ci: { githubRepository: GITHUB_REPOSITORY, planFromPullRequests: false },
   network: { vpcCidr: '10.30.0.0/16', subnets: isolatedSubnets(30) },
   database: {
     engineVersion: '16.6',
@@ -26,7 +27,8 @@ export const prod: EnvironmentConfigInput = {
   model: { source: 'xgboost-artifact', imageUri: XGBOOST_IMAGE_URI },
   transform: { instanceType: 'ml.m5.xlarge', instanceCount: 2, maxPayloadMb: 6, timeoutSeconds: 7200 },
   pipeline: { maxReadingsPerRun: 1_000_000 },
-  functions: { memoryMb: 2048, timeoutSeconds: 900, logRetentionDays: 90, databaseConcurrency: 4 },
+  functions: { memoryMb: 2048, timeoutSeconds: 900, logRetentionDays: 90 },
   schedule: { enabled: true, expression: 'rate(24 hours)' },
-  monitoring: { alarmEmails: [] },
+  // Placeholder addresses: `pnpm --filter @airfill/stacks preflight` refuses them before a deploy.
+  monitoring: { alarmEmails: ['airfill-oncall@example.com'] },
 };

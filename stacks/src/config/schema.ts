@@ -6,6 +6,15 @@ export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 /** One of {@link ENVIRONMENT_NAMES}. */
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
+/** The interface endpoints the Lambdas need: transform jobs, task tokens, the master secret, task callbacks. */
+export const LAMBDA_API_ENDPOINTS = ['sagemaker.api', 'ssm', 'secretsmanager', 'states'] as const;
+
+/** AWS refuses a reserved concurrency that leaves fewer unreserved executions than this. */
+export const UNRESERVED_CONCURRENCY_FLOOR = 100;
+
+/** query-missing, write-predictions and record-failure each get `reservedConcurrency.database`. */
+const DATABASE_FUNCTIONS_WITH_RESERVATION = 3;
+
 const accountId = z.string().regex(/^\d{12}$/, { error: 'an AWS account id has 12 digits' });
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'not an AWS region name' });
 const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { error: 'not an IPv4 CIDR block' });
@@ -43,24 +52,56 @@ const modelSourceSchema = z.discriminatedUnion('source', [
 export const environmentConfigSchema = z
   .object({
     name: z.enum(ENVIRONMENT_NAMES),
-    /** The account and region the stack deploys into; the provider refuses any other account. */
+    /**
+     * The account the environment owns alone (one account per environment: its state
+     * bucket, boundary and CI roles are bootstrapped there); the provider refuses any other.
+     */
     accountId,
     region,
-    /** Terraform state: one S3 object per environment, locked with S3's native lock file. */
-    backend: z.object({ bucket: z.string().min(3), key: z.string().min(1), region }),
+    /**
+     * A production environment must notify someone, keep its data on destroy, and is
+     * never planned from pull requests.
+     */
+    production: z.boolean(),
+    /** How GitHub Actions reaches this environment (bootstrap stack). */
+    ci: z.object({
+      /** `owner/name` of the repository whose workflows may assume the CI roles. */
+      githubRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'not owner/name' }),
+      /** The branch whose pushes plan and deploy. */
+      mainBranch: z.string().min(1).default('main'),
+      /** Whether pull requests may assume the read-only plan role (never in production). */
+      planFromPullRequests: z.boolean(),
+      /**
+       * GitHub's OIDC identity provider exists once per account: `create` it, `import`
+       * one that exists into the bootstrap state, or use an `existing` one owned elsewhere.
+       */
+      oidcProvider: z.enum(['create', 'import', 'existing']).default('create'),
+    }),
     /** Tags on every resource (the environment and project tags are added). */
     tags: z.record(z.string(), z.string()).default({}),
     network: z.object({
       vpcCidr: cidr,
       /** One isolated subnet per zone; at least two zones (Aurora requires it). */
       subnets: z.array(z.object({ availabilityZone: z.string().min(1), cidr })).min(2),
-      /** Interface endpoints (service suffix after `com.amazonaws.<region>.`). */
-      interfaceEndpoints: z
-        .array(z.string().min(1))
-        .default(['sagemaker.api', 'sagemaker.runtime', 'secretsmanager', 'ssm', 'states', 'sts', 'logs']),
+      /**
+       * Interface endpoints (service suffix after `com.amazonaws.<region>.`): only the
+       * APIs the Lambdas call. Each costs about 7.3 USD a month per zone.
+       */
+      interfaceEndpoints: z.array(z.string().min(1)).default([...LAMBDA_API_ENDPOINTS]),
+      /** VPC flow logs into a log group encrypted with the environment key. */
+      flowLogs: z
+        .object({
+          trafficType: z.enum(['ALL', 'ACCEPT', 'REJECT']).default('ALL'),
+          retentionDays: z.number().int().min(1).default(30),
+        })
+        .default({ trafficType: 'ALL', retentionDays: 30 }),
     }),
     database: z.object({
-      engineVersion: z.string().regex(/^16\.\d+$/, { error: 'Aurora PostgreSQL 16 is required' }),
+      /**
+       * Exact Aurora PostgreSQL 16 version. Minor upgrades are made here, reviewed in a plan
+       * (auto minor upgrade is off, so AWS never moves the version under Terraform).
+       */
+      engineVersion: z.string().regex(/^16\.\d+$/, { error: 'an exact Aurora PostgreSQL 16 version (16.<minor>) is required' }),
       databaseName: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('airfill'),
       masterUsername: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('airfill_admin'),
       /** The user Lambdas log in as with an IAM token (granted rds_iam by the migration). */
@@ -72,7 +113,7 @@ export const environmentConfigSchema = z
       readers: z.number().int().min(0).max(15),
       backupRetentionDays: z.number().int().min(1).max(35),
       deletionProtection: z.boolean(),
-      /** Take a final snapshot when the cluster is destroyed. */
+      /** Take a final snapshot (named uniquely per cluster) when the cluster is destroyed. */
       finalSnapshot: z.boolean(),
       /** 7 (free tier) or a multiple of 31 up to 731. */
       performanceInsightsRetentionDays: z.number().int().refine((d) => d === 7 || (d % 31 === 0 && d <= 731), {
@@ -105,10 +146,21 @@ export const environmentConfigSchema = z
       timeoutSeconds: z.number().int().min(1).max(900),
       logRetentionDays: z.number().int().min(1),
       /**
-       * Reserved concurrency for the functions that hold database connections, so a
-       * burst of events can never exhaust Aurora's connection slots.
+       * Reserved concurrency for the functions that hold database connections, so a burst
+       * can never exhaust Aurora's connection slots. Off unless configured: AWS refuses a
+       * reservation that leaves less than 100 unreserved, and a new account's quota can be 10.
+       * @default none
        */
-      databaseConcurrency: z.number().int().min(1).max(50),
+      reservedConcurrency: z
+        .object({
+          /** The account's Lambda concurrency quota in this region (Service Quotas), as raised. */
+          accountQuota: z.number().int().min(1),
+          /** For the migration (one at a time is enough). */
+          migrate: z.number().int().min(1).default(1),
+          /** For each of the other functions that connect to the database. */
+          database: z.number().int().min(1).max(50),
+        })
+        .optional(),
     }),
     schedule: z.object({
       enabled: z.boolean(),
@@ -116,6 +168,7 @@ export const environmentConfigSchema = z
       timezone: z.string().default('UTC'),
     }),
     monitoring: z.object({
+      /** Who gets alarms (SNS e-mail, confirmed by each recipient); production needs at least one. */
       alarmEmails: z.array(z.email()).default([]),
       auroraCpuPercent: z.number().min(1).max(100).default(80),
       auroraFreeableMemoryBytes: z.number().int().min(1).default(256 * 1024 * 1024),
@@ -139,6 +192,31 @@ export const environmentConfigSchema = z
     if (config.model.source === 'xgboost-artifact' && !config.model.imageUri.includes(`.dkr.ecr.${config.region}.`)) {
       ctx.addIssue({ code: 'custom', path: ['model', 'imageUri'], message: `the image must be in ${config.region}` });
     }
+    if (config.name === 'prod' && !config.production) {
+      ctx.addIssue({ code: 'custom', path: ['production'], message: 'prod is a production environment' });
+    }
+    if (config.production) {
+      if (config.monitoring.alarmEmails.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['monitoring', 'alarmEmails'], message: 'a production environment needs at least one alarm subscriber' });
+      }
+      if (!config.database.deletionProtection || !config.database.finalSnapshot) {
+        ctx.addIssue({ code: 'custom', path: ['database'], message: 'a production environment needs deletion protection and a final snapshot' });
+      }
+      if (config.ci.planFromPullRequests) {
+        ctx.addIssue({ code: 'custom', path: ['ci', 'planFromPullRequests'], message: 'a production environment is planned from the main branch only' });
+      }
+    }
+    const reserved = config.functions.reservedConcurrency;
+    if (reserved) {
+      const total = reserved.migrate + DATABASE_FUNCTIONS_WITH_RESERVATION * reserved.database;
+      if (total > reserved.accountQuota - UNRESERVED_CONCURRENCY_FLOOR) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['functions', 'reservedConcurrency'],
+          message: `reserving ${total} leaves less than the ${UNRESERVED_CONCURRENCY_FLOOR} unreserved AWS requires of a quota of ${reserved.accountQuota}`,
+        });
+      }
+    }
   });
 
 /** Config as written in `config/<env>.ts` (defaults may be left out). */
@@ -147,22 +225,3 @@ export type EnvironmentConfigInput = z.input<typeof environmentConfigSchema>;
 /** Validated config of one environment. */
 export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
 
-/** The one-off bootstrap stack: state bucket, GitHub OIDC provider, deploy roles. */
-export const bootstrapConfigSchema = z.object({
-  accountId,
-  region,
-  /** The state bucket every environment's backend uses. */
-  stateBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
-  /** `owner/name` of the GitHub repository allowed to assume the roles. */
-  githubRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/),
-  /** The branch whose pushes may plan (pull requests may plan too). */
-  mainBranch: z.string().min(1).default('main'),
-  /** Environments that get a deploy role (trusted only from that GitHub environment). */
-  environments: z.array(z.object({ name: z.enum(ENVIRONMENT_NAMES), stateKey: z.string().min(1) })).min(1),
-  tags: z.record(z.string(), z.string()).default({}),
-});
-
-/** Validated bootstrap config. */
-export type BootstrapConfig = z.output<typeof bootstrapConfigSchema>;
-/** Bootstrap config as written. */
-export type BootstrapConfigInput = z.input<typeof bootstrapConfigSchema>;

@@ -9,13 +9,8 @@ export const REGION = 'eu-central-1';
 /** SageMaker's built-in XGBoost 1.7-1 image in {@link REGION} (the registry account differs per region). */
 export const XGBOOST_IMAGE_URI = '492215442770.dkr.ecr.eu-central-1.amazonaws.com/sagemaker-xgboost:1.7-1';
 
-/** The Terraform state bucket the bootstrap stack creates. */
-export const STATE_BUCKET = 'airfill-terraform-state';
-
-/** Where an environment keeps its Terraform state inside {@link STATE_BUCKET}. */
-export function stateKey(environment: string): string {
-  return `airfill/${environment}/terraform.tfstate`;
-}
+/** The repository whose GitHub Actions plan and deploy (placeholder: set yours, see stacks/README.md). */
+export const GITHUB_REPOSITORY = 'airfill/airfill';
 
 /** Two isolated subnets, one per zone; the VPC is a /16 so more fit later. */
 export function isolatedSubnets(secondOctet: number): { availabilityZone: string; cidr: string }[] {

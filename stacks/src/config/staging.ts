@@ -1,13 +1,14 @@
 import { type EnvironmentConfigInput } from './schema';
-import { isolatedSubnets, REGION, STATE_BUCKET, stateKey, XGBOOST_IMAGE_URI } from './shared';
+import { GITHUB_REPOSITORY, isolatedSubnets, REGION, XGBOOST_IMAGE_URI } from './shared';
 
 /** Staging: production's shape at smaller sizes, on the daily schedule, so a release is exercised before prod. */
 export const staging: EnvironmentConfigInput = {
   name: 'staging',
-  // Placeholder account: set the real one before the first deploy (see stacks/README.md).
+  // Placeholder account of this environment alone: set the real one before bootstrapping (see stacks/README.md).
   accountId: '222222222222',
   region: REGION,
-  backend: { bucket: STATE_BUCKET, key: stateKey('staging'), region: REGION },
+  production: false,
+  ci: { githubRepository: GITHUB_REPOSITORY, planFromPullRequests: true },
   network: { vpcCidr: '10.20.0.0/16', subnets: isolatedSubnets(20) },
   database: {
     engineVersion: '16.6',
@@ -27,7 +28,8 @@ export const staging: EnvironmentConfigInput = {
   model: { source: 'xgboost-artifact', imageUri: XGBOOST_IMAGE_URI },
   transform: { instanceType: 'ml.m5.large', instanceCount: 1, maxPayloadMb: 6, timeoutSeconds: 3600 },
   pipeline: { maxReadingsPerRun: 200_000 },
-  functions: { memoryMb: 1536, timeoutSeconds: 600, logRetentionDays: 30, databaseConcurrency: 2 },
+  functions: { memoryMb: 1536, timeoutSeconds: 600, logRetentionDays: 30 },
   schedule: { enabled: true, expression: 'rate(24 hours)' },
-  monitoring: { alarmEmails: [] },
+  // Placeholder addresses: `pnpm --filter @airfill/stacks preflight` refuses them before a deploy.
+  monitoring: { alarmEmails: ['airfill-alerts@example.com'] },
 };

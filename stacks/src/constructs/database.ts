@@ -6,6 +6,7 @@ import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-pa
 import { type KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { type SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { type Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { arn } from '../iam/policy';
 import { type Naming } from '../naming';
@@ -22,8 +23,10 @@ export interface DatabaseProps {
 /**
  * Aurora PostgreSQL 16: encrypted storage, IAM database authentication for the
  * Lambdas, master password generated and kept by RDS in Secrets Manager (it
- * never passes through Terraform state), Performance Insights, and the
- * backup/deletion settings of the environment's config.
+ * never passes through Terraform state), Performance Insights, the
+ * backup/deletion settings of the environment's config, an exact engine
+ * version with automatic minor upgrades off (no drift), and a final snapshot
+ * named per cluster.
  */
 export class Database extends Construct {
   readonly cluster: RdsCluster;
@@ -82,12 +85,15 @@ export class Database extends Construct {
       copyTagsToSnapshot: true,
       deletionProtection: db.deletionProtection,
       skipFinalSnapshot: !db.finalSnapshot,
-      finalSnapshotIdentifier: db.finalSnapshot ? naming.name('db-final') : undefined,
+      // Unique per cluster (the creation time), so a second destroy never meets the first one's snapshot.
+      finalSnapshotIdentifier: db.finalSnapshot ? Fn.join('-', [naming.name('db-final'), Fn.formatdate('YYYYMMDDhhmmss', Fn.timestamp())]) : undefined,
       enabledCloudwatchLogsExports: ['postgresql'],
       serverlessv2ScalingConfiguration: db.serverless
         ? { minCapacity: db.serverless.minCapacity, maxCapacity: db.serverless.maxCapacity }
         : undefined,
       dependsOn: [postgresLogs],
+      // The snapshot name is fixed when the cluster is created; timestamp() must not change it on every plan.
+      lifecycle: { ignoreChanges: ['final_snapshot_identifier'] },
     });
 
     // Writer first; readers (config) spread over the other zones by RDS.
@@ -97,7 +103,7 @@ export class Database extends Construct {
         identifier: naming.name(`db-${role}`),
         clusterIdentifier: this.cluster.id,
         engine: 'aurora-postgresql',
-        engineVersion: db.engineVersion,
+        // The version is the cluster's; an instance inherits it.
         instanceClass: db.instanceClass,
         dbSubnetGroupName: subnetGroup.name,
         publiclyAccessible: false,
@@ -106,7 +112,8 @@ export class Database extends Construct {
         performanceInsightsEnabled: true,
         performanceInsightsKmsKeyId: key.arn,
         performanceInsightsRetentionPeriod: db.performanceInsightsRetentionDays,
-        autoMinorVersionUpgrade: true,
+        // Pinned exactly in config and upgraded by a reviewed change, never by AWS under Terraform's feet.
+        autoMinorVersionUpgrade: false,
       });
     });
 

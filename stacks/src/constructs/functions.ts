@@ -34,7 +34,8 @@ export interface FunctionsProps {
 
 /**
  * The six Lambdas, each with a role allowing exactly what its one job needs.
- * Functions holding database connections get reserved concurrency.
+ * Functions holding database connections get reserved concurrency where the
+ * config sets it.
  */
 export class Functions extends Construct {
   readonly all: Readonly<Record<LambdaApp, AirfillFunction>>;
@@ -83,7 +84,8 @@ export class Functions extends Construct {
 
     const transformJobs = arn(naming, 'sagemaker', `transform-job/${naming.transformJobPrefix}*`);
     const stateMachineArn = arn(naming, 'states', `stateMachine:${props.stateMachineName}`);
-    const dbConcurrency = config.functions.databaseConcurrency;
+    // Reserved only where configured (the schema checks it against the account's quota).
+    const reserved = config.functions.reservedConcurrency;
 
     const make = (
       app: LambdaApp,
@@ -142,7 +144,7 @@ export class Functions extends Construct {
         ],
         {
           usesDatabase: true,
-          reservedConcurrency: 1,
+          reservedConcurrency: reserved?.migrate,
           extraEnvironment: { AIRFILL_DB_MASTER_SECRET_ARN: database.masterSecretArn },
         },
       ),
@@ -150,7 +152,7 @@ export class Functions extends Construct {
         'query-missing',
         'Claims missing readings for a run and writes them and their context to retrieved_from_db/',
         [writePrefixes(bucket, [RUN_PREFIXES.retrieved]), keyViaS3(naming, key.arn, ['kms:GenerateDataKey'])],
-        { usesDatabase: true, reservedConcurrency: dbConcurrency },
+        { usesDatabase: true, reservedConcurrency: reserved?.database },
       ),
       'start-transform': make(
         'start-transform',
@@ -192,7 +194,7 @@ export class Functions extends Construct {
         'write-predictions',
         'Writes predicted_values_output/ into PostgreSQL in one transaction',
         [...readPrefixes(bucket, [RUN_PREFIXES.predicted], 'ReadPredicted'), keyViaS3(naming, key.arn, ['kms:Decrypt'])],
-        { usesDatabase: true, reservedConcurrency: dbConcurrency },
+        { usesDatabase: true, reservedConcurrency: reserved?.database },
       ),
       'record-failure': make(
         'record-failure',
@@ -206,7 +208,7 @@ export class Functions extends Construct {
           },
           { Sid: 'DeleteTaskToken', Effect: 'Allow', Action: 'ssm:DeleteParameter', Resource: tokenParametersArn(naming) },
         ],
-        { usesDatabase: true, reservedConcurrency: dbConcurrency },
+        { usesDatabase: true, reservedConcurrency: reserved?.database },
       ),
     };
   }

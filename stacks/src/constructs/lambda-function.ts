@@ -5,9 +5,17 @@ import { type SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { type Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { serviceTrustPolicy, type PolicyStatement } from '../iam/policy';
-import { ServiceRole } from '../iam/role';
+import { TRACING_ACTIONS, VPC_ATTACHMENT_ACTIONS } from '../iam/boundary';
+import { type PolicyStatement } from '../iam/policy';
+import { WorkloadRole } from '../iam/role';
 import { type Naming } from '../naming';
+
+/**
+ * The Lambda runtime of every function (Node.js 22, supported until April 2027;
+ * `scripts/bundle-lambda.mjs` targets the same Node version). nodejs24.x is not
+ * an option yet: AWS provider 5.100.0, the one pinned here, rejects it.
+ */
+export const LAMBDA_RUNTIME = 'nodejs22.x';
 
 /** Props of {@link AirfillFunction}. */
 export interface AirfillFunctionProps {
@@ -25,7 +33,9 @@ export interface AirfillFunctionProps {
   /** Encrypts the log group. */
   key: KmsKey;
   /**
-   * Caps concurrent executions (protects the database's connection slots).
+   * Caps concurrent executions (protects the database's connection slots). Only
+   * set from config (`functions.reservedConcurrency`): AWS refuses it on accounts
+   * whose quota is too small.
    * @default unreserved
    */
   reservedConcurrency?: number;
@@ -37,12 +47,15 @@ export interface AirfillFunctionProps {
 }
 
 /**
- * One Lambda from its esbuild bundle: its own role with only the given
- * statements, its own encrypted log group with retention, inside the VPC.
+ * One Lambda from its esbuild bundle, with what every airfill function has by
+ * construction: the supported runtime, active X-Ray tracing, its own role
+ * (named under the environment, capped by the permissions boundary) with only
+ * the given statements, its own KMS-encrypted log group with retention, and a
+ * place in the VPC. A new Lambda is one more of these.
  */
 export class AirfillFunction extends Construct {
   readonly function: LambdaFunction;
-  readonly role: ServiceRole;
+  readonly role: WorkloadRole;
   readonly logGroup: CloudwatchLogGroup;
   readonly functionName: string;
 
@@ -66,29 +79,20 @@ export class AirfillFunction extends Construct {
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         Resource: `${this.logGroup.arn}:*`,
       },
-      {
-        // Lambda attaches to the VPC with the function's role; these EC2 actions take no resource ARN.
-        Sid: 'VpcAttachment',
-        Effect: 'Allow',
-        Action: [
-          'ec2:CreateNetworkInterface',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DeleteNetworkInterface',
-          'ec2:AssignPrivateIpAddresses',
-          'ec2:UnassignPrivateIpAddresses',
-        ],
-        Resource: '*',
-      },
+      // Lambda attaches to the VPC with the function's role; these EC2 actions take no resource ARN.
+      { Sid: 'VpcAttachment', Effect: 'Allow', Action: [...VPC_ATTACHMENT_ACTIONS], Resource: '*' },
+      // Active tracing: the runtime sends segments with the function's role; X-Ray has no resource ARNs.
+      { Sid: 'Tracing', Effect: 'Allow', Action: [...TRACING_ACTIONS], Resource: '*' },
       ...props.statements,
     ];
     if (props.deadLetterQueueArn) {
       statements.push({ Sid: 'DeadLetters', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: props.deadLetterQueueArn });
     }
-    this.role = new ServiceRole(this, 'execution', {
-      roleName: naming.name(`fn-${props.app}`),
+    this.role = new WorkloadRole(this, 'execution', {
+      naming,
+      name: `fn-${props.app}`,
+      service: 'lambda.amazonaws.com',
       description: `Lambda ${this.functionName}`,
-      assumeRolePolicy: serviceTrustPolicy('lambda.amazonaws.com', naming.accountId),
-      permissionsBoundary: naming.permissionsBoundaryArn,
       statements,
     });
 
@@ -97,7 +101,7 @@ export class AirfillFunction extends Construct {
       functionName: this.functionName,
       description: props.description,
       role: this.role.arn,
-      runtime: 'nodejs20.x',
+      runtime: LAMBDA_RUNTIME,
       architectures: ['arm64'],
       handler: 'index.handler',
       filename: code.path,
@@ -111,6 +115,7 @@ export class AirfillFunction extends Construct {
         securityGroupIds: [props.securityGroup.id],
       },
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
+      tracingConfig: { mode: 'Active' },
       deadLetterConfig: props.deadLetterQueueArn ? { targetArn: props.deadLetterQueueArn } : undefined,
       // The role's policy must exist before the first invocation can attach to the VPC.
       dependsOn: [this.role.policy, this.logGroup],

@@ -4,8 +4,8 @@ import { SagemakerModel } from '@cdktf/provider-aws/lib/sagemaker-model';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { type ModelArchive } from '../assets/model-archive';
-import { arn, serviceTrustPolicy, type PolicyStatement } from '../iam/policy';
-import { ServiceRole } from '../iam/role';
+import { arn, type PolicyStatement } from '../iam/policy';
+import { WorkloadRole } from '../iam/role';
 import { type Naming } from '../naming';
 import { MODEL_PREFIX, RUN_PREFIXES, type Storage } from './storage';
 
@@ -25,11 +25,12 @@ export interface ModelProps {
  * The SageMaker model batch transform runs: the built-in XGBoost 1.7-1 image
  * with the committed model uploaded as model.tar.gz, or a model package from
  * config. Its execution role reads input_batch/ and the model, writes
- * output_batch/, and nothing else in the bucket.
+ * output_batch/, and nothing else in the bucket; it holds no ECR grants, since
+ * SageMaker pulls AWS's own images itself.
  */
 export class Model extends Construct {
   readonly model: SagemakerModel;
-  readonly executionRole: ServiceRole;
+  readonly executionRole: WorkloadRole;
   /** The model version recorded with every prediction. */
   readonly version: string;
 
@@ -78,26 +79,12 @@ export class Model extends Construct {
       },
     ];
 
-    if (source.source === 'xgboost-artifact') {
-      // <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> -> the one repository to pull from.
-      const [, registryAccount, repository] = /^(\d{12})\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/([^:]+):/.exec(source.imageUri) ?? [];
-      statements.push(
-        {
-          Sid: 'PullXgboostImage',
-          Effect: 'Allow',
-          Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
-          Resource: `arn:aws:ecr:${naming.region}:${registryAccount}:repository/${repository}`,
-        },
-        // GetAuthorizationToken is account-wide by design: it has no resource to name.
-        { Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
-      );
-    }
-
-    this.executionRole = new ServiceRole(this, 'execution', {
-      roleName: naming.name('sagemaker'),
+    // No ECR grants: SageMaker pulls its own built-in XGBoost image (and a model package's) itself.
+    this.executionRole = new WorkloadRole(this, 'execution', {
+      naming,
+      name: 'sagemaker',
+      service: 'sagemaker.amazonaws.com',
       description: 'SageMaker batch transform for airfill',
-      assumeRolePolicy: serviceTrustPolicy('sagemaker.amazonaws.com', naming.accountId),
-      permissionsBoundary: naming.permissionsBoundaryArn,
       statements,
     });
 

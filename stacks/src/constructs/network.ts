@@ -1,3 +1,4 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
@@ -7,12 +8,17 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { type KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
+import { WorkloadRole } from '../iam/role';
 import { type Naming } from '../naming';
 
 /** Props of {@link Network}. */
 export interface NetworkProps {
   naming: Naming;
+  /** Encrypts the flow-log group. */
+  key: KmsKey;
 }
 
 const POSTGRES_PORT = 5432;
@@ -20,7 +26,8 @@ const HTTPS_PORT = 443;
 
 /**
  * A VPC with isolated subnets only: no internet gateway, no NAT. Lambdas reach
- * AWS APIs through VPC endpoints and Aurora on 5432; nothing else is open.
+ * AWS APIs through VPC endpoints (only those they call) and Aurora on 5432;
+ * nothing else is open. Flow logs go to a KMS-encrypted log group.
  */
 export class Network extends Construct {
   readonly vpc: Vpc;
@@ -35,6 +42,8 @@ export class Network extends Construct {
   /** The S3 gateway endpoint (its policy is narrowed to the data bucket by the stack). */
   readonly s3Endpoint: VpcEndpoint;
   readonly interfaceEndpoints: VpcEndpoint[];
+  readonly flowLogGroup: CloudwatchLogGroup;
+  readonly flowLog: FlowLog;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -47,6 +56,38 @@ export class Network extends Construct {
       enableDnsHostnames: true,
       enableDnsSupport: true,
       tags: { Name: naming.name('vpc') },
+    });
+
+    this.flowLogGroup = new CloudwatchLogGroup(this, 'flow-logs', {
+      name: `/aws/vpc/${naming.name('flow-logs')}`,
+      retentionInDays: network.flowLogs.retentionDays,
+      kmsKeyId: props.key.arn,
+    });
+    const flowLogRole = new WorkloadRole(this, 'flow-logs-delivery', {
+      naming,
+      name: 'flow-logs',
+      service: 'vpc-flow-logs.amazonaws.com',
+      description: 'VPC flow logs into their log group',
+      statements: [
+        {
+          Sid: 'WriteFlowLogs',
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+          Resource: [this.flowLogGroup.arn, `${this.flowLogGroup.arn}:*`],
+        },
+        // DescribeLogGroups has no resource-level permission.
+        { Sid: 'FindLogGroup', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: '*' },
+      ],
+    });
+    this.flowLog = new FlowLog(this, 'flow-log', {
+      vpcId: this.vpc.id,
+      trafficType: network.flowLogs.trafficType,
+      logDestinationType: 'cloud-watch-logs',
+      logDestination: this.flowLogGroup.arn,
+      iamRoleArn: flowLogRole.arn,
+      maxAggregationInterval: 600,
+      tags: { Name: naming.name('flow-log') },
+      dependsOn: [flowLogRole.policy],
     });
 
     // The default security group allows all traffic between its members; empty it so nothing relies on it.

@@ -1,8 +1,7 @@
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { type SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
-import { serviceTrustPolicy } from '../iam/policy';
-import { ServiceRole } from '../iam/role';
+import { WorkloadRole } from '../iam/role';
 import { type Naming } from '../naming';
 
 /** Props of {@link Schedule}. */
@@ -21,18 +20,18 @@ export const SCHEDULED_INPUT = { trigger: 'schedule' } as const;
  */
 export class Schedule extends Construct {
   readonly schedule: SchedulerSchedule;
-  readonly role: ServiceRole;
+  readonly role: WorkloadRole;
 
   constructor(scope: Construct, id: string, props: ScheduleProps) {
     super(scope, id);
     const { naming, stateMachine } = props;
     const settings = naming.config.schedule;
 
-    this.role = new ServiceRole(this, 'invoke', {
-      roleName: naming.name('schedule'),
+    this.role = new WorkloadRole(this, 'invoke', {
+      naming,
+      name: 'schedule',
+      service: 'scheduler.amazonaws.com',
       description: 'EventBridge Scheduler: starts the airfill pipeline',
-      assumeRolePolicy: serviceTrustPolicy('scheduler.amazonaws.com', naming.accountId),
-      permissionsBoundary: naming.permissionsBoundaryArn,
       statements: [{ Sid: 'StartPipeline', Effect: 'Allow', Action: 'states:StartExecution', Resource: stateMachine.arn }],
     });
 

@@ -4,8 +4,7 @@ import { type KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
 import { LOG_DELIVERY_ACTIONS, TRACING_ACTIONS } from '../iam/boundary';
-import { serviceTrustPolicy } from '../iam/policy';
-import { ServiceRole } from '../iam/role';
+import { WorkloadRole } from '../iam/role';
 import { type Naming } from '../naming';
 import { type Functions } from './functions';
 
@@ -25,7 +24,7 @@ export interface WorkflowProps {
  */
 export class Workflow extends Construct {
   readonly stateMachine: SfnStateMachine;
-  readonly role: ServiceRole;
+  readonly role: WorkloadRole;
   readonly logGroup: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: WorkflowProps) {
@@ -41,11 +40,11 @@ export class Workflow extends Construct {
       kmsKeyId: key.arn,
     });
 
-    this.role = new ServiceRole(this, 'execution', {
-      roleName: naming.name('workflow'),
+    this.role = new WorkloadRole(this, 'execution', {
+      naming,
+      name: 'workflow',
+      service: 'states.amazonaws.com',
       description: 'Step Functions: the airfill pipeline',
-      assumeRolePolicy: serviceTrustPolicy('states.amazonaws.com', naming.accountId),
-      permissionsBoundary: naming.permissionsBoundaryArn,
       statements: [
         {
           Sid: 'InvokePipelineFunctions',

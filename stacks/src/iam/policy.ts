@@ -18,6 +18,15 @@ export interface PolicyStatement {
   Condition?: PolicyCondition;
 }
 
+/** Merges condition blocks operator by operator (later keys win within an operator). */
+export function mergeConditions(...conditions: (PolicyCondition | undefined)[]): PolicyCondition | undefined {
+  const merged: PolicyCondition = {};
+  for (const condition of conditions) {
+    for (const [operator, keys] of Object.entries(condition ?? {})) merged[operator] = { ...merged[operator], ...keys };
+  }
+  return Object.keys(merged).length > 0 ? merged : undefined;
+}
+
 /** Renders statements as an IAM policy document (JSON). */
 export function policyDocument(statements: PolicyStatement[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });

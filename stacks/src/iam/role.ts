@@ -1,7 +1,8 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
-import { policyDocument, type PolicyStatement } from './policy';
+import { type Naming } from '../naming';
+import { policyDocument, serviceTrustPolicy, type PolicyStatement } from './policy';
 
 /** Props of {@link ServiceRole}. */
 export interface ServiceRoleProps {
@@ -45,5 +46,34 @@ export class ServiceRole extends Construct {
   /** The role's ARN. */
   get arn(): string {
     return this.role.arn;
+  }
+}
+
+/** Props of {@link WorkloadRole}. */
+export interface WorkloadRoleProps {
+  naming: Naming;
+  /** The role is `airfill-<env>-<name>`. */
+  name: string;
+  /** The AWS service that assumes it (`lambda.amazonaws.com`, ...), from this account only. */
+  service: string;
+  statements: PolicyStatement[];
+  description?: string;
+}
+
+/**
+ * A role the environment's stack runs something with: named under the
+ * environment prefix, trusted by one service of this account, and capped by
+ * the environment's permissions boundary (the deploy role can create no role
+ * without it). Every workload role is one of these.
+ */
+export class WorkloadRole extends ServiceRole {
+  constructor(scope: Construct, id: string, props: WorkloadRoleProps) {
+    super(scope, id, {
+      roleName: props.naming.name(props.name),
+      description: props.description,
+      assumeRolePolicy: serviceTrustPolicy(props.service, props.naming.accountId),
+      permissionsBoundary: props.naming.permissionsBoundaryArn,
+      statements: props.statements,
+    });
   }
 }

@@ -1,15 +1,15 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../src/app';
 import { LAMBDA_APPS, type LambdaBundles } from '../../src/assets/lambda-bundles';
 import { writeModelArchive } from '../../src/assets/model-archive';
-import { BOOTSTRAP_STACK } from '../../src/bootstrap-stack';
-import { type EnvironmentConfig, loadAllEnvironmentConfigs, loadBootstrapConfig } from '../../src/config';
+import { type EnvironmentConfig, loadAllEnvironmentConfigs } from '../../src/config';
 
 /** A synthesized Terraform JSON document (cdk.tf.json). */
 export interface TerraformJson {
   terraform: { backend?: Record<string, Record<string, unknown>>; required_providers?: unknown };
+  import?: { to: string; id: string }[];
   provider: Record<string, Record<string, unknown>[]>;
   resource: Record<string, Record<string, Record<string, unknown>>>;
   output?: Record<string, unknown>;
@@ -24,12 +24,12 @@ export interface Synthesized {
 }
 
 /**
- * Synthesizes the real app (all environments and the bootstrap stack) into a
+ * Synthesizes the real app (every environment and its bootstrap stack) into a
  * temporary directory. The Lambda bundles and the model are stand-ins written
  * here: what the infrastructure tests check does not depend on their content,
  * and the tests must not depend on another package's build having run.
  */
-export function synthesizeAll(): Synthesized {
+export function synthesizeAll(configs: EnvironmentConfig[] = loadAllEnvironmentConfigs()): Synthesized {
   const root = mkdtempSync(join(tmpdir(), 'airfill-stacks-'));
   const bundles = Object.fromEntries(
     LAMBDA_APPS.map((app) => {
@@ -44,18 +44,16 @@ export function synthesizeAll(): Synthesized {
   writeFileSync(join(modelDir, 'model.json'), JSON.stringify({ learner: { stand_in: true } }));
   const archive = writeModelArchive(modelDir, join(root, 'model-out'));
 
-  const configs = loadAllEnvironmentConfigs();
   const outdir = join(root, 'out');
   const { app } = buildApp({
     outdir,
     environments: configs,
-    bootstrap: loadBootstrapConfig(),
     bundles,
     model: { archive, version: 'test-model-1' },
   });
   app.synth();
   const stackDir = (name: string) => join(outdir, 'stacks', name);
-  const names = [BOOTSTRAP_STACK, ...configs.map((c) => `airfill-${c.name}`)];
+  const names = readdirSync(join(outdir, 'stacks'));
   const stacks = Object.fromEntries(
     names.map((name) => [name, JSON.parse(readFileSync(join(stackDir(name), 'cdk.tf.json'), 'utf8')) as TerraformJson]),
   );
