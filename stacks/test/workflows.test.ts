@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { validateWorkflow } from '@action-validator/core';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '../src/assets/lambda-bundles';
+import { loadAllEnvironmentConfigs } from '../src/config';
 
 /** The parts of a workflow these tests read. */
 interface Step {
@@ -13,6 +14,7 @@ interface Step {
   with?: Record<string, unknown>;
 }
 interface Job {
+  name?: string;
   'runs-on'?: string;
   needs?: string | string[];
   if?: string;
@@ -56,19 +58,29 @@ describe('GitHub workflow files', () => {
     expect(content).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AKIA[0-9A-Z]{16}/);
     expect(content).not.toMatch(/secrets\.AWS/);
     for (const step of steps(load(file)).filter((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials'))) {
-      expect(step.with).toMatchObject({ 'role-to-assume': expect.stringMatching(/^\$\{\{ (vars\.|env\.)/) });
+      expect(step.with).toMatchObject({ 'role-to-assume': expect.stringMatching(/^\$\{\{ (vars\.|env\.|inputs\.)/) });
     }
   });
 
-  it.each(files)('%s pins every action to a version, never a branch', (file) => {
-    for (const step of steps(load(file))) {
-      if (step.uses && !step.uses.startsWith('./')) expect(step.uses).toMatch(/@(v\d+(\.\d+)*|[0-9a-f]{40})$/);
-    }
+  it.each(files)('%s pins every action to a full commit SHA (a tag can be moved), with the tag it is in a comment', (file) => {
+    const uses = steps(load(file)).filter((step) => step.uses && !step.uses.startsWith('./'));
+    // deploy.yml only calls the reusable workflow; the other two use actions.
+    expect(uses.length > 0).toBe(file !== 'deploy.yml');
+    for (const step of uses) expect(step.uses).toMatch(/^[a-z0-9-]+\/[a-z0-9-]+@[0-9a-f]{40}$/);
+    for (const line of text(file).split('\n').filter((l) => /uses: [a-z]/.test(l))) expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+  });
+
+  it.each(files)('%s fetches no unlocked package: no dlx, npx or @latest, pnpm installs from the lockfile', (file) => {
+    const runs = steps(load(file)).map((s) => s.run ?? '').join('\n');
+    expect(runs).not.toMatch(/\b(dlx|npx)\b|@latest/);
+    for (const install of runs.split('\n').filter((l) => /pnpm install/.test(l))) expect(install).toMatch(/--frozen-lockfile/);
+    for (const global of runs.split('\n').filter((l) => /npm install --global/.test(l))) expect(global).toMatch(/"pnpm@\$PNPM_VERSION"/);
   });
 
   it.each(files)('%s grants read-only contents by default and id-token: write only where a role is assumed', (file) => {
     const workflow = load(file);
     expect(workflow.permissions).toEqual(file === 'deploy-environment.yml' ? { contents: 'read', 'id-token': 'write' } : { contents: 'read' });
+    for (const step of steps(workflow).filter((s) => s.uses?.startsWith('actions/checkout'))) expect(step.with).toMatchObject({ 'persist-credentials': false });
     for (const [name, job] of Object.entries(workflow.jobs)) {
       const assumesRole = (job.steps ?? []).some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials')) || job.uses !== undefined;
       if (job.permissions?.['id-token'] === 'write') expect({ name, assumesRole }).toEqual({ name, assumesRole: true });
@@ -84,58 +96,78 @@ describe('ci.yml', () => {
     expect(ci.on.push).toEqual({ branches: ['main'] });
   });
 
-  it('installs, lints, typechecks, tests and synthesizes', () => {
-    const runs = (ci.jobs.check!.steps ?? []).map((s) => s.run).filter(Boolean);
-    expect(runs).toEqual(expect.arrayContaining(['pnpm install --frozen-lockfile', 'pnpm lint', 'pnpm typecheck', 'pnpm test:all', 'pnpm synth']));
+  it('installs, lints, typechecks, tests and synthesizes, with Terraform required (its tests cannot skip)', () => {
+    const check = ci.jobs.check!;
+    const runs = (check.steps ?? []).map((s) => s.run).filter(Boolean);
     const order = ['pnpm install --frozen-lockfile', 'pnpm lint', 'pnpm typecheck', 'pnpm test:all', 'pnpm synth'].map((r) => runs.indexOf(r));
+    expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(check.env).toMatchObject({ AIRFILL_REQUIRE_TERRAFORM: 'true', AIRFILL_TF_INIT: 'online' });
+    expect(check.steps!.some((s) => s.uses?.startsWith('hashicorp/setup-terraform'))).toBe(true);
   });
 
-  it('runs terraform validate with a real Terraform', () => {
-    const job = ci.jobs['terraform-validate']!;
-    expect(job.env).toMatchObject({ AIRFILL_TF_INIT: 'online' });
-    expect(job.steps!.some((s) => s.uses?.startsWith('hashicorp/setup-terraform'))).toBe(true);
-    expect(job.steps!.map((s) => s.run)).toContain('pnpm exec jest stacks/test/terraform-validate.test.ts');
-  });
-
-  it('plans each environment only where its plan role is configured', () => {
+  it('plans each environment read-only, without a lock, and never prod from a pull request', () => {
     const plan = ci.jobs.plan!;
     expect(plan.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     expect((plan as unknown as { strategy: { matrix: { include: { environment: string }[] } } }).strategy.matrix.include.map((m) => m.environment)).toEqual(['dev', 'staging', 'prod']);
+    expect(plan.env!.PLAN_ROLE_ARN).toBe("${{ (github.event_name == 'push' || matrix.environment != 'prod') && vars[matrix.role] || '' }}");
     const guarded = plan.steps!.filter((s) => s.name !== 'Skip without a plan role');
     for (const step of guarded) expect(step.if).toBe("env.PLAN_ROLE_ARN != ''");
-    expect(guarded.at(-1)!.run).toMatch(/terraform plan/);
+    expect(guarded.at(-1)!.run).toMatch(/terraform plan .*-lock=false/);
+  });
+
+  it('excludes from pull-request plans exactly the environments whose plan role does not trust pull requests', () => {
+    const excluded = loadAllEnvironmentConfigs().filter((c) => !c.ci.planFromPullRequests).map((c) => c.name);
+    expect(excluded).toEqual(['prod']);
+    expect(ci.jobs.plan!.env!.PLAN_ROLE_ARN).toContain(`matrix.environment != '${excluded[0]}'`);
   });
 });
 
 describe('deploy.yml', () => {
   const deploy = load('deploy.yml');
   const perEnvironment = load('deploy-environment.yml');
+  const stepNamed = (job: Job, name: string) => job.steps!.find((s) => s.name === name)!;
 
-  it('deploys dev on every push to main, then staging, then prod', () => {
-    expect(deploy.on.push).toEqual({ branches: ['main'] });
-    expect(deploy.jobs.dev).toMatchObject({ uses: './.github/workflows/deploy-environment.yml', with: { environment: 'dev' } });
-    expect(deploy.jobs.staging).toMatchObject({ needs: 'dev', with: { environment: 'staging' } });
-    expect(deploy.jobs.prod).toMatchObject({ needs: 'staging', with: { environment: 'prod' } });
+  it('deploys only the commit CI passed, after CI succeeded on a push to main', () => {
+    expect(deploy.on).toEqual({ workflow_run: { workflows: ['ci'], types: ['completed'], branches: ['main'] } });
+    expect(deploy.jobs.dev!.if).toBe("github.event.workflow_run.conclusion == 'success' && github.event.workflow_run.event == 'push'");
+    for (const env of ['dev', 'staging', 'prod']) expect(deploy.jobs[env]!.with).toMatchObject({ environment: env, ref: '${{ github.event.workflow_run.head_sha }}' });
+    const checkout = perEnvironment.jobs.plan!.steps!.find((s) => s.uses?.startsWith('actions/checkout'))!;
+    expect(checkout.with).toMatchObject({ ref: '${{ inputs.ref }}' });
   });
 
-  it('deploys inside the GitHub environment, so its required reviewers gate staging and prod', () => {
-    const job = perEnvironment.jobs.deploy!;
-    expect(job.environment).toBe('${{ inputs.environment }}');
-    expect(perEnvironment.on).toEqual({ workflow_call: { inputs: { environment: { type: 'string', required: true } } } });
+  it('deploys dev, then staging, then prod, one deploy per environment at a time, never cancelling an apply', () => {
+    expect(deploy.jobs.staging).toMatchObject({ needs: 'dev' });
+    expect(deploy.jobs.prod).toMatchObject({ needs: 'staging' });
+    for (const env of ['dev', 'staging', 'prod']) {
+      expect(deploy.jobs[env]).toMatchObject({ uses: './.github/workflows/deploy-environment.yml', concurrency: { group: `deploy-${env}`, 'cancel-in-progress': false } });
+    }
   });
 
-  it('keeps one deploy at a time per environment, never cancelling a running apply', () => {
-    expect(perEnvironment.jobs.deploy!.concurrency).toEqual({ group: 'deploy-${{ inputs.environment }}', 'cancel-in-progress': false });
+  it('plans with the read-only role, shows the plan and saves it with its configuration as an artifact', () => {
+    const plan = perEnvironment.jobs.plan!;
+    expect(plan.environment).toBeUndefined();
+    const credentials = plan.steps!.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials'))!;
+    expect(credentials.with!['role-to-assume']).toBe('${{ inputs.plan-role }}');
+    expect(stepNamed(plan, 'Refuse placeholder config').run).toMatch(/preflight/);
+    const run = stepNamed(plan, 'terraform plan -out').run!;
+    expect(run).toMatch(/terraform plan .*-lock=false -out=tfplan/);
+    expect(run).toMatch(/terraform show -no-color tfplan.*GITHUB_STEP_SUMMARY/s);
+    const upload = plan.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact'))!;
+    expect(upload.with).toMatchObject({ name: 'plan-${{ inputs.environment }}', 'include-hidden-files': true, 'if-no-files-found': 'error' });
   });
 
-  it("assumes the environment's deploy role and runs cdktf deploy of that environment's stack", () => {
-    const job = perEnvironment.jobs.deploy!;
-    const credentials = job.steps!.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials'))!;
+  it('applies that same plan file, inside the GitHub environment whose reviewers gate staging and prod', () => {
+    const apply = perEnvironment.jobs.apply!;
+    expect(apply.needs).toBe('plan');
+    expect(apply.environment).toBe('${{ inputs.environment }}');
+    const download = apply.steps!.find((s) => s.uses?.startsWith('actions/download-artifact'))!;
+    expect(download.with).toMatchObject({ name: 'plan-${{ inputs.environment }}' });
+    const credentials = apply.steps!.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials'))!;
     expect(credentials.with!['role-to-assume']).toBe('${{ vars.AWS_DEPLOY_ROLE_ARN }}');
-    expect(job.env!.STACK).toBe('airfill-${{ inputs.environment }}');
-    const deployStep = job.steps!.find((s) => s.name === 'cdktf deploy')!;
-    expect(deployStep.run).toMatch(/cdktf-cli@0\.21\.0 deploy "\$STACK" --auto-approve/);
-    expect(job.steps!.indexOf(credentials)).toBeLessThan(job.steps!.indexOf(deployStep));
+    const run = stepNamed(apply, 'terraform apply (the saved plan)').run!;
+    expect(run).toMatch(/terraform apply -input=false -no-color tfplan$/m);
+    expect(run).not.toMatch(/auto-approve|cdktf/);
+    expect(apply.steps!.indexOf(download)).toBeLessThan(apply.steps!.indexOf(stepNamed(apply, 'terraform apply (the saved plan)')));
   });
 });
