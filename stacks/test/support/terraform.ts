@@ -1,12 +1,24 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 
 /** Where the offline AWS provider lives on machines prepared for it (see MACHINE.md). */
 export const PLUGIN_DIR = process.env.AIRFILL_TF_PLUGIN_DIR ?? '/opt/tf-plugins';
 
-/** Why `terraform validate` cannot run here, or undefined when it can. */
+/**
+ * Why Terraform's own checks cannot run here, or undefined when they can. Where
+ * Terraform is required (GitHub Actions sets AIRFILL_REQUIRE_TERRAFORM=true after
+ * installing it) a missing Terraform is an error, never a skip.
+ */
 export function terraformUnavailableReason(): string | undefined {
+  const reason = findUnavailableReason();
+  if (reason && process.env.AIRFILL_REQUIRE_TERRAFORM === 'true') {
+    throw new Error(`AIRFILL_REQUIRE_TERRAFORM is set but Terraform cannot run: ${reason}`);
+  }
+  return reason;
+}
+
+function findUnavailableReason(): string | undefined {
   try {
     execFileSync('terraform', ['version'], { stdio: 'ignore', env: terraformEnv() });
   } catch {
@@ -74,4 +86,37 @@ export function planOffline(stackDir: string, workDir: string): { add: number; c
   const summary = /Plan: (\d+) to add, (\d+) to change, (\d+) to destroy/.exec(output);
   if (!summary) throw new Error(`no plan summary in terraform output:\n${output.slice(-2000)}`);
   return { add: Number(summary[1]), change: Number(summary[2]), destroy: Number(summary[3]), output };
+}
+
+/** One `assert` block of a Terraform test: an HCL expression over the planned resources. */
+export interface PlanAssertion {
+  condition: string;
+  message: string;
+}
+
+/**
+ * `terraform test` of a synthesized stack with `mock_provider "aws" {}`: a full
+ * plan without AWS (no credentials, nothing refreshed), so every expression and
+ * reference is evaluated, past what `validate` checks, and the assertions are
+ * checked against the planned values. Runs in a copy without the backend.
+ */
+export function testPlanWithMockProvider(stackDir: string, workDir: string, assertions: PlanAssertion[]): { passed: boolean; output: string } {
+  cpSync(stackDir, workDir, { recursive: true, filter: (source) => !source.includes(`${sep}.terraform`) });
+  const file = join(workDir, 'cdk.tf.json');
+  const config = JSON.parse(readFileSync(file, 'utf8')) as { terraform: { backend?: unknown } };
+  delete config.terraform.backend;
+  writeFileSync(file, JSON.stringify(config));
+  const hcl = (text: string) => JSON.stringify(text);
+  const asserts = assertions.map((a) => `  assert {\n    condition     = ${a.condition}\n    error_message = ${hcl(a.message)}\n  }`).join('\n');
+  mkdirSync(join(workDir, 'tests'), { recursive: true });
+  writeFileSync(join(workDir, 'tests', 'plan.tftest.hcl'), `mock_provider "aws" {}\n\nrun "plan" {\n  command = plan\n${asserts}\n}\n`);
+  const source = onlineInit() ? [] : [`-plugin-dir=${PLUGIN_DIR}`];
+  execFileSync('terraform', ['init', '-backend=false', ...source, '-input=false', '-no-color'], { cwd: workDir, env: terraformEnv(), stdio: 'pipe' });
+  try {
+    const output = execFileSync('terraform', ['test', '-no-color'], { cwd: workDir, env: terraformEnv(), encoding: 'utf8', stdio: 'pipe' });
+    return { passed: /Success! 1 passed, 0 failed/.test(output), output };
+  } catch (error) {
+    const failure = error as { stdout?: string; stderr?: string };
+    return { passed: false, output: `${failure.stdout ?? ''}${failure.stderr ?? ''}` };
+  }
 }
