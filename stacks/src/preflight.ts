@@ -19,7 +19,7 @@ function main(argv: string[]): number {
   for (const config of configs) {
     try {
       assertDeployable(config);
-      console.log(`${config.name}: deployable to account ${config.accountId} in ${config.region}`);
+      process.stdout.write(`${config.name}: deployable to account ${config.accountId} in ${config.region}\n`);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       console.error(error.message);

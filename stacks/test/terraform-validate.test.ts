@@ -2,10 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resourcesOf, synthesizeAll, type Synthesized, type TerraformJson } from './support/synth';
-import { planOffline, type PlanAssertion, terraformUnavailableReason, testPlanWithMockProvider, validateStack } from './support/terraform';
+import { planOffline, type PlanAssertion, terraformUnavailableReason, testPlanWithMockProvider } from './support/terraform';
 
 const ENVIRONMENTS = ['dev', 'staging', 'prod'];
-const STACKS = ENVIRONMENTS.flatMap((env) => [`airfill-${env}-bootstrap`, `airfill-${env}`]);
 
 // Chosen at load time so the report shows "skipped" with the reason, never a silent pass.
 const unavailable = terraformUnavailableReason();
@@ -41,30 +40,26 @@ describe('terraform validate and terraform test (offline, AWS provider 5.100.0)'
     if (!unavailable) synthesized = synthesizeAll();
   });
 
-  itWithTerraform.each(STACKS)('validates %s', (name) => {
-    const report = validateStack(synthesized.stackDir(name));
-    expect(report).toMatchObject({ valid: true, errorCount: 0 });
-    expect(report.diagnostics).toEqual([]);
-  });
-
   itWithTerraform.each(ENVIRONMENTS)(
-    'plans airfill-%s with a mock provider (terraform test): expressions evaluate, the assertions hold',
+    'validates airfill-%s and plans it with a mock provider (terraform test): expressions evaluate, the assertions hold',
     (env) => {
       const stack = synthesized.stacks[`airfill-${env}`]!;
       const result = testPlanWithMockProvider(synthesized.stackDir(`airfill-${env}`), join(mkdtempSync(join(tmpdir(), 'airfill-tftest-')), env), environmentAssertions(stack));
+      expect(result.validation).toMatchObject({ valid: true, errorCount: 0, diagnostics: [] });
       expect({ passed: result.passed, output: result.passed ? '' : result.output }).toEqual({ passed: true, output: '' });
     },
     120_000,
   );
 
   itWithTerraform.each(ENVIRONMENTS)(
-    'plans airfill-%s-bootstrap with a mock provider: state bucket, key, boundary and both CI roles',
+    'validates airfill-%s-bootstrap and plans it with a mock provider: both CI roles',
     (env) => {
       const name = `airfill-${env}-bootstrap`;
       const assertions: PlanAssertion[] = [
         { condition: `length([for r in [${resourcesOf(synthesized.stacks[name]!, 'aws_iam_role').map(([id]) => `aws_iam_role.${id}`).join(', ')}] : r if r.max_session_duration == 3600]) == 2`, message: 'deploy and plan roles' },
       ];
       const result = testPlanWithMockProvider(synthesized.stackDir(name), join(mkdtempSync(join(tmpdir(), 'airfill-tftest-')), name), assertions);
+      expect(result.validation).toMatchObject({ valid: true, errorCount: 0, diagnostics: [] });
       expect({ passed: result.passed, output: result.passed ? '' : result.output }).toEqual({ passed: true, output: '' });
     },
     120_000,

@@ -40,10 +40,8 @@ export function terraformEnv(): NodeJS.ProcessEnv {
   return { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
 }
 
-/** Runs `terraform init -backend=false` (offline provider unless AIRFILL_TF_INIT=online), then `terraform validate -json`, in a stack dir. */
-export function validateStack(dir: string): { valid: boolean; errorCount: number; warningCount: number; diagnostics: unknown[] } {
-  const source = onlineInit() ? [] : [`-plugin-dir=${PLUGIN_DIR}`];
-  execFileSync('terraform', ['init', '-backend=false', ...source, '-input=false', '-no-color'], { cwd: dir, env: terraformEnv(), stdio: 'pipe' });
+/** `terraform validate -json` in an initialised directory. */
+export function validateInitialised(dir: string): { valid: boolean; errorCount: number; warningCount: number; diagnostics: unknown[] } {
   let output: string;
   try {
     output = execFileSync('terraform', ['validate', '-json', '-no-color'], { cwd: dir, env: terraformEnv(), encoding: 'utf8', stdio: 'pipe' });
@@ -100,7 +98,11 @@ export interface PlanAssertion {
  * reference is evaluated, past what `validate` checks, and the assertions are
  * checked against the planned values. Runs in a copy without the backend.
  */
-export function testPlanWithMockProvider(stackDir: string, workDir: string, assertions: PlanAssertion[]): { passed: boolean; output: string } {
+export function testPlanWithMockProvider(
+  stackDir: string,
+  workDir: string,
+  assertions: PlanAssertion[],
+): { passed: boolean; output: string; validation: ReturnType<typeof validateInitialised> } {
   cpSync(stackDir, workDir, { recursive: true, filter: (source) => !source.includes(`${sep}.terraform`) });
   const file = join(workDir, 'cdk.tf.json');
   const config = JSON.parse(readFileSync(file, 'utf8')) as { terraform: { backend?: unknown } };
@@ -112,11 +114,13 @@ export function testPlanWithMockProvider(stackDir: string, workDir: string, asse
   writeFileSync(join(workDir, 'tests', 'plan.tftest.hcl'), `mock_provider "aws" {}\n\nrun "plan" {\n  command = plan\n${asserts}\n}\n`);
   const source = onlineInit() ? [] : [`-plugin-dir=${PLUGIN_DIR}`];
   execFileSync('terraform', ['init', '-backend=false', ...source, '-input=false', '-no-color'], { cwd: workDir, env: terraformEnv(), stdio: 'pipe' });
+  // One init serves both: validate the copy, then plan it under test.
+  const validation = validateInitialised(workDir);
   try {
     const output = execFileSync('terraform', ['test', '-no-color'], { cwd: workDir, env: terraformEnv(), encoding: 'utf8', stdio: 'pipe' });
-    return { passed: /Success! 1 passed, 0 failed/.test(output), output };
+    return { passed: /Success! 1 passed, 0 failed/.test(output), output, validation };
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string };
-    return { passed: false, output: `${failure.stdout ?? ''}${failure.stderr ?? ''}` };
+    return { passed: false, output: `${failure.stdout ?? ''}${failure.stderr ?? ''}`, validation };
   }
 }
