@@ -1,0 +1,14 @@
+export { createApiApp, type ApiAppOptions } from './app';
+export { connectReadOnly, READ_ONLY_ROLE, API_LOGIN_ROLE, STATEMENT_TIMEOUT_MS } from './database';
+export { ApiError, BadQueryError, NotFoundError, ServiceUnavailableError } from './errors';
+export { errorAnswer, type ErrorBody, type ErrorReporter } from './errors-response';
+export { serveStatic, type StaticAssets, type StaticFile } from './static';
+export { judgeHealth, DEFAULT_HEALTH_RULES, HEALTH_STATUSES, type Health, type HealthStatus, type HealthRules } from './health';
+export { resolveWindow, type TimeWindow, type WindowRule } from './window';
+export { listSensors, type SensorList, type SensorSummary, type SensorParameter, type SensorListQuery } from './queries/sensors';
+export { readDailyCompleteness, type DailyCompleteness, type CompletenessQuery } from './queries/completeness';
+export { readSeries, readSeriesSummary, bucketSeconds, type SeriesPoint, type SeriesPage, type SummaryBucket } from './queries/series';
+export { findChannel, readNetworkLatest, type Channel } from './queries/lookup';
+export { listRuns, getRunDetail, type RunSummary, type RunDetail, type RunListQuery } from './queries/runs';
+export { listModelsForApi, type ModelSummary, type ParameterModels } from './queries/models';
+export { seriesToCsv, SERIES_CSV_HEADER } from './csv';

@@ -1,0 +1,103 @@
+import type { Database } from '@airfill/db';
+import type { TimeWindow } from '../window';
+
+/** Readings one sensor's parameter had on one UTC day, against those it should have had. */
+export interface DailyCompleteness {
+  deviceId: string;
+  parameter: string;
+  /** The UTC day, `YYYY-MM-DD`. */
+  day: string;
+  /** Readings the sensor's cadence asks for in the part of the day inside the window and after its first reading. */
+  expected: number;
+  /** Readings stored (observed or missing). */
+  stored: number;
+  /** Valid readings: observed values. (Once quality flags exist, flagged values will not count.) */
+  valid: number;
+  /** Missing readings that have an imputation. */
+  imputed: number;
+  /** valid / expected, at most 1; null when nothing was expected. */
+  completeness: number | null;
+}
+
+/** Which sensors and parameters to count. */
+export interface CompletenessQuery extends TimeWindow {
+  parameter?: string | undefined;
+  deviceId?: string | undefined;
+}
+
+/**
+ * Cadence when a channel has fewer than two readings in the window: hourly,
+ * the cadence of the data airfill is built for.
+ */
+export const FALLBACK_CADENCE_SECONDS = 3600;
+
+/**
+ * Completeness per sensor, parameter and UTC day, in one set-based statement.
+ *
+ * The expected count comes from the channel's cadence: the most common step
+ * between its consecutive readings in the window (a device that writes
+ * nothing during an outage leaves no rows, so rows alone cannot say what was
+ * expected). Days before the channel's first reading expect nothing; days
+ * after its last reading do (the device is silent). Every table access is a
+ * range of the readings' and imputations' primary keys.
+ */
+export async function readDailyCompleteness(database: Database, query: CompletenessQuery): Promise<DailyCompleteness[]> {
+  const { rows } = await database.pool.query<{
+    device_id: string;
+    parameter: string;
+    day: string;
+    expected: number;
+    stored: number;
+    valid: number;
+    imputed: number;
+  }>(
+    `with channels as (
+       select c.sensor_ref, c.parameter, s.device_id,
+              (select r.ts from readings r where r.sensor_ref = c.sensor_ref and r.parameter = c.parameter order by r.ts limit 1) as first_ts
+         from sensor_channels c join sensors s on s.id = c.sensor_ref
+        where ($3::text is null or c.parameter = $3) and ($4::text is null or s.device_id = $4)
+     ), inside as (
+       select r.sensor_ref, r.parameter, r.ts, r.value, i.ts is not null as imputed,
+              r.ts - lag(r.ts) over (partition by r.sensor_ref, r.parameter order by r.ts) as step
+         from channels c
+         join readings r on r.sensor_ref = c.sensor_ref and r.parameter = c.parameter and r.ts >= $1 and r.ts < $2
+         left join imputations i on i.sensor_ref = r.sensor_ref and i.parameter = r.parameter and i.ts = r.ts
+     ), cadence as (
+       select sensor_ref, parameter, extract(epoch from mode() within group (order by step)) as seconds
+         from inside where step > interval '0' group by sensor_ref, parameter
+     ), counts as (
+       select sensor_ref, parameter, date_trunc('day', ts, 'UTC') as day,
+              count(*)::int as stored, count(value)::int as valid, count(*) filter (where value is null and imputed)::int as imputed
+         from inside group by 1, 2, 3
+     ), days as (
+       select day from generate_series(date_trunc('day', $1::timestamptz, 'UTC'), $2::timestamptz - interval '1 microsecond', interval '1 day') as day
+     )
+     select c.device_id, c.parameter, to_char(d.day at time zone 'UTC', 'YYYY-MM-DD') as day,
+            coalesce(n.stored, 0) as stored, coalesce(n.valid, 0) as valid, coalesce(n.imputed, 0) as imputed,
+            case when c.first_ts is null then 0
+                 else greatest(0, ceil(extract(epoch from least(d.day + interval '1 day', $2::timestamptz) - greatest(d.day, $1::timestamptz, c.first_ts))
+                                       / coalesce(k.seconds, ${FALLBACK_CADENCE_SECONDS})))::int end as expected
+       from channels c
+      cross join days d
+       left join cadence k on k.sensor_ref = c.sensor_ref and k.parameter = c.parameter
+       left join counts n on n.sensor_ref = c.sensor_ref and n.parameter = c.parameter and n.day = d.day
+      order by c.device_id, c.parameter, d.day`,
+    [query.from, query.to, query.parameter ?? null, query.deviceId ?? null],
+  );
+  return rows.map((row) => ({
+    deviceId: row.device_id,
+    parameter: row.parameter,
+    day: row.day,
+    expected: row.expected,
+    stored: row.stored,
+    valid: row.valid,
+    imputed: row.imputed,
+    completeness: ratio(row.valid, row.expected),
+  }));
+}
+
+/** valid / expected, capped at 1 (irregular timestamps can exceed the cadence); null when nothing was expected. */
+export function ratio(valid: number, expected: number): number | null {
+  if (expected <= 0) return null;
+  return Math.min(1, valid / expected);
+}
