@@ -1,0 +1,2 @@
+export { buildDashboard, type DashboardFile } from './build';
+export { dashboardConfigFile, writeDashboard, type DashboardConfig } from './files';
