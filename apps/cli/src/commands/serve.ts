@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -6,7 +5,7 @@ import { connectReadOnly, createApiApp } from '@airfill/api';
 import { buildDashboard, dashboardConfigFile } from '@airfill/dashboard';
 import type { OpenedDatabase } from '@airfill/db';
 import { addDatabaseOptions, withDatabase, type DatabaseFlags } from '../database-options';
-import { CliError } from '../errors';
+import { CliError, EXIT } from '../errors';
 import { note } from '../output';
 
 /** Flags of `airfill serve`. */
@@ -73,13 +72,15 @@ export async function serveUntilStopped(flags: ServeFlags, database: OpenedDatab
       onError: (error, request) => note(`${request.method} ${request.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     });
     const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-    const listening = once(server, 'listening');
-    const failed = once(server, 'error').then(([error]: unknown[]) => {
-      const code = (error as { code?: string }).code;
-      throw new CliError(code === 'EADDRINUSE' ? `port ${flags.port} on ${flags.host} is in use; pick another with --port` : `cannot listen on ${flags.host}:${flags.port}: ${(error as Error).message}`);
-    });
-    server.listen(flags.port, flags.host);
-    await Promise.race([listening, failed]);
+    // Listening fails now (port in use) or later (never in practice); either ends the command with the reason.
+    let rejectFailure: (error: Error) => void = () => undefined;
+    const failed = new Promise<never>((_resolve, reject) => (rejectFailure = reject));
+    server.on('error', (error: NodeJS.ErrnoException) =>
+      rejectFailure(
+        new CliError(error.code === 'EADDRINUSE' ? `port ${flags.port} on ${flags.host} is in use; pick another with --port` : `cannot listen on ${flags.host}:${flags.port}: ${error.message}`),
+      ),
+    );
+    await Promise.race([new Promise<void>((resolve) => server.listen(flags.port, flags.host, resolve)), failed]);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : flags.port;
     const host = flags.host.includes(':') ? `[${flags.host}]` : flags.host;
@@ -105,6 +106,14 @@ export function register(program: Command): void {
       .option('--tile-url <template>', 'raster tiles under the map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (default: the bundled offline outline only)', tileUrlFlag)
       .option('--tile-attribution <text>', 'credit line the tile provider asks for', ''),
   ).action(async (flags: ServeFlags) => {
-    await withDatabase(flags, (database) => serveUntilStopped(flags, database));
+    try {
+      await withDatabase(flags, (database) => serveUntilStopped(flags, database));
+    } catch (error) {
+      // Embedded PostgreSQL's exit hook ends the process with 0 once the event loop drains
+      // (see MACHINE.md); keep the failure's exit code through it.
+      const code = error instanceof CliError ? error.exitCode : EXIT.failed;
+      process.once('exit', () => (process.exitCode = code));
+      throw error;
+    }
   });
 }

@@ -11,6 +11,10 @@ import { completenessColour } from './format';
  */
 export async function drawMap(element: HTMLElement, config: DashboardConfig, sensors: Sensor[], onSelect: (deviceId: string) => void): Promise<Map<string, L.CircleMarker>> {
   const map = L.map(element, { preferCanvas: false, attributionControl: true });
+  // The view first: Leaflet cannot place vector layers on a map without one.
+  const bounds = L.latLngBounds(sensors.map((s) => [s.latitude, s.longitude] as [number, number]));
+  if (bounds.isValid()) map.fitBounds(bounds.pad(0.3), { maxZoom: 12 });
+  else map.setView([20, 0], 2);
   const world = (await (await fetch('outline.json')).json()) as Topology<{ countries: GeometryCollection }>;
   L.geoJSON(feature(world, world.objects.countries), { style: { color: '#b8c2cc', weight: 0.6, fillColor: '#f7f5ef', fillOpacity: 1 }, interactive: false }).addTo(map);
   L.geoJSON(mesh(world, world.objects.countries, (a, b) => a !== b), { style: { color: '#8895a3', weight: 1 }, interactive: false }).addTo(map);
@@ -33,8 +37,5 @@ export async function drawMap(element: HTMLElement, config: DashboardConfig, sen
     marker.getElement()?.setAttribute('data-device', sensor.deviceId);
     markers.set(sensor.deviceId, marker);
   }
-  const bounds = L.latLngBounds(sensors.map((s) => [s.latitude, s.longitude] as [number, number]));
-  if (bounds.isValid()) map.fitBounds(bounds.pad(0.3), { maxZoom: 12 });
-  else map.setView([20, 0], 2);
   return markers;
 }
