@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the two README commands need, on a machine that has only Node and npm:
 # pnpm (the pinned version), the workspace's dependencies, and (as root, when
-# missing) the Debian packages the model tools use. Fast when nothing changed.
+# missing) the Debian packages the model tools and the dashboard's browser test
+# use. In CI a failed install fails the run; elsewhere the tests that need a
+# package skip with a message. Fast when nothing changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION="$(node -p "require('./package.json').packageManager.split('@')[1]")"
-APT_PACKAGES=(xgboost)
+APT_PACKAGES=(xgboost chromium)
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
@@ -23,7 +25,11 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
   if [ "${#missing[@]}" -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
     if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >/tmp/airfill-apt.log 2>&1; then
-      log "could not install ${missing[*]} (see /tmp/airfill-apt.log); training with xgboost will say so when asked"
+      log "could not install ${missing[*]} (see /tmp/airfill-apt.log); training with xgboost and the browser test will say so when asked"
+      if [ "${CI:-}" = "true" ]; then
+        cat /tmp/airfill-apt.log >&2
+        exit 1
+      fi
     fi
   fi
 fi
