@@ -4,12 +4,13 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { compress } from 'hono/compress';
 import { seriesToCsv, wantsCsv } from './csv';
 import { answerError, type ErrorReporter } from './errors-response';
+import { readDataVersion, VersionedCache } from './data-version';
 import { cacheControl, etagOf, matchesEtag } from './http-cache';
 import { readDailyCompleteness } from './queries/completeness';
 import { findChannel, readNetworkLatest } from './queries/lookup';
 import { listModelsForApi } from './queries/models';
 import { getRunDetail, listRuns } from './queries/runs';
-import { listSensors } from './queries/sensors';
+import { listSensors, type SensorList } from './queries/sensors';
 import { readSeries, readSeriesSummary } from './queries/series';
 import { completenessRoute, modelsRoute, runRoute, runsRoute, sensorsRoute, seriesRoute, statusRoute, summaryRoute } from './routes';
 import { serveStatic, type StaticAssets } from './static';
@@ -42,7 +43,7 @@ const toDate = (value: string | undefined): Date | undefined => (value === undef
 const etags: MiddlewareHandler = async (c, next) => {
   await next();
   if (c.req.method !== 'GET' || c.res.status !== 200 || !c.req.path.startsWith('/api/')) return;
-  const body = await c.res.clone().text();
+  const body = await c.res.text();
   const etag = etagOf(body);
   const headers = new Headers(c.res.headers);
   headers.set('ETag', etag);
@@ -93,9 +94,13 @@ export function createApiApp(options: ApiAppOptions): OpenAPIHono {
   app.use('*', compress());
   app.use('/api/*', etags);
 
+  // The sensors' aggregation is the one expensive read; every dashboard load asks it, so answers are shared while the data stays the same.
+  const sensorLists = new VersionedCache<SensorList>();
   app.openapi(sensorsRoute, async (c) => {
     const query = c.req.valid('query');
-    return c.json(await listSensors(db(), { parameter: query.parameter, from: toDate(query.from), to: toDate(query.to) }), 200);
+    const version = await readDataVersion(db());
+    const list = await sensorLists.get(JSON.stringify(query), version, () => listSensors(db(), { parameter: query.parameter, from: toDate(query.from), to: toDate(query.to) }));
+    return c.json(list, 200);
   });
 
   app.openapi(completenessRoute, async (c) => {

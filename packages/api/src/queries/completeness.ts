@@ -26,20 +26,24 @@ export interface CompletenessQuery extends TimeWindow {
 }
 
 /**
- * Cadence when a channel has fewer than two readings in the window: hourly,
- * the cadence of the data airfill is built for.
+ * Cadence when a channel has fewer than two readings before the window ends:
+ * hourly, the cadence of the data airfill is built for.
  */
 export const FALLBACK_CADENCE_SECONDS = 3600;
+
+/** Readings a channel's cadence is taken from: its latest before the window ends. */
+export const CADENCE_SAMPLE = 200;
 
 /**
  * Completeness per sensor, parameter and UTC day, in one set-based statement.
  *
  * The expected count comes from the channel's cadence: the most common step
- * between its consecutive readings in the window (a device that writes
+ * between its latest readings before the window ends (a device that writes
  * nothing during an outage leaves no rows, so rows alone cannot say what was
  * expected). Days before the channel's first reading expect nothing; days
- * after its last reading do (the device is silent). Every table access is a
- * range of the readings' and imputations' primary keys.
+ * after its last reading do (the device is silent). Each channel is read as
+ * ranges of the readings' and imputations' primary keys (sensor, parameter,
+ * ts), never a scan of the table.
  */
 export async function readDailyCompleteness(database: Database, query: CompletenessQuery): Promise<DailyCompleteness[]> {
   const { rows } = await database.pool.query<{
@@ -53,34 +57,41 @@ export async function readDailyCompleteness(database: Database, query: Completen
   }>(
     `with channels as (
        select c.sensor_ref, c.parameter, s.device_id,
-              (select r.ts from readings r where r.sensor_ref = c.sensor_ref and r.parameter = c.parameter order by r.ts limit 1) as first_ts
+              (select r.ts from readings r where r.sensor_ref = c.sensor_ref and r.parameter = c.parameter order by r.ts limit 1) as first_ts,
+              (select extract(epoch from mode() within group (order by t.step))
+                 from (select l.ts - lag(l.ts) over (order by l.ts) as step
+                         from (select r.ts from readings r
+                                where r.sensor_ref = c.sensor_ref and r.parameter = c.parameter and r.ts < $2
+                                order by r.ts desc limit ${CADENCE_SAMPLE}) l) t
+                where t.step > interval '0') as cadence
          from sensor_channels c join sensors s on s.id = c.sensor_ref
         where ($3::text is null or c.parameter = $3) and ($4::text is null or s.device_id = $4)
-     ), inside as (
-       select r.sensor_ref, r.parameter, r.ts, r.value, i.ts is not null as imputed,
-              r.ts - lag(r.ts) over (partition by r.sensor_ref, r.parameter order by r.ts) as step
-         from channels c
-         join readings r on r.sensor_ref = c.sensor_ref and r.parameter = c.parameter and r.ts >= $1 and r.ts < $2
-         left join imputations i on i.sensor_ref = r.sensor_ref and i.parameter = r.parameter and i.ts = r.ts
-     ), cadence as (
-       select sensor_ref, parameter, extract(epoch from mode() within group (order by step)) as seconds
-         from inside where step > interval '0' group by sensor_ref, parameter
      ), counts as (
-       select sensor_ref, parameter, date_trunc('day', ts, 'UTC') as day,
-              count(*)::int as stored, count(value)::int as valid, count(*) filter (where value is null and imputed)::int as imputed
-         from inside group by 1, 2, 3
+       select c.sensor_ref, c.parameter, n.day, n.stored, n.valid
+         from channels c
+        cross join lateral (select date_trunc('day', r.ts, 'UTC') as day, count(*)::int as stored, count(r.value)::int as valid
+                              from readings r
+                             where r.sensor_ref = c.sensor_ref and r.parameter = c.parameter and r.ts >= $1 and r.ts < $2
+                             group by 1) n
+     ), filled as (
+       select c.sensor_ref, c.parameter, n.day, n.imputed
+         from channels c
+        cross join lateral (select date_trunc('day', i.ts, 'UTC') as day, count(*)::int as imputed
+                              from imputations i
+                             where i.sensor_ref = c.sensor_ref and i.parameter = c.parameter and i.ts >= $1 and i.ts < $2
+                             group by 1) n
      ), days as (
        select day from generate_series(date_trunc('day', $1::timestamptz, 'UTC'), $2::timestamptz - interval '1 microsecond', interval '1 day') as day
      )
      select c.device_id, c.parameter, to_char(d.day at time zone 'UTC', 'YYYY-MM-DD') as day,
-            coalesce(n.stored, 0) as stored, coalesce(n.valid, 0) as valid, coalesce(n.imputed, 0) as imputed,
+            coalesce(n.stored, 0) as stored, coalesce(n.valid, 0) as valid, coalesce(f.imputed, 0) as imputed,
             case when c.first_ts is null then 0
                  else greatest(0, ceil(extract(epoch from least(d.day + interval '1 day', $2::timestamptz) - greatest(d.day, $1::timestamptz, c.first_ts))
-                                       / coalesce(k.seconds, ${FALLBACK_CADENCE_SECONDS})))::int end as expected
+                                       / coalesce(c.cadence, ${FALLBACK_CADENCE_SECONDS})))::int end as expected
        from channels c
       cross join days d
-       left join cadence k on k.sensor_ref = c.sensor_ref and k.parameter = c.parameter
        left join counts n on n.sensor_ref = c.sensor_ref and n.parameter = c.parameter and n.day = d.day
+       left join filled f on f.sensor_ref = c.sensor_ref and f.parameter = c.parameter and f.day = d.day
       order by c.device_id, c.parameter, d.day`,
     [query.from, query.to, query.parameter ?? null, query.deviceId ?? null],
   );

@@ -29,7 +29,7 @@ export interface SeriesPage {
 }
 
 type PointRow = {
-  ts: Date;
+  ts: string;
   observed: number | null;
   value: number | null;
   lower: number | null;
@@ -37,6 +37,19 @@ type PointRow = {
   model_version: string | null;
   run_id: string | null;
 };
+
+/**
+ * The imputation of reading `r`, looked up on its primary key. The same rows
+ * as the `readings_filled` view, but written so the lookup is always one
+ * index probe per reading: with the view's plain join, a planner without
+ * statistics yet (right after a load) filtered every imputation of the
+ * sensor per reading (16 ms instead of 1 ms for a sensor-month).
+ */
+const IMPUTATION_OF_READING = `select i.value, i.lower, i.upper, i.model_version, i.run_id from imputations i
+  where i.sensor_ref = r.sensor_ref and i.parameter = r.parameter and i.ts = r.ts limit 1`;
+
+/** SQL that prints a timestamptz as JavaScript's toISOString() does. */
+const ISO_UTC = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * Readings of one channel in `[from, to)`, oldest first, at most `limit`,
@@ -49,10 +62,14 @@ export async function readSeries(
   query: TimeWindow & { after?: Date | undefined; limit: number },
 ): Promise<SeriesPage> {
   const { rows } = await database.pool.query<PointRow>(
-    `select f.ts, f.observed, f.value, f.lower, f.upper, f.model_version, f.run_id
-       from readings_filled f
-      where f.sensor_ref = $1 and f.parameter = $2 and f.ts >= $3 and f.ts < $4 and ($5::timestamptz is null or f.ts > $5)
-      order by f.ts
+    // The timestamp is formatted by the server: a string per row, not a Date parsed and printed again.
+    `select ${ISO_UTC('r.ts')} as ts, r.value as observed, coalesce(r.value, i.value) as value,
+            case when r.value is null then i.lower end as lower, case when r.value is null then i.upper end as upper,
+            i.model_version, i.run_id
+       from readings r
+       left join lateral (${IMPUTATION_OF_READING}) i on true
+      where r.sensor_ref = $1 and r.parameter = $2 and r.ts >= $3 and r.ts < $4 and ($5::timestamptz is null or r.ts > $5)
+      order by r.ts
       limit $6`,
     [channel.sensorRef, channel.parameter, query.from, query.to, query.after ?? null, query.limit + 1],
   );
@@ -62,7 +79,7 @@ export async function readSeries(
   const points = page.map((row): SeriesPoint => {
     if (row.value === null) unfilled += 1;
     return {
-      timestamp: row.ts.toISOString(),
+      timestamp: row.ts,
       value: row.observed,
       observed: row.observed !== null,
       filled: row.value,
@@ -126,14 +143,16 @@ export async function readSeriesSummary(
     lower: number | null;
     upper: number | null;
   }>(
-    `select to_timestamp(floor(extract(epoch from f.ts) / $5) * $5) as bucket,
-            avg(f.observed) as observed, avg(f.value) as filled, min(f.value) as min, max(f.value) as max,
-            count(f.observed)::int as observed_count,
-            count(*) filter (where f.is_imputed)::int as imputed_count,
-            count(*) filter (where f.value is null)::int as unfilled_count,
-            min(f.lower) as lower, max(f.upper) as upper
-       from readings_filled f
-      where f.sensor_ref = $1 and f.parameter = $2 and f.ts >= $3 and f.ts < $4
+    `select to_timestamp(floor(extract(epoch from r.ts) / $5) * $5) as bucket,
+            avg(r.value) as observed, avg(coalesce(r.value, i.value)) as filled,
+            min(coalesce(r.value, i.value)) as min, max(coalesce(r.value, i.value)) as max,
+            count(r.value)::int as observed_count,
+            count(i.value) filter (where r.value is null)::int as imputed_count,
+            count(*) filter (where r.value is null and i.value is null)::int as unfilled_count,
+            min(i.lower) filter (where r.value is null) as lower, max(i.upper) filter (where r.value is null) as upper
+       from readings r
+       left join lateral (${IMPUTATION_OF_READING}) i on true
+      where r.sensor_ref = $1 and r.parameter = $2 and r.ts >= $3 and r.ts < $4
       group by 1 order by 1`,
     [channel.sensorRef, channel.parameter, query.from, query.to, seconds],
   );
