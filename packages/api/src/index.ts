@@ -12,3 +12,4 @@ export { findChannel, readNetworkLatest, type Channel } from './queries/lookup';
 export { listRuns, getRunDetail, type RunSummary, type RunDetail, type RunListQuery } from './queries/runs';
 export { listModelsForApi, type ModelSummary, type ParameterModels } from './queries/models';
 export { seriesToCsv, SERIES_CSV_HEADER } from './csv';
+export { apiRouteKeys } from './routes-list';

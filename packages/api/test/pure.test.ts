@@ -1,4 +1,4 @@
-import { bucketSeconds, judgeHealth, resolveWindow, seriesToCsv, BadQueryError } from '../src';
+import { apiRouteKeys, bucketSeconds, judgeHealth, resolveWindow, seriesToCsv, BadQueryError } from '../src';
 import { wantsCsv } from '../src/csv';
 
 const day = 86_400_000;
@@ -70,5 +70,21 @@ describe('series CSV', () => {
     expect(wantsCsv(undefined, 'text/csv, application/json')).toBe(true);
     expect(wantsCsv(undefined, 'application/json, text/csv')).toBe(false);
     expect(wantsCsv(undefined, '*/*')).toBe(false);
+  });
+});
+
+describe('apiRouteKeys', () => {
+  it('lists every route of the app as an API Gateway route key, the document included', () => {
+    expect(apiRouteKeys()).toEqual([
+      'GET /api/completeness',
+      'GET /api/models',
+      'GET /api/openapi.json',
+      'GET /api/runs',
+      'GET /api/runs/{id}',
+      'GET /api/sensors',
+      'GET /api/series',
+      'GET /api/series/summary',
+      'GET /api/status',
+    ]);
   });
 });
