@@ -4,6 +4,7 @@ import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { type Construct } from 'constructs';
 import { type ModelArchive } from './assets/model-archive';
 import { type LambdaBundles } from './assets/lambda-bundles';
+import { type ReadApiAssets } from './assets/read-api-assets';
 import { type EnvironmentConfig } from './config';
 import { Database } from './constructs/database';
 import { Encryption } from './constructs/encryption';
@@ -12,6 +13,7 @@ import { Functions } from './constructs/functions';
 import { Model } from './constructs/model';
 import { Monitoring } from './constructs/monitoring';
 import { Network } from './constructs/network';
+import { ReadApi } from './constructs/read-api';
 import { Schedule } from './constructs/schedule';
 import { Storage } from './constructs/storage';
 import { Workflow } from './constructs/workflow';
@@ -22,6 +24,8 @@ import { Naming } from './naming';
 export interface AirfillStackProps {
   config: EnvironmentConfig;
   bundles: LambdaBundles;
+  /** The API Lambda's bundle and the dashboard's files. */
+  readApi: ReadApiAssets;
   /** The packaged default model (for the `xgboost-artifact` model source). */
   model?: { archive: ModelArchive; version: string };
 }
@@ -47,6 +51,7 @@ export class AirfillStack extends TerraformStack {
   readonly schedule: Schedule;
   readonly events: Events;
   readonly monitoring: Monitoring;
+  readonly readApi: ReadApi;
 
   constructor(scope: Construct, props: AirfillStackProps) {
     const { config } = props;
@@ -122,7 +127,11 @@ export class AirfillStack extends TerraformStack {
       cluster: this.database.cluster,
     });
 
+    this.readApi = new ReadApi(this, 'read-api', { naming, assets: props.readApi, network: this.network, database: this.database, key });
+
     new TerraformOutput(this, 'bucket', { value: this.storage.bucketName });
+    new TerraformOutput(this, 'api_endpoint', { value: this.readApi.api.apiEndpoint });
+    new TerraformOutput(this, 'dashboard_url', { value: `https://${this.readApi.distribution.domainName}/` });
     new TerraformOutput(this, 'state_machine_arn', { value: this.workflow.stateMachine.arn });
     new TerraformOutput(this, 'migrate_function', { value: this.functions.all.migrate.functionName });
     new TerraformOutput(this, 'database_endpoint', { value: this.database.cluster.endpoint });

@@ -1,6 +1,7 @@
 import { App } from 'cdktf';
 import { AirfillStack } from './airfill-stack';
 import { type LambdaBundles } from './assets/lambda-bundles';
+import { type ReadApiAssets } from './assets/read-api-assets';
 import { type ModelArchive } from './assets/model-archive';
 import { BootstrapStack } from './bootstrap-stack';
 import { type EnvironmentConfig, validateLayout } from './config';
@@ -12,6 +13,7 @@ export interface BuildAppOptions {
   /** Validated configs; checked against the account model (one account per environment) again here. */
   environments: EnvironmentConfig[];
   bundles: LambdaBundles;
+  readApi: ReadApiAssets;
   model?: { archive: ModelArchive; version: string };
 }
 
@@ -24,6 +26,6 @@ export function buildApp(options: BuildAppOptions): { app: App; stacks: AirfillS
   const environments = validateLayout(options.environments);
   const app = new App({ outdir: options.outdir, skipValidation: false });
   const bootstraps = environments.map((config) => new BootstrapStack(app, config));
-  const stacks = environments.map((config) => new AirfillStack(app, { config, bundles: options.bundles, model: options.model }));
+  const stacks = environments.map((config) => new AirfillStack(app, { config, bundles: options.bundles, readApi: options.readApi, model: options.model }));
   return { app, stacks, bootstraps };
 }

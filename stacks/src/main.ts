@@ -4,6 +4,7 @@
  */
 import { buildApp } from './app';
 import { resolveLambdaBundles } from './assets/lambda-bundles';
+import { resolveReadApiAssets } from './assets/read-api-assets';
 import { packageModel } from './assets/default-model';
 import { loadAllEnvironmentConfigs } from './config';
 
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const { app, stacks, bootstraps } = buildApp({
     environments,
     bundles: resolveLambdaBundles(),
+    readApi: resolveReadApiAssets(),
     model: await packageModel(),
   });
   app.synth();

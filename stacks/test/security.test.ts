@@ -11,6 +11,9 @@ import { allowedActions, list, policiesOf, rolePolicy, type Statement } from './
 import { roleNamed } from './support/roles';
 import { resourceNamed, resourcesOf, synthesizeAll, type Synthesized, type TerraformJson } from './support/synth';
 
+/** Every Lambda of an environment: the pipeline's and the read API's. */
+const ALL_FUNCTIONS = [...LAMBDA_APPS, 'api'];
+
 /**
  * Actions AWS grants only on `Resource: "*"` (no resource-level permissions),
  * each with the reason it is needed. Anything else on "*" fails the test.
@@ -105,8 +108,8 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
 
     it('gives each Lambda its own role', () => {
       const roles = resourcesOf(stack(), 'aws_lambda_function').map(([, fn]) => fn.role);
-      expect(roles).toHaveLength(LAMBDA_APPS.length);
-      expect(new Set(roles).size).toBe(LAMBDA_APPS.length);
+      expect(roles).toHaveLength(ALL_FUNCTIONS.length);
+      expect(new Set(roles).size).toBe(ALL_FUNCTIONS.length);
     });
 
     it('allows iam:PassRole only to start-transform, only for the SageMaker role, only to SageMaker', () => {
@@ -120,9 +123,10 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
     it('lets only the functions that use the database connect, as the app user, by IAM token', () => {
       const connecting = policiesOf(stack())
         .filter((p) => allowedActions(p.statements).includes('rds-db:connect'))
-        .map((p) => p.id.split('_')[1])
+        .map((p) => (p.id.startsWith('read-api_') ? 'api' : p.id.split('_')[1]))
         .sort();
-      expect(connecting).toEqual(['migrate', 'query-missing', 'record-failure', 'write-predictions']);
+      // The API connects too, as its own read-only login (test/read-api.test.ts).
+      expect(connecting).toEqual(['api', 'migrate', 'query-missing', 'record-failure', 'write-predictions']);
       const statement = rolePolicy(stack(), 'functions_query-missing').find((s) => s.Action === 'rds-db:connect')!;
       expect(statement.Resource).toBe(
         `arn:aws:rds-db:${config().region}:${config().accountId}:dbuser:\${aws_rds_cluster.database_cluster_FAF2FB92.cluster_resource_id}/${config().database.appUsername}`,
@@ -330,7 +334,7 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
   describe('functions', () => {
     it('runs every Lambda from its bundle, in the VPC, with its own log group', () => {
       const functions = resourcesOf(stack(), 'aws_lambda_function').map(([, fn]) => fn);
-      expect(functions.map((fn) => fn.function_name).sort()).toEqual(LAMBDA_APPS.map((app) => `airfill-${name}-${app}`).sort());
+      expect(functions.map((fn) => fn.function_name).sort()).toEqual(ALL_FUNCTIONS.map((app) => `airfill-${name}-${app}`).sort());
       for (const fn of functions) {
         expect(fn).toMatchObject({ runtime: LAMBDA_RUNTIME, handler: 'index.handler' });
         expect(fn.filename).toMatch(/^assets\/.+\/archive\.zip$/);
@@ -351,6 +355,8 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
       };
       for (const [, fn] of resourcesOf(stack(), 'aws_lambda_function')) {
         const app = String(fn.function_name).slice(`airfill-${name}-`.length);
+        // The API Lambda reads only the database settings (test/read-api.test.ts).
+        if (app === 'api') continue;
         const variables = (fn.environment as { variables: Record<string, string> }).variables;
         const parsed = lambdaEnvSchemas[names[app]!].safeParse(variables);
         expect({ app, issues: parsed.error?.issues ?? [] }).toEqual({ app, issues: [] });

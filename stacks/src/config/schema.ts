@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readApiConfigSchema } from './read-api';
 
 /** The environments airfill deploys to; each is one stack named `airfill-<name>`. */
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
@@ -173,6 +174,8 @@ export const environmentConfigSchema = z
       auroraCpuPercent: z.number().min(1).max(100).default(80),
       auroraFreeableMemoryBytes: z.number().int().min(1).default(256 * 1024 * 1024),
     }),
+    /** The read API and the dashboard (defaults: IAM auth, offline map). */
+    api: readApiConfigSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const zones = config.network.subnets.map((s) => s.availabilityZone);

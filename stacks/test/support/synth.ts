@@ -39,6 +39,14 @@ export function synthesizeAll(configs: EnvironmentConfig[] = loadAllEnvironmentC
       return [app, dist];
     }),
   ) as unknown as LambdaBundles;
+  const apiBundle = join(root, 'apps', 'api', 'dist');
+  mkdirSync(apiBundle, { recursive: true });
+  writeFileSync(join(apiBundle, 'index.js'), `exports.handler = async () => { throw new Error('api: test stand-in bundle'); };\n`);
+  const dashboardDir = join(root, 'dashboard');
+  mkdirSync(dashboardDir);
+  writeFileSync(join(dashboardDir, 'index.html'), '<!doctype html><title>stand-in</title>\n');
+  writeFileSync(join(dashboardDir, 'app.js'), '// stand-in\n');
+  writeFileSync(join(dashboardDir, 'dashboard-config.json'), '{}\n');
   const modelDir = join(root, 'model');
   mkdirSync(modelDir);
   writeFileSync(join(modelDir, 'model.json'), JSON.stringify({ learner: { stand_in: true } }));
@@ -49,6 +57,7 @@ export function synthesizeAll(configs: EnvironmentConfig[] = loadAllEnvironmentC
     outdir,
     environments: configs,
     bundles,
+    readApi: { apiBundle, dashboardDir },
     model: { archive, version: 'test-model-1' },
   });
   app.synth();
