@@ -48,13 +48,19 @@ async function startServe(...args: string[]): Promise<{ child: ChildProcessWitho
   return { child, url, output: () => `${stdout}${stderr}` };
 }
 
+let demoStderr = '';
 beforeAll(() => {
   const demo = spawnSync(tsx, [main, 'demo', '--data-dir', dataDir], { cwd: work, env, encoding: 'utf8' });
   if (demo.status !== 0) throw new Error(`airfill demo failed (${demo.status}):\n${demo.stderr}`);
+  demoStderr = demo.stderr;
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('airfill serve', () => {
+  it('is what the demo ends by suggesting', () => {
+    expect(demoStderr).toContain(`see it on a map, sensor by sensor: pnpm airfill serve --data-dir ${dataDir}   then open http://127.0.0.1:8080/`);
+  });
+
   browserTest('serves the dashboard on the demo data: 12 sensors on the map, a click shows the chart with filled points, no console errors', async () => {
     const server = await startServe();
     const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'airfill-chromium-'));

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { EXIT } from '../errors';
+import { note } from '../output';
 import { BUNDLED_SAMPLE } from '../samples';
 import { addRunOptions, runAndReport, type RunFlags } from './run';
 
@@ -10,5 +12,8 @@ export function register(program: Command): void {
       .description('run the whole pipeline on the bundled real sample (Beijing, June 2015, 12 stations) and show the report'),
   ).action(async (flags: RunFlags) => {
     process.exitCode = await runAndReport(flags, BUNDLED_SAMPLE);
+    if (process.exitCode === EXIT.failed) return;
+    const dataDir = flags.dataDir === '.airfill' ? '' : ` --data-dir ${flags.dataDir}`;
+    note(`\nsee it on a map, sensor by sensor: pnpm airfill serve${dataDir}   then open http://127.0.0.1:8080/`);
   });
 }

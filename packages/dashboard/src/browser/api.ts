@@ -59,9 +59,26 @@ export interface Models {
 /** An answer the API refused, with its message. */
 export class ApiRequestError extends Error {}
 
+const TOKEN_KEY = 'airfill-access-token';
+
+/**
+ * The bearer token for an API behind a JWT authorizer: an identity provider
+ * that redirects to the dashboard with `#access_token=...` hands it over; it
+ * is kept for the tab's session only and removed from the address bar.
+ */
+function accessToken(): string | null {
+  const fromHash = new URLSearchParams(location.hash.replace(/^#/, '')).get('access_token');
+  if (fromHash) {
+    sessionStorage.setItem(TOKEN_KEY, fromHash);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
 /** GETs JSON, throwing the API's own message on an error answer. */
 export async function getJson<T>(path: string): Promise<T> {
-  const response = await fetch(path, { headers: { Accept: 'application/json' } });
+  const token = path.startsWith('api/') ? accessToken() : null;
+  const response = await fetch(path, { headers: { Accept: 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) } });
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
     throw new ApiRequestError(body?.error?.message ?? `${path}: HTTP ${response.status}`);
