@@ -5,7 +5,8 @@
  */
 import type L from 'leaflet';
 import { getJson, getSeries, type DashboardConfig, type Models, type Run, type Sensor, type SummaryBucket } from './api';
-import { bucketsToColumns, drawChart, pointsToColumns } from './chart';
+import { drawChart } from './chart';
+import { bucketsToColumns, pointsToColumns } from './columns';
 import { completenessColour, escapeHtml, LEGEND, number, percent } from './format';
 import { drawMap } from './map';
 import { renderModels, renderRuns } from './tables';
