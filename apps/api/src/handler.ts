@@ -8,5 +8,6 @@ const logger = createLogger({ fields: { lambda: 'api' } });
 let pool: Database | undefined;
 const database = () => (pool ??= connectReadOnly(connectionSettingsFromEnv(), { max: 2 }));
 
+// CloudFront compresses at the edge; the Lambda answers plain.
 /** Lambda: the read API behind an API Gateway HTTP API (payload format 2.0). */
-export const handler = handle(createApiApp({ database, onError: (error, request) => logger.error('request failed', { ...request, error }) }));
+export const handler = handle(createApiApp({ database, compress: false, onError: (error, request) => logger.error('request failed', { ...request, error }) }));

