@@ -118,16 +118,15 @@ export class AirfillStack extends TerraformStack {
       callback: this.functions.all['transform-callback'],
       deadLetters: this.functions.callbackDeadLetters,
     });
+    this.readApi = new ReadApi(this, 'read-api', { naming, assets: props.readApi, network: this.network, database: this.database, key });
     this.monitoring = new Monitoring(this, 'monitoring', {
       naming,
       key,
       stateMachine: this.workflow.stateMachine,
-      functions: Object.values(this.functions.all),
+      functions: [...Object.values(this.functions.all), this.readApi.function],
       deadLetters: this.functions.callbackDeadLetters,
       cluster: this.database.cluster,
     });
-
-    this.readApi = new ReadApi(this, 'read-api', { naming, assets: props.readApi, network: this.network, database: this.database, key });
 
     new TerraformOutput(this, 'bucket', { value: this.storage.bucketName });
     new TerraformOutput(this, 'api_endpoint', { value: this.readApi.api.apiEndpoint });

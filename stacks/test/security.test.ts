@@ -415,7 +415,7 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
       expect(new Set(alarms)).toEqual(
         new Set(['AWS/States/ExecutionsFailed', 'AWS/States/ExecutionsTimedOut', 'AWS/Lambda/Errors', 'AWS/Lambda/Throttles', 'AWS/SQS/ApproximateNumberOfMessagesVisible', 'AWS/RDS/CPUUtilization', 'AWS/RDS/FreeableMemory']),
       );
-      expect(alarms.filter((a) => a === 'AWS/Lambda/Errors')).toHaveLength(LAMBDA_APPS.length);
+      expect(alarms.filter((a) => a === 'AWS/Lambda/Errors')).toHaveLength(ALL_FUNCTIONS.length);
       for (const [, alarm] of resourcesOf(stack(), 'aws_cloudwatch_metric_alarm')) {
         expect(alarm.alarm_actions).toEqual([expect.stringMatching(/aws_sns_topic\.monitoring_alarms/)]);
       }
