@@ -47,7 +47,7 @@ async function load(base: string, urls: () => string, total: number, concurrency
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 async function main(): Promise<void> {
-  const concurrency = Number(process.argv[2] ?? 8);
+  const concurrency = Number(process.argv[2] ?? 4);
   const requests = Number(process.argv[3] ?? 2000);
   const sensors = 36;
   const days = 365;
