@@ -65,7 +65,7 @@ describe('environment config', () => {
 
   it('rejects reserved concurrency that would leave less than 100 of the account quota unreserved', () => {
     const tooMuch = withChanges((c) => ({ ...c, functions: { ...c.functions, reservedConcurrency: { accountQuota: 10, database: 2 } } }));
-    expect(() => parseEnvironmentConfig(tooMuch, 'new-account')).toThrow(/functions\.reservedConcurrency: reserving 7 leaves less than the 100 unreserved/);
+    expect(() => parseEnvironmentConfig(tooMuch, 'new-account')).toThrow(/functions\.reservedConcurrency: reserving 9 leaves less than the 100 unreserved/);
     const fits = withChanges((c) => ({ ...c, functions: { ...c.functions, reservedConcurrency: { accountQuota: 1000, database: 4 } } }));
     expect(parseEnvironmentConfig(fits, 'raised').functions.reservedConcurrency).toEqual({ accountQuota: 1000, migrate: 1, database: 4 });
   });

@@ -31,12 +31,12 @@ describe.each(environments())('airfill-%s read API', (name) => {
     expect((fn.vpc_config as { subnet_ids: string[] }).subnet_ids).toHaveLength(config().network.subnets.length);
     expect(Object.keys((fn.environment as { variables: Record<string, string> }).variables).sort()).toEqual(['DB_HOST', 'DB_NAME', 'DB_PORT', 'DB_USER']);
     expect((fn.environment as { variables: Record<string, string> }).variables.DB_USER).toBe(API_LOGIN_ROLE);
-    expect(fn.reserved_concurrent_executions).toBe(config().api.reservedConcurrency);
+    expect(fn.reserved_concurrent_executions).toBe(config().functions.reservedConcurrency?.database);
   });
 
-  it('lets the API role do nothing but write its logs, attach to the VPC and connect as airfill_api', () => {
+  it('lets the API role do nothing but write its logs, attach to the VPC, trace and connect as airfill_api', () => {
     const statements = rolePolicy(stack(), 'read-api_function');
-    expect(statements.map((s) => s.Sid).sort()).toEqual(['ConnectAsAppUser', 'OwnLogs', 'VpcAttachment']);
+    expect(statements.map((s) => s.Sid).sort()).toEqual(['ConnectAsAppUser', 'OwnLogs', 'Tracing', 'VpcAttachment']);
     const connect = statements.find((s) => s.Sid === 'ConnectAsAppUser')!;
     expect(connect.Action).toBe('rds-db:connect');
     expect(connect.Resource).toBe(`arn:aws:rds-db:${config().region}:${config().accountId}:dbuser:\${aws_rds_cluster.database_cluster_FAF2FB92.cluster_resource_id}/${API_LOGIN_ROLE}`);

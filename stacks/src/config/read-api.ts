@@ -36,8 +36,6 @@ export const readApiConfigSchema = z.object({
     'GET /api/sensors': { burst: 20, ratePerSecond: 10 },
     'GET /api/completeness': { burst: 10, ratePerSecond: 5 },
   }),
-  /** Reserved concurrency of the API Lambda: each instance holds up to two database connections. */
-  reservedConcurrency: z.number().int().min(1).max(100).default(5),
   /** Days the API Gateway access logs are kept. */
   accessLogRetentionDays: z.number().int().min(1).default(90),
   /** Raster tiles under the dashboard's map (`https://.../{z}/{x}/{y}.png`); null: the bundled outline only. */

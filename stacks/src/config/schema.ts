@@ -13,8 +13,8 @@ export const LAMBDA_API_ENDPOINTS = ['sagemaker.api', 'ssm', 'secretsmanager', '
 /** AWS refuses a reserved concurrency that leaves fewer unreserved executions than this. */
 export const UNRESERVED_CONCURRENCY_FLOOR = 100;
 
-/** query-missing, write-predictions and record-failure each get `reservedConcurrency.database`. */
-const DATABASE_FUNCTIONS_WITH_RESERVATION = 3;
+/** query-missing, write-predictions, record-failure and the read API each get `reservedConcurrency.database`. */
+const DATABASE_FUNCTIONS_WITH_RESERVATION = 4;
 
 const accountId = z.string().regex(/^\d{12}$/, { error: 'an AWS account id has 12 digits' });
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'not an AWS region name' });

@@ -86,7 +86,8 @@ export class ReadApi extends Construct {
       subnets: props.network.subnets,
       securityGroup: props.network.functionSecurityGroup,
       key,
-      reservedConcurrency: settings.reservedConcurrency,
+      // It holds database connections (two per instance): reserved like the pipeline's database functions, where configured.
+      reservedConcurrency: naming.config.functions.reservedConcurrency?.database,
     });
 
     this.api = new Apigatewayv2Api(this, 'http-api', {

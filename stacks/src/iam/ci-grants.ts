@@ -113,10 +113,36 @@ export function ciGrants(naming: Naming): CiGrant[] {
       resources: [`arn:aws:s3:::${p}-data-*/models/*`],
     },
     {
+      id: 'DashboardFiles',
+      // The dashboard's static files (what every viewer of the page gets anyway).
+      read: ['s3:GetObject', 's3:GetObjectTagging'],
+      write: ['s3:PutObject', 's3:DeleteObject', 's3:PutObjectTagging'],
+      resources: [`arn:aws:s3:::${p}-dashboard-*/*`],
+    },
+    {
+      id: 'HttpApis',
+      // The read API's HTTP API, its routes, integration, authorizer and stage (API Gateway's REST-style actions).
+      read: ['apigateway:GET'],
+      write: ['apigateway:POST', 'apigateway:PATCH', 'apigateway:PUT', 'apigateway:DELETE', 'apigateway:TagResource', 'apigateway:UntagResource'],
+      resources: ['/apis', '/apis/*', '/tags/*'].map((path) => `arn:aws:apigateway:${naming.region}::${path}`),
+      why: 'API Gateway assigns API ids and its ARNs name no account; the account holds this environment only',
+    },
+    {
+      id: 'Cdn',
+      // The dashboard's distribution and its origin access control (CloudFront is global: no region in the ARN).
+      read: ['cloudfront:GetDistribution', 'cloudfront:GetDistributionConfig', 'cloudfront:ListTagsForResource', 'cloudfront:GetOriginAccessControl'],
+      write: [
+        'cloudfront:CreateDistribution', 'cloudfront:CreateDistributionWithTags', 'cloudfront:UpdateDistribution', 'cloudfront:DeleteDistribution', 'cloudfront:TagResource',
+        'cloudfront:UntagResource', 'cloudfront:CreateOriginAccessControl', 'cloudfront:UpdateOriginAccessControl', 'cloudfront:DeleteOriginAccessControl',
+      ],
+      resources: [naming.arn('cloudfront', 'distribution/*', { global: true }), naming.arn('cloudfront', 'origin-access-control/*', { global: true })],
+      why: 'CloudFront assigns distribution and origin access control ids; the account holds this environment only',
+    },
+    {
       id: 'LogGroups',
       read: ['logs:ListTagsForResource', 'logs:ListTagsLogGroup'],
       write: ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:AssociateKmsKey', 'logs:DisassociateKmsKey', 'logs:TagResource', 'logs:UntagResource', 'logs:TagLogGroup'],
-      resources: [`/aws/lambda/${p}-*`, `/aws/vendedlogs/states/${p}-*`, `/aws/rds/cluster/${p}-*`, `/aws/vpc/${p}-*`].flatMap((group) => [
+      resources: [`/aws/lambda/${p}-*`, `/aws/vendedlogs/states/${p}-*`, `/aws/rds/cluster/${p}-*`, `/aws/vpc/${p}-*`, `/aws/apigateway/${p}-*`].flatMap((group) => [
         naming.arn('logs', `log-group:${group}`),
         naming.arn('logs', `log-group:${group}:*`),
       ]),
