@@ -1,59 +1,14 @@
 /** Typed GETs against the read API (paths relative to the page, so the dashboard works under any prefix). */
+import type { ModelSummary, ParameterModels, RunSummary, SensorSummary, SeriesPoint } from '@airfill/api';
 
-/** What the server says about this deployment (`dashboard-config.json`). */
-export interface DashboardConfig {
-  /** A raster tile URL template (`https://.../{z}/{x}/{y}.png`); null: the bundled outline layer only (offline). */
-  tileUrl: string | null;
-  tileAttribution: string;
-}
-
-export interface Sensor {
-  deviceId: string;
-  location: string | null;
-  city: string | null;
-  latitude: number;
-  longitude: number;
-  completeness: number | null;
-  health: { status: string; reasons: string[] };
-  lastReading: { timestamp: string; parameter: string } | null;
-  parameters: { parameter: string; completeness: number | null; imputed: number; unfilled: number; missing: number }[];
-}
-
-export interface SeriesPoint {
-  timestamp: string;
-  value: number | null;
-  observed: boolean;
-  filled: number | null;
-  lower: number | null;
-  upper: number | null;
-}
-
-export interface SummaryBucket {
-  timestamp: string;
-  observed: number | null;
-  filled: number | null;
-  observedCount: number;
-  imputedCount: number;
-  unfilledCount: number;
-  lower: number | null;
-  upper: number | null;
-}
-
-export interface Run {
-  runId: string;
-  parameter: string;
-  status: string;
-  found: number;
-  written: number;
-  modelVersion: string | null;
-  error: { message?: string } | null;
-  startedAt: string;
-  durationMs: number | null;
-}
-
+// The page speaks the API's own types (erased when bundled), so a change of the API's shape fails the typecheck here.
+export type { DashboardConfig } from '../files';
+export type { SeriesPoint, SummaryBucket } from '@airfill/api';
+export type Sensor = SensorSummary;
+export type Run = RunSummary;
 export interface Models {
-  models: { version: string; parameter: string; status: string; createdAt: string; metrics: unknown }[];
-  parameters: { parameter: string; current: string | null; lastUsed: string | null }[];
+  models: ModelSummary[];
+  parameters: ParameterModels[];
 }
 
 /** An answer the API refused, with its message. */

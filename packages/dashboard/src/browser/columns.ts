@@ -1,5 +1,10 @@
 import type { SeriesPoint, SummaryBucket } from './api';
 
+/** What a chart needs of a point. */
+type ChartPoint = Pick<SeriesPoint, 'timestamp' | 'value' | 'observed' | 'filled' | 'lower' | 'upper'>;
+/** What a chart needs of a bucket. */
+type ChartBucket = Pick<SummaryBucket, 'timestamp' | 'observed' | 'filled' | 'observedCount' | 'imputedCount' | 'unfilledCount' | 'lower' | 'upper'>;
+
 /** Columns uPlot draws: time (s), observed, filled-only, lower, upper. */
 export type ChartColumns = [number[], (number | null)[], (number | null)[], (number | null)[], (number | null)[]];
 
@@ -12,7 +17,7 @@ export interface ChartCounts {
 }
 
 /** Raw points to columns: observed values as a line, imputed ones as points, their interval as a band. */
-export function pointsToColumns(points: readonly SeriesPoint[]): { columns: ChartColumns; counts: ChartCounts } {
+export function pointsToColumns(points: readonly ChartPoint[]): { columns: ChartColumns; counts: ChartCounts } {
   const columns: ChartColumns = [[], [], [], [], []];
   const counts: ChartCounts = { readings: points.length, observed: 0, filled: 0, unfilled: 0 };
   for (const p of points) {
@@ -29,7 +34,7 @@ export function pointsToColumns(points: readonly SeriesPoint[]): { columns: Char
 }
 
 /** Buckets of a downsampled series to columns: mean observed as the line, the filled mean where the bucket holds imputed values. */
-export function bucketsToColumns(buckets: readonly SummaryBucket[]): { columns: ChartColumns; counts: ChartCounts } {
+export function bucketsToColumns(buckets: readonly ChartBucket[]): { columns: ChartColumns; counts: ChartCounts } {
   const columns: ChartColumns = [[], [], [], [], []];
   const counts: ChartCounts = { readings: 0, observed: 0, filled: 0, unfilled: 0 };
   for (const b of buckets) {

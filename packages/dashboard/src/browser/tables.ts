@@ -1,6 +1,12 @@
 import type { Models, Run } from './api';
 import { duration, escapeHtml, number } from './format';
 
+/** The message of a run's recorded error (`{ name, message, ... }`), or nothing. */
+function errorMessage(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : '';
+}
+
 /** Fills the runs table: what each run found, filled and, when it failed, why. */
 export function renderRuns(body: HTMLTableSectionElement, runs: readonly Run[]): void {
   if (runs.length === 0) {
@@ -17,7 +23,7 @@ export function renderRuns(body: HTMLTableSectionElement, runs: readonly Run[]):
         <td class="num">${number(run.written)}</td>
         <td>${escapeHtml(run.modelVersion ?? '–')}</td>
         <td class="num">${duration(run.durationMs)}</td>
-        <td class="error">${escapeHtml(run.error?.message ?? '')}</td>
+        <td class="error">${escapeHtml(errorMessage(run.error))}</td>
       </tr>`,
     )
     .join('');
