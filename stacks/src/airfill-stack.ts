@@ -130,7 +130,7 @@ export class AirfillStack extends TerraformStack {
 
     new TerraformOutput(this, 'bucket', { value: this.storage.bucketName });
     new TerraformOutput(this, 'api_endpoint', { value: this.readApi.api.apiEndpoint });
-    new TerraformOutput(this, 'dashboard_url', { value: `https://${this.readApi.distribution.domainName}/` });
+    new TerraformOutput(this, 'dashboard_url', { value: `https://${this.readApi.dashboard.distribution.domainName}/` });
     new TerraformOutput(this, 'state_machine_arn', { value: this.workflow.stateMachine.arn });
     new TerraformOutput(this, 'migrate_function', { value: this.functions.all.migrate.functionName });
     new TerraformOutput(this, 'database_endpoint', { value: this.database.cluster.endpoint });

@@ -85,8 +85,8 @@ describe.each(environments())('airfill-%s read API', (name) => {
         Effect: 'Allow',
         Principal: { Service: 'cloudfront.amazonaws.com' },
         Action: 's3:GetObject',
-        Resource: expect.stringMatching(/^\$\{aws_s3_bucket\.read-api_dashboard_bucket_[A-Z0-9]+\.arn\}\/\*$/),
-        Condition: { StringEquals: { 'AWS:SourceArn': expect.stringMatching(/^\$\{aws_cloudfront_distribution\.read-api_cdn_[A-Z0-9]+\.arn\}$/) } },
+        Resource: expect.stringMatching(/^\$\{aws_s3_bucket\.read-api_dashboard_files_bucket_[A-Z0-9]+\.arn\}\/\*$/),
+        Condition: { StringEquals: { 'AWS:SourceArn': expect.stringMatching(/^\$\{aws_cloudfront_distribution\.read-api_dashboard_cdn_[A-Z0-9]+\.arn\}$/) } },
       },
     ]);
     expect(resourceNamed(stack(), 'aws_s3_bucket_public_access_block', 'read-api_dashboard')).toMatchObject({

@@ -24,12 +24,12 @@ const SUPPRESSIONS: Suppression[] = [
   },
   {
     rule: 'CKV_AWS_145',
-    where: /aws_s3_bucket\.read-api_dashboard_bucket/,
+    where: /aws_s3_bucket\.read-api_dashboard_files_bucket/,
     reason: "the dashboard's static files are what every viewer of the page gets; SSE-S3 lets CloudFront's origin access control read them without a KMS key grant to CloudFront",
   },
   {
     rule: 'CKV_AWS_18',
-    where: /aws_s3_bucket\.read-api_dashboard_bucket/,
+    where: /aws_s3_bucket\.read-api_dashboard_files_bucket/,
     reason: 'only CloudFront reads the dashboard bucket, and only the deploy writes it (CloudTrail records that); requests of viewers are a matter of CloudFront, not S3, logs',
   },
   {
