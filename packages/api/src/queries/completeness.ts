@@ -46,15 +46,7 @@ export const CADENCE_SAMPLE = 200;
  * ts), never a scan of the table.
  */
 export async function readDailyCompleteness(database: Database, query: CompletenessQuery): Promise<DailyCompleteness[]> {
-  const { rows } = await database.pool.query<{
-    device_id: string;
-    parameter: string;
-    day: string;
-    expected: number;
-    stored: number;
-    valid: number;
-    imputed: number;
-  }>(
+  const { rows } = await database.pool.query<Omit<DailyCompleteness, 'deviceId' | 'completeness'> & { device_id: string }>(
     `with channels as (
        select c.sensor_ref, c.parameter, s.device_id,
               (select r.ts from readings r where r.sensor_ref = c.sensor_ref and r.parameter = c.parameter order by r.ts limit 1) as first_ts,
