@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseOffsetTimestamp } from './timestamp';
+import { parseOffsetTimestamp, quoteCell } from './timestamp';
 
 /** Every column of the input contract (DESIGN section 3). Order in a file is free. */
 export const CSV_COLUMNS = [
@@ -37,7 +37,7 @@ export function interpretValue(text: string, sentinel: number): { value: number 
   const trimmed = text.trim();
   if (trimmed === '' || MISSING_MARKERS.has(trimmed.toLowerCase())) return { value: null };
   const number = Number(trimmed);
-  if (!Number.isFinite(number)) return { error: `value "${text}" is not a number` };
+  if (!Number.isFinite(number)) return { error: `value ${quoteCell(text)} is not a number` };
   return { value: number === sentinel ? null : number };
 }
 
@@ -45,7 +45,7 @@ function coordinate(text: string, what: string, limit: number): number | string 
   const trimmed = text.trim();
   if (trimmed === '') return `${what} is empty`;
   const number = Number(trimmed);
-  if (!Number.isFinite(number)) return `${what} "${text}" is not a number`;
+  if (!Number.isFinite(number)) return `${what} ${quoteCell(text)} is not a number`;
   if (Math.abs(number) > limit) return `${what} ${number} is outside -${limit}..${limit}`;
   return number;
 }
@@ -80,7 +80,7 @@ function deploymentDate(text: string): string | null | { error: string } {
   const day = match ? `${match[1]}-${match[2]}-${match[3]}` : '';
   const date = new Date(`${day}T00:00:00Z`);
   if (!match || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== day) {
-    return { error: `deployment_date "${trimmed}" is not a date (YYYY-MM-DD)` };
+    return { error: `deployment_date ${quoteCell(trimmed)} is not a date (YYYY-MM-DD)` };
   }
   return day;
 }

@@ -1,4 +1,4 @@
-export { parseOffsetTimestamp, type TimestampParse } from './timestamp';
+export { parseOffsetTimestamp, quoteCell, TIMESTAMP_YEARS, type TimestampParse } from './timestamp';
 export {
   CSV_COLUMNS,
   REQUIRED_CSV_COLUMNS,
@@ -10,7 +10,19 @@ export {
   type CsvReading,
   type SensorMetadata,
 } from './csv-row';
-export { airfillConfigSchema, DEFAULT_PARAMETER, type AirfillConfig } from './config';
+export { airfillConfigSchema, DEFAULT_MAX_LINE_LENGTH, DEFAULT_PARAMETER, type AirfillConfig } from './config';
 export * from './lambda-env';
 export * from './pipeline';
 export { AirfillError } from './errors';
+export {
+  DEFAULT_RANGES,
+  makePlausibilityCheck,
+  parameterKey,
+  plausibilityConfigSchema,
+  valueRangeSchema,
+  type PlausibilityConfig,
+  type PlausibilityConfigInput,
+  type PlausibilityInput,
+  type PlausibilityVerdict,
+  type ValueRange,
+} from './plausibility';

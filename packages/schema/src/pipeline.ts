@@ -29,6 +29,8 @@ export const runKeys = (run: string) => ({
   outputPrefix: `output_batch/${run}/`,
   /** The validated final predictions, one JSON line each (device, parameter, timestamp, value, model version). */
   predictions: `predicted_values_output/${run}/predictions.jsonl`,
+  /** Predictions the callback refused (not finite, or implausible), one JSON line each, by reading. */
+  refused: `predicted_values_output/${run}/refused.jsonl`,
 });
 
 /** Execution input (the schedule, the CLI): all optional. */
@@ -83,6 +85,10 @@ export const transformResultSchema = z.object({
   predicted: count,
   modelVersion: z.string().min(1),
   predictionsKey: z.string().min(1),
+  /** Predictions refused one by one (their readings stay missing); the others are written. */
+  refused: count.default(0),
+  /** Where the refused ones are listed, when there are any. */
+  refusedKey: z.string().min(1).optional(),
 });
 export type TransformResult = z.output<typeof transformResultSchema>;
 
@@ -102,6 +108,8 @@ export const writePredictionsResultSchema = z.object({
   alreadyImputed: count,
   notMissing: count,
   unknownSensor: count,
+  /** Predictions the callback refused as implausible: recorded by reading in the run ledger, not written. */
+  refused: count,
 });
 export type WritePredictionsResult = z.output<typeof writePredictionsResultSchema>;
 
@@ -182,6 +190,17 @@ export const predictionRecordSchema = z.object({
   modelVersion: z.string().min(1),
 });
 export type PredictionRecord = z.output<typeof predictionRecordSchema>;
+
+/** A prediction the callback refused, by reading (never by row index). */
+export const refusedRecordSchema = z.object({
+  deviceId: z.string().min(1),
+  parameter: z.string().min(1),
+  ts: isoInstant,
+  /** The value refused; null when it was not a number. */
+  value: z.number().nullable(),
+  reason: z.string().min(1),
+});
+export type RefusedRecord = z.output<typeof refusedRecordSchema>;
 
 /**
  * What start-transform records beside the targets for the callback: which

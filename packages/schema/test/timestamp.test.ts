@@ -13,6 +13,16 @@ describe('parseOffsetTimestamp', () => {
     expect(parseOffsetTimestamp(text)).toMatchObject({ ok: true, iso });
   });
 
+  it.each(['1970-01-01 00:00:00 +0000', '2100-12-31 23:59:59 +0000'])('accepts the edge year of %s', (text) => {
+    expect(parseOffsetTimestamp(text)).toMatchObject({ ok: true, iso: `${text.slice(0, 10)}T${text.slice(11, 19)}.000000Z` });
+  });
+
+  it('clips a huge cell in its reason', () => {
+    const parsed = parseOffsetTimestamp('x'.repeat(100_000));
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.reason.length).toBeLessThan(200);
+  });
+
   it('gives the epoch milliseconds of the instant', () => {
     expect(parseOffsetTimestamp('2023-07-15 09:22:31.456 +0200')).toMatchObject({ epochMs: Date.UTC(2023, 6, 15, 7, 22, 31, 456) });
   });
@@ -24,6 +34,9 @@ describe('parseOffsetTimestamp', () => {
     ['2023-07-15 24:00:00 +0000', /time of day that does not exist/],
     ['2023-07-15 10:00:00 +1500', /impossible UTC offset/],
     ['', /not in the form/],
+    ['0023-07-15 09:00:00 +0000', /year 0023; airfill accepts 1970 to 2100/],
+    ['1969-12-31 23:59:59 +0000', /year 1969/],
+    ['2101-01-01 00:00:00 +0000', /year 2101/],
   ])('refuses %s', (text, reason) => {
     const parsed = parseOffsetTimestamp(text);
     expect(parsed.ok).toBe(false);
@@ -52,10 +65,18 @@ describe('interpretValue', () => {
 
 describe('airfillConfigSchema', () => {
   it('fills the defaults', () => {
-    expect(airfillConfigSchema.parse({})).toEqual({ dataDir: '.airfill', parameter: 'PM 2.5', sentinel: 65535, loadBatchSize: 20_000 });
+    expect(airfillConfigSchema.parse({})).toEqual({ dataDir: '.airfill', parameter: 'PM 2.5', sentinel: 65535, loadBatchSize: 20_000, maxLineLength: 65_536 });
   });
 
   it('refuses a database URL that is not PostgreSQL', () => {
     expect(() => airfillConfigSchema.parse({ databaseUrl: 'mysql://x/y' })).toThrow(/postgres/);
+  });
+
+  it.each(['base', 'postgres://', 'postgres:/db'])('refuses %s, which names no host (pg would look up a host called "base")', (url) => {
+    expect(airfillConfigSchema.safeParse({ databaseUrl: url }).success).toBe(false);
+  });
+
+  it.each(['postgres://u:p@localhost:5432/db', 'postgresql://db.example.org/airfill', 'postgres:///airfill?host=/var/run/postgresql'])('accepts %s', (url) => {
+    expect(airfillConfigSchema.parse({ databaseUrl: url }).databaseUrl).toBe(url);
   });
 });
