@@ -12,12 +12,23 @@ export interface CsvTokens {
   cells: string[];
 }
 
-/** A record that is not valid CSV, and why. */
+/** A record that is not valid CSV (or too long to read), and why. `text` is the record, or for a line too long its start. */
 export interface CsvTokenError {
   line: number;
   error: string;
   text: string;
+  /** The line was longer than the limit: `error` says so in full, `text` is an excerpt. */
+  tooLong?: true;
 }
+
+/** Options of {@link tokenizeCsv}. */
+export interface TokenizeOptions {
+  /** Longest line (or record spanning lines), in characters; longer ones are rejected as they stream by, never held. @default 65536 */
+  maxLineLength?: number;
+}
+
+/** How much of a line too long to keep for the reject. */
+const EXCERPT = 200;
 
 export type CsvTokenEntry = CsvTokens | CsvTokenError;
 
@@ -73,23 +84,50 @@ function countQuotes(text: string): number {
  * low. Empty lines are skipped. Invalid UTF-8 becomes U+FFFD in the cells,
  * for the caller to reject.
  */
-export async function* tokenizeCsv(source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<CsvTokenEntry[]> {
+export async function* tokenizeCsv(
+  source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+  options: TokenizeOptions = {},
+): AsyncGenerator<CsvTokenEntry[]> {
+  const maxLineLength = options.maxLineLength ?? 64 * 1024;
   const decoder = new TextDecoder('utf-8');
   let carry = '';
   let lineNumber = 0;
   let first = true;
+  /** Inside a line too long, already reported: its text is dropped up to the next newline. */
+  let skipping = false;
   /** Lines of a record whose quotes are not balanced yet. */
   let pending: string[] = [];
   let pendingStart = 0;
   let pendingQuotes = 0;
+  let pendingLength = 0;
+
+  /** Reports a line (or the record it continues) as too long. */
+  const tooLong = (text: string, number: number, out: CsvTokenEntry[]): void => {
+    const start = pending.length > 0 ? pendingStart : number;
+    const excerpt = pending.length > 0 ? pending[0]! : text;
+    pending = [];
+    pendingLength = 0;
+    out.push({
+      line: start,
+      error: `line is longer than ${maxLineLength.toLocaleString('en-US')} characters (the limit; raise it with --max-line-length)`,
+      text: excerpt.length > EXCERPT ? `${excerpt.slice(0, EXCERPT)}…` : excerpt,
+      tooLong: true,
+    });
+  };
 
   const takeLine = (line: string, number: number, out: CsvTokenEntry[]): void => {
+    if (line.length > maxLineLength || pendingLength + line.length > maxLineLength) {
+      tooLong(line, number, out);
+      return;
+    }
     if (pending.length > 0) {
       pending.push(line);
+      pendingLength += line.length + 1;
       pendingQuotes += countQuotes(line);
       if (pendingQuotes % 2 === 0) {
         const text = pending.join('\n');
         pending = [];
+        pendingLength = 0;
         const cells = splitQuotedRecord(text);
         out.push(typeof cells === 'string' ? { line: pendingStart, error: cells, text } : { line: pendingStart, cells });
       } else if (pending.length > MAX_RECORD_LINES) {
@@ -111,6 +149,7 @@ export async function* tokenizeCsv(source: AsyncIterable<Buffer | string> | Iter
     pending = [line];
     pendingStart = number;
     pendingQuotes = quotes;
+    pendingLength = line.length + 1;
   };
 
   /** The open quote never closed: report its line and read the lines after it afresh. */
@@ -118,6 +157,7 @@ export async function* tokenizeCsv(source: AsyncIterable<Buffer | string> | Iter
     const [firstLine, ...rest] = pending;
     const start = pendingStart;
     pending = [];
+    pendingLength = 0;
     out.push({ line: start, error: 'a quoted field is not closed', text: firstLine ?? '' });
     rest.forEach((line, offset) => takeLine(line, start + 1 + offset, out));
   };
@@ -125,6 +165,15 @@ export async function* tokenizeCsv(source: AsyncIterable<Buffer | string> | Iter
   const takeText = (text: string, final: boolean): CsvTokenEntry[] => {
     const out: CsvTokenEntry[] = [];
     let start = 0;
+    if (skipping) {
+      const newline = text.indexOf('\n');
+      if (newline === -1) {
+        carry = '';
+        return out;
+      }
+      skipping = false;
+      start = newline + 1;
+    }
     for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
       const end = newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
       lineNumber += 1;
@@ -132,6 +181,13 @@ export async function* tokenizeCsv(source: AsyncIterable<Buffer | string> | Iter
       start = newline + 1;
     }
     carry = text.slice(start);
+    if (carry.length > maxLineLength) {
+      // No newline in sight: report the line now and drop the rest of it as it arrives.
+      lineNumber += 1;
+      tooLong(carry, lineNumber, out);
+      carry = '';
+      skipping = !final;
+    }
     if (final) {
       if (carry.length > 0) {
         lineNumber += 1;

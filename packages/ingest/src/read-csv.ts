@@ -2,14 +2,22 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { makeCsvRowSchema, type CsvColumn, type CsvReading } from '@airfill/schema';
+import { makeCsvRowSchema, makePlausibilityCheck, type CsvColumn, type CsvReading, type PlausibilityConfigInput, type PlausibilityVerdict } from '@airfill/schema';
 import { tokenizeCsv, type CsvTokenEntry } from './csv-tokenizer';
 import { CsvFormatError } from './errors';
 import { parseHeader, type CsvHeader } from './header';
 
-/** One data row of a CSV file: a valid reading, or why it was rejected (`row` is the row as CSV text). */
+/** Why an observed value of a valid row is not trusted (its `reading.value` is then null; `rawValue` keeps the text). */
+export type ValueVerdict = Exclude<PlausibilityVerdict, { kind: 'ok' }>;
+
+/**
+ * One data row of a CSV file: a valid reading (with `verdict` when the door
+ * turned its value into missing: a device's own sentinel, or invalid), or
+ * why the row was rejected (`row` is the row as CSV text, or the start of a
+ * line too long).
+ */
 export type CsvRecord =
-  | { kind: 'reading'; line: number; reading: CsvReading }
+  | { kind: 'reading'; line: number; reading: CsvReading; verdict?: ValueVerdict }
   | { kind: 'reject'; line: number; column: string; reason: string; row: string };
 
 /** Options for {@link readReadingsCsv}. */
@@ -20,6 +28,10 @@ export interface ReadCsvOptions {
   onHeader?: ((header: CsvHeader) => void) | undefined;
   /** Told about bytes read so far (of the file on disk, compressed for .gz), for progress. */
   onBytes?: ((bytesRead: number, totalBytes: number) => void) | undefined;
+  /** Longest line, in characters; a longer one is rejected without being held in memory. @default 65536 */
+  maxLineLength?: number | undefined;
+  /** Physical ranges and extra sentinels (over the defaults). @default the defaults */
+  plausibility?: PlausibilityConfigInput | undefined;
 }
 
 const INVALID_UTF8 = '\uFFFD';
@@ -53,11 +65,12 @@ export async function* readReadingsCsvBatches(path: string, options: ReadCsvOpti
     },
   );
   const rowSchema = makeCsvRowSchema({ sentinel: options.sentinel });
+  const judge = makePlausibilityCheck(options.plausibility);
   const { file, source } = openSource(path);
   let header: CsvHeader | undefined;
   let columns: [CsvColumn, number][] = [];
   try {
-    for await (const entries of tokenizeCsv(source)) {
+    for await (const entries of tokenizeCsv(source, { maxLineLength: options.maxLineLength })) {
       let start = 0;
       if (!header) {
         header = readHeader(entries[0]!, path);
@@ -67,7 +80,7 @@ export async function* readReadingsCsvBatches(path: string, options: ReadCsvOpti
       }
       const records: CsvRecord[] = new Array(entries.length - start);
       for (let index = start; index < entries.length; index += 1) {
-        records[index - start] = toRecord(entries[index]!, header, columns, rowSchema);
+        records[index - start] = toRecord(entries[index]!, header, columns, rowSchema, judge);
       }
       options.onBytes?.(file.bytesRead, totalBytes);
       if (records.length > 0) yield records;
@@ -99,9 +112,10 @@ function toRecord(
   header: CsvHeader,
   columns: [CsvColumn, number][],
   rowSchema: ReturnType<typeof makeCsvRowSchema>,
+  judge: ReturnType<typeof makePlausibilityCheck>,
 ): CsvRecord {
   const { line } = entry;
-  if ('error' in entry) return { kind: 'reject', line, column: '', reason: `not valid CSV: ${entry.error}`, row: entry.text };
+  if ('error' in entry) return { kind: 'reject', line, column: '', reason: entry.tooLong ? entry.error : `not valid CSV: ${entry.error}`, row: entry.text };
   const record = entry.cells;
   if (record.length !== header.width) {
     return { kind: 'reject', line, column: '', reason: `row has ${record.length} fields, the header has ${header.width}`, row: toCsvLine(record) };
@@ -113,7 +127,14 @@ function toRecord(
     cells[column] = cell;
   }
   const parsed = rowSchema.safeParse(cells);
-  if (parsed.success) return { kind: 'reading', line, reading: parsed.data };
+  if (parsed.success) {
+    const reading = parsed.data;
+    if (reading.value === null) return { kind: 'reading', line, reading };
+    const verdict = judge({ deviceId: reading.sensor.deviceId, parameter: reading.parameter, sensorType: reading.channel.sensorType, value: reading.value });
+    if (verdict.kind === 'ok') return { kind: 'reading', line, reading };
+    reading.value = null;
+    return { kind: 'reading', line, reading, verdict };
+  }
   return {
     kind: 'reject',
     line,

@@ -93,10 +93,14 @@ describe('readReadingsCsv: good input', () => {
     ]);
   });
 
-  it('uses a configured sentinel instead of the default', async () => {
-    const body = [row({ value: '-999' }), row({ value: '65535' })].join('\n');
-    const values = readings(await readAll(csvFile(`${HEADER}\n${body}\n`), { sentinel: -999 })).map((reading) => reading.value);
-    expect(values).toEqual([null, 65535]);
+  it('uses a configured sentinel instead of the default; 65535 is then a number, and out of range for PM 2.5', async () => {
+    const body = [row({ value: '-999' }), row({ value: '65535' }), row({ parameter: 'pressure', value: '65535' })].join('\n');
+    const records = await readAll(csvFile(`${HEADER}\n${body}\n`), { sentinel: -999 });
+    expect(records.map((record) => (record.kind === 'reading' ? [record.reading.value, record.verdict?.kind ?? null] : record.kind))).toEqual([
+      [null, null],
+      [null, 'invalid'],
+      [65535, null],
+    ]);
   });
 
   it('keeps commas inside quoted fields', async () => {
