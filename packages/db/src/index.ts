@@ -1,5 +1,5 @@
 export * as schema from './schema';
-export { sensors, sensorChannels, readings, imputations, runs, claims, models, readingsFilled } from './schema';
+export { sensors, sensorChannels, readings, flags, corrections, imputations, runs, claims, runRefusals, models, readingsFilled } from './schema';
 export {
   connect,
   connectionSettingsFromEnv,
@@ -7,14 +7,28 @@ export {
   type ConnectionSettings,
   type Database,
 } from './connection';
-export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded';
+export {
+  startEmbeddedPostgres,
+  stopAllEmbedded,
+  EmbeddedPostgresError,
+  EmbeddedPostgresInUseError,
+  DEFAULT_BINARY_CACHE,
+  DEFAULT_CLUSTERS_DIR,
+  POINTER_FILE,
+  type EmbeddedPostgres,
+  type EmbeddedPostgresOptions,
+} from './embedded';
 export { openDatabase, type OpenDatabaseOptions, type OpenedDatabase } from './open';
 export { runMigrations, MIGRATIONS_FOLDER } from './migrate';
 export { DatabaseError, DatabaseInputError, DatabaseUnavailableError } from './errors';
-export { readStatus, summariseGapsBySensor, type StatusReport, type ParameterCounts, type SensorGapSummary } from './queries/status';
+export { readStatus, summariseGapsBySensor, listParameters, requireStoredParameter, type StatusReport, type ParameterCounts, type SensorGapSummary } from './queries/status';
+export { correctReadings, MANUAL_CHECK, type CorrectionAction, type CorrectionRequest, type CorrectionResult } from './queries/corrections';
+export { recordRefusals, listRefusals, type Refusal } from './queries/refusals';
 export {
   findMissingReadings,
   claimMissingReadings,
+  claimsHeldElsewhere,
+  type ClaimsHeldElsewhere,
   type MissingReading,
   type MissingReadingsQuery,
   type ClaimQuery,

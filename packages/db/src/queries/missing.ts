@@ -126,3 +126,27 @@ export async function claimMissingReadings(database: Database, query: ClaimQuery
     return rows.map(toMissingReading);
   });
 }
+
+/** Missing readings of a parameter that other live runs hold, and which runs. */
+export interface ClaimsHeldElsewhere {
+  readings: number;
+  runs: { runId: string; startedAt: Date; claimed: number }[];
+}
+
+/**
+ * The missing readings of `parameter` claimed by runs other than `runId`
+ * that are still running (not stale): what a run found it could not claim,
+ * so the report can say another run holds them.
+ */
+export async function claimsHeldElsewhere(database: Database, query: { parameter: string; runId: string; staleAfterSeconds?: number }): Promise<ClaimsHeldElsewhere> {
+  const { rows } = await database.pool.query<{ run_id: string; started_at: Date; claimed: string }>(
+    `select c.run_id::text as run_id, r.started_at, count(*) as claimed
+       from claims c join runs r on r.run_id = c.run_id
+      where c.parameter = $1 and c.run_id <> $2 and r.status = 'running' and c.claimed_at > now() - $3::interval
+      group by c.run_id, r.started_at
+      order by r.started_at`,
+    [query.parameter, query.runId, `${query.staleAfterSeconds ?? 6 * 3600} seconds`],
+  );
+  const runs = rows.map((row) => ({ runId: row.run_id, startedAt: row.started_at, claimed: Number(row.claimed) }));
+  return { readings: runs.reduce((total, run) => total + run.claimed, 0), runs };
+}

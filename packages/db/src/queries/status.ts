@@ -1,4 +1,5 @@
 import type { Database } from '../connection';
+import { DatabaseInputError } from '../errors';
 
 /** Counts of one parameter. `unfilled` = missing readings with no imputation. */
 export interface ParameterCounts {
@@ -88,4 +89,18 @@ export async function summariseGapsBySensor(database: Database): Promise<SensorG
     firstMissing: row.first_missing,
     lastMissing: row.last_missing,
   }));
+}
+
+/** The parameters stored (from the channels the loader records: small, unlike `readings`), sorted. */
+export async function listParameters(database: Database): Promise<string[]> {
+  const { rows } = await database.pool.query<{ parameter: string }>('select distinct parameter from sensor_channels order by parameter');
+  return rows.map((row) => row.parameter);
+}
+
+/** Throws a `DatabaseInputError` naming the stored parameters when `parameter` is not one of them (a typo, a wrong case). */
+export async function requireStoredParameter(database: Database, parameter: string): Promise<void> {
+  const stored = await listParameters(database);
+  if (stored.includes(parameter)) return;
+  const list = stored.length ? `the parameters stored are: ${stored.map((name) => `"${name}"`).join(', ')}` : 'no readings are stored yet (load a CSV first)';
+  throw new DatabaseInputError(`no readings of parameter "${parameter}" are stored; ${list}`, { parameter, stored });
 }
