@@ -100,10 +100,21 @@ export async function settleTransformJob(deps: SettleDeps, settings: { jobPrefix
     const check = checkTransformOutput(outputs, targets, manifest, plausibleRangeFor(settings.parameter));
     if (check.ok) {
       await putText(deps.bucket, keys.predictions, toJsonLines(check.predictions), 'application/x-ndjson');
+      if (check.refused.length > 0) {
+        await putText(deps.bucket, keys.refused, toJsonLines(check.refused), 'application/x-ndjson');
+        logger.warn('predictions refused, their readings stay missing', { refused: check.refused.length, examples: check.refused.slice(0, 5) });
+      }
       if (check.floored) logger.warn('small negative predictions stored as the floor', { floored: check.floored });
       outcome = {
         kind: 'success',
-        result: { jobName: job.jobName, predicted: check.predictions.length, modelVersion: manifest.modelVersion, predictionsKey: keys.predictions },
+        result: {
+          jobName: job.jobName,
+          predicted: check.predictions.length,
+          modelVersion: manifest.modelVersion,
+          predictionsKey: keys.predictions,
+          refused: check.refused.length,
+          ...(check.refused.length > 0 ? { refusedKey: keys.refused } : {}),
+        },
       };
     } else {
       logger.error('transform output failed the check', { problems: check.problems, outputKeys });
@@ -144,7 +155,7 @@ export async function settleTransformJob(deps: SettleDeps, settings: { jobPrefix
   await deleteTokenIfUnchanged(deps.tokens, job.jobName, answered.taskToken);
   if (outcome.kind === 'success') {
     logger.info('transform settled', { predicted: outcome.result.predicted, late });
-    logger.metrics({ ReadingsPredicted: outcome.result.predicted, TransformsFailed: 0 });
+    logger.metrics({ ReadingsPredicted: outcome.result.predicted, PredictionsRefused: outcome.result.refused, TransformsFailed: 0 });
     return { action: 'succeeded', runId, predicted: outcome.result.predicted, late };
   }
   logger.info('transform failed', { error: outcome.error, cause: outcome.cause, late });

@@ -1,10 +1,14 @@
 import { toPrediction, type FeatureContract, type FeatureMatrix } from '@airfill/features';
-import type { PredictionRecord, TargetRecord, TransformManifest } from '@airfill/schema';
+import type { PredictionRecord, RefusedRecord, TargetRecord, TransformManifest } from '@airfill/schema';
 import type { PlausibleRange } from './plausible-range';
 
-/** The outcome of checking a transform's output against its input. */
+/**
+ * The outcome of checking a transform's output against its input: the
+ * predictions to write and those refused one by one, or (when the output
+ * cannot be joined to its input) the reason it cannot be trusted at all.
+ */
 export type OutputCheck =
-  | { ok: true; predictions: PredictionRecord[]; floored: number }
+  | { ok: true; predictions: PredictionRecord[]; refused: RefusedRecord[]; floored: number }
   | { ok: false; reason: string; problems: Record<string, number> };
 
 const EXAMPLES = 5;
@@ -44,12 +48,19 @@ function baselineMatrix(contract: TransformManifest['contract'], targets: readon
   };
 }
 
+/** A reading as people name it: device, parameter, time. */
+const named = (target: TargetRecord) => `${target.deviceId} ${target.parameter} at ${target.ts}`;
+
 /**
  * Checks the transform output (lines `id,raw output`, joined by SageMaker from
- * the input's id column; never a positional join) against the targets: every
- * id exactly once, no id that was not sent, every value a finite number, every
- * final value in the plausible range. Returns the final predictions, or the
- * reason the output cannot be trusted.
+ * the input's id column; never a positional join) against the targets.
+ * An output that cannot be joined to its input (a line that is not
+ * `id,value`, an id not sent, an id twice or missing) is not trusted at all.
+ * Otherwise each prediction stands alone: one that is not a finite number or
+ * falls outside the plausible range is refused (its reading stays missing)
+ * and the others are kept, so one bad sensor never blocks the rest. Values
+ * between the range's minimum and its floor are stored as the floor.
+ * Problems and refusals name readings by device, parameter and time.
  */
 export function checkTransformOutput(
   outputs: readonly string[],
@@ -73,37 +84,40 @@ export function checkTransformOutput(
       const id = /^\s*\d+\s*$/.test(idText) ? Number(idText) : Number.NaN;
       const index = row.get(id);
       if (index === undefined) {
-        problems.add('unknown ids', idText.trim());
+        problems.add('unknown ids', `row id ${JSON.stringify(idText.trim().slice(0, 20))} was never sent`);
         continue;
       }
       if (seen[index]) {
-        problems.add('duplicate ids', String(id));
+        problems.add('duplicate ids', named(targets[index]!));
         continue;
       }
       seen[index] = 1;
-      const value = valueText.trim() === '' ? Number.NaN : Number(valueText);
-      if (!Number.isFinite(value)) problems.add('values that are not finite numbers', `${id}=${valueText.trim()}`);
-      raw[index] = value;
+      raw[index] = valueText.trim() === '' ? Number.NaN : Number(valueText);
     }
   }
-  for (const [index, target] of targets.entries()) if (!seen[index]) problems.add('missing ids', String(target.id));
+  for (const [index, target] of targets.entries()) if (!seen[index]) problems.add('missing ids', named(target));
+  if (!problems.empty) return { ok: false, reason: problems.reason(), problems: problems.counts() };
 
   const matrix = baselineMatrix(manifest.contract, targets);
   const predictions: PredictionRecord[] = [];
+  const refused: RefusedRecord[] = [];
   let floored = 0;
   for (const [index, target] of targets.entries()) {
-    if (!seen[index] || !Number.isFinite(raw[index])) continue;
+    const reading = { deviceId: target.deviceId, parameter: target.parameter, ts: target.ts };
+    if (!Number.isFinite(raw[index])) {
+      refused.push({ ...reading, value: null, reason: 'the model gave no finite number' });
+      continue;
+    }
     let value = toPrediction(matrix, index, raw[index]!);
-    if (!(value >= range.min && value <= range.max)) {
-      problems.add(`values outside [${range.min}, ${range.max}]`, `${target.id}=${value}`);
+    if (!Number.isFinite(value) || value < range.min || value > range.max) {
+      refused.push({ ...reading, value: Number.isFinite(value) ? value : null, reason: `${value} is outside the plausible range [${range.min}, ${range.max}]` });
       continue;
     }
     if (range.floor !== undefined && value < range.floor) {
       value = range.floor;
       floored += 1;
     }
-    predictions.push({ deviceId: target.deviceId, parameter: target.parameter, ts: target.ts, value, modelVersion: manifest.modelVersion });
+    predictions.push({ ...reading, value, modelVersion: manifest.modelVersion });
   }
-  if (!problems.empty) return { ok: false, reason: problems.reason(), problems: problems.counts() };
-  return { ok: true, predictions, floored };
+  return { ok: true, predictions, refused, floored };
 }

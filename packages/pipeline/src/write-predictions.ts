@@ -1,5 +1,5 @@
-import { completeRun, countRunImputations, getRun, writeImputations, type Database } from '@airfill/db';
-import { predictionRecordSchema, writePredictionsEventSchema, type WritePredictionsEvent, type WritePredictionsResult } from '@airfill/schema';
+import { completeRun, countRunImputations, getRun, recordRefusals, writeImputations, type Database } from '@airfill/db';
+import { predictionRecordSchema, refusedRecordSchema, writePredictionsEventSchema, type WritePredictionsEvent, type WritePredictionsResult } from '@airfill/schema';
 import { InputError } from './errors';
 import type { Logger } from './logger';
 import { assertRunOfExecution } from './run-state';
@@ -14,9 +14,12 @@ export interface WritePredictionsDeps {
 
 /**
  * Stores `predicted_values_output/<run>/` in `imputations` (one set-based
- * statement, one transaction; only readings still missing and not yet imputed)
- * and closes the run with its counts. A retry stores nothing twice and reports
- * the run's total, not the zero the second write added.
+ * statement, one transaction; only readings still missing and not yet imputed),
+ * records each prediction the callback refused by reading in the run ledger
+ * (`run_refusals`; those readings stay missing for a later run), and closes
+ * the run with its counts: one implausible prediction never blocks the
+ * others. A retry stores nothing twice and reports the run's total, not the
+ * zero the second write added.
  */
 export async function writePredictions(deps: WritePredictionsDeps, settings: { parameter: string }, rawEvent: WritePredictionsEvent): Promise<WritePredictionsResult> {
   const event = writePredictionsEventSchema.parse(rawEvent);
@@ -31,6 +34,10 @@ export async function writePredictions(deps: WritePredictionsDeps, settings: { p
   if (foreign) {
     throw new InputError(`prediction for ${foreign.deviceId} ${foreign.ts} is ${foreign.parameter}/${foreign.modelVersion}, expected ${settings.parameter}/${transform.modelVersion}`, { runId });
   }
+  const refused = transform.refusedKey ? parseJsonLines(await getText(deps.bucket, transform.refusedKey), refusedRecordSchema, transform.refusedKey) : [];
+  if (refused.length !== transform.refused) {
+    throw new InputError(`${transform.refusedKey ?? 'the refused list'} holds ${refused.length} refused predictions, the transform reported ${transform.refused}`, { runId });
+  }
   const run = await getRun(deps.database, runId);
   if (run.status === 'failed') throw new InputError(`run ${runId} is already failed; its readings are free for the next run`, { runId });
 
@@ -39,10 +46,15 @@ export async function writePredictions(deps: WritePredictionsDeps, settings: { p
     modelVersion: transform.modelVersion,
     imputations: predictions.map((row) => ({ deviceId: row.deviceId, parameter: row.parameter, ts: new Date(row.ts), value: row.value })),
   });
+  await recordRefusals(
+    deps.database,
+    runId,
+    refused.map((row) => ({ deviceId: row.deviceId, parameter: row.parameter, ts: new Date(row.ts), value: row.value, reason: row.reason })),
+  );
   const written = await countRunImputations(deps.database, runId);
   await completeRun(deps.database, runId, { found: event.run.found, predicted: predictions.length, written, modelVersion: transform.modelVersion });
-  logger.info('predictions written', { ...result, runTotal: written });
-  logger.metrics({ ReadingsWritten: result.written, ReadingsAlreadyImputed: result.alreadyImputed });
+  logger.info('predictions written', { ...result, runTotal: written, refused: refused.length });
+  logger.metrics({ ReadingsWritten: result.written, ReadingsAlreadyImputed: result.alreadyImputed, PredictionsRefused: refused.length });
   return {
     runId,
     found: event.run.found,
@@ -51,5 +63,6 @@ export async function writePredictions(deps: WritePredictionsDeps, settings: { p
     alreadyImputed: result.alreadyImputed,
     notMissing: result.notMissing,
     unknownSensor: result.unknownSensor,
+    refused: refused.length,
   };
 }

@@ -7,7 +7,7 @@
 import '@airfill/workflow/promise-polyfill';
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { getRun } from '@airfill/db';
+import { getRun, listRefusals } from '@airfill/db';
 import { buildPipelineDefinition, STATES } from '@airfill/workflow';
 import type { StartTransformEvent } from '@airfill/schema';
 import {
@@ -166,8 +166,21 @@ describe('the pipeline, end to end in the local engine', () => {
     expect(await countRows(fixture.database, 'imputations')).toBe(5);
   });
 
+  it('writes every plausible prediction when one is implausible, records the refused one by reading, and the run succeeds', async () => {
+    // The first row's model output is far below anything PM 2.5 can be (a sensor writing -999 did that to its features).
+    const { outcome, runId } = await execute('p5', { tamper: (lines) => lines.map((line, index) => (index === 0 ? line.replace(/,.*$/, ',-948.4') : line)) });
+    expect(outcome).toMatchObject({ ok: true, output: { found: 5, written: { written: 4, predicted: 4, refused: 1 } } });
+    expect(await getRun(fixture.database, runId)).toMatchObject({ status: 'succeeded', found: 5, predicted: 4, written: 4, refused: 1 });
+    expect(await listRefusals(fixture.database, runId)).toEqual([
+      { deviceId: 'b', parameter: PARAMETER, ts: new Date('2024-03-01T10:00:00.000Z'), value: expect.any(Number), reason: expect.stringMatching(/outside the plausible range/) },
+    ]);
+    expect(await unfilled(fixture.database)).toBe(1);
+    expect(await countRows(fixture.database, 'claims')).toBe(0);
+  });
+
   it('fails the execution on a broken transform output, records it, frees the readings, and the next execution fills them', async () => {
-    const { outcome, runId } = await execute('p4', { tamper: (lines) => lines.map((line, index) => (index === 0 ? line.replace(/,.*$/, ',NaN') : line)) });
+    // An id missing from the output: it cannot be joined to its input, so none of it is trusted.
+    const { outcome, runId } = await execute('p4', { tamper: (lines) => lines.slice(1) });
     expect(outcome.ok).toBe(false);
     expect(!outcome.ok && outcome.error.name).toBe('OutputValidationError');
     expect(await getRun(fixture.database, runId)).toMatchObject({ status: 'failed', error: { name: 'OutputValidationError' } });

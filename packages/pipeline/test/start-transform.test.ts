@@ -107,6 +107,7 @@ describe('startTransform', () => {
       predicted: 5,
       modelVersion: fixture.model.version,
       predictionsKey: runKeys(run.runId).predictions,
+      refused: 0,
     });
     expect(fixture.aws.parameters.has(`${SSM_PREFIX}/${jobName}`)).toBe(false);
   });

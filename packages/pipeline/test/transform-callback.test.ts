@@ -1,6 +1,6 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { DeleteParameterCommand, GetParameterCommand } from '@aws-sdk/client-ssm';
-import { predictionRecordSchema, runKeys, type TransformJobEvent } from '@airfill/schema';
+import { predictionRecordSchema, refusedRecordSchema, runKeys, type TransformJobEvent } from '@airfill/schema';
 import { getText, handleTransformEvent, listKeys, parseJsonLines, startTransform } from '../src';
 import { awsDeps, JOB_PREFIX, queriedRun, SSM_PREFIX, transformSettings, useFixture, type Fixture } from './support/fixture';
 import { runLocalTransform } from './support/local-transform';
@@ -52,7 +52,7 @@ describe('handleTransformEvent', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.args[0].input).toEqual({
       taskToken: token,
-      output: JSON.stringify({ jobName, predicted: 5, modelVersion: fixture.model.version, predictionsKey: keys.predictions }),
+      output: JSON.stringify({ jobName, predicted: 5, modelVersion: fixture.model.version, predictionsKey: keys.predictions, refused: 0 }),
     });
     expect(fixture.aws.ssm.commandCalls(DeleteParameterCommand)[0]!.args[0].input).toEqual({ Name: `${SSM_PREFIX}/${jobName}` });
     expect(fixture.aws.parameters.has(`${SSM_PREFIX}/${jobName}`)).toBe(false);
@@ -127,10 +127,9 @@ describe('handleTransformEvent', () => {
   });
 
   it.each([
-    ['a missing id', (lines: string[]) => lines.slice(1), /1 missing ids/],
-    ['a duplicate id', (lines: string[]) => [...lines, lines[2]!], /1 duplicate ids/],
-    ['a NaN', (lines: string[]) => lines.map((line, index) => (index === 3 ? line.replace(/,.*$/, ',NaN') : line)), /not finite numbers \(e\.g\. 3=NaN\)/],
-    ['an extra id', (lines: string[]) => [...lines, '99,1.5'], /1 unknown ids \(e\.g\. 99\)/],
+    ['a missing id', (lines: string[]) => lines.slice(1), /1 missing ids \(e\.g\. b PM 2\.5 at 2024-03-01T10:00:00\.000Z\)/],
+    ['a duplicate id', (lines: string[]) => [...lines, lines[2]!], /1 duplicate ids \(e\.g\. b PM 2\.5 at 2024-03-01T12:00:00\.000Z\)/],
+    ['an extra id', (lines: string[]) => [...lines, '99,1.5'], /1 unknown ids \(e\.g\. row id "99" was never sent\)/],
     ['an empty output', () => [], /5 missing ids/],
   ])('fails the task with OutputValidationError on output with %s', async (_case, tamper, reason) => {
     const { deps, jobName, bucket, run } = await transformedRun(`c7-${_case.replace(/\W/g, '')}`, tamper);
@@ -142,6 +141,42 @@ describe('handleTransformEvent', () => {
     expect(sent[0]!.args[0].input.cause).toMatch(reason);
     expect(fixture.aws.sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
     expect(await listKeys(bucket, `predicted_values_output/${run.runId}/`)).toEqual([]);
+  });
+
+  it('refuses a NaN and an implausible value one by one, by reading, and sends the other predictions with success', async () => {
+    const tamper = (lines: string[]) => lines.map((line, index) => (index === 1 ? line.replace(/,.*$/, ',NaN') : index === 3 ? line.replace(/,.*$/, ',-948.4') : line));
+    const { deps, jobName, bucket, run } = await transformedRun('c9', tamper);
+    const outcome = await handleTransformEvent(deps, settings, stateChange(jobName, 'Completed'));
+    expect(outcome).toMatchObject({ action: 'succeeded', predicted: 3 });
+    const keys = runKeys(run.runId);
+    const sent = fixture.aws.sfn.commandCalls(SendTaskSuccessCommand);
+    expect(JSON.parse(sent[0]!.args[0].input.output!)).toMatchObject({ predicted: 3, refused: 2, refusedKey: keys.refused });
+    const refused = parseJsonLines(await getText(bucket, keys.refused), refusedRecordSchema, keys.refused);
+    expect(refused).toEqual([
+      { deviceId: 'b', parameter: PARAMETER, ts: '2024-03-01T11:00:00.000Z', value: null, reason: 'the model gave no finite number' },
+      { deviceId: 'b', parameter: PARAMETER, ts: '2024-03-01T13:00:00.000Z', value: expect.any(Number), reason: expect.stringMatching(/is outside the plausible range \[-25, 2000\]/) },
+    ]);
+    const predictions = parseJsonLines(await getText(bucket, keys.predictions), predictionRecordSchema, keys.predictions);
+    expect(predictions.map((row) => [row.deviceId, row.ts])).toEqual([
+      ['b', '2024-03-01T10:00:00.000Z'],
+      ['b', '2024-03-01T12:00:00.000Z'],
+      ['c', '2024-03-02T06:00:00.000Z'],
+    ]);
+  });
+
+  it('deletes only the token it answered: a newer token stored while it answered stays for its own job event', async () => {
+    const { deps, jobName, token } = await transformedRun('c10');
+    const name = `${SSM_PREFIX}/${jobName}`;
+    const newer = JSON.stringify({ ...JSON.parse(fixture.aws.parameters.get(name)!.value), taskToken: 'token-stored-meanwhile' });
+    fixture.aws.sfn.on(SendTaskSuccessCommand, { taskToken: token }).callsFakeOnce(() => {
+      // The answer went through, and meanwhile a retried start-transform stored its own token.
+      fixture.aws.parameters.set(name, { value: newer, type: 'SecureString' });
+      return {};
+    });
+    const outcome = await handleTransformEvent(deps, settings, stateChange(jobName, 'Completed'));
+    expect(outcome).toMatchObject({ action: 'succeeded', late: false });
+    expect(fixture.aws.requests('SendTaskSuccessCommand').map((request) => request.taskToken)).toEqual([token]);
+    expect(fixture.aws.parameters.get(name)?.value).toBe(newer);
   });
 
   it('rejects an event that is not a transform job state change', async () => {

@@ -18,6 +18,7 @@ describe('checkTransformOutput', () => {
     expect(check).toEqual({
       ok: true,
       floored: 0,
+      refused: [],
       predictions: [
         { deviceId: 'd0', parameter: 'PM 2.5', ts: '2024-03-01T00:00:00.000Z', value: 8.5, modelVersion: 'm1' },
         { deviceId: 'd1', parameter: 'PM 2.5', ts: '2024-03-01T01:00:00.000Z', value: 22, modelVersion: 'm1' },
@@ -31,20 +32,15 @@ describe('checkTransformOutput', () => {
     expect(check.ok && check.predictions.map((row) => row.value)).toEqual([5, 6, 7]);
   });
 
-  it('fails when an id is missing', () => {
+  it('fails when an id is missing, naming the reading by device and time', () => {
     const check = checkTransformOutput(['0,1\n2,1\n'], targets, residual, range);
     expect(check).toMatchObject({ ok: false, problems: { 'missing ids': 1 } });
-    expect(!check.ok && check.reason).toMatch(/1 missing ids \(e\.g\. 1\)/);
+    expect(!check.ok && check.reason).toBe('1 missing ids (e.g. d1 PM 2.5 at 2024-03-01T01:00:00.000Z)');
   });
 
   it('fails when an id comes back twice', () => {
     const check = checkTransformOutput(['0,1\n1,1\n2,1\n1,3\n'], targets, residual, range);
     expect(check).toMatchObject({ ok: false, problems: { 'duplicate ids': 1 } });
-  });
-
-  it('fails on NaN, infinite and empty values', () => {
-    const check = checkTransformOutput(['0,NaN\n1,Infinity\n2,\n'], targets, residual, range);
-    expect(check).toMatchObject({ ok: false, problems: { 'values that are not finite numbers': 3 } });
   });
 
   it('fails on an id that was never sent, and on lines that are not "id,value"', () => {
@@ -57,14 +53,37 @@ describe('checkTransformOutput', () => {
   });
 
   it('accepts an empty output for an empty input', () => {
-    expect(checkTransformOutput([''], [], residual, range)).toEqual({ ok: true, predictions: [], floored: 0 });
+    expect(checkTransformOutput([''], [], residual, range)).toEqual({ ok: true, predictions: [], refused: [], floored: 0 });
   });
 
-  it('fails on values outside the plausible range and stores small undershoots as the floor', () => {
-    const far = checkTransformOutput(['0,-200\n1,1\n2,5000\n'], targets, residual, range);
-    expect(far).toMatchObject({ ok: false, problems: { 'values outside [-25, 2000]': 2 } });
-    const near = checkTransformOutput(['0,-12\n1,1\n2,1\n'], targets, residual, range);
-    expect(near).toMatchObject({ ok: true, floored: 1 });
-    expect(near.ok && near.predictions[0]?.value).toBe(0);
+  it('refuses NaN, infinite and empty values one by one, by reading, and keeps the others', () => {
+    const check = checkTransformOutput(['0,NaN\n1,Infinity\n2,\n'], targets, residual, range);
+    expect(check).toMatchObject({ ok: true, predictions: [] });
+    expect(check.ok && check.refused.map((row) => [row.deviceId, row.ts, row.value, row.reason])).toEqual([
+      ['d0', '2024-03-01T00:00:00.000Z', null, 'the model gave no finite number'],
+      ['d1', '2024-03-01T01:00:00.000Z', null, 'the model gave no finite number'],
+      ['d2', '2024-03-01T02:00:00.000Z', null, 'the model gave no finite number'],
+    ]);
+  });
+
+  it('refuses values outside the plausible range one by one; the plausible ones stay', () => {
+    const check = checkTransformOutput(['0,-200\n1,1\n2,5000\n'], targets, residual, range);
+    expect(check.ok && check.predictions.map((row) => [row.deviceId, row.value])).toEqual([['d1', 21]]);
+    expect(check.ok && check.refused.map((row) => [row.deviceId, row.value, row.reason])).toEqual([
+      ['d0', -190, '-190 is outside the plausible range [-25, 2000]'],
+      ['d2', 5030, '5030 is outside the plausible range [-25, 2000]'],
+    ]);
+  });
+
+  it('keeps both ends of the range and stores values from the minimum up to the floor as the floor, and only those', () => {
+    // Raw targets: the outputs are the values. -25 and 2000 are in; 0 is already at the floor.
+    const edges = checkTransformOutput(['0,-25\n1,0\n2,2000\n'], targets, raw, range);
+    expect(edges).toMatchObject({ ok: true, refused: [], floored: 1 });
+    expect(edges.ok && edges.predictions.map((row) => row.value)).toEqual([0, 0, 2000]);
+    const small = checkTransformOutput(['0,-0.001\n1,0.001\n2,1999.999\n'], targets, raw, range);
+    expect(small).toMatchObject({ ok: true, refused: [], floored: 1 });
+    expect(small.ok && small.predictions.map((row) => row.value)).toEqual([0, 0.001, 1999.999]);
+    const beyond = checkTransformOutput(['0,-25.001\n1,1\n2,2000.001\n'], targets, raw, range);
+    expect(beyond.ok && beyond.refused.map((row) => row.deviceId)).toEqual(['d0', 'd2']);
   });
 });

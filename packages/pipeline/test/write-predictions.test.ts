@@ -1,6 +1,6 @@
 import { getRun, writeImputations } from '@airfill/db';
 import { predictionRecordSchema, runKeys, type TransformResult, type WritePredictionsEvent } from '@airfill/schema';
-import { getText, handleTransformEvent, parseJsonLines, silentLogger, startTransform, writePredictions, type Bucket } from '../src';
+import { getText, handleTransformEvent, parseJsonLines, putText, silentLogger, startTransform, writePredictions, type Bucket } from '../src';
 import { awsDeps, JOB_PREFIX, queriedRun, transformSettings, useFixture, type Fixture } from './support/fixture';
 import { runLocalTransform } from './support/local-transform';
 import { countRows, PARAMETER, unfilled } from './support/seed';
@@ -30,7 +30,7 @@ describe('writePredictions', () => {
     const deps = { database: fixture.database, bucket, logger: silentLogger };
     const result = await writePredictions(deps, { parameter: PARAMETER }, event);
     const runId = event.run.runId;
-    expect(result).toEqual({ runId, found: 5, predicted: 5, written: 5, alreadyImputed: 0, notMissing: 0, unknownSensor: 0 });
+    expect(result).toEqual({ runId, found: 5, predicted: 5, written: 5, alreadyImputed: 0, notMissing: 0, unknownSensor: 0, refused: 0 });
     expect(await unfilled(fixture.database)).toBe(0);
     expect(await getRun(fixture.database, runId)).toMatchObject({ status: 'succeeded', found: 5, predicted: 5, written: 5, modelVersion: transform.modelVersion });
     expect(await countRows(fixture.database, 'claims')).toBe(0);
@@ -67,6 +67,31 @@ describe('writePredictions', () => {
     const wrong = { ...event, run: { ...event.run, transform: { ...event.run.transform, predicted: 4 } } };
     await expect(writePredictions({ database: fixture.database, bucket, logger: silentLogger }, { parameter: PARAMETER }, wrong)).rejects.toMatchObject({
       name: 'InputError',
+    });
+    expect(await countRows(fixture.database, 'imputations')).toBe(0);
+  });
+
+  it.each([
+    ['parameter', (row: Record<string, unknown>) => ({ ...row, parameter: 'PM 10' }), /is PM 10\/.*expected PM 2\.5\//],
+    ['model version', (row: Record<string, unknown>) => ({ ...row, modelVersion: 'someone-elses-model' }), /is PM 2\.5\/someone-elses-model, expected/],
+  ])('refuses the whole file when a prediction is for another %s, naming its device and time, and writes nothing', async (_what, change, reason) => {
+    const { bucket, event, transform } = await predictedRun(`w5-${_what.replace(/\W/g, '')}`);
+    const predictions = (await getText(bucket, transform.predictionsKey)).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    predictions[2] = change(predictions[2]!);
+    await putText(bucket, transform.predictionsKey, `${predictions.map((row) => JSON.stringify(row)).join('\n')}\n`, 'application/x-ndjson');
+    const attempt = writePredictions({ database: fixture.database, bucket, logger: silentLogger }, { parameter: PARAMETER }, event);
+    await expect(attempt).rejects.toMatchObject({ name: 'InputError', message: expect.stringMatching(reason) });
+    await expect(attempt).rejects.toThrow(new RegExp(`prediction for ${String(predictions[2]!.deviceId)} ${String(predictions[2]!.ts)}`));
+    expect(await countRows(fixture.database, 'imputations')).toBe(0);
+    expect(await getRun(fixture.database, event.run.runId)).toMatchObject({ status: 'running', written: 0 });
+  });
+
+  it('refuses a refused list whose count differs from what the transform reported', async () => {
+    const { bucket, event } = await predictedRun('w6');
+    const wrong = { ...event, run: { ...event.run, transform: { ...event.run.transform, refused: 2 } } };
+    await expect(writePredictions({ database: fixture.database, bucket, logger: silentLogger }, { parameter: PARAMETER }, wrong)).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringMatching(/holds 0 refused predictions, the transform reported 2/),
     });
     expect(await countRows(fixture.database, 'imputations')).toBe(0);
   });
