@@ -20,6 +20,8 @@ export async function exportImputations(database: Database, file: string, option
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const out = createWriteStream(file);
   const closed = once(out, 'close');
+  // A write error rejects `closed` at once; it is awaited (and so reported) below, never left unhandled.
+  closed.catch(() => undefined);
   try {
     out.write(`${EXPORT_HEADER}\n`);
     let rows = 0;

@@ -2,17 +2,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { getCurrentModel, type Database } from '@airfill/db';
 import { DEFAULT_MODEL_DIR, loadModel, type LoadedModel } from '@airfill/model';
+import { AirfillError } from '@airfill/schema';
 
 /** No model can fill the parameter. */
-export class NoModelError extends Error {
-  constructor(
-    message: string,
-    readonly context: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = 'NoModelError';
-  }
-}
+export class NoModelError extends AirfillError {}
 
 /** The model a local run scores with, and why that one. */
 export interface ChosenModel {
@@ -41,7 +34,7 @@ export async function chooseModel(database: Database, parameter: string, env: No
   if (current) note = `current model ${current.version} is registered at ${current.artifactUri}, which is not here; using the default model`;
   const fallback = await loadModel(DEFAULT_MODEL_DIR);
   if (fallback.contract.parameter !== parameter) {
-    throw new NoModelError(`no model fills ${parameter}: the default model fills ${fallback.contract.parameter}; train one with airfill train`, { parameter });
+    throw new NoModelError(`no model fills ${parameter}: the default model fills ${fallback.contract.parameter}; train one with: airfill train --parameter "${parameter}"`, { parameter });
   }
   return { model: fallback, source: 'default', ...(note ? { note } : {}) };
 }

@@ -1,6 +1,6 @@
 import type { ChartSeries } from './chart-series';
 import type { RunReport } from './report';
-import { MODEL_SOURCES } from './report-text';
+import { MODEL_SOURCES, modelProvenance } from './report-text';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const n = (value: number) => value.toLocaleString('en-US');
@@ -59,6 +59,28 @@ ${bridges.map((d) => `<path d="${d}" class="bridge"/>`).join('')}
 </svg>`;
 }
 
+/** What the page must not hide: values not trusted at the door, predictions refused, readings another run holds. */
+function notices(report: RunReport): string {
+  const items: string[] = [];
+  const { input, execution } = report;
+  if (input && input.invalid + input.sentinels > 0) {
+    items.push(
+      `${n(input.invalid)} value(s) out of range (flagged invalid) and ${n(input.sentinels)} device sentinel(s) in ${escape(input.file)} were stored as missing` +
+        (input.untrusted.length ? `: ${input.untrusted.map((c) => `${escape(c.deviceId)} ${escape(c.parameter)} ${n(c.invalid + c.sentinels)} (e.g. ${escape(c.example.detail)})`).join('; ')}` : ''),
+    );
+  }
+  if ((execution.ledger.refused ?? 0) > 0) {
+    items.push(
+      `${n(execution.ledger.refused ?? 0)} implausible prediction(s) refused; their readings stay missing: ` +
+        execution.refusals.map((r) => `${escape(r.deviceId)} ${escape(r.parameter)} at ${escape(r.ts)} (${escape(r.reason)})`).join('; '),
+    );
+  }
+  if (execution.heldElsewhere.readings > 0) {
+    items.push(`${n(execution.heldElsewhere.readings)} missing reading(s) are claimed by other runs still running: ${execution.heldElsewhere.runs.map((r) => escape(r.runId)).join(', ')}`);
+  }
+  return items.length ? `<ul class="notices">${items.map((item) => `<li>${item}</li>`).join('')}</ul>` : '';
+}
+
 /**
  * The run report as one self-contained HTML page (no scripts, no external
  * resources): the totals, the model and its holdout metrics, time per step,
@@ -90,13 +112,14 @@ svg text{font-size:10px;fill:#666}.axis{stroke:#bbb}.observed{fill:none;stroke:#
 <h1>airfill: ${escape(report.parameter)} filled</h1>
 <p>Run <code>${escape(execution.runId)}</code>: <strong class="status-${execution.status}">${execution.status}</strong>${execution.error ? ` (${escape(execution.error.name)}: ${escape(execution.error.cause)})` : ''}; generated ${escape(report.generatedAt)}.</p>
 <p>${n(totals.readings)} readings of ${totals.sensors} sensors, ${n(totals.missing)} missing; filled by this run <strong>${n(totals.filledNow)}</strong>, filled in all ${n(totals.filledTotal)}, still missing ${n(totals.unfilled)}.</p>
+${notices(report)}
 <h2>Sensors</h2>
 <p class="legend"><span style="background:#2b6cb0"></span>observed <span style="background:#dd6b20"></span>filled (averaged per time bucket)</p>
 <div class="charts">${chartBlocks}</div>
 <table><tr><th>sensor</th><th>readings</th><th>missing</th><th>filled now</th><th>filled in all</th><th>still missing</th></tr>
 ${sensorRows}</table>
 <h2>Model ${escape(model.version)}</h2>
-<p>Model: ${MODEL_SOURCES[model.source]}; holdout ${escape(model.holdout.from)} to ${escape(model.holdout.to)}.</p>
+<p>Model: ${MODEL_SOURCES[model.source]}; ${escape(modelProvenance(report))}.</p>
 <table><tr><th></th><th>MAE</th><th>RMSE</th><th>MRE</th><th>R²</th></tr>
 ${metricRow('model', model.metrics)}${metricRow('linear interpolation', model.baselines.linear)}${metricRow('last value carried', model.baselines.locf)}${metricRow('sensor mean', model.baselines.stationMean)}</table>
 <h2>Time per step</h2>

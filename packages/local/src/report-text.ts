@@ -17,27 +17,68 @@ function table(headers: string[], rows: string[][]): string {
   return cells.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')).join('\n');
 }
 
+/** Where the model's holdout metrics come from, so nobody takes them for a measure of their own data. */
+export function modelProvenance(report: RunReport): string {
+  const { model } = report;
+  const span = `${model.holdout.from.slice(0, 10)} to ${model.holdout.to.slice(0, 10)}`;
+  if (!model.trainedOn) return `holdout metrics from its training data, ${span}`;
+  if (report.input?.file === model.trainedOn) return `trained on ${model.trainedOn}; holdout metrics from this same file, ${span}`;
+  return `trained on ${model.trainedOn}; holdout metrics from that data, ${span}, not from the data filled here (airfill evaluate --csv <your file> measures it there)`;
+}
+
+/** What the load did, and the values it did not trust (by device and parameter, with an example). */
+function inputLines(input: NonNullable<RunReport['input']>): string[] {
+  const lines = [
+    `input: ${input.file}: ${n(input.rows)} rows (${n(input.inserted)} new, ${n(input.unchanged)} already stored, ${n(input.rejected)} rejected)`,
+  ];
+  if (input.invalid + input.sentinels + input.reinterpreted === 0) return lines;
+  lines.push(
+    `  not trusted, stored as missing: ${n(input.invalid)} out of range (flagged invalid), ${n(input.sentinels)} device sentinels` +
+      (input.reinterpreted ? `; ${n(input.reinterpreted)} stored values no longer trusted` : ''),
+  );
+  for (const channel of input.untrusted) {
+    lines.push(`  ${channel.deviceId} ${channel.parameter}: ${n(channel.invalid + channel.sentinels)}, e.g. ${channel.example.ts}: ${channel.example.detail}`);
+  }
+  return lines;
+}
+
+/** The predictions refused as implausible, by reading. */
+function refusalLines(report: RunReport): string[] {
+  const refused = report.execution.ledger.refused ?? 0;
+  if (refused === 0) return [];
+  const listed = report.execution.refusals;
+  return [
+    `refused ${n(refused)} implausible prediction(s); their readings stay missing:`,
+    ...listed.map((refusal) => `  ${refusal.deviceId} ${refusal.parameter} at ${refusal.ts}: ${refusal.reason}`),
+    ...(refused > listed.length ? [`  ... and ${n(refused - listed.length)} more (table run_refusals)`] : []),
+  ];
+}
+
 /** The report as text for a terminal: what was filled, per sensor, the model and its holdout metrics, time per step. */
 export function formatRunReport(report: RunReport): string {
   const { totals, model, execution } = report;
   const lines: string[] = [];
-  if (report.input) {
-    lines.push(
-      `input: ${report.input.file}: ${n(report.input.rows)} rows (${n(report.input.inserted)} new, ${n(report.input.unchanged)} already stored, ${n(report.input.rejected)} rejected)`,
-    );
-  }
+  if (report.input) lines.push(...inputLines(report.input));
   lines.push(`database: ${report.database}`);
   lines.push(
     `run ${execution.runId}: ${execution.status}` +
       (execution.error ? ` (${execution.error.name}: ${execution.error.cause})` : '') +
-      `; ledger: ${execution.ledger.status}, found ${execution.ledger.found ?? '-'}, written ${execution.ledger.written ?? '-'}`,
+      `; ledger: ${execution.ledger.status}, found ${execution.ledger.found ?? '-'}, written ${execution.ledger.written ?? '-'}, refused ${execution.ledger.refused ?? '-'}`,
   );
+  lines.push(...refusalLines(report));
   lines.push('');
   lines.push(
     `${report.parameter}: ${n(totals.readings)} readings of ${totals.sensors} sensors, ${n(totals.missing)} missing; ` +
       `filled by this run ${n(totals.filledNow)}, filled in all ${n(totals.filledTotal)}, still missing ${n(totals.unfilled)}`,
   );
   if (totals.filledNow === 0 && totals.unfilled === 0 && totals.missing > 0) lines.push('(every missing value was filled by earlier runs: nothing is filled twice)');
+  const held = execution.heldElsewhere;
+  if (held.readings > 0) {
+    lines.push(
+      `(${n(held.readings)} of the missing readings are claimed by ${held.runs.length === 1 ? 'another run' : `${held.runs.length} other runs`} still running: ` +
+        `${held.runs.map((other) => `${other.runId} since ${other.startedAt}`).join(', ')}; they are filled when it ends, or by the next run if it fails)`,
+    );
+  }
   lines.push('');
   lines.push(
     table(
@@ -46,7 +87,7 @@ export function formatRunReport(report: RunReport): string {
     ),
   );
   lines.push('');
-  lines.push(`model ${model.version} (${MODEL_SOURCES[model.source]}), holdout ${model.holdout.from.slice(0, 10)} to ${model.holdout.to.slice(0, 10)}:`);
+  lines.push(`model ${model.version} (${MODEL_SOURCES[model.source]}): ${modelProvenance(report)}:`);
   const metricRow = (name: string, m: RunReport['model']['metrics']) => [name, fixed(m.mae), fixed(m.rmse), fixed(m.mre), fixed(m.r2), n(m.count)];
   lines.push(
     table(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getRun, summariseGapsBySensor, type Database } from '@airfill/db';
+import { claimsHeldElsewhere, getRun, listRefusals, summariseGapsBySensor, type Database } from '@airfill/db';
 import type { ExecutionResult } from './engine';
 import type { ChosenModel } from './model-choice';
 
@@ -12,18 +12,47 @@ export const runReportSchema = z.object({
   database: z.string(),
   parameter: z.string(),
   input: z
-    .object({ file: z.string(), rows: z.number(), inserted: z.number(), unchanged: z.number(), rejected: z.number(), missing: z.number() })
+    .object({
+      file: z.string(),
+      rows: z.number(),
+      inserted: z.number(),
+      unchanged: z.number(),
+      rejected: z.number(),
+      missing: z.number(),
+      /** Values out of their parameter's plausible range: loaded with their raw text, flagged invalid, treated as missing. */
+      invalid: z.number(),
+      /** Values that were a device's or sensor type's own "no reading". */
+      sentinels: z.number(),
+      /** Stored readings whose value this load stopped trusting (same raw text, now a sentinel or invalid). */
+      reinterpreted: z.number(),
+      /** The devices and parameters with the most such values, each with an example. */
+      untrusted: z.array(
+        z.object({ deviceId: z.string(), parameter: z.string(), invalid: z.number(), sentinels: z.number(), example: z.object({ ts: z.string(), raw: z.string(), detail: z.string() }) }),
+      ),
+    })
     .nullable(),
   execution: z.object({
     id: z.string(),
     runId: z.string(),
     status: z.enum(['succeeded', 'failed']),
     error: z.object({ name: z.string(), cause: z.string() }).optional(),
-    ledger: z.object({ status: z.string(), found: z.number().nullable(), predicted: z.number().nullable(), written: z.number().nullable() }),
+    ledger: z.object({
+      status: z.string(),
+      found: z.number().nullable(),
+      predicted: z.number().nullable(),
+      written: z.number().nullable(),
+      refused: z.number().nullable(),
+    }),
+    /** Predictions refused as implausible, by reading (the first 20); their readings stay missing. */
+    refusals: z.array(z.object({ deviceId: z.string(), parameter: z.string(), ts: z.string(), value: z.number().nullable(), reason: z.string() })),
+    /** Missing readings this run could not claim because other runs, still running, hold them. */
+    heldElsewhere: z.object({ readings: z.number(), runs: z.array(z.object({ runId: z.string(), startedAt: z.string(), claimed: z.number() })) }),
   }),
   model: z.object({
     version: z.string(),
     source: z.enum(['registry', 'default', 'directory']),
+    /** The file the model was trained (and its holdout metrics measured) on, when recorded. */
+    trainedOn: z.string().nullable(),
     holdout: z.object({ from: z.string(), to: z.string() }),
     metrics,
     baselines: z.object({ linear: metrics, locf: metrics, stationMean: metrics }),
@@ -45,6 +74,9 @@ export interface StepTime {
   ms: number;
   attempts?: number;
 }
+
+/** How many refusals a report lists (the ledger keeps them all). */
+const LISTED_REFUSALS = 20;
 
 /** Readings filled by this run, per sensor. */
 async function filledByRun(database: Database, runId: string): Promise<Map<string, number>> {
@@ -94,10 +126,12 @@ export async function buildRunReport(
   },
 ): Promise<RunReport> {
   const { result, chosen } = input;
-  const [gaps, now, run] = await Promise.all([
+  const [gaps, now, run, refusals, heldElsewhere] = await Promise.all([
     summariseGapsBySensor(database),
     filledByRun(database, result.runId),
     getRun(database, result.runId).catch(() => undefined),
+    listRefusals(database, result.runId),
+    claimsHeldElsewhere(database, { parameter: input.parameter, runId: result.runId }),
   ]);
   const sensors = gaps
     .filter((gap) => gap.parameter === input.parameter)
@@ -122,11 +156,14 @@ export async function buildRunReport(
       runId: result.runId,
       status: result.status,
       ...(result.error ? { error: result.error } : {}),
-      ledger: { status: run?.status ?? 'unknown', found: run?.found ?? null, predicted: run?.predicted ?? null, written: run?.written ?? null },
+      ledger: { status: run?.status ?? 'unknown', found: run?.found ?? null, predicted: run?.predicted ?? null, written: run?.written ?? null, refused: run?.refused ?? null },
+      refusals: refusals.slice(0, LISTED_REFUSALS).map((refusal) => ({ ...refusal, ts: refusal.ts.toISOString() })),
+      heldElsewhere: { readings: heldElsewhere.readings, runs: heldElsewhere.runs.map((other) => ({ ...other, startedAt: other.startedAt.toISOString() })) },
     },
     model: {
       version: chosen.model.version,
       source: chosen.source,
+      trainedOn: modelMetrics.training.source ?? null,
       holdout: { from: modelMetrics.holdout.from, to: modelMetrics.holdout.to },
       metrics: modelMetrics.model,
       baselines: modelMetrics.baselines,

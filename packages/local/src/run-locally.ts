@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Database } from '@airfill/db';
+import { requireStoredParameter, type Database } from '@airfill/db';
 import { loadReadingsCsv, type LoadProgress, type RejectedRow } from '@airfill/ingest';
+import type { PlausibilityConfigInput } from '@airfill/schema';
 import { readChartSeries } from './chart-series';
 import { runPipeline, type ExecutionOptions, type ExecutionResult } from './engine';
 import type { PipelineProgress } from './progress';
@@ -17,6 +18,10 @@ export interface RunLocallyOptions extends Pick<LocalRuntimeOptions, 'parameter'
   csvWhenEmpty?: string;
   /** Value meaning "no reading" in the CSV. @default 65535 */
   sentinel?: number;
+  /** Physical ranges and extra sentinels over the defaults. */
+  plausibility?: PlausibilityConfigInput;
+  /** Longest CSV line, in characters. @default 65536 */
+  maxLineLength?: number;
   /** Told about each rejected CSV row. */
   onReject?: (row: RejectedRow) => void | Promise<void>;
   /** Progress of starting up and loading. */
@@ -38,14 +43,39 @@ export interface LocalRunResult {
   files?: { json: string; html: string };
 }
 
+/** Loads the run's input into the database; returns what the report says about it. */
+async function loadInput(database: Database, options: RunLocallyOptions, steps: StepTime[]): Promise<RunReport['input']> {
+  let csv = options.csv;
+  if (!csv && options.csvWhenEmpty) {
+    const { rows } = await database.pool.query<{ any: boolean }>('select exists (select 1 from readings) as any');
+    if (rows[0]?.any) options.onProgress?.('no CSV given: running on the readings already stored');
+    else csv = options.csvWhenEmpty;
+  }
+  if (!csv) return null;
+  const loadStarted = performance.now();
+  options.onProgress?.(`loading ${path.basename(csv)}`);
+  const summary = await loadReadingsCsv(database, csv, {
+    ...(options.sentinel === undefined ? {} : { sentinel: options.sentinel }),
+    ...(options.plausibility ? { plausibility: options.plausibility } : {}),
+    ...(options.maxLineLength === undefined ? {} : { maxLineLength: options.maxLineLength }),
+    ...(options.onLoadProgress ? { onProgress: options.onLoadProgress } : {}),
+    ...(options.onReject ? { onReject: options.onReject } : {}),
+  });
+  steps.push({ step: 'load CSV', ms: performance.now() - loadStarted });
+  const { rows, inserted, unchanged, rejected, missing, invalid, sentinels, reinterpreted, untrusted } = summary;
+  return { file: path.basename(csv), rows, inserted, unchanged, rejected, missing, invalid, sentinels, reinterpreted, untrusted };
+}
+
 /**
  * `airfill run`: starts the local runtime (embedded PostgreSQL or the given
- * one, s3rver, migrations), loads the CSV, runs the pipeline once, builds the
- * report and writes it as JSON and HTML, and stops everything it started,
- * also when something fails.
+ * one, s3rver, migrations), loads the CSV, checks the parameter is one the
+ * data has, runs the pipeline once, builds the report and writes it as JSON
+ * and HTML, and stops everything it started, also when something fails.
  */
 export async function runLocally(options: RunLocallyOptions): Promise<LocalRunResult> {
   const started = performance.now();
+  const steps: StepTime[] = [];
+  let load: RunReport['input'] = null;
   const runtime = await startLocalRuntime({
     parameter: options.parameter,
     dataDir: options.dataDir,
@@ -55,27 +85,13 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRunRe
     ...(options.maxReadingsPerRun === undefined ? {} : { maxReadingsPerRun: options.maxReadingsPerRun }),
     ...(options.log ? { log: options.log } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    prepare: async (database) => {
+      steps.push({ step: 'start (database, S3, migrate)', ms: performance.now() - started });
+      load = await loadInput(database, options, steps);
+      await requireStoredParameter(database, options.parameter);
+    },
   });
   try {
-    const steps: StepTime[] = [{ step: 'start (database, S3, migrate)', ms: performance.now() - started }];
-    let load: RunReport['input'] = null;
-    let csv = options.csv;
-    if (!csv && options.csvWhenEmpty) {
-      const { rows } = await runtime.database.pool.query<{ any: boolean }>('select exists (select 1 from readings) as any');
-      if (rows[0]?.any) options.onProgress?.('no CSV given: running on the readings already stored');
-      else csv = options.csvWhenEmpty;
-    }
-    if (csv) {
-      const loadStarted = performance.now();
-      options.onProgress?.(`loading ${path.basename(csv)}`);
-      const summary = await loadReadingsCsv(runtime.database, csv, {
-        ...(options.sentinel === undefined ? {} : { sentinel: options.sentinel }),
-        ...(options.onLoadProgress ? { onProgress: options.onLoadProgress } : {}),
-        ...(options.onReject ? { onReject: options.onReject } : {}),
-      });
-      steps.push({ step: 'load CSV', ms: performance.now() - loadStarted });
-      load = { file: path.basename(csv), rows: summary.rows, inserted: summary.inserted, unchanged: summary.unchanged, rejected: summary.rejected, missing: summary.missing };
-    }
     if (runtime.chosen.note) options.onProgress?.(runtime.chosen.note);
     const execution = await runPipeline(runtime, { ...options.execution, ...(options.onPipelineProgress ? { onProgress: options.onPipelineProgress } : {}) });
     steps.push(...pipelineSteps(execution));
@@ -89,10 +105,11 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRunRe
       steps,
       totalMs: 0,
     });
-    const files = options.writeReport === false ? undefined : await writeReport(runtime.database, options.dataDir, report);
+    const charts = options.writeReport === false ? [] : await readChartSeries(runtime.database, report.parameter);
+    // The report's own step and the total are known before anything is written, so every copy says the same.
     report.steps.push({ step: 'report', ms: performance.now() - reportStarted });
     report.totalMs = performance.now() - started;
-    if (files) await writeFile(files.json, `${JSON.stringify(report, null, 2)}\n`);
+    const files = options.writeReport === false ? undefined : await writeReport(options.dataDir, report, renderReportHtml(report, charts));
     return { report, execution, ...(files ? { files } : {}) };
   } finally {
     await runtime.stop();
@@ -100,11 +117,11 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRunRe
 }
 
 /** Writes `<dataDir>/reports/<run>.json` and `.html`, and `latest.html` beside them. */
-async function writeReport(database: Database, dataDir: string, report: RunReport): Promise<{ json: string; html: string }> {
+async function writeReport(dataDir: string, report: RunReport, html: string): Promise<{ json: string; html: string }> {
   const folder = path.join(path.resolve(dataDir), 'reports');
   await mkdir(folder, { recursive: true });
   const base = path.join(folder, report.execution.runId);
-  const html = renderReportHtml(report, await readChartSeries(database, report.parameter));
+  await writeFile(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(`${base}.html`, html);
   await writeFile(path.join(folder, 'latest.html'), html);
   return { json: `${base}.json`, html: `${base}.html` };

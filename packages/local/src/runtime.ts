@@ -52,6 +52,12 @@ export interface LocalRuntimeOptions {
   /** Wait before the event bus retries a failed callback. @default 100 */
   callbackRetryDelayMs?: number;
   /**
+   * Runs once the database is migrated, before the model is chosen: loading
+   * the input, and checking the parameter is one the data has (a typo is
+   * then named with the parameters that exist, not as a missing model).
+   */
+  prepare?: (database: Database) => Promise<void>;
+  /**
    * Close runs left `running` by an earlier, interrupted process. Only safe
    * when no other process runs the pipeline on this database.
    * @default true for embedded PostgreSQL (which one process owns), else false
@@ -131,6 +137,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     options.onProgress?.('migrating the database');
     await runStep(logger, 'migrate', () => migrate({ database, bucket, logger }, { migrationsFolder: MIGRATIONS_FOLDER }, {}));
     const migrateMs = performance.now() - migrateStarted;
+    await options.prepare?.(database);
     const chosen = await chooseModel(database, options.parameter);
 
     const bus = new LocalEventBus();

@@ -74,7 +74,7 @@ describe('runLocally on a user CSV', () => {
       ['anchor-2', 1, 1],
       ['anchor-3', 2, 2],
     ]);
-    expect(first.report.execution.ledger).toEqual({ status: 'succeeded', found: MISSING.size, predicted: MISSING.size, written: MISSING.size });
+    expect(first.report.execution.ledger).toEqual({ status: 'succeeded', found: MISSING.size, predicted: MISSING.size, written: MISSING.size, refused: 0 });
     expect(first.report.steps.map((step) => step.step)).toEqual(
       expect.arrayContaining(['load CSV', 'query-missing', 'transform job (scoring)', 'write-predictions', 'report']),
     );
@@ -86,6 +86,14 @@ describe('runLocally on a user CSV', () => {
     expect(json.execution.runId).toBe(first.execution.runId);
     const html = await readFile(first.files!.html, 'utf8');
     expect(html.match(/<svg /g)).toHaveLength(3);
+    // The page and the JSON tell the same times: every step (the report's own too) and the total.
+    expect(json.totalMs).toBeGreaterThan(0);
+    expect(json.steps.at(-1)?.step).toBe('report');
+    expect(html).toContain(`<tr><td>report</td><td>${(json.steps.at(-1)!.ms / 1000).toFixed(2)} s</td>`);
+    expect(html).toContain(`<tr><td>total</td><td>${(json.totalMs / 1000).toFixed(2)} s</td>`);
+    // The default model's metrics come from the data it was trained on, and the page says so.
+    expect(json.model.trainedOn).toBe('beijing_2015-06.csv.gz');
+    expect(html).toMatch(/trained on beijing_2015-06\.csv\.gz; holdout metrics from that data, [\d-]+ to [\d-]+, not from the data filled here/);
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3)/);
     expect(existsSync(path.join(dataDir, 'reports', 'latest.html'))).toBe(true);
 
@@ -103,5 +111,47 @@ describe('runLocally on a user CSV', () => {
     expect(second.report.totals).toMatchObject({ filledNow: 0, filledTotal: MISSING.size, unfilled: 0 });
     expect(second.files).toBeUndefined();
     expect(await exportImputations(database, out, { parameter: 'PM 2.5' })).toBe(MISSING.size);
+  });
+});
+
+describe('runLocally on a CSV with implausible values and a typo in the parameter', () => {
+  it('stores out-of-range values as missing, says so in the report, and fills them like any gap', async () => {
+    const own = await createTestDatabase();
+    try {
+      const csv = path.join(dir, 'odd.csv');
+      // anchor-2 writes -999 for two hours, and 1e308 once: none of it is PM 2.5.
+      const odd = anchorCsv()
+        .split('\n')
+        .map((line, index) => (line.includes('anchor-2,PM 2.5') && [15, 21, 27].includes(index) ? line.replace(/^[\d.]+,/, index === 27 ? '1e308,' : '-999,') : line))
+        .join('\n');
+      await writeFile(csv, odd);
+      const result = await runLocally({ parameter: 'PM 2.5', dataDir: path.join(dir, 'odd'), database: own, csv, keepObjects: false, writeReport: false });
+      expect(result.report.input).toMatchObject({ rows: 288, rejected: 0, invalid: 3, sentinels: 0, missing: MISSING.size + 3 });
+      expect(result.report.input?.untrusted).toEqual([
+        expect.objectContaining({ deviceId: 'anchor-2', parameter: 'PM 2.5', invalid: 3, example: expect.objectContaining({ raw: '-999', detail: expect.stringMatching(/-999 is outside the plausible range of PM 2.5, 0 to 2000/) }) }),
+      ]);
+      expect(result.report.totals).toMatchObject({ missing: MISSING.size + 3, filledNow: MISSING.size + 3, unfilled: 0 });
+      const { rows } = await own.pool.query<{ raw_value: string; fill_reason: string; is_imputed: boolean }>(
+        `select f.raw_value, f.fill_reason, f.is_imputed from readings_filled f join sensors s on s.id = f.sensor_ref
+          where s.device_id = 'anchor-2' and f.parameter = 'PM 2.5' and f.observed is null order by f.ts`,
+      );
+      expect(rows).toEqual([
+        { raw_value: '-999', fill_reason: 'range', is_imputed: true },
+        { raw_value: '-999', fill_reason: 'range', is_imputed: true },
+        { raw_value: '1e308', fill_reason: 'range', is_imputed: true },
+        { raw_value: '65535', fill_reason: 'missing', is_imputed: true },
+      ]);
+    } finally {
+      await own.drop();
+    }
+  });
+
+  it('names the parameters that exist when asked for one that does not, before any run', async () => {
+    await expect(runLocally({ parameter: 'PM25', dataDir: path.join(dir, 'typo'), database, keepObjects: false, writeReport: false })).rejects.toMatchObject({
+      name: 'DatabaseInputError',
+      message: 'no readings of parameter "PM25" are stored; the parameters stored are: "PM 10", "PM 2.5"',
+    });
+    const { rows } = await database.pool.query<{ n: string }>(`select count(*) as n from runs where parameter = 'PM25'`);
+    expect(Number(rows[0]!.n)).toBe(0);
   });
 });
