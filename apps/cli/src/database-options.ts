@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
 import { openDatabase, type OpenedDatabase } from '@airfill/db';
+import { airfillConfigSchema } from '@airfill/schema';
+import { CliError } from './errors';
 import { userPath } from './paths';
 import { progressLine } from './output';
 
@@ -19,15 +21,28 @@ export function addDatabaseOptions(command: Command): Command {
 }
 
 /**
+ * The database a command works on, checked before any work starts: a
+ * postgres:// URL (an empty one means none), else the embedded one in the
+ * data dir (resolved against the caller's directory).
+ */
+export function databaseTarget(flags: DatabaseFlags): { databaseUrl?: string; dataDir: string } {
+  const url = flags.databaseUrl?.trim();
+  const dataDir = userPath(flags.dataDir);
+  if (!url) return { dataDir };
+  const parsed = airfillConfigSchema.shape.databaseUrl.safeParse(url);
+  if (!parsed.success || !parsed.data) {
+    throw new CliError(`--database-url (or DATABASE_URL) "${url.replace(/:\/\/([^:@/]+):[^@]*@/, '://$1:***@')}" is not a postgres:// URL`);
+  }
+  return { databaseUrl: parsed.data, dataDir };
+}
+
+/**
  * Opens the command's database (starting embedded PostgreSQL when no URL is
  * given, migrating it), runs `work`, and closes it again, also on failure.
  */
 export async function withDatabase<T>(flags: DatabaseFlags, work: (database: OpenedDatabase) => Promise<T>): Promise<T> {
-  const database = await openDatabase({
-    databaseUrl: flags.databaseUrl,
-    dataDir: userPath(flags.dataDir),
-    onProgress: progressLine,
-  });
+  const target = databaseTarget(flags);
+  const database = await openDatabase({ ...target, onProgress: progressLine });
   try {
     return await work(database);
   } finally {

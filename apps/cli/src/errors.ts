@@ -1,9 +1,13 @@
-/** Exit codes of the airfill CLI. */
+/**
+ * Exit codes of the airfill CLI, the same on every command and every
+ * database (embedded or not); the README's table is this one.
+ */
 export const EXIT = {
+  /** Done. */
   ok: 0,
-  /** The command ran, but some input was rejected (e.g. rows of a CSV). */
+  /** Done, with something to look at: rows of a CSV rejected, or predictions refused as implausible. */
   rejected: 1,
-  /** The command could not do its job (bad arguments, unusable file, no database). */
+  /** Could not do its job: bad arguments, unusable file, database unreachable or in use, failed run, no model. */
   failed: 2,
 } as const;
 

@@ -1,42 +1,37 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { ZodError } from 'zod';
-import { DatabaseError } from '@airfill/db';
-import { CsvFormatError } from '@airfill/ingest';
 import { commands } from './commands';
-import { CliError, EXIT } from './errors';
+import { EXIT } from './errors';
+import { explain } from './explain';
 import { note } from './output';
 
-/** Turns any error into a message for the user and an exit code. */
-function explain(error: unknown): { message: string; exitCode: number } {
-  if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
-  if (error instanceof CsvFormatError) return { message: `${error.message}\nnothing was loaded.`, exitCode: EXIT.failed };
-  if (error instanceof DatabaseError) return { message: error.message, exitCode: EXIT.failed };
-  if (error instanceof ZodError) {
-    return { message: error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('\n'), exitCode: EXIT.failed };
-  }
-  const withCode = error as { code?: string; message?: string };
-  if (withCode.code === 'ECONNREFUSED') return { message: `cannot reach PostgreSQL: ${withCode.message}`, exitCode: EXIT.failed };
-  return { message: error instanceof Error ? (error.stack ?? error.message) : String(error), exitCode: EXIT.failed };
+/** Waits until what was written to a stream has been handed to the system. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
 }
 
-async function main(argv: string[]): Promise<void> {
+/** Runs the command line; resolves to the exit code. Never rejects. */
+async function main(argv: string[]): Promise<number> {
   const program = new Command('airfill')
     .description('fill the gaps in air-quality sensor data')
+    .option('--verbose', 'on an error, show where it happened (the stack)')
     .showHelpAfterError()
     .exitOverride();
   for (const command of commands) command.register(program);
   try {
     await program.parseAsync(argv);
+    return Number(process.exitCode ?? EXIT.ok);
   } catch (error) {
-    if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.failed;
-      return;
-    }
-    const { message, exitCode } = explain(error);
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.failed;
+    const { message, exitCode } = explain(error, Boolean(program.opts<{ verbose?: boolean }>().verbose));
     note(`airfill: ${message}`);
-    process.exitCode = exitCode;
+    return exitCode;
   }
 }
 
-void main(process.argv);
+// Exit explicitly, once the output is out: the exit code is the command's,
+// whatever timers or handles a dependency left behind.
+void main(process.argv).then(async (code) => {
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
+});

@@ -5,7 +5,7 @@ import { DEFAULT_MODEL_DIR, drawHoldout, evaluateOnHoldout, formatEvaluationTabl
 import { CliError } from '../errors';
 import { note } from '../output';
 import { userPath } from '../paths';
-import { numberFlag } from './load';
+import { numberFlag } from '../input-options';
 import { explainModelErrors, readDatasetCsv } from './train';
 
 interface EvaluateFlags {

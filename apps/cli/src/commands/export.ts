@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { requireStoredParameter } from '@airfill/db';
 import { exportImputations } from '@airfill/local';
 import { DEFAULT_PARAMETER } from '@airfill/schema';
-import { addDatabaseOptions, withDatabase, type DatabaseFlags } from '../database-options';
+import { addDatabaseOptions, databaseTarget, withDatabase, type DatabaseFlags } from '../database-options';
+import { requireWritable } from '../output-file';
 import { userPath } from '../paths';
 
 interface ExportFlags extends DatabaseFlags {
@@ -19,7 +21,12 @@ export function register(program: Command): void {
       .option('--parameter <name>', 'parameter whose imputations to export', DEFAULT_PARAMETER),
   ).action(async (flags: ExportFlags) => {
     const out = userPath(flags.out);
-    const rows = await withDatabase(flags, (database) => exportImputations(database, out, { parameter: flags.parameter }));
+    databaseTarget(flags);
+    await requireWritable(out, 'the export');
+    const rows = await withDatabase(flags, async (database) => {
+      await requireStoredParameter(database, flags.parameter);
+      return exportImputations(database, out, { parameter: flags.parameter });
+    });
     console.log(`exported ${rows.toLocaleString('en-US')} imputed ${flags.parameter} value(s) to ${out}`);
   });
 }

@@ -9,7 +9,7 @@ import { imputeMissing, loadModel, requireParameter, DEFAULT_ROUNDS, type Impute
 import { CliError } from '../errors';
 import { note } from '../output';
 import { userPath } from '../paths';
-import { numberFlag } from './load';
+import { numberFlag } from '../input-options';
 import { explainModelErrors, readDatasetCsv, resolveCurrentModel, trainAndGate } from './train';
 
 interface ImputeFlags {

@@ -1,43 +1,42 @@
+import { access, constants, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
-import { DEFAULT_SENTINEL } from '@airfill/schema';
-import { loadReadingsCsv, RejectsFile, type LoadSummary, type RejectedRow } from '@airfill/ingest';
-import { addDatabaseOptions, withDatabase, type DatabaseFlags } from '../database-options';
+import type { Command } from 'commander';
+import { CsvFormatError, loadReadingsCsv, RejectsFile, type LoadSummary, type RejectedRow } from '@airfill/ingest';
+import { addDatabaseOptions, databaseTarget, withDatabase, type DatabaseFlags } from '../database-options';
 import { EXIT } from '../errors';
+import { addInputOptions, countFlag, readPlausibility, type InputFlags } from '../input-options';
 import { endProgress, note, progressLine, throttle } from '../output';
 import { userPath } from '../paths';
 
-interface LoadFlags extends DatabaseFlags {
+interface LoadFlags extends DatabaseFlags, InputFlags {
   rejects?: string;
-  sentinel: number;
   batchSize: number;
   json?: boolean;
 }
 
 const SHOWN_REJECTS = 20;
 
-/** Parses a numeric flag, refusing what is not a number. */
-export function numberFlag(text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError(`"${text}" is not a number`);
-  return value;
-}
-
-/** Parses a positive whole-number flag. */
-export function countFlag(text: string): number {
-  const value = numberFlag(text);
-  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(`"${text}" is not a positive whole number`);
-  return value;
+/** Fails before any work when the file cannot be read: nothing is started, nothing loaded. */
+export async function requireReadable(file: string): Promise<void> {
+  try {
+    await access(file, constants.R_OK);
+  } catch (error) {
+    throw new CsvFormatError(`${file}: cannot read the file (${(error as Error).message})`, { path: file }, { cause: error });
+  }
 }
 
 /**
  * Loads one CSV file, reporting progress, writing rejects to a file and
- * summarising them on stderr. Returns the exit code.
+ * summarising them on stderr. Every argument is checked before the
+ * database starts. Returns the exit code: 0 all loaded, 1 some rows rejected.
  */
 export async function runLoad(file: string, flags: LoadFlags): Promise<number> {
   const csvPath = userPath(file);
+  databaseTarget(flags);
+  await requireReadable(csvPath);
+  const plausibility = await readPlausibility(flags.plausibility);
   const shown: RejectedRow[] = [];
-  let rejectsFile: RejectsFile | undefined = flags.rejects ? new RejectsFile(userPath(flags.rejects)) : undefined;
+  let rejectsFile: RejectsFile | undefined = flags.rejects ? await RejectsFile.open(userPath(flags.rejects)) : undefined;
   const defaultRejectsPath = () =>
     path.join(userPath(flags.dataDir), 'rejects', `${path.basename(csvPath).replace(/\.csv(\.gz)?$/, '')}-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`);
   const report = throttle(1000, (rows: number, done: number) =>
@@ -45,11 +44,12 @@ export async function runLoad(file: string, flags: LoadFlags): Promise<number> {
   );
   let summary: LoadSummary;
   try {
-    summary = await withDatabase(flags, async (database) => {
-      const { mkdir } = await import('node:fs/promises');
-      return loadReadingsCsv(database, csvPath, {
+    summary = await withDatabase(flags, (database) =>
+      loadReadingsCsv(database, csvPath, {
         sentinel: flags.sentinel,
         batchSize: flags.batchSize,
+        maxLineLength: flags.maxLineLength,
+        ...(plausibility ? { plausibility } : {}),
         onHeader: (header) => {
           if (header.unknownColumns.length > 0) note(`note: ignoring unknown column(s): ${header.unknownColumns.join(', ')}`);
         },
@@ -59,12 +59,12 @@ export async function runLoad(file: string, flags: LoadFlags): Promise<number> {
           if (!rejectsFile) {
             const target = defaultRejectsPath();
             await mkdir(path.dirname(target), { recursive: true });
-            rejectsFile = new RejectsFile(target);
+            rejectsFile = await RejectsFile.open(target);
           }
           await rejectsFile.write(reject);
         },
-      });
-    });
+      }),
+    );
   } finally {
     report.flush();
     endProgress();
@@ -74,21 +74,33 @@ export async function runLoad(file: string, flags: LoadFlags): Promise<number> {
   return summary.rejected > 0 ? EXIT.rejected : EXIT.ok;
 }
 
+const n = (value: number) => value.toLocaleString('en-US');
+
 function printSummary(summary: LoadSummary, shown: RejectedRow[], rejectsPath: string | undefined, json: boolean): void {
   if (json) {
     console.log(JSON.stringify({ ...summary, rejectsFile: rejectsPath ?? null }));
   } else {
     console.log(
-      `loaded ${path.basename(summary.path)} in ${summary.seconds.toFixed(1)} s: ${summary.rows.toLocaleString('en-US')} rows, ` +
-        `${summary.inserted.toLocaleString('en-US')} new readings, ${summary.unchanged.toLocaleString('en-US')} already stored, ` +
-        `${summary.rejected.toLocaleString('en-US')} rejected; ${summary.missing.toLocaleString('en-US')} missing values; ` +
+      `loaded ${path.basename(summary.path)} in ${summary.seconds.toFixed(1)} s: ${n(summary.rows)} rows, ` +
+        `${n(summary.inserted)} new readings, ${n(summary.unchanged)} already stored, ` +
+        `${n(summary.rejected)} rejected; ${n(summary.missing)} missing values; ` +
         `${summary.sensors} sensors; parameters: ${summary.parameters.join(', ') || 'none'}`,
     );
   }
+  if (summary.invalid + summary.sentinels + summary.reinterpreted > 0) {
+    note(
+      `${n(summary.invalid)} value(s) out of their plausible range were stored with their raw text, flagged invalid and treated as missing; ` +
+        `${n(summary.sentinels)} were device sentinels (missing)` +
+        (summary.reinterpreted ? `; ${n(summary.reinterpreted)} stored value(s) with the same raw text are no longer trusted` : ''),
+    );
+    for (const channel of summary.untrusted) {
+      note(`  ${channel.deviceId} ${channel.parameter}: ${n(channel.invalid + channel.sentinels)}, e.g. ${channel.example.ts}: ${channel.example.detail}`);
+    }
+  }
   if (summary.rejected > 0) {
-    note(`${summary.rejected.toLocaleString('en-US')} row(s) rejected; the valid rows were loaded.`);
+    note(`${n(summary.rejected)} row(s) rejected; the valid rows were loaded.`);
     for (const reject of shown) note(`  line ${reject.line}${reject.column ? `, column ${reject.column}` : ''}: ${reject.reason}`);
-    if (summary.rejected > shown.length) note(`  ... and ${(summary.rejected - shown.length).toLocaleString('en-US')} more`);
+    if (summary.rejected > shown.length) note(`  ... and ${n(summary.rejected - shown.length)} more`);
     if (rejectsPath) note(`every rejected row is in ${rejectsPath}`);
   }
 }
@@ -96,12 +108,13 @@ function printSummary(summary: LoadSummary, shown: RejectedRow[], rejectsPath: s
 /** `airfill load <file.csv>` */
 export function register(program: Command): void {
   addDatabaseOptions(
-    program
-      .command('load')
-      .description('load a CSV file of readings (plain or .gz) into the database; loading the same file again changes nothing')
-      .argument('<file>', 'CSV file in the input contract')
-      .option('--rejects <file>', 'write every rejected row (line, column, reason, row) to this CSV file')
-      .option('--sentinel <number>', 'value that means "no reading"', numberFlag, DEFAULT_SENTINEL)
+    addInputOptions(
+      program
+        .command('load')
+        .description('load a CSV file of readings (plain or .gz) into the database; loading the same file again changes nothing')
+        .argument('<file>', 'CSV file in the input contract')
+        .option('--rejects <file>', 'write every rejected row (line, column, reason, row) to this CSV file'),
+    )
       .option('--batch-size <rows>', 'rows per database batch', countFlag, 20_000)
       .option('--json', 'print the summary as JSON'),
   ).action(async (file: string, flags: LoadFlags) => {

@@ -4,19 +4,19 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { RejectsFile } from '@airfill/ingest';
 import { formatRunReport, runLocally, type PipelineProgress } from '@airfill/local';
-import { DEFAULT_PARAMETER, DEFAULT_SENTINEL } from '@airfill/schema';
-import { addDatabaseOptions, type DatabaseFlags } from '../database-options';
+import { DEFAULT_PARAMETER } from '@airfill/schema';
+import { addDatabaseOptions, databaseTarget, type DatabaseFlags } from '../database-options';
 import { EXIT } from '../errors';
+import { addInputOptions, countFlag, readPlausibility, type InputFlags } from '../input-options';
 import { endProgress, note, progressLine, throttle } from '../output';
 import { userPath } from '../paths';
 import { BUNDLED_SAMPLE } from '../samples';
-import { countFlag, numberFlag } from './load';
+import { requireReadable } from './load';
 
 /** Flags of `airfill run` (and `airfill demo`). */
-export interface RunFlags extends DatabaseFlags {
+export interface RunFlags extends DatabaseFlags, InputFlags {
   csv?: string;
   parameter: string;
-  sentinel: number;
   maxReadings: number;
   json?: boolean;
 }
@@ -44,40 +44,54 @@ function showPipelineProgress(event: PipelineProgress): void {
 
 /**
  * Runs the pipeline locally on `csv` (when given): progress on stderr, the
- * report on stdout, report files under the data dir. Returns the exit code.
+ * report on stdout, report files under the data dir. Arguments are checked
+ * before anything starts. Returns the exit code: 0 done, 1 done with CSV rows
+ * rejected or predictions refused, 2 the run failed.
  */
 export async function runAndReport(flags: RunFlags, csv: string | undefined, csvWhenEmpty?: string): Promise<number> {
-  const dataDir = userPath(flags.dataDir);
+  const target = databaseTarget(flags);
+  const dataDir = target.dataDir;
+  if (csv) await requireReadable(csv);
+  const plausibility = await readPlausibility(flags.plausibility);
   await mkdir(path.join(dataDir, 'logs'), { recursive: true });
   const logFile = path.join(dataDir, 'logs', `run-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
   const log = createWriteStream(logFile);
   let rejects: RejectsFile | undefined;
   let rejected = 0;
   const label = path.basename(csv ?? csvWhenEmpty ?? 'input');
-  // Ctrl-C aborts the execution; the run is recorded failed and everything started is stopped. A second Ctrl-C kills.
+  // Ctrl-C aborts the execution; the run is recorded failed and everything started is stopped.
+  // A second Ctrl-C exits at once (embedded PostgreSQL is still told to shut down on the way out).
   const interrupt = new AbortController();
   const onInterrupt = () => {
-    note('interrupted: ending the run and stopping what it started (Ctrl-C again to kill)');
+    if (interrupt.signal.aborted) {
+      note('interrupted again: exiting now');
+      process.exit(130);
+    }
+    note('interrupted: ending the run and stopping what it started (Ctrl-C again to exit at once)');
     interrupt.abort();
   };
-  process.once('SIGINT', onInterrupt);
+  process.on('SIGINT', onInterrupt);
   const loading = throttle(500, (rows: number) => progressLine(`loading ${label}: ${rows.toLocaleString('en-US')} rows`));
   try {
     const { report, files, execution } = await runLocally({
       parameter: flags.parameter,
       dataDir,
-      ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
+      ...(target.databaseUrl ? { databaseUrl: target.databaseUrl } : {}),
       ...(csv ? { csv } : {}),
       ...(csvWhenEmpty ? { csvWhenEmpty } : {}),
       sentinel: flags.sentinel,
+      maxLineLength: flags.maxLineLength,
+      ...(plausibility ? { plausibility } : {}),
       maxReadingsPerRun: flags.maxReadings,
       log: (line) => log.write(`${line}\n`),
       onProgress: progressLine,
       onLoadProgress: (progress) => loading(progress.rowsRead),
       onReject: async (row) => {
         rejected += 1;
-        if (!rejects) await mkdir(path.join(dataDir, 'rejects'), { recursive: true });
-        rejects ??= new RejectsFile(path.join(dataDir, 'rejects', `${label.replace(/\.csv(\.gz)?$/, '')}-${Date.now()}.csv`));
+        if (!rejects) {
+          await mkdir(path.join(dataDir, 'rejects'), { recursive: true });
+          rejects = await RejectsFile.open(path.join(dataDir, 'rejects', `${label.replace(/\.csv(\.gz)?$/, '')}-${Date.now()}.csv`));
+        }
         await rejects.write(row);
       },
       onPipelineProgress: showPipelineProgress,
@@ -88,8 +102,13 @@ export async function runAndReport(flags: RunFlags, csv: string | undefined, csv
     else console.log(formatRunReport(report));
     if (files) note(`\nreport: ${files.html}\n        ${files.json}\nstep logs: ${logFile}`);
     if (rejects) note(`${rejected.toLocaleString('en-US')} CSV row(s) rejected; every one is in ${rejects.path}`);
-    if (execution.status === 'failed') return EXIT.failed;
-    return rejected > 0 ? EXIT.rejected : EXIT.ok;
+    if (execution.status === 'failed') {
+      note(`the run failed: ${execution.error?.name ?? 'error'}: ${execution.error?.cause ?? ''}`);
+      return EXIT.failed;
+    }
+    const refused = report.execution.ledger.refused ?? 0;
+    if (refused > 0) note(`${refused.toLocaleString('en-US')} prediction(s) refused as implausible; their readings stay missing (see the report)`);
+    return rejected > 0 || refused > 0 ? EXIT.rejected : EXIT.ok;
   } finally {
     process.off('SIGINT', onInterrupt);
     endProgress();
@@ -101,9 +120,7 @@ export async function runAndReport(flags: RunFlags, csv: string | undefined, csv
 /** Adds the flags `run` and `demo` share. */
 export function addRunOptions(command: Command): Command {
   return addDatabaseOptions(
-    command
-      .option('--parameter <name>', 'parameter to fill', DEFAULT_PARAMETER)
-      .option('--sentinel <number>', 'value that means "no reading" in the CSV', numberFlag, DEFAULT_SENTINEL)
+    addInputOptions(command.option('--parameter <name>', 'parameter to fill', DEFAULT_PARAMETER))
       .option('--max-readings <count>', 'most missing readings one run claims (the rest waits for the next run)', countFlag, 2_000_000)
       .option('--json', 'print the report as JSON'),
   );

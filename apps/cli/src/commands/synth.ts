@@ -4,7 +4,7 @@ import { SYNTH_PARAMETERS, writeSynthCsv } from '@airfill/local';
 import { DEFAULT_SENTINEL } from '@airfill/schema';
 import { note } from '../output';
 import { userPath } from '../paths';
-import { countFlag, numberFlag } from './load';
+import { countFlag, numberFlag } from '../input-options';
 
 interface SynthFlags {
   out: string;

@@ -27,7 +27,7 @@ import { CliError } from '../errors';
 import { note, progressLine, endProgress } from '../output';
 import { userPath } from '../paths';
 import { BUNDLED_SAMPLE } from '../samples';
-import { countFlag, numberFlag } from './load';
+import { countFlag, numberFlag } from '../input-options';
 
 /**
  * Reads a CSV file in the input contract into memory for training, evaluation
