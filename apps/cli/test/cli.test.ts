@@ -1,13 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
+import { airfillIn, workFolder } from './support/airfill';
 
-const repoRoot = path.resolve(__dirname, '../../..');
-const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
-const main = path.join(repoRoot, 'apps/cli/src/main.ts');
-const work = mkdtempSync(path.join(os.tmpdir(), 'airfill-cli-'));
+const work = workFolder('airfill-cli-');
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -15,14 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => database.drop());
 
-function airfill(...args: string[]) {
-  const result = spawnSync(tsx, [main, ...args, '--database-url', database.url], {
-    cwd: work,
-    encoding: 'utf8',
-    env: { ...process.env, INIT_CWD: work, DATABASE_URL: '' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+/** On a server's database (the embedded default is covered by exit-codes.test.ts). */
+const airfill = (...args: string[]) => airfillIn(work, args, { databaseUrl: database.url });
 
 const header = 'parameter,timestamp,value,device_id,latitude,longitude';
 const anchorRows = [
@@ -78,19 +68,5 @@ describe('airfill load and status', () => {
     const result = airfill('load', 'good.csv', '--sentinel', 'lots');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/"lots" is not a number/);
-  });
-});
-
-describe('embedded PostgreSQL', () => {
-  it('starts, migrates and stops an embedded database in --data-dir when no URL is given', () => {
-    const dataDir = path.join(work, 'embedded');
-    const result = spawnSync(tsx, [main, 'status', '--json', '--data-dir', dataDir], {
-      cwd: work,
-      encoding: 'utf8',
-      env: { ...process.env, INIT_CWD: work, DATABASE_URL: '' },
-    });
-    expect(result.stderr).toMatch(/starting embedded PostgreSQL/);
-    expect(JSON.parse(result.stdout)).toEqual({ sensors: 0, readings: 0, missing: 0, imputed: 0, unfilled: 0, parameters: {} });
-    expect(result.status).toBe(0);
   });
 });

@@ -1,14 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
 import { hasXgboost, seededRandom } from '@airfill/model';
 
-const repoRoot = path.resolve(__dirname, '../../..');
-const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
-const main = path.join(repoRoot, 'apps/cli/src/main.ts');
-const work = mkdtempSync(path.join(os.tmpdir(), 'airfill-model-cli-'));
+import { airfillIn, workFolder } from './support/airfill';
+
+const work = workFolder('airfill-model-cli-');
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -16,10 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => database.drop());
 
-function airfill(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(tsx, [main, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, INIT_CWD: work, DATABASE_URL: '', ...env } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const airfill = (args: string[], env: Record<string, string> = {}) => airfillIn(work, args, { env });
 
 /**
  * Four sensors a few km apart, 21 days hourly: a shared PM 2.5 signal with a
@@ -106,6 +100,22 @@ describe('airfill train', () => {
       const filled = airfill(['impute', '--input', 'network.csv', '--out', 'pred2.csv', '--model', 'model']);
       expect(filled).toMatchObject({ code: 0 });
       expect(readFileSync(path.join(work, 'pred2.csv'), 'utf8')).toContain(outcome.model);
+    },
+    120_000,
+  );
+
+  (hasXgboost() ? it : it.skip)(
+    'keeps a model that loses the gate a candidate without --force; the current model stays current',
+    async () => {
+      const before = await database.pool.query<{ version: string }>(`select version from models where status = 'current'`);
+      // Three boosting rounds: far worse than the model trained above, or the default model it was gated against.
+      const result = airfill(['train', '--csv', 'network.csv', '--out', 'weak-kept', '--rounds', '3', '--json', '--database-url', database.url]);
+      expect(result).toMatchObject({ code: 0 });
+      const outcome = JSON.parse(result.stdout) as { model: string; gate: { promote: boolean; forced: boolean; reason: string } };
+      expect(outcome.gate).toMatchObject({ promote: false, forced: false, reason: expect.stringMatching(/does not beat/) });
+      const { rows } = await database.pool.query<{ version: string; status: string }>(`select version, status from models where version = $1`, [outcome.model]);
+      expect(rows).toEqual([{ version: outcome.model, status: 'candidate' }]);
+      expect((await database.pool.query<{ version: string }>(`select version from models where status = 'current'`)).rows).toEqual(before.rows);
     },
     120_000,
   );

@@ -1,18 +1,15 @@
 /**
- * `airfill synth`, `run`, `export` and `demo` as a user runs them: a real
- * process, PostgreSQL, the local runtime; results on stdout, progress on
- * stderr, exit codes.
+ * `airfill synth`, `run` and `export` as a user runs them on a server's
+ * database: a real process, PostgreSQL, the local runtime; results on
+ * stdout, progress on stderr. (`demo`, and every exit code on the default
+ * embedded database: exit-codes-run.test.ts.)
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
+import { airfillIn, workFolder } from './support/airfill';
 
-const repoRoot = path.resolve(__dirname, '../../..');
-const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
-const main = path.join(repoRoot, 'apps/cli/src/main.ts');
-const work = mkdtempSync(path.join(os.tmpdir(), 'airfill-cli-run-'));
+const work = workFolder('airfill-cli-run-');
 
 // Whole runs (and, for the CLI, whole processes) take seconds, more on a loaded machine.
 jest.setTimeout(120_000);
@@ -26,14 +23,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-function airfill(...args: string[]) {
-  return airfillOn(database, ...args);
-}
-
-function airfillOn(on: TestDatabase, ...args: string[]) {
-  const result = spawnSync(tsx, [main, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, INIT_CWD: work, DATABASE_URL: on.url } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const airfill = (...args: string[]) => airfillIn(work, args, { databaseUrl: database.url });
 
 describe('airfill synth, run, export', () => {
   it('generates a network, fills it with a report, exports the imputations, and a second run fills nothing', () => {
@@ -75,26 +65,5 @@ describe('airfill synth, run, export', () => {
     const result = airfill('synth', '--out', 'x.csv', '--missing', '2');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/"2" is not a share/);
-  });
-});
-
-describe('airfill demo', () => {
-  let own: TestDatabase;
-  beforeAll(async () => {
-    own = await createTestDatabase();
-  });
-  afterAll(() => own.drop());
-
-  it('run without a CSV loads the bundled Beijing sample into an empty database; demo runs on it again and fills nothing twice', () => {
-    const run = airfillOn(own, 'run', '--data-dir', 'demo');
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/input: beijing_2015-06\.csv\.gz: 43,200 rows \(43,200 new/);
-    expect(run.stdout).toMatch(/PM 2\.5: 8,640 readings of 12 sensors, 187 missing; filled by this run 187/);
-    expect(run.stdout).toMatch(/bj-aotizhongxin/);
-
-    const demo = airfillOn(own, 'demo', '--data-dir', 'demo');
-    expect(demo.code).toBe(0);
-    expect(demo.stdout).toMatch(/input: beijing_2015-06\.csv\.gz: 43,200 rows \(0 new, 43,200 already stored/);
-    expect(demo.stdout).toMatch(/filled by this run 0, filled in all 187, still missing 0/);
   });
 });

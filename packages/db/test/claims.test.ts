@@ -17,6 +17,17 @@ beforeEach(async () => {
 afterEach(() => database.drop());
 
 const run = () => openRun(database, { trigger: 'test', parameter: 'PM 2.5' });
+
+/** Waits until a session of this database waits for a lock another holds (a statement blocked on uncommitted rows). */
+async function waitForALockWait(): Promise<void> {
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 20))) {
+    const { rows } = await database.pool.query<{ n: string }>(
+      `select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+    );
+    if (Number(rows[0]!.n) > 0) return;
+  }
+  throw new Error('no session ever waited for the uncommitted claims');
+}
 const keys = (rows: { deviceId: string; ts: Date }[]) => rows.map((row) => `${row.deviceId}@${row.ts.toISOString()}`);
 
 describe('findMissingReadings', () => {
@@ -51,6 +62,28 @@ describe('claimMissingReadings', () => {
       expect(new Set(all).size).toBe(all.length);
       expect(all).toHaveLength(16);
     }
+  });
+
+  it('never takes over a live claim, even one committed while this run was claiming (interleaved by hand, not by timing)', async () => {
+    const holder = await run();
+    const taker = await run();
+    const held = await database.pool.connect();
+    try {
+      await held.query('begin');
+      // The holder's claims, not committed yet: the taker's scan cannot see them, and its insert runs into them.
+      await held.query(
+        `insert into claims (sensor_ref, parameter, ts, run_id) select sensor_ref, parameter, ts, $1 from readings where value is null and parameter = 'PM 2.5'`,
+        [holder.runId],
+      );
+      const taking = claimMissingReadings(database, { runId: taker.runId, parameter: 'PM 2.5', limit: 100 });
+      await waitForALockWait();
+      await held.query('commit');
+      expect(await taking).toEqual([]);
+    } finally {
+      held.release();
+    }
+    const { rows } = await database.pool.query<{ run_id: string; n: string }>('select run_id::text as run_id, count(*) as n from claims group by run_id');
+    expect(rows).toEqual([{ run_id: holder.runId, n: '16' }]);
   });
 
   it('gives a retry of the same run the same readings, never more than the limit', async () => {

@@ -1,4 +1,4 @@
-import { connectionSettingsFromEnv, poolConfig } from '../src';
+import { connectionSettingsFromEnv, DatabaseUnavailableError, openDatabase, poolConfig } from '../src';
 
 describe('connectionSettingsFromEnv', () => {
   it('uses DATABASE_URL when it is set', () => {
@@ -33,5 +33,27 @@ describe('poolConfig', () => {
 
   it('passes a URL through unchanged', () => {
     expect(poolConfig({ kind: 'url', url: 'postgres://localhost/x' }, 2)).toEqual({ connectionString: 'postgres://localhost/x', max: 2 });
+  });
+});
+
+describe('openDatabase on a server that says no', () => {
+  const admin = () => new URL(process.env.AIRFILL_TEST_ADMIN_URL!);
+
+  it('names a wrong password in one sentence, without the password', async () => {
+    const url = admin();
+    url.password = 'not-the-password';
+    const failure = openDatabase({ databaseUrl: url.toString() });
+    await expect(failure).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    await expect(failure).rejects.toThrow(`PostgreSQL at ${url.hostname}:${url.port} refused the password of user "${url.username}"`);
+  });
+
+  it('names a database that does not exist', async () => {
+    const url = admin();
+    url.pathname = '/no_such_database';
+    await expect(openDatabase({ databaseUrl: url.toString() })).rejects.toThrow(`database "no_such_database" does not exist on PostgreSQL at ${url.hostname}:${url.port}`);
+  });
+
+  it('names a host that does not exist', async () => {
+    await expect(openDatabase({ databaseUrl: 'postgres://u:secret@no-such-host.invalid:5432/x' })).rejects.toThrow(/cannot find the host of postgres:\/\/u:\*\*\*@no-such-host\.invalid:5432\/x/);
   });
 });

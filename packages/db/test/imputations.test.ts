@@ -47,7 +47,23 @@ describe('writeImputations', () => {
     });
     expect(result).toMatchObject({ written: 0, notMissing: 1, unknownSensor: 1 });
     const { rows } = await database.pool.query(`select value from readings_filled where ts = $1 and observed is not null`, [observed]);
-    expect(rows.every((row: { value: number }) => row.value === 10)).toBe(true);
+    // Both sensors' observed reading at that hour, unchanged.
+    expect(rows.filter((row: { value: number }) => row.value === 10)).toHaveLength(2);
+  });
+
+  it('stores nothing for a reading that does not exist', async () => {
+    const run = await openRun(database, { trigger: 'test', parameter: 'PM 2.5' });
+    const between = new Date('2024-01-01T00:30:00Z');
+    const result = await writeImputations(database, {
+      runId: run.runId,
+      modelVersion: 'm1',
+      imputations: [
+        { deviceId: 'a', parameter: 'PM 2.5', ts: between, value: 5 },
+        { deviceId: 'a', parameter: 'PM 10', ts: new Date('2024-01-01T03:00:00Z'), value: 5 },
+      ],
+    });
+    expect(result).toEqual({ received: 2, written: 0, alreadyImputed: 0, notMissing: 2, unknownSensor: 0 });
+    expect((await database.pool.query('select count(*)::int as n from imputations where run_id = $1', [run.runId])).rows[0].n).toBe(0);
   });
 
   it('rejects a value that is not finite, writing nothing', async () => {

@@ -110,6 +110,80 @@ describe('loadReadingsCsv', () => {
     expect((await database.pool.query(`select value from readings r join sensors s on s.id = r.sensor_ref where s.device_id = 'dev-1'`)).rows).toEqual([{ value: 1 }]);
   });
 
+  it.each([
+    ['a stored missing reading now has a value', '', '5'],
+    ['a stored value is now missing', '5', ''],
+  ])('rejects a reload where %s, keeping what is stored', async (_case, stored, reloaded) => {
+    await loadReadingsCsv(database, csvFile(`${HEADER}\n${row({ value: stored })}\n`));
+    const rejects: RejectedRow[] = [];
+    const reload = await loadReadingsCsv(database, csvFile(`${HEADER}\n${row({ value: reloaded })}\n`), { onReject: (reject) => void rejects.push(reject) });
+    expect(reload).toMatchObject({ inserted: 0, unchanged: 0, reinterpreted: 0, rejected: 1 });
+    expect(rejects[0]).toMatchObject({ line: 2, column: 'value', reason: expect.stringMatching(new RegExp(`already stored with value "${stored}"; this row's value "${reloaded}" was not loaded`)) });
+    expect((await database.pool.query('select value, raw_value from readings')).rows).toEqual([{ value: stored === '' ? null : Number(stored), raw_value: stored }]);
+  });
+
+  it('stores a value out of range with its raw text, treated as missing, with an invalid flag beside it', async () => {
+    const body = [row({ value: '-999' }), row({ value: '1e308', device_id: 'dev-2' }), row({ value: '12', device_id: 'dev-3' })].join('\n');
+    const summary = await loadReadingsCsv(database, csvFile(`${HEADER}\n${body}\n`));
+    expect(summary).toMatchObject({ rows: 3, inserted: 3, rejected: 0, missing: 2, invalid: 2, sentinels: 0 });
+    expect(summary.untrusted.map((channel) => [channel.deviceId, channel.invalid, channel.example.raw])).toEqual([
+      ['dev-1', 1, '-999'],
+      ['dev-2', 1, '1e308'],
+    ]);
+    const { rows } = await database.pool.query(
+      `select s.device_id, r.value, r.raw_value, f."check", f.severity, f.detail
+         from readings r join sensors s on s.id = r.sensor_ref
+         left join flags f on f.sensor_ref = r.sensor_ref and f.parameter = r.parameter and f.ts = r.ts
+        order by s.device_id`,
+    );
+    expect(rows).toEqual([
+      { device_id: 'dev-1', value: null, raw_value: '-999', check: 'range', severity: 'invalid', detail: '-999 is outside the plausible range of PM 2.5, 0 to 2000 (default)' },
+      { device_id: 'dev-2', value: null, raw_value: '1e308', check: 'range', severity: 'invalid', detail: '1e+308 is outside the plausible range of PM 2.5, 0 to 2000 (default)' },
+      { device_id: 'dev-3', value: 12, raw_value: '12', check: null, severity: null, detail: null },
+    ]);
+    // Loading it again changes nothing: the same flags, no duplicates.
+    expect(await loadReadingsCsv(database, csvFile(`${HEADER}\n${body}\n`))).toMatchObject({ inserted: 0, unchanged: 3, rejected: 0 });
+    expect(Number((await database.pool.query('select count(*) as n from flags')).rows[0].n)).toBe(2);
+  });
+
+  it('reads a configured device sentinel as missing, without a flag', async () => {
+    const summary = await loadReadingsCsv(database, csvFile(`${HEADER}\n${row({ value: '-1' })}\n`), { plausibility: { devices: { 'dev-1': { sentinels: [-1] } } } });
+    expect(summary).toMatchObject({ missing: 1, invalid: 0, sentinels: 1 });
+    expect((await database.pool.query('select value, raw_value from readings')).rows).toEqual([{ value: null, raw_value: '-1' }]);
+    expect(Number((await database.pool.query('select count(*) as n from flags')).rows[0].n)).toBe(0);
+  });
+
+  it('on a reload with a sentinel, stops trusting stored values of the same raw text; a cleared flag keeps the user\'s word', async () => {
+    const plain = `${HEADER}\n${[row({ value: '-999', parameter: 'pressure' }), row({ value: '-999', parameter: 'pressure', device_id: 'dev-2' })].join('\n')}\n`;
+    await loadReadingsCsv(database, csvFile(plain));
+    expect((await database.pool.query('select value from readings order by sensor_ref')).rows).toEqual([{ value: -999 }, { value: -999 }]);
+    // The user had looked at dev-2's value and trusted it: a cleared range flag says so.
+    await database.pool.query(
+      `insert into flags (sensor_ref, parameter, ts, "check", severity, detail, cleared_at, cleared_reason)
+       select sensor_ref, parameter, ts, 'range', 'invalid', 'old', now(), 'checked by hand' from readings r join sensors s on s.id = r.sensor_ref where s.device_id = 'dev-2'`,
+    );
+    const reload = await loadReadingsCsv(database, csvFile(plain), { plausibility: { ranges: { pressure: { min: 800, max: 1100 } } } });
+    expect(reload).toMatchObject({ inserted: 0, rejected: 0, reinterpreted: 1, unchanged: 1, invalid: 2 });
+    expect((await database.pool.query('select s.device_id, r.value from readings r join sensors s on s.id = r.sensor_ref order by 1')).rows).toEqual([
+      { device_id: 'dev-1', value: null },
+      { device_id: 'dev-2', value: -999 },
+    ]);
+    const withSentinel = await loadReadingsCsv(database, csvFile(plain), { sentinel: -999 });
+    expect(withSentinel).toMatchObject({ rejected: 0, reinterpreted: 1 });
+    expect((await database.pool.query('select value from readings order by sensor_ref')).rows).toEqual([{ value: null }, { value: null }]);
+  });
+
+  it('rejects a line past the limit with an excerpt (the rejects file stays small) and loads the rest', async () => {
+    const huge = row({ location: 'z'.repeat(200_000) });
+    const rejects: RejectedRow[] = [];
+    const summary = await loadReadingsCsv(database, csvFile(`${HEADER}\n${huge}\n${row({ device_id: 'dev-2' })}\n`), { onReject: (reject) => void rejects.push(reject) });
+    expect(summary).toMatchObject({ rows: 2, inserted: 1, rejected: 1 });
+    expect(rejects).toEqual([
+      { kind: 'reject', line: 2, column: '', reason: 'line is longer than 65,536 characters (the limit; raise it with --max-line-length)', row: expect.stringMatching(/^2023-07-15 09:22:31\.456 \+0200,12\.5,.{150,}…$/) },
+    ]);
+    expect(rejects[0]!.row.length).toBeLessThanOrEqual(201);
+  });
+
   it('loads nothing when the file is unusable', async () => {
     await expect(loadReadingsCsv(database, csvFile('device,when\nx,y\n'))).rejects.toThrow(CsvFormatError);
     expect(await readStatus(database)).toMatchObject({ sensors: 0, readings: 0 });

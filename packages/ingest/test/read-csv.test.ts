@@ -142,6 +142,31 @@ describe('readReadingsCsv: bad rows are rejected with line, column and reason, a
     expect(await onlyReject(row({ timestamp: '2023-02-30 10:00:00 +0000' }))).toMatchObject({ column: 'timestamp', reason: expect.stringMatching(/does not exist/) });
   });
 
+  it.each([
+    ['0023-07-15 09:00:00 +0000', 'year 0023'],
+    ['0099-12-31 23:00:00 +0000', 'year 0099'],
+    ['1969-12-31 23:00:00 +0000', 'year 1969'],
+    ['2101-01-01 00:00:00 +0000', 'year 2101'],
+  ])('rejects the timestamp %s (never shifted into another century)', async (timestamp, year) => {
+    expect(await onlyReject(row({ timestamp }))).toMatchObject({ column: 'timestamp', reason: expect.stringContaining(`in the ${year}; airfill accepts 1970 to 2100`) });
+  });
+
+  it('rejects a line longer than the limit with an excerpt of its start', async () => {
+    const reject = await onlyReject(row({ city: 'c'.repeat(70_000) }));
+    expect(reject).toMatchObject({ line: 2, column: '', reason: 'line is longer than 65,536 characters (the limit; raise it with --max-line-length)' });
+    expect(reject.row.length).toBeLessThanOrEqual(201);
+  });
+
+  it('clips a huge cell in the reason, so a terminal and a rejects file stay readable', async () => {
+    const reject = await onlyReject(row({ value: 'x'.repeat(30_000) }));
+    expect(reject.reason).toBe(`value "${'x'.repeat(60)}…" is not a number`);
+  });
+
+  it.each(['-999', '9999', '1e308', '-0.5'])('keeps the row of an implausible PM 2.5 value %s: missing, with an invalid verdict', async (value) => {
+    const [record] = await readAll(csvFile(`${HEADER}\n${row({ value })}\n`));
+    expect(record).toMatchObject({ kind: 'reading', reading: { value: null, rawValue: value }, verdict: { kind: 'invalid', check: 'range' } });
+  });
+
   it('rejects a value that is not a number', async () => {
     expect(await onlyReject(row({ value: 'twelve' }))).toMatchObject({ column: 'value', reason: 'value "twelve" is not a number' });
   });

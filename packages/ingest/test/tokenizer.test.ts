@@ -74,3 +74,53 @@ describe('tokenizeCsv', () => {
     expect(entries).toEqual([{ line: 1, cells: ['a', '\uFFFD\uFFFD'] }]);
   });
 });
+
+describe('tokenizeCsv: a bound on a line', () => {
+  it('rejects a line longer than the limit at once, with an excerpt, and reads the next line', async () => {
+    const long = `x,${'9'.repeat(5000)}`;
+    // Under the default limit (64 KiB) the line is just a long record.
+    expect(await tokenize([`a,b\n${long}\n1,2\n`])).toEqual([
+      { line: 1, cells: ['a', 'b'] },
+      { line: 2, cells: ['x', '9'.repeat(5000)] },
+      { line: 3, cells: ['1', '2'] },
+    ]);
+    const limited: CsvTokenEntry[] = [];
+    for await (const batch of tokenizeCsv([`a,b\n${long}\n1,2\n`], { maxLineLength: 1024 })) limited.push(...batch);
+    expect(limited).toEqual([
+      { line: 1, cells: ['a', 'b'] },
+      { line: 2, error: 'line is longer than 1,024 characters (the limit; raise it with --max-line-length)', text: `x,${'9'.repeat(198)}…`, tooLong: true },
+      { line: 3, cells: ['1', '2'] },
+    ]);
+  });
+
+  it('drops a line without end as it streams by, holding no more than the limit', async () => {
+    // 20 MB in 64 KiB chunks, no newline until the end: the tokenizer must not accumulate it.
+    const chunk = '7'.repeat(1 << 16);
+    async function* source() {
+      yield 'a,b\n';
+      for (let index = 0; index < 320; index += 1) yield chunk;
+      yield '\n3,4\n';
+    }
+    const entries: CsvTokenEntry[] = [];
+    const before = process.memoryUsage().heapUsed;
+    let peak = before;
+    for await (const batch of tokenizeCsv(source(), { maxLineLength: 1 << 16 })) {
+      entries.push(...batch);
+      peak = Math.max(peak, process.memoryUsage().heapUsed);
+    }
+    expect(entries.map((entry) => ('cells' in entry ? entry.cells.join(',') : `${entry.line}: ${entry.error.slice(0, 30)}`))).toEqual([
+      'a,b',
+      '2: line is longer than 65,536 cha',
+      '3,4',
+    ]);
+    expect(peak - before).toBeLessThan(8 * 1024 * 1024);
+  });
+
+  it('gives up a quoted field that runs past the limit across lines', async () => {
+    const entries: CsvTokenEntry[] = [];
+    const open = `"${'y'.repeat(700)}\n${'y'.repeat(700)}\n`;
+    for await (const batch of tokenizeCsv([`a,b\n${open}1,2\n`], { maxLineLength: 1024 })) entries.push(...batch);
+    expect(entries[1]).toMatchObject({ line: 2, tooLong: true });
+    expect(entries.at(-1)).toEqual({ line: 4, cells: ['1', '2'] });
+  });
+});

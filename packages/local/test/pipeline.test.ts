@@ -42,7 +42,7 @@ describe('the local pipeline, end to end', () => {
     expect(await listKeys(network.runtime.bucket, keys.outputPrefix)).toEqual([`${keys.outputPrefix}features.csv.out`]);
     const output = (await getText(network.runtime.bucket, `${keys.outputPrefix}features.csv.out`)).trim().split('\n');
     expect(output.map((line) => line.split(',')[0])).toEqual(input.map((line) => line.split(',')[0]));
-    expect(output.every((line) => /^\d+,-?\d+(\.\d+)?(e-?\d+)?$/.test(line))).toBe(true);
+    expect(output.filter((line) => /^\d+,-?\d+(\.\d+)?(e-?\d+)?$/.test(line))).toHaveLength(gaps);
 
     const second = await runPipeline(network.runtime, { retryIntervalMs: 10 });
     expect(second).toMatchObject({ status: 'succeeded', output: { found: 0 } });
@@ -59,7 +59,7 @@ describe('the local pipeline, end to end', () => {
     await network.database.pool.query('delete from imputations');
     const result = await runPipeline(network.runtime, { retryIntervalMs: 10 });
     expect(result.states.map((timing) => timing.state)).toEqual(['QueryMissing', 'AnythingToFill', 'StartTransform', 'WritePredictions', 'Done']);
-    expect(result.states.every((timing) => timing.ms >= 0 && timing.attempts === 1)).toBe(true);
+    expect(result.states.filter((timing) => timing.ms >= 0 && timing.attempts === 1)).toHaveLength(5);
     // The wait in StartTransform covers the transform job and the callback.
     const wait = result.states.find((timing) => timing.state === 'StartTransform')!;
     expect(result.transformMs).toBeGreaterThan(0);

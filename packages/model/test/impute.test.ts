@@ -24,7 +24,8 @@ describe('imputeMissing with the default model', () => {
     const missing = observations.filter((observation) => observation.parameter === 'PM 2.5' && observation.value === null);
     const filled = imputeMissing({ ...dataset, observations }, model);
     expect(filled).toHaveLength(missing.length);
-    expect(filled.every((value) => Number.isFinite(value.value) && value.modelVersion === model.version && value.parameter === 'PM 2.5')).toBe(true);
+    expect(missing.length).toBeGreaterThan(0);
+    expect(filled.filter((value) => Number.isFinite(value.value) && value.modelVersion === model.version && value.parameter === 'PM 2.5')).toHaveLength(missing.length);
     expect(new Set(filled.map((value) => `${value.deviceId}@${value.ts}`))).toEqual(new Set(missing.map((value) => `${value.deviceId}@${value.ts}`)));
     // The dead sensor gets its neighbours' level, not zero or the model's bias.
     const truth = dataset.observations.filter((observation) => observation.deviceId === 's4' && observation.parameter === 'PM 2.5');

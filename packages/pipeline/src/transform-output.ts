@@ -110,7 +110,7 @@ export function checkTransformOutput(
     }
     let value = toPrediction(matrix, index, raw[index]!);
     if (!Number.isFinite(value) || value < range.min || value > range.max) {
-      refused.push({ ...reading, value: Number.isFinite(value) ? value : null, reason: `${value} is outside the plausible range [${range.min}, ${range.max}]` });
+      refused.push({ ...reading, value: Number.isFinite(value) ? value : null, reason: `${Number(value.toPrecision(7))} is outside the plausible range [${range.min}, ${range.max}]` });
       continue;
     }
     if (range.floor !== undefined && value < range.floor) {

@@ -49,7 +49,7 @@ describe('queryMissing', () => {
     expect(sites.map((site) => site.deviceId)).toEqual(['a', 'b', 'c']);
     // Every observed value of both parameters (3 sensors x 48 h x 2, less the 5 missing), none of the missing ones.
     expect(observations).toHaveLength(3 * 48 * 2 - 5);
-    expect(observations.every((row) => row.value !== null)).toBe(true);
+    expect(observations.filter((row) => row.value !== null)).toHaveLength(3 * 48 * 2 - 5);
     const run = await getRun(database, runId);
     expect(run).toMatchObject({ status: 'running', found: 5, trigger: 'test', parameter: PARAMETER });
   });

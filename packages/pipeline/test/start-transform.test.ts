@@ -25,14 +25,14 @@ describe('startTransform', () => {
       const cells = line.split(',');
       expect(cells[0]).toBe(String(id));
       expect(cells).toHaveLength(columns + 1);
-      expect(cells.slice(1).every((cell) => cell === '' || Number.isFinite(Number(cell)))).toBe(true);
+      expect(cells.slice(1).filter((cell) => cell === '' || Number.isFinite(Number(cell)))).toHaveLength(columns);
     });
     // The first line is not a header.
     expect(lines[0]).not.toMatch(/[a-z]/i);
 
     const targets = parseJsonLines(await getText(bucket, keys.targets), targetRecordSchema, keys.targets);
     expect(targets.map((target) => target.id)).toEqual([0, 1, 2, 3, 4]);
-    expect(targets.every((target) => Number.isFinite(target.baseline))).toBe(true);
+    expect(targets.filter((target) => Number.isFinite(target.baseline))).toHaveLength(5);
     const manifest = transformManifestSchema.parse(JSON.parse(await getText(bucket, keys.transform)));
     expect(manifest).toMatchObject({ runId: run.runId, jobName, modelVersion: fixture.model.version, rows: 5, skipped: 0 });
   });

@@ -108,7 +108,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const orphan = runningPostmaster(place.clusterDir);
     if (orphan !== undefined) {
       if (!claim.reclaimedFrom) {
-        throw new EmbeddedPostgresInUseError(`${inUseMessage(dataDir, orphan)} (a PostgreSQL server airfill did not start)`, { dataDir, pid: orphan });
+        throw new EmbeddedPostgresInUseError(inUseMessage(dataDir, orphan, { who: 'a PostgreSQL server airfill did not start, process' }), { dataDir, pid: orphan });
       }
       note(`note: stopping the embedded PostgreSQL (process ${orphan}) that airfill process ${claim.reclaimedFrom.pid} left running when it was killed`);
       await stopPostmaster(orphan);

@@ -111,7 +111,7 @@ export function claimCluster(home: string, dataDir: string): ClusterClaim {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readOwner(file);
       if (holder && ownerAlive(holder)) {
-        throw new EmbeddedPostgresInUseError(inUseMessage(dataDir, holder.pid, holder.startedAt), { dataDir, pid: holder.pid, home });
+        throw new EmbeddedPostgresInUseError(inUseMessage(dataDir, holder.pid, { since: holder.startedAt }), { dataDir, pid: holder.pid, home });
       }
       // The holder is gone (or its record unreadable): take the cluster over.
       reclaimedFrom = holder ?? reclaimedFrom;
@@ -124,9 +124,9 @@ export function claimCluster(home: string, dataDir: string): ClusterClaim {
 }
 
 /** The one line a user reads when another process holds the data dir. */
-export function inUseMessage(dataDir: string, pid: number, since?: string): string {
+export function inUseMessage(dataDir: string, pid: number, options: { since?: string; who?: string } = {}): string {
   return (
-    `embedded PostgreSQL of ${dataDir} is in use by airfill process ${pid}${since ? ` (since ${since})` : ''}; ` +
+    `embedded PostgreSQL of ${dataDir} is in use by ${options.who ?? 'airfill process'} ${pid}${options.since ? ` (since ${options.since})` : ''}; ` +
     'wait for it to finish, or give this command its own --data-dir or a --database-url'
   );
 }

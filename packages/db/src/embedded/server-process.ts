@@ -159,7 +159,7 @@ export async function startPostmaster(binaries: PostgresBinaries, place: { clust
       }
     })();
     const lock = /lock file "postmaster\.pid" already exists[\s\S]*?PID (\d+)/.exec(logged);
-    if (lock) return new EmbeddedPostgresInUseError(inUseMessage(place.clusterDir, Number(lock[1])), { clusterDir: place.clusterDir, pid: Number(lock[1]) });
+    if (lock) return new EmbeddedPostgresInUseError(inUseMessage(place.clusterDir, Number(lock[1]), { who: 'process' }), { clusterDir: place.clusterDir, pid: Number(lock[1]) });
     const detail = exit?.error ? `${exit.error.message} (${binaries.postgres})` : tail(logged.split('\n').filter((line) => /FATAL|ERROR|PANIC|could not/.test(line)).join('\n'), 3) || why;
     return new EmbeddedPostgresError(`embedded PostgreSQL in ${place.clusterDir} did not start: ${detail}`, {
       clusterDir: place.clusterDir,

@@ -1,0 +1,89 @@
+/**
+ * `airfill run` and `airfill demo` exit codes on the default embedded
+ * database (no DATABASE_URL), each a real process: 0 done, 1 done with rows
+ * rejected or predictions refused, 2 could not do its job.
+ */
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_MODEL_DIR } from '@airfill/model';
+import { airfillIn, expectOneLineFailure, workFolder } from './support/airfill';
+
+jest.setTimeout(180_000);
+
+const work = workFolder('airfill-exit-run-');
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const airfill = (args: string[], env: Record<string, string> = {}) => airfillIn(work, [...args, '--data-dir', 'data'], { env });
+
+beforeAll(() => {
+  expect(airfillIn(work, ['synth', '--out', 'net.csv', '--sensors', '4', '--days', '3', '--missing', '0.1', '--seed', '5']).code).toBe(0);
+  // The same network, with one row whose timestamp has no offset.
+  const lines = readFileSync(path.join(work, 'net.csv'), 'utf8').trim().split('\n');
+  writeFileSync(path.join(work, 'net-one-bad.csv'), `${[...lines, lines[1]!.replace(/ [+-]\d{4},/, ',')].join('\n')}\n`);
+});
+
+describe('airfill run on the embedded database', () => {
+  it('exits 0 when it fills what is missing, then 1 when the CSV has a rejected row', () => {
+    const first = airfill(['run', '--csv', 'net.csv']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/succeeded; ledger: succeeded, found \d+, written \d+, refused 0/);
+    const rejected = airfill(['run', '--csv', 'net-one-bad.csv']);
+    expect(rejected.code).toBe(1);
+    expect(rejected.stderr).toMatch(/1 CSV row\(s\) rejected; every one is in/);
+  });
+
+  it('exits 2 in one line for a parameter that is not stored, naming those that are', () => {
+    const outcome = airfill(['run', '--parameter', 'PM25']);
+    expect(outcome.code).toBe(2);
+    expectOneLineFailure(outcome, /no readings of parameter "PM25" are stored; the parameters stored are: "NO2", "O3", "PM 10", "PM 2\.5", "Temperature"/);
+  });
+
+  it('exits 2 in one line for a parameter no model fills', () => {
+    const outcome = airfill(['run', '--parameter', 'NO2']);
+    expect(outcome.code).toBe(2);
+    expectOneLineFailure(outcome, /no model fills NO2: the default model fills PM 2\.5; train one with: airfill train --parameter "NO2"/);
+  });
+
+  it('exits 1 when it refuses implausible predictions, naming them, and still succeeds', () => {
+    // A model whose every output is a million: no PM 2.5 can be that, so each prediction is refused.
+    const broken = path.join(work, 'million-model');
+    cpSync(DEFAULT_MODEL_DIR, broken, { recursive: true });
+    const file = path.join(broken, 'model.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"base_score":"5E-1"', '"base_score":"1E6"'));
+    // Fresh gaps to fill: invalidate a few hours of one sensor.
+    const device = 'synth-001';
+    expect(airfill(['readings', 'invalidate', '--device', device, '--parameter', 'PM 2.5', '--from', '2024-01-02', '--to', '2024-01-02 03:00:00 +0000']).code).toBe(0);
+    const outcome = airfill(['run'], { AIRFILL_MODEL_DIR: broken });
+    expect(outcome.code).toBe(1);
+    expect(outcome.stdout).toMatch(/succeeded; ledger: succeeded, found (\d+), written 0, refused \1/);
+    expect(outcome.stdout).toMatch(/refused \d+ implausible prediction\(s\); their readings stay missing:\n/);
+    expect(outcome.stdout).toMatch(new RegExp(`^  ${device} PM 2\\.5 at 2024-01-02T00:00:00\\.000Z: 1000\\d{3}(\\.\\d+)? is outside the plausible range \\[-25, 2000\\]$`, 'm'));
+    expect(outcome.stderr).toMatch(/prediction\(s\) refused as implausible/);
+  });
+
+  it('exits 2 in one line when the data directory is held by another live airfill', () => {
+    const owner = path.join(work, 'data', 'airfill-owner.json');
+    writeFileSync(owner, JSON.stringify({ pid: process.pid, startTime: null, startedAt: '2026-01-01T00:00:00.000Z', dataDir: path.join(work, 'data') }));
+    try {
+      const outcome = airfill(['run']);
+      expect(outcome.code).toBe(2);
+      expectOneLineFailure(outcome, /is in use by airfill process \d+/);
+    } finally {
+      rmSync(owner);
+    }
+  });
+});
+
+describe('airfill demo on the embedded database', () => {
+  it('run without a CSV loads the bundled Beijing sample into an empty database and exits 0; demo then fills nothing twice', () => {
+    const run = airfillIn(work, ['run', '--data-dir', 'demo']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/input: beijing_2015-06\.csv\.gz: 43,200 rows \(43,200 new/);
+    expect(run.stdout).toMatch(/PM 2\.5: 8,640 readings of 12 sensors, 187 missing; filled by this run 187/);
+    expect(run.stdout).toMatch(/bj-aotizhongxin/);
+    const demo = airfillIn(work, ['demo', '--data-dir', 'demo']);
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toMatch(/input: beijing_2015-06\.csv\.gz: 43,200 rows \(0 new, 43,200 already stored/);
+    expect(demo.stdout).toMatch(/filled by this run 0, filled in all 187, still missing 0/);
+  });
+});
