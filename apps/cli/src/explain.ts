@@ -1,5 +1,4 @@
 import { ZodError } from 'zod';
-import { CsvFormatError } from '@airfill/ingest';
 import { AirfillError } from '@airfill/schema';
 import { CliError, EXIT } from './errors';
 
@@ -18,8 +17,11 @@ export interface Explanation {
 export function explain(error: unknown, verbose: boolean): Explanation {
   const withStack = (message: string) => (verbose && error instanceof Error && error.stack ? `${message}\n${error.stack}` : message);
   if (error instanceof CliError) return { message: withStack(error.message), exitCode: error.exitCode };
-  if (error instanceof CsvFormatError) return { message: withStack(`${error.message}\nnothing was loaded.`), exitCode: EXIT.failed };
-  if (error instanceof AirfillError) return { message: withStack(error.message), exitCode: EXIT.failed };
+  if (error instanceof AirfillError) {
+    // By name, so the CLI loads the CSV reader only for the commands that read CSV.
+    const nothingLoaded = error.name === 'CsvFormatError' ? '\nnothing was loaded.' : '';
+    return { message: withStack(`${error.message}${nothingLoaded}`), exitCode: EXIT.failed };
+  }
   if (error instanceof ZodError) {
     return { message: error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('\n'), exitCode: EXIT.failed };
   }

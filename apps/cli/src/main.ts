@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { commands } from './commands';
+import { COMMANDS } from './commands';
 import { EXIT } from './errors';
 import { explain } from './explain';
 import { note } from './output';
@@ -10,6 +10,12 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => stream.write('', () => resolve()));
 }
 
+/** The command the arguments name (`airfill [--verbose] <command> ...`, or `airfill help <command>`). */
+function commandName(args: readonly string[]): string | undefined {
+  const words = args.filter((arg) => !arg.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
 /** Runs the command line; resolves to the exit code. Never rejects. */
 async function main(argv: string[]): Promise<number> {
   const program = new Command('airfill')
@@ -17,8 +23,13 @@ async function main(argv: string[]): Promise<number> {
     .option('--verbose', 'on an error, show where it happened (the stack)')
     .showHelpAfterError()
     .exitOverride();
-  for (const command of commands) command.register(program);
+  const wanted = commandName(argv.slice(2));
   try {
+    // Every command is listed (for help and for "unknown command"); only the one asked for is loaded.
+    for (const entry of COMMANDS) {
+      const command = program.command(entry.name).description(entry.description);
+      if (entry.name === wanted) (await entry.load()).register(command);
+    }
     await program.parseAsync(argv);
     return Number(process.exitCode ?? EXIT.ok);
   } catch (error) {

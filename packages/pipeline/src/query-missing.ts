@@ -1,4 +1,4 @@
-import { claimMissingReadings, completeRun, openRun, readFeatureContext, recordRunProgress, type Database } from '@airfill/db';
+import { claimMissingReadings, claimsHeldElsewhere, completeRun, openRun, readFeatureContext, recordRunProgress, type Database } from '@airfill/db';
 import type { FeatureContract } from '@airfill/features';
 import { queryMissingEventSchema, runKeys, type MissingRecord, type QueryMissingEvent, type QueryMissingResult } from '@airfill/schema';
 import { InputError } from './errors';
@@ -53,7 +53,13 @@ export async function queryMissing(deps: QueryMissingDeps, settings: QueryMissin
   const claimed = await claimMissingReadings(deps.database, { runId, parameter: settings.parameter, from, to, limit: settings.maxReadings });
   if (claimed.length === 0) {
     await completeRun(deps.database, runId, { found: 0 });
-    logger.info('nothing to fill', { found: 0 });
+    // Nothing free to claim is not the same as nothing missing: say when other live runs hold the rest.
+    const elsewhere = await claimsHeldElsewhere(deps.database, { parameter: settings.parameter, runId });
+    logger.info(elsewhere.readings > 0 ? 'nothing to fill: other runs still running hold the missing readings' : 'nothing to fill', {
+      found: 0,
+      heldElsewhere: elsewhere.readings,
+      heldBy: elsewhere.runs.map((other) => other.runId),
+    });
     logger.metrics({ ReadingsFound: 0 });
     return { ...base, found: 0 };
   }

@@ -6,7 +6,7 @@ import { CliError } from '../errors';
 import { note } from '../output';
 import { userPath } from '../paths';
 import { numberFlag } from '../input-options';
-import { explainModelErrors, readDatasetCsv } from './train';
+import { readDatasetCsv } from './train';
 
 interface EvaluateFlags {
   csv: string;
@@ -40,10 +40,8 @@ async function runEvaluate(flags: EvaluateFlags): Promise<void> {
 }
 
 /** `airfill evaluate --csv <file.csv> [--model <dir>] [--json]` */
-export function register(program: Command): void {
-  program
-    .command('evaluate')
-    .description('mask observed values in the latest time range of a CSV file, predict them, and compare the model with station mean, LOCF and linear interpolation')
+export function register(command: Command): void {
+  command
     .requiredOption('--csv <file>', 'CSV file in the input contract (plain or .gz)')
     .option('--model <dir>', 'model directory (model.json, contract.json, metrics.json); default: the committed default model')
     .option('--parameter <name>', "parameter to evaluate; default: the model's")
@@ -53,6 +51,6 @@ export function register(program: Command): void {
     .option('--sentinel <number>', 'value that means "no reading"', numberFlag, DEFAULT_SENTINEL)
     .option('--json', 'print the table as JSON')
     .action(async (flags: EvaluateFlags) => {
-      await explainModelErrors(() => runEvaluate(flags));
+      await runEvaluate(flags);
     });
 }

@@ -12,11 +12,9 @@ interface ExportFlags extends DatabaseFlags {
 }
 
 /** `airfill export --out <file.csv> [--parameter "PM 2.5"]` */
-export function register(program: Command): void {
+export function register(command: Command): void {
   addDatabaseOptions(
-    program
-      .command('export')
-      .description('write the imputations of a parameter as CSV: device_id,parameter,timestamp,value,model_version,run_id')
+    command
       .requiredOption('--out <file>', 'CSV file to write')
       .option('--parameter <name>', 'parameter whose imputations to export', DEFAULT_PARAMETER),
   ).action(async (flags: ExportFlags) => {

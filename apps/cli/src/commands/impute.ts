@@ -10,7 +10,7 @@ import { CliError } from '../errors';
 import { note } from '../output';
 import { userPath } from '../paths';
 import { numberFlag } from '../input-options';
-import { explainModelErrors, readDatasetCsv, resolveCurrentModel, trainAndGate } from './train';
+import { readDatasetCsv, resolveCurrentModel, trainAndGate } from './train';
 
 interface ImputeFlags {
   input: string;
@@ -84,10 +84,8 @@ async function runImpute(flags: ImputeFlags): Promise<void> {
 }
 
 /** `airfill impute --input <file.csv> --out <pred.csv> [--train-csv <file.csv>] [--parameter "PM 2.5"]` */
-export function register(program: Command): void {
-  program
-    .command('impute')
-    .description('predict every missing value of a parameter in a CSV file and write them to a CSV file (no database needed)')
+export function register(command: Command): void {
+  command
     .requiredOption('--input <file>', 'CSV file in the input contract (plain or .gz)')
     .requiredOption('--out <file>', 'where to write device_id,parameter,timestamp,value,model_version')
     .option('--train-csv <file>', 'first train a model on this file (it is used if it passes the gate)')
@@ -96,6 +94,6 @@ export function register(program: Command): void {
     .option('--force', 'with --train-csv: use the new model even if it does not beat the current one')
     .option('--sentinel <number>', 'value that means "no reading"', numberFlag, DEFAULT_SENTINEL)
     .action(async (flags: ImputeFlags) => {
-      await explainModelErrors(() => runImpute(flags));
+      await runImpute(flags);
     });
 }

@@ -1,15 +1,26 @@
 import type { Command } from 'commander';
-import * as demo from './demo';
-import * as evaluate from './evaluate';
-import * as exportCommand from './export';
-import * as impute from './impute';
-import * as load from './load';
-import * as readings from './readings';
-import * as run from './run';
-import * as serve from './serve';
-import * as status from './status';
-import * as synth from './synth';
-import * as train from './train';
 
-/** Every airfill command; each file registers itself on the program. */
-export const commands: { register(program: Command): void }[] = [demo, load, status, run, exportCommand, readings, synth, train, evaluate, impute, serve];
+/** What a command module provides: the options, arguments and action of its command. */
+export interface CommandModule {
+  register(command: Command): void;
+}
+
+/**
+ * Every airfill command: its name and description here, its options and
+ * action in its own file, loaded only when that command runs (the heavy
+ * packages, the local runtime and the model, then load only for the commands
+ * that use them: `airfill status` starts in a fraction of the time).
+ */
+export const COMMANDS: readonly { name: string; description: string; load(): Promise<CommandModule> }[] = [
+  { name: 'demo', description: 'run the whole pipeline on the bundled real sample (Beijing, June 2015, 12 stations) and show the report', load: () => import('./demo.js') },
+  { name: 'run', description: 'run the pipeline once on this machine: migrate, load the CSV, fill every missing value, report', load: () => import('./run.js') },
+  { name: 'load', description: 'load a CSV file of readings (plain or .gz) into the database; loading the same file again changes nothing', load: () => import('./load.js') },
+  { name: 'status', description: 'count sensors, readings, missing values and imputations, per parameter', load: () => import('./status.js') },
+  { name: 'export', description: 'write the imputations of a parameter as CSV: device_id,parameter,timestamp,value,model_version,run_id', load: () => import('./export.js') },
+  { name: 'readings', description: 'correct stored readings of a device over a time range (recorded in the corrections ledger)', load: () => import('./readings.js') },
+  { name: 'synth', description: 'generate realistic sample data in the input contract (deterministic: the same flags give the same file)', load: () => import('./synth.js') },
+  { name: 'train', description: 'train a model with the xgboost CLI on masked values of a CSV file, evaluate it, register it, and promote it if it beats the current model', load: () => import('./train.js') },
+  { name: 'evaluate', description: 'mask observed values in the latest time range of a CSV file, predict them, and compare the model with station mean, LOCF and linear interpolation', load: () => import('./evaluate.js') },
+  { name: 'serve', description: 'serve the read API and the dashboard (map, series, runs, models) until Ctrl-C', load: () => import('./serve.js') },
+  { name: 'impute', description: 'predict every missing value of a parameter in a CSV file and write them to a CSV file (no database needed)', load: () => import('./impute.js') },
+];

@@ -106,12 +106,10 @@ function printSummary(summary: LoadSummary, shown: RejectedRow[], rejectsPath: s
 }
 
 /** `airfill load <file.csv>` */
-export function register(program: Command): void {
+export function register(command: Command): void {
   addDatabaseOptions(
     addInputOptions(
-      program
-        .command('load')
-        .description('load a CSV file of readings (plain or .gz) into the database; loading the same file again changes nothing')
+      command
         .argument('<file>', 'CSV file in the input contract')
         .option('--rejects <file>', 'write every rejected row (line, column, reason, row) to this CSV file'),
     )

@@ -102,8 +102,7 @@ function registerAction(readings: Command, action: CorrectionAction, description
 }
 
 /** `airfill readings delete|invalidate|clear --device D [--parameter P] --from T --to T [--reason ...] [--dry-run]` */
-export function register(program: Command): void {
-  const readings = program.command('readings').description('correct stored readings of a device over a time range (recorded in the corrections ledger)');
+export function register(readings: Command): void {
   registerAction(readings, 'delete', 'delete the readings (and their flags); their imputations and those that used them are recomputed by the next run');
   registerAction(readings, 'invalidate', 'mark the readings invalid (flag "manual"): treated as missing and filled by the next run; the raw values are kept');
   registerAction(readings, 'clear', 'clear the invalid flags of the readings and trust their raw values again');

@@ -127,11 +127,9 @@ export function addRunOptions(command: Command): Command {
 }
 
 /** `airfill run [--csv <file.csv>] [--parameter "PM 2.5"]` */
-export function register(program: Command): void {
+export function register(command: Command): void {
   addRunOptions(
-    program
-      .command('run')
-      .description('run the pipeline once on this machine: migrate, load the CSV, fill every missing value, report')
+    command
       .option('--csv <file>', 'CSV file in the input contract to load first (plain or .gz); without it, the bundled sample when the database is empty'),
   ).action(async (flags: RunFlags) => {
     process.exitCode = await runAndReport(flags, flags.csv ? userPath(flags.csv) : undefined, BUNDLED_SAMPLE);

@@ -5,7 +5,7 @@ import { connectReadOnly, createApiApp } from '@airfill/api';
 import { buildDashboard, dashboardConfigFile } from '@airfill/dashboard';
 import type { OpenedDatabase } from '@airfill/db';
 import { addDatabaseOptions, withDatabase, type DatabaseFlags } from '../database-options';
-import { CliError, EXIT } from '../errors';
+import { CliError } from '../errors';
 import { note } from '../output';
 
 /** Flags of `airfill serve`. */
@@ -96,24 +96,14 @@ export async function serveUntilStopped(flags: ServeFlags, database: OpenedDatab
 }
 
 /** `airfill serve [--port 8080] [--host 127.0.0.1]` */
-export function register(program: Command): void {
+export function register(command: Command): void {
   addDatabaseOptions(
-    program
-      .command('serve')
-      .description('serve the read API and the dashboard (map, series, runs, models) until Ctrl-C')
+    command
       .option('--port <port>', 'TCP port (0 picks a free one)', portFlag, 8080)
       .option('--host <address>', 'address to listen on (0.0.0.0 exposes it to the network)', '127.0.0.1')
       .option('--tile-url <template>', 'raster tiles under the map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (default: the bundled offline outline only)', tileUrlFlag)
       .option('--tile-attribution <text>', 'credit line the tile provider asks for', ''),
   ).action(async (flags: ServeFlags) => {
-    try {
-      await withDatabase(flags, (database) => serveUntilStopped(flags, database));
-    } catch (error) {
-      // Embedded PostgreSQL's exit hook ends the process with 0 once the event loop drains
-      // (see MACHINE.md); keep the failure's exit code through it.
-      const code = error instanceof CliError ? error.exitCode : EXIT.failed;
-      process.once('exit', () => (process.exitCode = code));
-      throw error;
-    }
+    await withDatabase(flags, (database) => serveUntilStopped(flags, database));
   });
 }

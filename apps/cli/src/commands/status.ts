@@ -11,11 +11,9 @@ export function formatStatus(status: StatusReport): string {
 }
 
 /** `airfill status [--json]` */
-export function register(program: Command): void {
+export function register(command: Command): void {
   addDatabaseOptions(
-    program
-      .command('status')
-      .description('count sensors, readings, missing values and imputations, per parameter')
+    command
       .option('--json', 'print one JSON object: sensors, readings, missing, imputed, unfilled, parameters'),
   ).action(async (flags: DatabaseFlags & { json?: boolean }) => {
     const status = await withDatabase(flags, readStatus);

@@ -31,10 +31,8 @@ function instantFlag(text: string): string {
 }
 
 /** `airfill synth --out <file.csv[.gz]> [--sensors 12] [--days 30] ...` */
-export function register(program: Command): void {
-  program
-    .command('synth')
-    .description('generate realistic sample data in the input contract (deterministic: the same flags give the same file)')
+export function register(command: Command): void {
+  command
     .requiredOption('--out <file>', 'CSV file to write (.gz to compress)')
     .option('--sensors <count>', 'sensors on the map', countFlag, 12)
     .option('--days <count>', 'days of hourly readings', countFlag, 30)

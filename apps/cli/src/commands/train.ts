@@ -19,11 +19,9 @@ import {
   type LoadedModel,
   type ReadingLike,
   type TrainResult,
-  ModelError,
   FeatureContractError,
 } from '@airfill/model';
 import { addDatabaseOptions, withDatabase, type DatabaseFlags } from '../database-options';
-import { CliError } from '../errors';
 import { note, progressLine, endProgress } from '../output';
 import { userPath } from '../paths';
 import { BUNDLED_SAMPLE } from '../samples';
@@ -48,16 +46,6 @@ export async function readDatasetCsv(file: string, sentinel: number = DEFAULT_SE
   endProgress();
   if (rejected > 0) note(`note: ${rejected.toLocaleString('en-US')} row(s) of ${path.basename(file)} rejected and left out (first: ${firstReject})`);
   return dataset;
-}
-
-/** Runs a model command, turning the model's own errors (no xgboost, bad model file, unusable data) into messages for the user. */
-export async function explainModelErrors(work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    if (error instanceof ModelError || error instanceof FeatureContractError) throw new CliError(error.message);
-    throw error;
-  }
 }
 
 /** The current model for a parameter: the registry's current one, else the committed default model if it predicts that parameter. */
@@ -156,11 +144,9 @@ async function runTrain(flags: TrainFlags): Promise<void> {
 }
 
 /** `airfill train [--csv <file>] [--parameter "PM 2.5"] [--out <dir>] [--force]` */
-export function register(program: Command): void {
+export function register(command: Command): void {
   addDatabaseOptions(
-    program
-      .command('train')
-      .description('train a model with the xgboost CLI on masked values of a CSV file, evaluate it, register it, and promote it if it beats the current model')
+    command
       .option('--csv <file>', 'CSV file in the input contract (plain or .gz); default: the bundled sample')
       .option('--parameter <name>', 'parameter to predict', DEFAULT_PARAMETER)
       .option('--out <dir>', 'write the model here instead of <data-dir>/models/<version>')
@@ -168,7 +154,5 @@ export function register(program: Command): void {
       .option('--rounds <n>', 'boosting rounds', countFlag, DEFAULT_ROUNDS)
       .option('--sentinel <number>', 'value that means "no reading"', numberFlag, DEFAULT_SENTINEL)
       .option('--json', 'print the result as JSON'),
-  ).action(async (flags: TrainFlags) => {
-    await explainModelErrors(() => runTrain(flags));
-  });
+  ).action(runTrain);
 }
