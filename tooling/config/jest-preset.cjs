@@ -14,7 +14,7 @@ module.exports = function preset(rootDir, displayName) {
   return {
     displayName,
     rootDir,
-    testEnvironment: 'node',
+    testEnvironment: require.resolve('./quiet-environment.cjs'),
     testMatch: ['<rootDir>/test/**/*.test.ts'],
     globalSetup: path.join(dbTestSupport, 'global-setup.ts'),
     globalTeardown: path.join(dbTestSupport, 'global-teardown.ts'),

@@ -3,7 +3,10 @@ import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
 import { hasXgboost, seededRandom } from '@airfill/model';
 
+import { needsTool } from '@airfill/tooling/needs-tool';
 import { airfillIn, workFolder } from './support/airfill';
+
+const withXgboost = needsTool('xgboost', hasXgboost(), 'apt-get install -y xgboost').it;
 
 const work = workFolder('airfill-model-cli-');
 
@@ -87,7 +90,7 @@ describe('airfill train', () => {
     expect(result.stderr).toMatch(/apt-get install -y xgboost/);
   });
 
-  (hasXgboost() ? it : it.skip)(
+  withXgboost(
     'trains, registers the model, applies the gate, and the model then fills the file',
     async () => {
       const result = airfill(['train', '--csv', 'network.csv', '--out', 'model', '--rounds', '60', '--json', '--database-url', database.url]);
@@ -104,7 +107,7 @@ describe('airfill train', () => {
     120_000,
   );
 
-  (hasXgboost() ? it : it.skip)(
+  withXgboost(
     'keeps a model that loses the gate a candidate without --force; the current model stays current',
     async () => {
       const before = await database.pool.query<{ version: string }>(`select version from models where status = 'current'`);
@@ -120,7 +123,7 @@ describe('airfill train', () => {
     120_000,
   );
 
-  (hasXgboost() ? it : it.skip)(
+  withXgboost(
     'promotes a model that loses the gate only with --force, and records that it was forced',
     async () => {
       // Three boosting rounds: far worse than the model trained above, which is now current.
@@ -140,7 +143,7 @@ describe('airfill train', () => {
 });
 
 describe('airfill impute --train-csv', () => {
-  (hasXgboost() ? it : it.skip)(
+  withXgboost(
     'trains on the given file first, applies the gate, and fills with the winner',
     () => {
       const result = airfill(['impute', '--input', 'network.csv', '--out', 'pred3.csv', '--train-csv', 'network.csv']);

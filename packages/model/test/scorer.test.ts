@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { compileForest, predictForest } from '../src/scorer';
 import { predictForestParallel } from '../src/parallel';
 import { DEFAULT_MODEL_DIR } from '../src/artifact';
+import { needsTool } from '@airfill/tooling/needs-tool';
 import { hasXgboost, predictWithCli, trainWithCli } from '../src/xgboost-cli';
 import { seededRandom } from '../src/random';
 import { ModelFormatError } from '../src/errors';
@@ -24,8 +25,7 @@ beforeAll(async () => {
 afterAll(() => rm(workDir, { recursive: true, force: true }));
 
 // The setup script installs xgboost; without it these comparisons cannot run, and say so.
-const withXgboost = hasXgboost() ? describe : describe.skip;
-if (!hasXgboost()) console.warn('xgboost CLI not found: skipping the scorer-vs-xgboost comparisons');
+const withXgboost = needsTool('xgboost', hasXgboost(), 'apt-get install -y xgboost').describe;
 
 withXgboost('predictForest against xgboost 1.7 on random models', () => {
   const cases = [

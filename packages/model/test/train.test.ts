@@ -5,6 +5,7 @@ import { buildFeatureMatrixFromContext, prepareFeatureContext } from '@airfill/f
 import { trainModel, type TrainResult } from '../src/train';
 import { loadModel } from '../src/artifact';
 import { predictHoldout } from '../src/evaluate';
+import { needsTool } from '@airfill/tooling/needs-tool';
 import { hasXgboost } from '../src/xgboost-cli';
 import { ModelFormatError, DataError } from '../src/errors';
 import { syntheticNetwork } from './helpers/synthetic';
@@ -15,8 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const withXgboost = hasXgboost() ? describe : describe.skip;
-if (!hasXgboost()) console.warn('xgboost CLI not found: skipping the training tests');
+const withXgboost = needsTool('xgboost', hasXgboost(), 'apt-get install -y xgboost').describe;
 
 withXgboost('trainModel on a synthetic network', () => {
   const dataset = syntheticNetwork({ sensors: 8, days: 40, seed: 5 });

@@ -11,7 +11,9 @@ export interface Bucket {
 
 /** Writes a text object (overwriting: every pipeline object is a pure function of its run, so a retry writes the same bytes). */
 export async function putText(bucket: Bucket, key: string, body: string, contentType: string): Promise<void> {
-  await aws('S3 PutObject', () => bucket.s3.send(new PutObjectCommand({ Bucket: bucket.name, Key: key, Body: body, ContentType: contentType })), { key });
+  // The length stated: the SDK cannot measure an empty body and warns it may be a stream of unknown length.
+  const request = { Bucket: bucket.name, Key: key, Body: body, ContentType: contentType, ContentLength: Buffer.byteLength(body) };
+  await aws('S3 PutObject', () => bucket.s3.send(new PutObjectCommand(request)), { key });
 }
 
 /** Reads a text object; a missing object is an `InputError` (the step before did not write it). */
