@@ -1,0 +1,43 @@
+/**
+ * The whole thing as root in a private folder, the way a user meets it:
+ * clone the repository into a `mktemp -d` folder (mode 700, like /root),
+ * install offline from the lockfile, and run the demo there. The postgres
+ * user the embedded server runs as cannot reach anything in that folder;
+ * the binaries are staged and the cluster relocated (packages/db/src/embedded).
+ * It clones what is committed (HEAD), not the working tree.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { POINTER_FILE } from '@airfill/db';
+
+const asRoot = process.getuid?.() === 0;
+const repoRoot = path.resolve(__dirname, '../../..');
+if (!asRoot) process.stderr.write('not root: skipping the demo in a cloned private folder (it tests what root meets in /root)\n');
+
+(asRoot ? describe : describe.skip)('a clone in a private folder, as root', () => {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'airfill-clone-'));
+  const clone = path.join(folder, 'airfill');
+  afterAll(() => {
+    const pointer = path.join(clone, '.airfill', POINTER_FILE);
+    // The relocated cluster lives outside the folder: remove it too, once the demo has stopped it.
+    if (existsSync(pointer)) rmSync(readFileSync(pointer, 'utf8').trim(), { recursive: true, force: true });
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('installs offline and runs the demo to exit code 0', () => {
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    execFileSync('git', ['clone', '--quiet', '--no-hardlinks', repoRoot, clone], { stdio: 'pipe' });
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
+    delete env.DATABASE_URL;
+    delete env.AIRFILL_TEST_ADMIN_URL;
+    delete env.INIT_CWD;
+    const install = spawnSync('pnpm', ['install', '--offline', '--frozen-lockfile', '--reporter=silent'], { cwd: clone, env, encoding: 'utf8' });
+    expect({ code: install.status, stderr: install.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    const demo = spawnSync('pnpm', ['--silent', 'airfill', 'demo'], { cwd: clone, env, encoding: 'utf8' });
+    expect({ code: demo.status, stderr: demo.stderr.split('\n').filter((line) => line.startsWith('airfill:')) }).toEqual({ code: 0, stderr: [] });
+    expect(demo.stdout).toMatch(/PM 2\.5: 8,640 readings of 12 sensors, 187 missing; filled by this run 187/);
+    expect(demo.stderr).toMatch(/note: the postgres user cannot reach .*\/\.airfill \(a folder above it is private\); its embedded cluster lives in \/var\/lib\/airfill\/clusters\//);
+  }, 120_000);
+});
