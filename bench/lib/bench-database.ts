@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -7,6 +7,8 @@ import { connect, runMigrations, startEmbeddedPostgres, type Database } from '@a
 /** A fresh migrated database for a benchmark: on DATABASE_URL's server, or embedded PostgreSQL. */
 export async function benchDatabase(name: string): Promise<Database & { dispose(): Promise<void> }> {
   const dataDir = process.env.DATABASE_URL ? undefined : mkdtempSync(path.join(os.tmpdir(), 'airfill-bench-'));
+  // Open to the server's user (as root, postgres), or its cluster would move to /var/lib/airfill and outlive the benchmark.
+  if (dataDir) chmodSync(dataDir, 0o755);
   const server = dataDir ? await startEmbeddedPostgres({ dataDir }) : undefined;
   const adminUrl = process.env.DATABASE_URL ?? server!.url;
   const database = `airfill_bench_${name}_${process.pid}`;

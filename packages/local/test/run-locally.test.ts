@@ -8,7 +8,9 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
-import { EXPORT_HEADER, exportImputations, runLocally, runReportSchema } from '../src';
+import { claimMissingReadings, openRun } from '@airfill/db';
+import { loadReadingsCsv } from '@airfill/ingest';
+import { EXPORT_HEADER, exportImputations, formatRunReport, runLocally, runReportSchema } from '../src';
 
 // Whole runs (and, for the CLI, whole processes) take seconds, more on a loaded machine.
 jest.setTimeout(30_000);
@@ -153,5 +155,25 @@ describe('runLocally on a CSV with implausible values and a typo in the paramete
     });
     const { rows } = await database.pool.query<{ n: string }>(`select count(*) as n from runs where parameter = 'PM25'`);
     expect(Number(rows[0]!.n)).toBe(0);
+  });
+});
+
+describe('runLocally on a shared database where another run holds the gaps', () => {
+  it('succeeds with nothing to fill and says which live run holds the missing readings', async () => {
+    const shared = await createTestDatabase();
+    try {
+      const csv = path.join(dir, 'shared.csv');
+      await writeFile(csv, anchorCsv());
+      await loadReadingsCsv(shared, csv);
+      // Another airfill, on another machine, is filling them right now.
+      const other = await openRun(shared, { trigger: 'elsewhere', parameter: 'PM 2.5' });
+      const held = await claimMissingReadings(shared, { runId: other.runId, parameter: 'PM 2.5', limit: 100 });
+      expect(held).toHaveLength(MISSING.size);
+      const result = await runLocally({ parameter: 'PM 2.5', dataDir: path.join(dir, 'shared'), database: shared, keepObjects: false, writeReport: false });
+      expect(result.report.execution).toMatchObject({ status: 'succeeded', ledger: { found: 0 }, heldElsewhere: { readings: MISSING.size, runs: [{ runId: other.runId, claimed: MISSING.size }] } });
+      expect(formatRunReport(result.report)).toContain(`(${MISSING.size} of the missing readings are claimed by another run still running: ${other.runId} since`);
+    } finally {
+      await shared.drop();
+    }
   });
 });
