@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { detachString } from './csv-row';
 
 /**
  * Plausibility at the door: a value a sensor cannot physically have measured
@@ -106,21 +107,26 @@ export function makePlausibilityCheck(config: PlausibilityConfigInput = {}): (in
     ]),
   );
   const byDevice = new Map(Object.entries(parsed.devices).map(([device, settings]) => [device.trim(), new Set(settings.sentinels)]));
-  // A file repeats few (parameter, sensor type) pairs: remember the range each resolves to.
-  const resolved = new Map<string, { range: ValueRange; source: string } | null>();
+  // A file repeats few (parameter, sensor type) pairs: remember the range each resolves to (the loader asks a million times).
+  const resolved = new Map<string, Map<string, { range: ValueRange; source: string } | null>>();
   const rangeFor = (parameter: string, sensorType: string | null) => {
-    const key = `${parameter}\u0000${sensorType ?? ''}`;
-    let entry = resolved.get(key);
+    let byTypeOfParameter = resolved.get(parameter);
+    // Keys are detached: a cell of a CSV chunk would keep the whole chunk alive.
+    if (!byTypeOfParameter) resolved.set(detachString(parameter), (byTypeOfParameter = new Map()));
+    let entry = byTypeOfParameter.get(sensorType ?? '');
     if (entry === undefined) {
       const own = sensorType ? byType.get(sensorType)?.ranges.get(parameterKey(parameter)) : undefined;
       entry = own ? { range: own, source: `sensor type ${sensorType}` } : (ranges.get(parameterKey(parameter)) ?? null);
-      resolved.set(key, entry);
+      byTypeOfParameter.set(detachString(sensorType ?? ''), entry);
     }
     return entry;
   };
+  const anySentinels = byDevice.size > 0 || [...byType.values()].some((settings) => settings.sentinels.size > 0);
   return ({ deviceId, parameter, sensorType, value }) => {
-    if (byDevice.get(deviceId)?.has(value)) return { kind: 'sentinel', detail: `${value} means "no reading" for device ${deviceId}` };
-    if (sensorType && byType.get(sensorType)?.sentinels.has(value)) return { kind: 'sentinel', detail: `${value} means "no reading" for sensor type ${sensorType}` };
+    if (anySentinels) {
+      if (byDevice.get(deviceId)?.has(value)) return { kind: 'sentinel', detail: `${value} means "no reading" for device ${deviceId}` };
+      if (sensorType && byType.get(sensorType)?.sentinels.has(value)) return { kind: 'sentinel', detail: `${value} means "no reading" for sensor type ${sensorType}` };
+    }
     const entry = rangeFor(parameter, sensorType);
     if (!entry || (value >= entry.range.min && value <= entry.range.max)) return OK;
     return { kind: 'invalid', check: 'range', detail: `${value} is outside the plausible range of ${parameter}, ${entry.range.min} to ${entry.range.max} (${entry.source})` };
