@@ -1,8 +1,9 @@
 /**
  * Jest global setup: gives the test run one PostgreSQL server. `DATABASE_URL`
  * when set (the docker compose service), else embedded PostgreSQL in a temp
- * folder. Each test file then makes its own database (see `src/testing.ts`).
- * Runs once even when several jest projects name it.
+ * folder that the teardown removes. Each test file then makes its own
+ * database on it (see `src/testing.ts`). Runs once even when several jest
+ * projects name it.
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/embedded';
 
 declare global {
-  var airfillTestServer: EmbeddedPostgres | undefined;
+  var airfillTestServer: { server: EmbeddedPostgres; dataDir: string } | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
@@ -20,6 +21,7 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'airfill-test-pg-'));
-  globalThis.airfillTestServer = await startEmbeddedPostgres({ dataDir, ephemeral: true });
-  process.env.AIRFILL_TEST_ADMIN_URL = globalThis.airfillTestServer.url;
+  const server = await startEmbeddedPostgres({ dataDir, ephemeral: true });
+  globalThis.airfillTestServer = { server, dataDir };
+  process.env.AIRFILL_TEST_ADMIN_URL = server.url;
 }
