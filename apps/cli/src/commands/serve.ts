@@ -54,9 +54,10 @@ function stopRequested(): Promise<string> {
 /**
  * Serves the read API and the dashboard until Ctrl-C: the API reads through
  * its own read-only pool (role `airfill_readonly`), the dashboard is built
- * in memory from the package. Prints the URL on stdout.
+ * in memory from the package. Prints the URL on stdout. Resolves with the
+ * signal that stopped it.
  */
-export async function serveUntilStopped(flags: ServeFlags, database: OpenedDatabase): Promise<void> {
+export async function serveUntilStopped(flags: ServeFlags, database: OpenedDatabase): Promise<string> {
   const api = connectReadOnly({ kind: 'url', url: urlOf(database) });
   try {
     // Fail now, with the reason, if the read-only role cannot be used (rather than on the first request).
@@ -90,6 +91,7 @@ export async function serveUntilStopped(flags: ServeFlags, database: OpenedDatab
     note(`${signal}: stopping the server`);
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    return signal;
   } finally {
     await api.close();
   }
@@ -104,6 +106,8 @@ export function register(command: Command): void {
       .option('--tile-url <template>', 'raster tiles under the map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (default: the bundled offline outline only)', tileUrlFlag)
       .option('--tile-attribution <text>', 'credit line the tile provider asks for', ''),
   ).action(async (flags: ServeFlags) => {
-    await withDatabase(flags, (database) => serveUntilStopped(flags, database));
+    const signal = await withDatabase(flags, (database) => serveUntilStopped(flags, database));
+    // Stopped by a signal, as any interrupted command: 128 + its number.
+    process.exitCode = signal === 'SIGINT' ? 130 : 143;
   });
 }
