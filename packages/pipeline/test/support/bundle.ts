@@ -18,7 +18,9 @@ export function invokeBundle(app: string, event: unknown, env: Record<string, st
     .then((result) => console.log(JSON.stringify({ name: 'ok', message: JSON.stringify(result) })))
     .catch((error) => console.log(JSON.stringify({ name: error.name, message: error.message })));`;
   const output = execFileSync(process.execPath, ['-e', script], {
-    env: { PATH: process.env.PATH ?? '', NODE_PATH: path.join(repo, 'packages/pipeline/node_modules'), AIRFILL_LOG_LEVEL: 'error', HOME: '/nonexistent', ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_PATH: path.join(repo, 'packages/pipeline/node_modules'), AIRFILL_LOG_LEVEL: 'error', HOME: '/nonexistent',
+      // Lambda runs Node 22; on this Node 20 the SDK would print its upgrade notice into the test run.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     encoding: 'utf8',
   });
   return JSON.parse(output.trim().split('\n').at(-1)!) as { name: string; message: string };
