@@ -25,7 +25,7 @@ export interface DailyCompleteness {
 export interface CompletenessOptions {
   /** Flags of these readings; `invalid` ones do not count as valid. */
   flags?: readonly QualityFlag[];
-  /** The window (epoch ms, [from, to)); defaults to the first reading of all and one step past the last. */
+  /** The window (epoch ms, [from, to)); defaults to the first reading of all to just past the last. */
   from?: number;
   to?: number;
   /** The expected step between readings; defaults to each series' own usual step (one hour when it cannot tell). */
@@ -69,7 +69,7 @@ export function dailyCompleteness(observations: readonly Observation[], options:
     const ts = Float64Array.from(channel.ts).sort();
     const cadence = options.cadenceMs ?? usualStep(ts);
     const start = Math.max(options.from ?? first, ts[0] as number);
-    const end = options.to ?? last + cadence;
+    const end = options.to ?? last + 1;
     if (!(end > start)) continue;
     const expected = new Map<number, number>();
     for (let slot = start; slot < end; slot += cadence) {
