@@ -53,92 +53,156 @@ const DAY = 24 * HOUR;
  * - out_of_range: a negative value or one above any plausible range.
  * Only observed readings change (missing ones stay missing), each at most
  * once; spikes keep a clean reading on both sides and are more than 3 hours
- * from each other across the network. Injected values keep
- * the data's resolution (whole numbers when the data has only those).
+ * from each other across the network. Injected values keep the data's
+ * resolution (whole numbers when the data has only those).
  */
 export function injectFaults(observations: readonly Observation[], options: InjectionOptions): { observations: Observation[]; injected: InjectedReading[] } {
-  const random = seededRandom(options.seed);
-  const copy = observations.map((observation) => ({ ...observation }));
-  const series = seriesOf(copy, options.parameter);
-  const devices = [...series.keys()].sort();
-  const injected: InjectedReading[] = [];
-  if (devices.length === 0) return { observations: copy, injected };
-  const touched = new Uint8Array(copy.length);
-  const whole = copy.every((observation) => observation.parameter !== options.parameter || observation.value === null || Number.isInteger(observation.value));
-  const round = (value: number) => (whole ? Math.round(value) : Math.round(value * 10) / 10);
-  const protectedAt = (ts: number) => (options.protect ?? []).some((window) => ts >= window.from && ts < window.to);
-  const free = (at: number) => touched[at] === 0 && !protectedAt(copy[at]!.ts);
-  const write = (at: number, kind: FaultKind, value: number) => {
-    const observation = copy[at]!;
-    injected.push({ at, deviceId: observation.deviceId, parameter: observation.parameter, ts: observation.ts, kind, truth: observation.value!, injected: value });
+  const writer = new FaultWriter(observations, options);
+  if (writer.devices.length > 0) {
+    // Drift first: it needs long stretches no other fault has taken.
+    writeDrifts(writer, Math.max(1, Math.round(writer.days / (options.daysPerDrift ?? 120))));
+    // Stuck: the last reading before the run, repeated.
+    writeRuns(writer, 'stuck', writer.count(options.stuckRunsPerSensorDay ?? 1 / 30), () => writer.between(6, 36) * HOUR, (before) => writer.value(before));
+    writeRuns(writer, 'fault_constant', writer.count(options.faultConstantRunsPerSensorDay ?? 1 / 30), () => (1 + Math.floor(writer.random() * 6)) * HOUR - 1, () => options.faultConstant ?? 999.9);
+    writeRuns(writer, 'out_of_range', writer.count(options.outOfRangePerSensorDay ?? 1 / 60), () => 1, () =>
+      writer.random() < 0.5 ? -writer.round(writer.between(1, 50)) : writer.round(writer.between(3000, 10000)),
+    );
+    writeSpikes(writer, writer.count(options.spikesPerSensorDay ?? 0.3));
+  }
+  return { observations: writer.observations, injected: writer.injected };
+}
+
+/** The copy being written, what was written, and the parameter's readings per device. */
+class FaultWriter {
+  readonly observations: Observation[];
+  readonly injected: InjectedReading[] = [];
+  /** Per device, the positions of the parameter's observed readings, in time order. */
+  readonly series: Map<string, number[]>;
+  readonly devices: string[];
+  readonly first: number;
+  readonly last: number;
+  readonly days: number;
+  readonly random: () => number;
+  private readonly touched: Uint8Array;
+  private readonly whole: boolean;
+
+  constructor(
+    source: readonly Observation[],
+    private readonly options: InjectionOptions,
+  ) {
+    this.observations = source.map((observation) => ({ ...observation }));
+    this.random = seededRandom(options.seed);
+    this.touched = new Uint8Array(source.length);
+    this.series = seriesOf(this.observations, options.parameter);
+    this.devices = [...this.series.keys()].sort();
+    const spans = [...this.series.values()];
+    this.first = Math.min(...spans.map((positions) => this.ts(positions[0] ?? 0)));
+    this.last = Math.max(...spans.map((positions) => this.ts(positions.at(-1) ?? 0)));
+    this.days = (this.last - this.first) / DAY + 1;
+    this.whole = spans.every((positions) => positions.every((at) => Number.isInteger(this.value(at))));
+  }
+
+  ts(at: number): number {
+    return (this.observations[at] as Observation).ts;
+  }
+
+  /** The value at a position of `series` (observed, so never null). */
+  value(at: number): number {
+    return (this.observations[at] as Observation).value as number;
+  }
+
+  /** Not written yet, and outside the protected windows. */
+  free(at: number): boolean {
+    const ts = this.ts(at);
+    return this.touched[at] === 0 && !(this.options.protect ?? []).some((window) => ts >= window.from && ts < window.to);
+  }
+
+  write(at: number, kind: FaultKind, value: number): void {
+    const observation = this.observations[at] as Observation;
+    this.injected.push({ at, deviceId: observation.deviceId, parameter: observation.parameter, ts: observation.ts, kind, truth: this.value(at), injected: value });
     observation.value = value;
-    touched[at] = 1;
-  };
-  const first = Math.min(...devices.map((device) => copy[series.get(device)![0]!]!.ts));
-  const last = Math.max(...devices.map((device) => copy[series.get(device)!.at(-1)!]!.ts));
-  const days = (last - first) / DAY + 1;
-  const count = (perSensorDay: number) => Math.round(perSensorDay * devices.length * days);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
-  const between = (low: number, high: number) => low + random() * (high - low);
+    this.touched[at] = 1;
+  }
 
-  // Drift first: it needs long stretches no other fault has taken.
-  const drifts = Math.max(1, Math.round(days / (options.daysPerDrift ?? 120)));
+  /** The readings of a device picked at random. */
+  pickSeries(): number[] {
+    return this.series.get(this.devices[Math.floor(this.random() * this.devices.length)] as string) ?? [];
+  }
+
+  /** How many faults a rate per sensor and day makes in this data. */
+  count(perSensorDay: number): number {
+    return Math.round(perSensorDay * this.devices.length * this.days);
+  }
+
+  between(low: number, high: number): number {
+    return low + this.random() * (high - low);
+  }
+
+  /** At the data's resolution: whole numbers when it has only those, else one decimal. */
+  round(value: number): number {
+    return this.whole ? Math.round(value) : Math.round(value * 10) / 10;
+  }
+}
+
+function writeDrifts(writer: FaultWriter, drifts: number): void {
   for (let made = 0, attempt = 0; made < drifts && attempt < 200; attempt += 1) {
-    const positions = series.get(pick(devices))!;
+    const positions = writer.pickSeries();
     // A drift must stay well shorter than the data, or it becomes the usual: 10-25 days in a year, 5-7.5 in a month.
-    const plateauDays = between(Math.min(10, days / 6), Math.min(25, days / 4));
-    const start = first + random() * Math.max(0, (last - first) - (2 + plateauDays) * DAY);
+    const plateauDays = writer.between(Math.min(10, writer.days / 6), Math.min(25, writer.days / 4));
+    const start = writer.first + writer.random() * Math.max(0, writer.last - writer.first - (2 + plateauDays) * DAY);
     const end = start + (2 + plateauDays) * DAY;
-    const span = positions.filter((at) => copy[at]!.ts >= start && copy[at]!.ts < end);
-    if (span.length === 0 || !span.every(free)) continue;
+    const span = positions.filter((at) => writer.ts(at) >= start && writer.ts(at) < end);
+    if (span.length === 0 || !span.every((at) => writer.free(at))) continue;
     const shape = made % 3;
-    const gain = shape === 0 ? between(1.8, 2.5) : shape === 1 ? between(0.4, 0.55) : 1;
-    const offset = shape === 2 ? between(20, 40) : 0;
+    const gain = shape === 0 ? writer.between(1.8, 2.5) : shape === 1 ? writer.between(0.4, 0.55) : 1;
+    const offset = shape === 2 ? writer.between(20, 40) : 0;
     for (const at of span) {
-      const ramp = Math.min(1, (copy[at]!.ts - start) / (2 * DAY));
-      const truth = copy[at]!.value!;
-      write(at, 'drift', round(truth * (1 + ramp * (gain - 1)) + ramp * offset));
+      const ramp = Math.min(1, (writer.ts(at) - start) / (2 * DAY));
+      writer.write(at, 'drift', writer.round(writer.value(at) * (1 + ramp * (gain - 1)) + ramp * offset));
     }
     made += 1;
   }
+}
 
-  const runs = (kind: FaultKind, total: number, length: () => number, value: (positions: number[], start: number, at: number) => number) => {
-    for (let made = 0, attempt = 0; made < total && attempt < total * 50; attempt += 1) {
-      const positions = series.get(pick(devices))!;
-      const start = 1 + Math.floor(random() * (positions.length - 1));
-      const until = copy[positions[start]!]!.ts + length();
-      const run: number[] = [];
-      for (let i = start; i < positions.length && copy[positions[i]!]!.ts < until; i += 1) run.push(i);
-      const after = run.length > 0 ? run.at(-1)! + 1 : start;
-      if (run.length === 0 || !run.every((i) => free(positions[i]!)) || (after < positions.length && !free(positions[after]!))) continue;
-      if (!free(positions[start - 1]!)) continue;
-      for (const i of run) write(positions[i]!, kind, value(positions, start, i));
-      made += 1;
-    }
-  };
-  // Stuck: the last reading before the run, repeated.
-  runs('stuck', count(options.stuckRunsPerSensorDay ?? 1 / 30), () => between(6, 36) * HOUR, (positions, start) => copy[positions[start - 1]!]!.value!);
-  runs('fault_constant', count(options.faultConstantRunsPerSensorDay ?? 1 / 30), () => (1 + Math.floor(random() * 6)) * HOUR - 1, () => options.faultConstant ?? 999.9);
-  runs('out_of_range', count(options.outOfRangePerSensorDay ?? 1 / 60), () => 1, () => (random() < 0.5 ? -round(between(1, 50)) : round(between(3000, 10000))));
-
-  // Spikes: single readings with a clean reading on each side, never within
-  // 3 hours of another spike on any sensor: independent glitches that close
-  // are rare in real data, and one would "confirm" the other as an episode.
-  const spikes = count(options.spikesPerSensorDay ?? 0.3);
-  const spikeTimes: number[] = [];
-  for (let made = 0, attempt = 0; made < spikes && attempt < spikes * 50; attempt += 1) {
-    const positions = series.get(pick(devices))!;
-    const i = 1 + Math.floor(random() * (positions.length - 2));
-    const [before, at, after] = [positions[i - 1]!, positions[i]!, positions[i + 1]!];
-    if (!free(before) || !free(at) || !free(after) || copy[after]!.ts - copy[before]!.ts > 2 * HOUR) continue;
-    if (spikeTimes.some((ts) => Math.abs(ts - copy[at]!.ts) <= 3 * HOUR)) continue;
-    spikeTimes.push(copy[at]!.ts);
-    const truth = copy[at]!.value!;
-    const down = truth >= 60 && random() < 0.25;
-    write(at, 'spike', down ? round(truth * between(0, 0.15)) : round(truth + Math.max(between(60, 400), truth * between(1, 4))));
+/** Runs of `length()` ms on one sensor, between untouched readings; `value(before)` gets the position of the reading before the run. */
+function writeRuns(writer: FaultWriter, kind: FaultKind, total: number, length: () => number, value: (before: number) => number): void {
+  for (let made = 0, attempt = 0; made < total && attempt < total * 50; attempt += 1) {
+    const positions = writer.pickSeries();
+    const start = 1 + Math.floor(writer.random() * (positions.length - 1));
+    const before = positions[start - 1];
+    const first = positions[start];
+    if (before === undefined || first === undefined || !writer.free(before)) continue;
+    const until = writer.ts(first) + length();
+    let end = start;
+    while (end < positions.length && writer.ts(positions[end] as number) < until) end += 1;
+    const run = positions.slice(start, end);
+    const after = positions[end];
+    if (!run.every((at) => writer.free(at)) || (after !== undefined && !writer.free(after))) continue;
+    for (const at of run) writer.write(at, kind, value(before));
     made += 1;
   }
-  return { observations: copy, injected };
+}
+
+/**
+ * Single readings with a clean reading on each side, never within 3 hours of
+ * another spike on any sensor: independent glitches that close are rare in
+ * real data, and one would "confirm" the other as an episode.
+ */
+function writeSpikes(writer: FaultWriter, total: number): void {
+  const times: number[] = [];
+  for (let made = 0, attempt = 0; made < total && attempt < total * 50; attempt += 1) {
+    const positions = writer.pickSeries();
+    const i = 1 + Math.floor(writer.random() * (positions.length - 2));
+    const [before, at, after] = [positions[i - 1], positions[i], positions[i + 1]];
+    if (before === undefined || at === undefined || after === undefined) continue;
+    if (![before, at, after].every((position) => writer.free(position)) || writer.ts(after) - writer.ts(before) > 2 * HOUR) continue;
+    if (times.some((ts) => Math.abs(ts - writer.ts(at)) <= 3 * HOUR)) continue;
+    times.push(writer.ts(at));
+    const truth = writer.value(at);
+    const down = truth >= 60 && writer.random() < 0.25;
+    writer.write(at, 'spike', writer.round(down ? truth * writer.between(0, 0.15) : truth + Math.max(writer.between(60, 400), truth * writer.between(1, 4))));
+    made += 1;
+  }
 }
 
 /** Per device, the positions of the parameter's observed readings, in time order. */
@@ -150,6 +214,6 @@ function seriesOf(observations: readonly Observation[], parameter: string): Map<
     if (!list) series.set(observation.deviceId, (list = []));
     list.push(at);
   });
-  for (const list of series.values()) list.sort((a, b) => observations[a]!.ts - observations[b]!.ts);
+  for (const list of series.values()) list.sort((a, b) => (observations[a] as Observation).ts - (observations[b] as Observation).ts);
   return series;
 }

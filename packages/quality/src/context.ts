@@ -3,19 +3,13 @@ import type { QualityConfig } from './config';
 import { DEFAULT_PARAMETER_SETTINGS, inferParameterSettings, parameterKey, type ParameterSettings } from './parameters';
 import { cadenceOf, HOUR_MS, resolutionOf } from './series-stats';
 
-/** A neighbour's series of one parameter and how far it stands. */
-export interface NeighbourSeries {
-  series: Series;
-  km: number;
-}
-
 /** The readings of a window indexed for the checks: sorted series, settings per parameter, neighbours per parameter. */
 export interface QualityContext {
   index: SeriesIndex;
   /** parameter -> settings (defaults, configuration, or inferred from the data). */
   parameters: Map<string, ParameterSettings>;
   /** parameter -> device -> the neighbours' series of that parameter, nearest first. */
-  neighbours: Map<string, Map<string, NeighbourSeries[]>>;
+  neighbours: Map<string, Map<string, Series[]>>;
 }
 
 /**
@@ -34,18 +28,16 @@ export function buildContext(sites: readonly SensorSite[], observations: readonl
     }
   }
   const parameters = new Map<string, ParameterSettings>();
-  const neighbours = new Map<string, Map<string, NeighbourSeries[]>>();
+  const neighbours = new Map<string, Map<string, Series[]>>();
   for (const [parameter, devices] of byParameter) {
     parameters.set(parameter, resolveSettings(parameter, [...devices.values()], config));
     const lists = nearestNeighbours(sites as SensorSite[], new Set(devices.keys()), config.neighbours.count);
-    const perDevice = new Map<string, NeighbourSeries[]>();
+    const perDevice = new Map<string, Series[]>();
     for (const [deviceId, list] of lists) {
       if (!devices.has(deviceId)) continue;
       perDevice.set(
         deviceId,
-        list
-          .filter((neighbour) => neighbour.km <= config.neighbours.maxKm)
-          .map((neighbour) => ({ series: devices.get(neighbour.deviceId) as Series, km: neighbour.km })),
+        list.filter((neighbour) => neighbour.km <= config.neighbours.maxKm).map((neighbour) => devices.get(neighbour.deviceId) as Series),
       );
     }
     neighbours.set(parameter, perDevice);

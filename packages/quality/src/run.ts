@@ -5,10 +5,10 @@ import { checkRange } from './checks/range';
 import { checkSpikes, excursionsOf, type Witness } from './checks/spike';
 import { checkStuck } from './checks/stuck';
 import { qualityConfigSchema, type QualityConfig, type QualityConfigInput } from './config';
-import { buildContext, cadenceOrHour, type NeighbourSeries, type QualityContext } from './context';
-import { QualityConfigError } from './errors';
-import type { QualityCheck, QualityFlag, SeriesFlag } from './flags';
-import { parameterKey } from './parameters';
+import { buildContext, cadenceOrHour, type QualityContext } from './context';
+import { QualityConfigError, QualityError } from './errors';
+import { QUALITY_CHECKS, type QualityCheck, type QualityFlag, type SeriesFlag } from './flags';
+import { parameterKey, type ParameterSettings } from './parameters';
 
 /** The sensor type measuring one parameter on one device (the input contract's `sensor_type`). */
 export interface ChannelType {
@@ -80,7 +80,7 @@ export function runQualityChecks(input: QualityInput, config: QualityConfigInput
     timed('stuck', () =>
       eachSeries(context, (deviceId, parameter, series) => {
         const scope = seriesScope(context, parameter, series, settings);
-        record(deviceId, parameter, series, 'stuck', checkStuck(series, neighboursOf(context, parameter, deviceId).map((neighbour) => neighbour.series), scope, settings.stuck));
+        record(deviceId, parameter, series, 'stuck', checkStuck(series, neighboursOf(context, parameter, deviceId), scope, settings.stuck));
       }),
     );
   }
@@ -92,7 +92,7 @@ export function runQualityChecks(input: QualityInput, config: QualityConfigInput
       eachSeries(context, (deviceId, parameter, series) => {
         const scope = seriesScope(context, parameter, series, settings);
         if (!scope.parameter.drift) return;
-        record(deviceId, parameter, series, 'drift', checkDrift(series, neighboursOf(context, parameter, deviceId).map((neighbour) => neighbour.series), scope, settings.drift));
+        record(deviceId, parameter, series, 'drift', checkDrift(series, neighboursOf(context, parameter, deviceId), scope, settings.drift));
       }),
     );
   }
@@ -109,7 +109,7 @@ function runSpikes(
   const witness = (parameter: string, series: Series): Witness => {
     let found = witnesses.get(series);
     if (!found) {
-      found = { series, excursions: excursionsOf(series, context.parameters.get(parameter)!, settings.spike) };
+      found = { series, excursions: excursionsOf(series, parameterSettings(context, parameter), settings.spike) };
       witnesses.set(series, found);
     }
     return found;
@@ -128,7 +128,7 @@ function runSpikes(
         break;
       }
     }
-    const neighbours = neighboursOf(context, parameter, deviceId).map((neighbour) => witness(parameter, neighbour.series));
+    const neighbours = neighboursOf(context, parameter, deviceId).map((neighbour) => witness(parameter, neighbour));
     const scope = seriesScope(context, parameter, series, settings);
     record(deviceId, parameter, series, 'spike', checkSpikes(witness(parameter, series), neighbours, channels, scope, settings.spike));
   });
@@ -138,13 +138,20 @@ function eachSeries(context: QualityContext, visit: (deviceId: string, parameter
   for (const [deviceId, byParameter] of context.index) for (const [parameter, series] of byParameter) visit(deviceId, parameter, series);
 }
 
-function neighboursOf(context: QualityContext, parameter: string, deviceId: string): NeighbourSeries[] {
+function neighboursOf(context: QualityContext, parameter: string, deviceId: string): Series[] {
   return context.neighbours.get(parameter)?.get(deviceId) ?? [];
 }
 
 function seriesScope(context: QualityContext, parameter: string, series: Series, settings: QualityConfig) {
   const cadenceMs = cadenceOrHour(series);
-  return { parameter: context.parameters.get(parameter)!, cadenceMs, maxGapMs: settings.maxGapSteps * cadenceMs };
+  return { parameter: parameterSettings(context, parameter), cadenceMs, maxGapMs: settings.maxGapSteps * cadenceMs };
+}
+
+/** The settings buildContext resolved for every parameter it indexed. */
+function parameterSettings(context: QualityContext, parameter: string): ParameterSettings {
+  const found = context.parameters.get(parameter);
+  if (!found) throw new QualityError(`no settings for parameter ${parameter}`, { parameter });
+  return found;
 }
 
 /** The context again without the readings flagged invalid so far (the same context when there are none). */
@@ -158,17 +165,9 @@ function readingKey(deviceId: string, parameter: string, ts: number): string {
   return `${deviceId}\u0000${parameter}\u0000${ts}`;
 }
 
-const CHECK_ORDER = new Map<QualityCheck, number>([
-  ['range', 0],
-  ['fault_constant', 1],
-  ['stuck', 2],
-  ['spike', 3],
-  ['drift', 4],
-]);
-
 function compareFlags(a: QualityFlag, b: QualityFlag): number {
   if (a.deviceId !== b.deviceId) return a.deviceId < b.deviceId ? -1 : 1;
   if (a.parameter !== b.parameter) return a.parameter < b.parameter ? -1 : 1;
   if (a.ts !== b.ts) return a.ts - b.ts;
-  return CHECK_ORDER.get(a.check)! - CHECK_ORDER.get(b.check)!;
+  return QUALITY_CHECKS.indexOf(a.check) - QUALITY_CHECKS.indexOf(b.check);
 }
