@@ -12,4 +12,4 @@ export {
 export { indexObservations, type Series, type SeriesIndex } from './series';
 export { distanceKm, nearestNeighbours, type Neighbour } from './geo';
 export { FeatureContractError } from './errors';
-export { lowerBound, upperBound } from './series';
+export { lowerBound, upperBound, valueNear } from './series';
