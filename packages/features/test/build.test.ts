@@ -90,7 +90,7 @@ describe('buildFeatureMatrix', () => {
     expect(cell(matrix, 0, 'other_change[PM 10]')).toBe(5);
   });
 
-  it('falls back to the neighbours for a sensor with no observations, then to the parameter mean', () => {
+  it("falls back to the neighbours for a sensor with no observations, then to the sensors' mean level around t", () => {
     const lonely: SensorSite[] = [...sites, { deviceId: 'far', latitude: 50, longitude: 50 }];
     const observations = [...hourly('a', PM, [null, null, null]), ...hourly('b', PM, [40, 40, 40]), ...hourly('c', PM, [10, 10, null])];
     const matrix = buildFeatureMatrix(
@@ -102,8 +102,8 @@ describe('buildFeatureMatrix', () => {
       contract,
     );
     expect(cell(matrix, 0, 'baseline')).toBeCloseTo((4 * 40 + 10) / 5, 6);
-    // An unknown sensor has no neighbours: the parameter's mean over the window.
-    expect(cell(matrix, 1, 'baseline')).toBeCloseTo((40 * 3 + 10 * 2) / 5, 6);
+    // An unknown sensor has no neighbours: the mean of the sensors' levels around t (b at 40, c at 10).
+    expect(cell(matrix, 1, 'baseline')).toBeCloseTo((40 + 10) / 2, 6);
   });
 
   it('puts columns in the order the contract lists them', () => {

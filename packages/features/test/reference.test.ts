@@ -62,7 +62,33 @@ function reference(window: { sites: SensorSite[]; observations: Observation[] },
   const after = own.filter((p) => p.ts > t && p.ts - t <= CONTEXT).sort((a, b) => a.ts - b.ts)[0];
   const w = before && after ? (t - before.ts) / (after.ts - before.ts) : NaN;
   const interp = before && after ? before.value + (after.value - before.value) * w : (before?.value ?? after?.value ?? NaN);
+  const mean = (points: { value: number }[]) => (points.length ? points.reduce((a, p) => a + p.value, 0) / points.length : NaN);
   const inWindow = own.filter((p) => p.ts >= t - 6 * HOUR && p.ts < t);
+  // Slopes just outside the gap: the observation before the last (after the next), when within 3 hours of it.
+  const beforeLast = before ? own.filter((p) => p.ts < before.ts).sort((a, b) => b.ts - a.ts)[0] : undefined;
+  const afterNext = after ? own.filter((p) => p.ts > after.ts).sort((a, b) => a.ts - b.ts)[0] : undefined;
+  const slopeBefore = before && beforeLast && before.ts - beforeLast.ts <= 3 * HOUR ? ((before.value - beforeLast.value) * HOUR) / (before.ts - beforeLast.ts) : NaN;
+  const slopeAfter = after && afterNext && afterNext.ts - after.ts <= 3 * HOUR ? ((afterNext.value - after.value) * HOUR) / (afterNext.ts - after.ts) : NaN;
+  // Cubic Hermite through the ends with those slopes, minus the straight line.
+  const hermite =
+    before && after
+      ? (2 * w ** 3 - 3 * w ** 2 + 1) * before.value +
+        (w ** 3 - 2 * w ** 2 + w) * ((after.ts - before.ts) / HOUR) * slopeBefore +
+        (-2 * w ** 3 + 3 * w ** 2) * after.value +
+        (w ** 3 - w ** 2) * ((after.ts - before.ts) / HOUR) * slopeAfter
+      : NaN;
+  // The same span on the days around: how far it strayed from its own interpolation.
+  const daily: number[] = [];
+  for (const lag of [-3, -2, -1, 1, 2, 3]) {
+    const shift = lag * 24 * HOUR;
+    const atT = nearest(own, t + shift);
+    const atPrev = before ? nearest(own, before.ts + shift) : NaN;
+    const atNext = after ? nearest(own, after.ts + shift) : NaN;
+    const expected = before && after ? atPrev + (atNext - atPrev) * w : before ? atPrev : atNext;
+    if (!Number.isNaN(atT) && !Number.isNaN(expected)) daily.push(atT - expected);
+  }
+  const others = window.sites.filter((s) => s.deviceId !== deviceId && observed(window.observations, s.deviceId, PM).length > 0);
+  const observedNow = others.filter((s) => observed(window.observations, s.deviceId, PM).some((p) => Math.round(p.ts / HOUR) === Math.round(t / HOUR)));
   const site = window.sites.find((s) => s.deviceId === deviceId) as SensorSite;
   const neighbours = window.sites
     .filter((s) => s.deviceId !== deviceId && observed(window.observations, s.deviceId, PM).length > 0)
@@ -92,7 +118,18 @@ function reference(window: { sites: SensorSite[]; observations: Observation[] },
     own_prev_value: before?.value ?? NaN,
     own_next_gap_h: after ? (after.ts - t) / HOUR : NaN,
     own_interp: interp,
-    own_mean_before_6h: inWindow.length ? inWindow.reduce((a, p) => a + p.value, 0) / inWindow.length : NaN,
+    own_gap_position: w,
+    own_slope_before: slopeBefore,
+    own_slope_after: slopeAfter,
+    own_cubic_delta: hermite - interp,
+    own_daily_change: mean(daily.map((value) => ({ value }))),
+    own_daily_count: daily.length,
+    own_mean_before_6h: mean(inWindow),
+    own_mean_after_6h: mean(own.filter((p) => p.ts > t && p.ts <= t + 6 * HOUR)),
+    own_mean_before_24h: mean(own.filter((p) => p.ts >= t - 24 * HOUR && p.ts < t)),
+    own_mean_after_24h: mean(own.filter((p) => p.ts > t && p.ts <= t + 24 * HOUR)),
+    net_observed_share: others.length ? observedNow.length / others.length : NaN,
+    nb_idw_delta: (weights > 0 ? sum / weights : NaN) - interp,
     nb_idw_value: weights > 0 ? sum / weights : NaN,
     nb_change_idw: changeWeights > 0 ? changeSum / changeWeights : NaN,
     'other[PM 10]': nearest(observed(window.observations, deviceId, 'PM 10'), t),
