@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { FeatureContract, FeatureMatrix } from '@airfill/features';
+import { calibrationTableSchema, type CalibrationTable } from './calibration';
 import { ModelFormatError } from './errors';
 import { compileForest, predictForest } from './scorer';
 import { predictForestParallel } from './parallel';
@@ -17,15 +19,35 @@ export const featureContractSchema = z.object({
 });
 
 const metricsSchema = z.object({ count: z.number(), mae: z.number(), rmse: z.number(), mre: z.number(), r2: z.number() });
+const intervalMetricsSchema = z.object({ count: z.number(), coverage: z.number(), meanWidth: z.number(), intervalScore: z.number() });
+const stratumSchema = z.object({
+  count: z.number(),
+  model: metricsSchema,
+  linear: metricsSchema,
+  locf: metricsSchema,
+  stationMean: metricsSchema,
+  interval: intervalMetricsSchema.optional(),
+});
 
 /** zod schema of `metrics.json`: the model's and the baselines' accuracy on its holdout, and how it was made. */
 export const modelMetricsSchema = z.object({
   version: z.string(),
   parameter: z.string(),
   createdAt: z.string(),
-  holdout: z.object({ from: z.string(), to: z.string(), fraction: z.number(), share: z.number(), seed: z.number() }),
+  holdout: z.object({
+    from: z.string(),
+    to: z.string(),
+    fraction: z.number(),
+    share: z.number(),
+    seed: z.number(),
+    repeats: z.number().optional(),
+    masks: z.enum(['real', 'synthetic']).optional(),
+  }),
   model: metricsSchema,
   baselines: z.object({ stationMean: metricsSchema, locf: metricsSchema, linear: metricsSchema }),
+  /** By gap length and by neighbours observed (models trained before strata were recorded have none). */
+  strata: z.object({ gap: z.record(z.string(), stratumSchema), neighbours: z.record(z.string(), stratumSchema) }).optional(),
+  intervals: z.object({ level: z.number(), overall: intervalMetricsSchema }).nullable().optional(),
   training: z.object({
     rows: z.number(),
     copies: z.number(),
@@ -33,6 +55,12 @@ export const modelMetricsSchema = z.object({
     rounds: z.number(),
     params: z.record(z.string(), z.union([z.string(), z.number()])),
     seconds: z.number(),
+    /** Where the training masks came from (the data's real outages or synthetic shapes). */
+    masks: z.string().optional(),
+    /** The served model saw data up to here (the gate compares it only on values after). */
+    through: z.string().optional(),
+    /** Whether the served model was trained again on all the data after the evaluation. */
+    refit: z.boolean().optional(),
     source: z.string().optional(),
     command: z.string().optional(),
   }),
@@ -41,11 +69,16 @@ export const modelMetricsSchema = z.object({
 /** What `metrics.json` holds. */
 export type ModelMetricsFile = z.infer<typeof modelMetricsSchema>;
 
+/** The interval calibration's file in a model directory (optional: models made before intervals have none). */
+export const CALIBRATION_FILE = 'calibration.json';
+
 /** A model ready to score feature matrices made with its contract. */
 export interface LoadedModel {
   version: string;
   contract: FeatureContract;
   metrics: ModelMetricsFile;
+  /** The interval calibration (`calibration.json`); null for models made before intervals. */
+  calibration: CalibrationTable | null;
   dir: string;
   /** Raw model outputs (residuals for residual contracts; see `toPrediction`). */
   predict(matrix: FeatureMatrix): Float64Array;
@@ -56,10 +89,11 @@ export interface LoadedModel {
 /** The committed default model (trained on the bundled sample; see its README). */
 export const DEFAULT_MODEL_DIR: string = resolve(__dirname, '..', 'default-model');
 
-/** Loads `model.json`, `contract.json` and `metrics.json` from a model directory, validating each. */
+/** Loads `model.json`, `contract.json`, `metrics.json` and `calibration.json` (when present) from a model directory, validating each. */
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const read = async (name: string): Promise<unknown> => {
     const path = join(dir, name);
+    if (name === CALIBRATION_FILE && !existsSync(path)) return null;
     let text: string;
     try {
       text = await readFile(path, 'utf8');
@@ -77,6 +111,11 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   if (!contract.success) throw new ModelFormatError(`${join(dir, 'contract.json')} is not a feature contract`, { issues: contract.error.issues });
   const metrics = modelMetricsSchema.safeParse(await read('metrics.json'));
   if (!metrics.success) throw new ModelFormatError(`${join(dir, 'metrics.json')} is not a metrics file`, { issues: metrics.error.issues });
+  const calibrationJson = await read(CALIBRATION_FILE);
+  const calibration = calibrationJson === null ? null : calibrationTableSchema.safeParse(calibrationJson);
+  if (calibration && !calibration.success) {
+    throw new ModelFormatError(`${join(dir, CALIBRATION_FILE)} is not an interval calibration`, { issues: calibration.error.issues });
+  }
   const loaded: FeatureContract = contract.data;
   const checkContract = (matrix: FeatureMatrix) => {
     if (matrix.contract.version !== loaded.version || matrix.contract.columns.join('\u0000') !== loaded.columns.join('\u0000')) {
@@ -87,6 +126,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
     version: metrics.data.version,
     contract: loaded,
     metrics: metrics.data,
+    calibration: calibration ? calibration.data : null,
     dir: resolve(dir),
     predict(matrix) {
       checkContract(matrix);
@@ -99,10 +139,14 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   };
 }
 
-/** Writes a model directory (the three files `loadModel` reads). */
-export async function saveModel(dir: string, files: { modelJson: string; contract: FeatureContract; metrics: ModelMetricsFile }): Promise<void> {
+/** Writes a model directory (the files `loadModel` reads). */
+export async function saveModel(
+  dir: string,
+  files: { modelJson: string; contract: FeatureContract; metrics: ModelMetricsFile; calibration: CalibrationTable | null },
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'model.json'), files.modelJson);
   await writeFile(join(dir, 'contract.json'), `${JSON.stringify(files.contract, null, 2)}\n`);
   await writeFile(join(dir, 'metrics.json'), `${JSON.stringify(files.metrics, null, 2)}\n`);
+  if (files.calibration) await writeFile(join(dir, CALIBRATION_FILE), `${JSON.stringify(files.calibration, null, 2)}\n`);
 }

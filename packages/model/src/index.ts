@@ -1,15 +1,33 @@
 export { compileForest, predictForest, type CompiledForest, type ScoringLayout } from './scorer';
 export { predictForestParallel } from './parallel';
-export { loadModel, saveModel, DEFAULT_MODEL_DIR, featureContractSchema, modelMetricsSchema, type LoadedModel, type ModelMetricsFile } from './artifact';
+export { loadModel, saveModel, DEFAULT_MODEL_DIR, CALIBRATION_FILE, featureContractSchema, modelMetricsSchema, type LoadedModel, type ModelMetricsFile } from './artifact';
 export { datasetFromReadings, requireParameter, type Dataset, type ReadingLike } from './dataset';
 export { computeMetrics, type Metrics } from './metrics';
 export { baselinePredictions, type BaselinePredictions } from './baselines';
 export { drawOutageMask, typicalStepMs, type MaskOptions } from './masks';
-export { drawHoldout, timeSpan, type Holdout, type HoldoutOptions } from './holdout';
+export { extractOutagePattern, transplantOutageMask, MIN_REAL_GAPS, type OutagePattern, type TransplantOptions } from './outage-pattern';
+export { planMasks, drawMask, describeMaskPlan, type MaskPlan } from './mask-plan';
+export { drawHoldout, applyMask, timeSpan, type Holdout, type HoldoutDraw, type HoldoutOptions } from './holdout';
 export { buildTrainingSet, type TrainingSet, type TrainingSetOptions } from './training-set';
-export { evaluateOnHoldout, predictHoldout, formatEvaluationTable, type EvaluationTable } from './evaluate';
+export { GAP_STRATA, NEIGHBOUR_STRATA, gapStratumOf, stratifyTargets, type GapStratum, type NeighbourStratum, type TargetStratum } from './strata';
+export { evaluateOnHoldout, scoreOnHoldout, summariseScores, type Evaluation, type EvaluationTable, type HoldoutScores, type StratumMetrics } from './evaluate';
+export { formatEvaluationTable, formatStrataTable } from './evaluation-report';
+export { computeIntervalMetrics, type IntervalMetrics } from './interval-metrics';
+export {
+  fitCalibration,
+  intervalFor,
+  calibrationKeysOf,
+  calibrationTableSchema,
+  type CalibrationTable,
+  type CalibrationKey,
+  type CalibrationPoint,
+  type CalibrationOptions,
+  type Interval,
+} from './calibration';
+export { crossFitResiduals, type CrossFitOptions } from './cross-fit';
+export { fitForest, type FittedForest } from './fit';
 export { trainModel, DEFAULT_BOOSTER_PARAMS, DEFAULT_ROUNDS, type TrainOptions, type TrainResult } from './train';
-export { decidePromotion, type GateDecision } from './gate';
+export { decidePromotion, type GateDecision, type GateOptions } from './gate';
 export { imputeMissing, type ImputedValue } from './impute';
 export { hasXgboost, requireXgboost, trainWithCli, predictWithCli, xgboostCommand, type BoosterParams } from './xgboost-cli';
 export { writeLibsvm } from './libsvm';

@@ -1,30 +1,96 @@
+import type { Evaluation, EvaluationTable, HoldoutScores } from '../src/evaluate';
 import { decidePromotion } from '../src/gate';
-import type { EvaluationTable } from '../src/evaluate';
+import { seededRandom } from '../src/random';
+import { gapStratumOf, type TargetStratum } from '../src/strata';
 
-const metrics = (mae: number) => ({ count: 10, mae, rmse: mae * 1.5, mre: mae / 50, r2: 0.5 });
-const table = (version: string, mae: number, linear = 20): EvaluationTable => ({
-  parameter: 'PM 2.5',
-  holdout: { from: '2024-01-01T00:00:00.000Z', to: '2024-02-01T00:00:00.000Z', count: 10, fraction: 0.2, share: 0.1, seed: 7 },
-  model: { version, ...metrics(mae) },
-  baselines: { stationMean: metrics(40), locf: metrics(30), linear: metrics(linear) },
-});
+const HOUR = 3_600_000;
+
+/**
+ * Scores on a holdout of 3,000 values, 600 per gap stratum. Each method's
+ * absolute error is its MAE for the value's stratum (with a random sign),
+ * plus a little noise, so strata and overall MAE are what the test says.
+ */
+function evaluation(version: string, maeByGap: Record<string, number>, seed: number): Evaluation {
+  const gaps = [1, 2, 5, 12, 40];
+  const random = seededRandom(seed);
+  const truthRandom = seededRandom(99);
+  const count = 3_000;
+  const scores: HoldoutScores = {
+    ts: new Float64Array(count),
+    truth: new Float64Array(count),
+    predicted: new Float64Array(count),
+    linear: new Float64Array(count),
+    locf: new Float64Array(count),
+    stationMean: new Float64Array(count),
+    strata: [],
+    keys: [],
+  };
+  for (let row = 0; row < count; row += 1) {
+    const gapSteps = gaps[row % gaps.length]!;
+    const truth = 50 + 40 * truthRandom();
+    const sign = () => (random() < 0.5 ? -1 : 1);
+    const gap = gapStratumOf(gapSteps);
+    scores.ts[row] = row * HOUR;
+    scores.truth[row] = truth;
+    scores.predicted[row] = truth + sign() * (maeByGap[gap]! + 0.2 * (random() - 0.5));
+    scores.linear[row] = truth + sign() * { '1': 6, '2-3': 8, '4-8': 13, '9-24': 20, '25+': 40 }[gap];
+    scores.locf[row] = truth + sign() * 30;
+    scores.stationMean[row] = truth + sign() * 50;
+    const stratum: TargetStratum = { gapSteps, gap, neighboursObserved: row % 4 === 0 ? 0 : 2, neighbours: row % 4 === 0 ? 'none' : 'some' };
+    scores.strata.push(stratum);
+    scores.keys.push({ gapSteps, neighboursObserved: stratum.neighboursObserved });
+  }
+  const table = { model: { version } } as EvaluationTable;
+  return { table, scores };
+}
+
+const good = { '1': 5, '2-3': 7, '4-8': 10, '9-24': 12, '25+': 20 };
 
 describe('decidePromotion', () => {
-  it('promotes a candidate that beats the current model on the same holdout', () => {
-    expect(decidePromotion(table('new', 10), table('old', 12))).toMatchObject({ promote: true, forced: false });
+  it('promotes a candidate that beats the current model overall and in every stratum', () => {
+    const decision = decidePromotion(evaluation('new', good, 1), evaluation('old', { '1': 5.5, '2-3': 7.5, '4-8': 11, '9-24': 13, '25+': 22 }, 2));
+    expect(decision).toMatchObject({ promote: true, forced: false, worseStrata: [] });
+    expect(decision.reason).toMatch(/beats current model old .* not worse than it in any stratum/);
   });
 
-  it('keeps the current model when the candidate is not better, unless forced, and says so', () => {
-    const kept = decidePromotion(table('new', 12), table('old', 12));
-    expect(kept).toMatchObject({ promote: false, forced: false });
-    expect(kept.reason).toMatch(/does not beat current model old/);
-    const forced = decidePromotion(table('new', 12), table('old', 12), true);
-    expect(forced).toMatchObject({ promote: true, forced: true });
-    expect(forced.reason).toMatch(/--force/);
+  it('refuses a candidate that is better overall but worse on long gaps, and names them', () => {
+    // Much better on short gaps, 25% worse on gaps of 25+ steps: a lower MAE overall.
+    const candidate = evaluation('new', { '1': 2, '2-3': 3, '4-8': 5, '9-24': 12, '25+': 25 }, 3);
+    const current = evaluation('old', { ...good, '25+': 20 }, 4);
+    const decision = decidePromotion(candidate, current);
+    expect(decision.promote).toBe(false);
+    expect(decision.reason).toMatch(/beats current model old/);
+    expect(decision.reason).toMatch(/but is worse than it on gap 25\+ \(MAE 25\.\d\d vs 20\.\d\d, 25% worse\)/);
+    expect(decision.worseStrata).toHaveLength(1);
   });
 
-  it('with no current model, promotes only a candidate that beats every baseline', () => {
-    expect(decidePromotion(table('new', 19), null).promote).toBe(true);
-    expect(decidePromotion(table('new', 21), null).promote).toBe(false);
+  it('does not count a stratum that is worse by less than its noise', () => {
+    const decision = decidePromotion(evaluation('new', { ...good, '9-24': 12.1 }, 5), evaluation('old', { ...good, '1': 6, '9-24': 12 }, 6));
+    expect(decision.promote).toBe(true);
+  });
+
+  it('with no current model, needs to beat every baseline overall and linear interpolation in every stratum', () => {
+    expect(decidePromotion(evaluation('new', good, 7), null)).toMatchObject({ promote: true });
+    // Worse than interpolation on single-step gaps (7 vs 6), better everywhere else.
+    const shortLoser = decidePromotion(evaluation('new', { ...good, '1': 7 }, 8), null);
+    expect(shortLoser.promote).toBe(false);
+    expect(shortLoser.reason).toMatch(/worse than linear interpolation on gap 1 /);
+  });
+
+  it('promotes a refused candidate with --force, and says what it overrode', () => {
+    const decision = decidePromotion(evaluation('new', { ...good, '25+': 30 }, 9), evaluation('old', good, 10), { force: true });
+    expect(decision).toMatchObject({ promote: true, forced: true });
+    expect(decision.reason).toMatch(/gap 25\+.*promoted anyway \(--force\)/);
+  });
+
+  it('compares with the current model only on values after the data it trained on', () => {
+    const candidate = evaluation('new', good, 11);
+    // The current model looks perfect on the first half, which it trained on, and poor after it.
+    const current = evaluation('old', { '1': 9, '2-3': 9, '4-8': 14, '9-24': 20, '25+': 30 }, 12);
+    for (let row = 0; row < 1_500; row += 1) current.scores.predicted[row] = current.scores.truth[row]!;
+    expect(decidePromotion(candidate, current).promote).toBe(false);
+    const decision = decidePromotion(candidate, current, { currentSeenThrough: 1_499 * HOUR });
+    expect(decision.promote).toBe(true);
+    expect(decision.reason).toMatch(/on the 1500 held-out values after its training data/);
   });
 });

@@ -26,6 +26,8 @@ describe('imputeMissing with the default model', () => {
     expect(filled).toHaveLength(missing.length);
     expect(missing.length).toBeGreaterThan(0);
     expect(filled.filter((value) => Number.isFinite(value.value) && value.modelVersion === model.version && value.parameter === 'PM 2.5')).toHaveLength(missing.length);
+    // Every value carries its calibrated interval, around it.
+    expect(filled.filter((value) => value.lower !== null && value.upper !== null && value.lower <= value.value && value.value <= value.upper && value.upper > value.lower)).toHaveLength(missing.length);
     expect(new Set(filled.map((value) => `${value.deviceId}@${value.ts}`))).toEqual(new Set(missing.map((value) => `${value.deviceId}@${value.ts}`)));
     // The dead sensor gets its neighbours' level, not zero or the model's bias.
     const truth = dataset.observations.filter((observation) => observation.deviceId === 's4' && observation.parameter === 'PM 2.5');

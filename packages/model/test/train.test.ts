@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { buildFeatureMatrixFromContext, prepareFeatureContext } from '@airfill/features';
 import { trainModel, type TrainResult } from '../src/train';
 import { loadModel } from '../src/artifact';
-import { predictHoldout } from '../src/evaluate';
+import { scoreOnHoldout } from '../src/evaluate';
 import { needsTool } from '@airfill/tooling/needs-tool';
 import { hasXgboost } from '../src/xgboost-cli';
 import { ModelFormatError, DataError } from '../src/errors';
@@ -23,30 +23,45 @@ withXgboost('trainModel on a synthetic network', () => {
   let result: TrainResult;
 
   beforeAll(async () => {
-    result = await trainModel(dataset, { parameter: 'PM 2.5', outDir: join(dir, 'model'), rounds: 120, copies: 3, source: 'synthetic' });
-  }, 120_000);
+    result = await trainModel(dataset, { parameter: 'PM 2.5', outDir: join(dir, 'model'), rounds: 120, copies: 3, source: 'synthetic', refit: true });
+  }, 240_000);
 
-  it('beats linear interpolation and every other baseline on the masked holdout', () => {
-    const { model, baselines } = result.table;
-    expect(result.table.holdout.count).toBeGreaterThan(100);
-    expect(model.mae).toBeLessThan(baselines.linear.mae);
-    expect(model.mae).toBeLessThan(baselines.locf.mae);
-    expect(model.mae).toBeLessThan(baselines.stationMean.mae);
+  it('beats linear interpolation and every other baseline on the masked holdout, overall and in every gap stratum', () => {
+    const { table } = result.evaluation;
+    expect(table.holdout.count).toBeGreaterThan(100);
+    expect(table.model.mae).toBeLessThan(table.baselines.linear.mae);
+    expect(table.model.mae).toBeLessThan(table.baselines.locf.mae);
+    expect(table.model.mae).toBeLessThan(table.baselines.stationMean.mae);
+    const strata = Object.values(table.strata.gap);
+    expect(strata.length).toBeGreaterThan(2);
+    for (const stratum of strata) if (stratum.count >= 100) expect(stratum.model.mae).toBeLessThan(stratum.linear.mae);
   });
 
-  it('trains only on data before the holdout', () => {
+  it('trains the evaluated fit only on data before the holdout, and the served model on all of it', () => {
     expect(new Date(result.model.metrics.holdout.from).getTime()).toBe(result.holdout.from);
     expect(result.model.metrics.training.rows).toBeGreaterThan(500);
+    expect(result.model.metrics.training.refit).toBe(true);
+    expect(Date.parse(result.model.metrics.training.through!)).toBeGreaterThan(result.holdout.from);
   });
 
-  it('writes a model directory that loads back and predicts exactly as the trained model', async () => {
+  it('calibrates intervals that hold about their nominal share of held-out values they never saw', () => {
+    const intervals = result.evaluation.table.intervals!;
+    expect(intervals.level).toBe(0.9);
+    expect(intervals.overall.count).toBe(result.evaluation.table.holdout.count);
+    expect(intervals.overall.coverage).toBeGreaterThan(0.8);
+    expect(intervals.overall.coverage).toBeLessThan(0.99);
+    expect(result.model.calibration?.level).toBe(0.9);
+  });
+
+  it('writes a model directory that loads back and predicts exactly as the trained model, with its calibration', async () => {
     const loaded = await loadModel(join(dir, 'model'));
     expect(loaded.version).toBe(result.model.version);
     expect(loaded.contract).toEqual(result.model.contract);
+    expect(loaded.calibration).toEqual(result.model.calibration);
     expect(loaded.metrics.training.source).toBe('synthetic');
-    const again = predictHoldout(loaded.predict, loaded.contract, dataset.sites, result.holdout);
-    const first = predictHoldout(result.model.predict, result.model.contract, dataset.sites, result.holdout);
-    expect(Array.from(again)).toEqual(Array.from(first));
+    const again = scoreOnHoldout(loaded, dataset.sites, result.holdout);
+    const first = scoreOnHoldout(result.model, dataset.sites, result.holdout);
+    expect(Array.from(again.predicted)).toEqual(Array.from(first.predicted));
   });
 
   it('refuses a matrix built with another contract than the model', async () => {
