@@ -10,7 +10,7 @@ export async function handler(event: StartTransformEvent): Promise<StartTransfor
   return runStep(logger, 'start-transform', async () => {
     // Inside the step, so a bad environment is logged and named like any other input error.
     const settings = env();
-    const { version, contract } = await model();
+    const { version, contract, calibration } = await model();
     return startTransform(
       {
         bucket: { s3: lambdaClients.s3(), name: settings.AIRFILL_BUCKET },
@@ -27,7 +27,7 @@ export async function handler(event: StartTransformEvent): Promise<StartTransfor
         instanceType: settings.AIRFILL_TRANSFORM_INSTANCE_TYPE,
         instanceCount: settings.AIRFILL_TRANSFORM_INSTANCE_COUNT,
         maxPayloadMb: settings.AIRFILL_TRANSFORM_MAX_PAYLOAD_MB,
-        model: { version, contract },
+        model: { version, contract, calibration },
       },
       event,
     );

@@ -73,4 +73,37 @@ describe('writeImputations', () => {
       writeImputations(database, { runId: run.runId, modelVersion: 'm1', imputations: [{ deviceId: 'b', parameter: 'PM 2.5', ts: ts!, value: Number.NaN }] }),
     ).rejects.toThrow(/not finite/);
   });
+
+  it("stores each value's interval beside it, and readings_filled shows it only where the value is filled", async () => {
+    const run = await openRun(database, { trigger: 'test', parameter: 'PM 2.5' });
+    const [first, second] = (await missingOf('b')).slice(-2);
+    await writeImputations(database, {
+      runId: run.runId,
+      modelVersion: 'm2',
+      imputations: [
+        { deviceId: 'b', parameter: 'PM 2.5', ts: first!, value: 12, lower: 7.5, upper: 20 },
+        { deviceId: 'b', parameter: 'PM 2.5', ts: second!, value: 13 },
+      ],
+    });
+    const { rows } = await database.pool.query<{ value: number; lower: number | null; upper: number | null; is_imputed: boolean }>(
+      `select f.value, f.lower, f.upper, f.is_imputed from readings_filled f join sensors s on s.id = f.sensor_ref
+        where s.device_id = 'b' and f.ts = any($1) order by f.ts`,
+      [[first, second]],
+    );
+    expect(rows).toEqual([
+      { value: 12, lower: 7.5, upper: 20, is_imputed: true },
+      { value: 13, lower: null, upper: null, is_imputed: true },
+    ]);
+  });
+
+  it('refuses an interval that does not hold its value, or has one bound only, writing nothing', async () => {
+    const run = await openRun(database, { trigger: 'test', parameter: 'PM 2.5' });
+    const [ts] = await missingOf('b');
+    const write = (bounds: { lower?: number | null; upper?: number | null }) =>
+      writeImputations(database, { runId: run.runId, modelVersion: 'm3', imputations: [{ deviceId: 'b', parameter: 'PM 2.5', ts: ts!, value: 10, ...bounds }] });
+    await expect(write({ lower: 11, upper: 20 })).rejects.toThrow(/does not hold its value/);
+    await expect(write({ lower: 1 })).rejects.toThrow(/does not hold its value/);
+    const { rows } = await database.pool.query(`select 1 from imputations where model_version = 'm3'`);
+    expect(rows).toHaveLength(0);
+  });
 });

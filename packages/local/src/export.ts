@@ -5,15 +5,16 @@ import path from 'node:path';
 import type { Database } from '@airfill/db';
 
 /** The header of an export. */
-export const EXPORT_HEADER = 'device_id,parameter,timestamp,value,model_version,run_id';
+export const EXPORT_HEADER = 'device_id,parameter,timestamp,value,lower,upper,model_version,run_id';
 
 const PAGE = 50_000;
 const quote = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
 /**
  * Writes the imputations of a parameter as CSV
- * (`device_id,parameter,timestamp,value,model_version,run_id`, timestamps
- * ISO 8601 UTC), ordered by sensor and time. Reads in pages by key, so a
+ * (`device_id,parameter,timestamp,value,lower,upper,model_version,run_id`:
+ * lower/upper bound the calibrated interval, empty for a model without one;
+ * timestamps ISO 8601 UTC), ordered by sensor and time. Reads in pages by key, so a
  * large table streams in bounded memory. Returns the number of rows.
  */
 export async function exportImputations(database: Database, file: string, options: { parameter: string }): Promise<number> {
@@ -27,8 +28,16 @@ export async function exportImputations(database: Database, file: string, option
     let rows = 0;
     let after: { device: string; ts: Date } | undefined;
     for (;;) {
-      const { rows: page } = await database.pool.query<{ device_id: string; ts: Date; value: number; model_version: string; run_id: string }>(
-        `select s.device_id, i.ts, i.value, i.model_version, i.run_id::text as run_id
+      const { rows: page } = await database.pool.query<{
+        device_id: string;
+        ts: Date;
+        value: number;
+        lower: number | null;
+        upper: number | null;
+        model_version: string;
+        run_id: string;
+      }>(
+        `select s.device_id, i.ts, i.value, i.lower, i.upper, i.model_version, i.run_id::text as run_id
            from imputations i join sensors s on s.id = i.sensor_ref
           where i.parameter = $1 and ($2::text is null or (s.device_id, i.ts) > ($2::text, $3::timestamptz))
           order by s.device_id, i.ts
@@ -37,7 +46,8 @@ export async function exportImputations(database: Database, file: string, option
       );
       let chunk = '';
       for (const row of page) {
-        chunk += `${[row.device_id, options.parameter, row.ts.toISOString(), String(row.value), row.model_version, row.run_id].map(quote).join(',')}\n`;
+        const bound = (value: number | null) => (value === null ? '' : String(value));
+        chunk += `${[row.device_id, options.parameter, row.ts.toISOString(), String(row.value), bound(row.lower), bound(row.upper), row.model_version, row.run_id].map(quote).join(',')}\n`;
       }
       if (chunk && !out.write(chunk)) await once(out, 'drain');
       rows += page.length;

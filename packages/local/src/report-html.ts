@@ -9,9 +9,31 @@ const WIDTH = 560;
 const HEIGHT = 150;
 const PAD = { left: 40, right: 8, top: 8, bottom: 18 };
 
-/** One sensor's chart: observed values as a blue line, filled values as orange dots joined to the observed values around them. */
+/** The closed outline of a run of filled buckets' intervals (upper edge forward, lower edge back); a lone bucket gets 3 px of width. */
+function bandPath(series: ChartSeries, from: number, to: number, x: (t: number) => number, y: (v: number) => number): string | null {
+  const edge: { x: number; upper: number; lower: number }[] = [];
+  for (let k = from; k <= to; k += 1) {
+    const upper = series.upper[k];
+    const lower = series.lower[k];
+    if (upper != null && lower != null) edge.push({ x: x(series.t[k]!), upper: y(upper), lower: y(lower) });
+  }
+  if (edge.length === 0) return null;
+  if (edge.length === 1) {
+    const only = edge[0]!;
+    edge.splice(0, 1, { ...only, x: only.x - 1.5 }, { ...only, x: only.x + 1.5 });
+  }
+  const top = edge.map((point) => `${point.x.toFixed(1)},${point.upper.toFixed(1)}`);
+  const bottom = edge.reverse().map((point) => `${point.x.toFixed(1)},${point.lower.toFixed(1)}`);
+  return `M${[...top, ...bottom].join('L')}Z`;
+}
+
+/**
+ * One sensor's chart: observed values as a blue line, filled values as orange
+ * dots joined to the observed values around them, inside a shaded band: their
+ * calibrated interval.
+ */
 function chart(series: ChartSeries): string {
-  const values = [...series.observed, ...series.filled].filter((v): v is number => v !== null);
+  const values = [...series.observed, ...series.filled, ...series.upper].filter((v): v is number => v !== null);
   const max = Math.max(1, ...values);
   const min = Math.min(0, ...values);
   const span = Math.max(1, series.to - series.from);
@@ -30,6 +52,7 @@ function chart(series: ChartSeries): string {
   if (current) paths.push(current);
   // Each run of filled buckets is drawn as an orange line bridging the observed values on either side.
   const bridges: string[] = [];
+  const bands: string[] = [];
   for (let index = 0; index < series.filled.length; index += 1) {
     if (series.observed[index] !== null || series.filled[index] === null) continue;
     let end = index;
@@ -41,6 +64,8 @@ function chart(series: ChartSeries): string {
     const after = series.observed[end + 1];
     if (after !== null && after !== undefined) points.push(`${x(series.t[end + 1]!).toFixed(1)},${y(after).toFixed(1)}`);
     if (points.length > 1) bridges.push(`M${points.join('L')}`);
+    const band = bandPath(series, index, end, x, y);
+    if (band) bands.push(band);
     index = end;
   }
   const dots = series.filled
@@ -53,6 +78,7 @@ function chart(series: ChartSeries): string {
 <text x="${PAD.left - 4}" y="${HEIGHT - PAD.bottom}" text-anchor="end">${Math.round(min)}</text>
 <text x="${PAD.left}" y="${HEIGHT - 4}">${day(series.from)}</text>
 <text x="${WIDTH - PAD.right}" y="${HEIGHT - 4}" text-anchor="end">${day(series.to)}</text>
+${bands.map((d) => `<path d="${d}" class="band"/>`).join('')}
 ${paths.map((d) => `<path d="${d}" class="observed"/>`).join('')}
 ${bridges.map((d) => `<path d="${d}" class="bridge"/>`).join('')}
 <g class="filled">${dots}</g>
@@ -106,7 +132,7 @@ export function renderReportHtml(report: RunReport, charts: readonly ChartSeries
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{padding:2px 10px;text-align:right;border-bottom:1px solid #eee}td:first-child,th:first-child{text-align:left}
 .charts{display:flex;flex-wrap:wrap;gap:8px}figure{margin:0}figcaption{font-weight:600}
-svg text{font-size:10px;fill:#666}.axis{stroke:#bbb}.observed{fill:none;stroke:#2b6cb0;stroke-width:1}.filled circle{fill:#dd6b20}.bridge{fill:none;stroke:#dd6b20;stroke-width:1.5}
+svg text{font-size:10px;fill:#666}.axis{stroke:#bbb}.observed{fill:none;stroke:#2b6cb0;stroke-width:1}.filled circle{fill:#dd6b20}.bridge{fill:none;stroke:#dd6b20;stroke-width:1.5}.band{fill:#dd6b20;fill-opacity:.18;stroke:none}
 .status-failed{color:#c53030}.legend span{display:inline-block;width:12px;height:4px;margin:0 4px 2px 12px}
 </style></head><body>
 <h1>airfill: ${escape(report.parameter)} filled</h1>
@@ -114,7 +140,7 @@ svg text{font-size:10px;fill:#666}.axis{stroke:#bbb}.observed{fill:none;stroke:#
 <p>${n(totals.readings)} readings of ${totals.sensors} sensors, ${n(totals.missing)} missing; filled by this run <strong>${n(totals.filledNow)}</strong>, filled in all ${n(totals.filledTotal)}, still missing ${n(totals.unfilled)}.</p>
 ${notices(report)}
 <h2>Sensors</h2>
-<p class="legend"><span style="background:#2b6cb0"></span>observed <span style="background:#dd6b20"></span>filled (averaged per time bucket)</p>
+<p class="legend"><span style="background:#2b6cb0"></span>observed <span style="background:#dd6b20"></span>filled (averaged per time bucket) <span style="background:#dd6b2040"></span>its calibrated interval</p>
 <div class="charts">${chartBlocks}</div>
 <table><tr><th>sensor</th><th>readings</th><th>missing</th><th>filled now</th><th>filled in all</th><th>still missing</th></tr>
 ${sensorRows}</table>

@@ -168,7 +168,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         instanceType: 'ml.local',
         instanceCount: 1,
         maxPayloadMb: 6,
-        model: { version: chosen.model.version, contract: chosen.model.contract },
+        model: { version: chosen.model.version, contract: chosen.model.contract, calibration: chosen.model.calibration },
       },
       stop: stopAll,
     };

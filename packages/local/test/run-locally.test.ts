@@ -105,7 +105,7 @@ describe('runLocally on a user CSV', () => {
     const lines = (await readFile(out, 'utf8')).trim().split('\n');
     expect(lines[0]).toBe(EXPORT_HEADER);
     // 10:00 UTC for anchor-1 is hour 10 of the file, written as 12:00 +0200.
-    expect(lines[1]).toMatch(new RegExp(`^anchor-1,PM 2.5,2023-07-15T10:00:00.000Z,-?[\\d.]+,${first.report.model.version},${first.execution.runId}$`));
+    expect(lines[1]).toMatch(new RegExp(`^anchor-1,PM 2.5,2023-07-15T10:00:00.000Z,[\\d.]+,[\\d.]+,[\\d.]+,${first.report.model.version},${first.execution.runId}$`));
     expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(['anchor-1', 'anchor-1', 'anchor-1', 'anchor-2', 'anchor-3', 'anchor-3']);
 
     const second = await runLocally({ parameter: 'PM 2.5', dataDir, database, csv, keepObjects: false, writeReport: false });

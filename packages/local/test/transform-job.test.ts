@@ -25,7 +25,7 @@ function request(runId: string) {
       instanceType: 'ml.local',
       instanceCount: 1,
       maxPayloadMb: 6,
-      model: { version: model.version, contract: model.contract },
+      model: { version: model.version, contract: model.contract, calibration: model.calibration },
     },
     bucket.name,
     runId,

@@ -1,4 +1,5 @@
 import { buildFeatureMatrix, type FeatureContract, type FeatureMatrix, type Observation, type SensorSite } from '@airfill/features';
+import { calibrationKeysOf } from '@airfill/model';
 import { InputError } from './errors';
 import type { ContextRecord, MissingRecord, TargetRecord } from '@airfill/schema';
 
@@ -24,8 +25,11 @@ function cell(value: number): string {
  * first, then the contract's columns. For residual targets the baseline is
  * kept per row; a row whose baseline is unknown can never become a value, so
  * it is left out (and stays missing for a later run) instead of failing the run.
+ * Each row also keeps its interval calibration key (gap length in steps of
+ * `stepMs`, other sensors observed), so the callback can put the model's
+ * calibrated interval around the value SageMaker returns.
  */
-export function buildFeatureRows(missing: readonly MissingRecord[], context: readonly ContextRecord[], contract: FeatureContract): FeatureRows {
+export function buildFeatureRows(missing: readonly MissingRecord[], context: readonly ContextRecord[], contract: FeatureContract, stepMs: number): FeatureRows {
   const sites: SensorSite[] = [];
   const observations: Observation[] = [];
   for (const record of context) {
@@ -41,6 +45,7 @@ export function buildFeatureRows(missing: readonly MissingRecord[], context: rea
   if (contract.target.kind === 'residual' && baselineColumn < 0) {
     throw new InputError(`the contract's baseline column ${contract.target.baselineColumn} is not one of its columns`, { version: contract.version });
   }
+  const keys = calibrationKeysOf(matrix, stepMs);
   const lines: string[] = [];
   const targets: TargetRecord[] = [];
   const skipped: MissingRecord[] = [];
@@ -54,7 +59,13 @@ export function buildFeatureRows(missing: readonly MissingRecord[], context: rea
     const cells = [String(record.id)];
     for (let column = 0; column < matrix.columns; column += 1) cells.push(cell(matrix.values[offset + column] as number));
     lines.push(cells.join(','));
-    targets.push({ ...record, baseline });
+    const key = keys[row];
+    targets.push({
+      ...record,
+      baseline,
+      gapSteps: key && Number.isFinite(key.gapSteps) ? key.gapSteps : null,
+      neighboursObserved: key?.neighboursObserved ?? 0,
+    });
   }
   return { csv: lines.length ? `${lines.join('\n')}\n` : '', targets, skipped, matrix };
 }

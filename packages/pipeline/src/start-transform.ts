@@ -1,5 +1,6 @@
 import { CreateTransformJobCommand, DescribeTransformJobCommand, type SageMakerClient, type TransformInstanceType } from '@aws-sdk/client-sagemaker';
 import type { FeatureContract } from '@airfill/features';
+import type { CalibrationTable } from '@airfill/model';
 import {
   contextRecordSchema,
   missingRecordSchema,
@@ -23,6 +24,8 @@ export interface StartTransformDeps extends SettleDeps {
   sagemaker: SageMakerClient;
 }
 
+const HOUR_MS = 3_600_000;
+
 /** How start-transform is configured (Lambda environment plus the bundled model's contract). */
 export interface StartTransformSettings {
   parameter: string;
@@ -32,8 +35,8 @@ export interface StartTransformSettings {
   instanceType: string;
   instanceCount: number;
   maxPayloadMb: number;
-  /** The feature contract of the model behind `modelName`. */
-  model: { version: string; contract: FeatureContract };
+  /** The feature contract and interval calibration of the model behind `modelName`. */
+  model: { version: string; contract: FeatureContract; calibration: CalibrationTable | null };
 }
 
 /**
@@ -90,13 +93,14 @@ export async function startTransform(deps: StartTransformDeps, settings: StartTr
 
   const missing = parseJsonLines(await getText(deps.bucket, keys.missing), missingRecordSchema, keys.missing);
   const context = parseJsonLines(await getText(deps.bucket, keys.context), contextRecordSchema, keys.context);
-  const rows = buildFeatureRows(missing, context, settings.model.contract);
+  const rows = buildFeatureRows(missing, context, settings.model.contract, settings.model.calibration?.stepMs ?? HOUR_MS);
   const manifest: TransformManifest = {
     runId,
     jobName,
     modelVersion: settings.modelVersion,
     parameter: settings.parameter,
     contract: { ...settings.model.contract },
+    calibration: settings.model.calibration,
     rows: rows.targets.length,
     skipped: rows.skipped.length,
   };

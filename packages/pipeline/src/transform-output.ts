@@ -1,5 +1,7 @@
 import { toPrediction, type FeatureContract, type FeatureMatrix } from '@airfill/features';
+import { calibrationTableSchema, intervalFor, type CalibrationTable } from '@airfill/model';
 import type { PredictionRecord, RefusedRecord, TargetRecord, TransformManifest } from '@airfill/schema';
+import { InputError } from './errors';
 import type { PlausibleRange } from './plausible-range';
 
 /**
@@ -51,6 +53,14 @@ function baselineMatrix(contract: TransformManifest['contract'], targets: readon
 /** A reading as people name it: device, parameter, time. */
 const named = (target: TargetRecord) => `${target.deviceId} ${target.parameter} at ${target.ts}`;
 
+/** The manifest's calibration table, validated (a model without one gives null). */
+function parseCalibration(raw: unknown): CalibrationTable | null {
+  if (raw === null || raw === undefined) return null;
+  const parsed = calibrationTableSchema.safeParse(raw);
+  if (!parsed.success) throw new InputError(`the transform manifest's calibration is not a calibration table: ${parsed.error.issues[0]?.message ?? ''}`, {});
+  return parsed.data;
+}
+
 /**
  * Checks the transform output (lines `id,raw output`, joined by SageMaker from
  * the input's id column; never a positional join) against the targets.
@@ -65,9 +75,10 @@ const named = (target: TargetRecord) => `${target.deviceId} ${target.parameter} 
 export function checkTransformOutput(
   outputs: readonly string[],
   targets: readonly TargetRecord[],
-  manifest: Pick<TransformManifest, 'contract' | 'modelVersion'>,
+  manifest: Pick<TransformManifest, 'contract' | 'modelVersion'> & { calibration?: unknown },
   range: PlausibleRange,
 ): OutputCheck {
+  const calibration = parseCalibration(manifest.calibration);
   const row = new Map(targets.map((target, index) => [target.id, index]));
   const raw = new Float64Array(targets.length).fill(Number.NaN);
   const seen = new Uint8Array(targets.length);
@@ -117,7 +128,17 @@ export function checkTransformOutput(
       value = range.floor;
       floored += 1;
     }
-    predictions.push({ ...reading, value, modelVersion: manifest.modelVersion });
+    // The model's calibrated interval around the value, never below the floor.
+    const interval = calibration
+      ? intervalFor(calibration, { gapSteps: target.gapSteps ?? Infinity, neighboursObserved: target.neighboursObserved }, value)
+      : null;
+    predictions.push({
+      ...reading,
+      value,
+      lower: interval ? Math.max(interval.lower, range.floor ?? -Infinity) : null,
+      upper: interval ? interval.upper : null,
+      modelVersion: manifest.modelVersion,
+    });
   }
   return { ok: true, predictions, refused, floored };
 }

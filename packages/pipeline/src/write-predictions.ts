@@ -44,7 +44,14 @@ export async function writePredictions(deps: WritePredictionsDeps, settings: { p
   const result = await writeImputations(deps.database, {
     runId,
     modelVersion: transform.modelVersion,
-    imputations: predictions.map((row) => ({ deviceId: row.deviceId, parameter: row.parameter, ts: new Date(row.ts), value: row.value })),
+    imputations: predictions.map((row) => ({
+      deviceId: row.deviceId,
+      parameter: row.parameter,
+      ts: new Date(row.ts),
+      value: row.value,
+      lower: row.lower,
+      upper: row.upper,
+    })),
   });
   await recordRefusals(
     deps.database,

@@ -7,6 +7,8 @@ const targets: TargetRecord[] = [0, 1, 2].map((id) => ({
   parameter: 'PM 2.5',
   ts: `2024-03-01T0${id}:00:00.000Z`,
   baseline: 10 * (id + 1),
+  gapSteps: id === 2 ? null : id + 1,
+  neighboursObserved: id,
 }));
 const residual = { modelVersion: 'm1', contract: { target: { kind: 'residual' as const, baselineColumn: 'baseline' } } };
 const raw = { modelVersion: 'm1', contract: { target: { kind: 'raw' as const } } };
@@ -20,9 +22,9 @@ describe('checkTransformOutput', () => {
       floored: 0,
       refused: [],
       predictions: [
-        { deviceId: 'd0', parameter: 'PM 2.5', ts: '2024-03-01T00:00:00.000Z', value: 8.5, modelVersion: 'm1' },
-        { deviceId: 'd1', parameter: 'PM 2.5', ts: '2024-03-01T01:00:00.000Z', value: 22, modelVersion: 'm1' },
-        { deviceId: 'd2', parameter: 'PM 2.5', ts: '2024-03-01T02:00:00.000Z', value: 30.5, modelVersion: 'm1' },
+        { deviceId: 'd0', parameter: 'PM 2.5', ts: '2024-03-01T00:00:00.000Z', value: 8.5, lower: null, upper: null, modelVersion: 'm1' },
+        { deviceId: 'd1', parameter: 'PM 2.5', ts: '2024-03-01T01:00:00.000Z', value: 22, lower: null, upper: null, modelVersion: 'm1' },
+        { deviceId: 'd2', parameter: 'PM 2.5', ts: '2024-03-01T02:00:00.000Z', value: 30.5, lower: null, upper: null, modelVersion: 'm1' },
       ],
     });
   });

@@ -178,6 +178,9 @@ export type ContextRecord = z.output<typeof contextRecordSchema>;
 export const targetRecordSchema = missingRecordSchema.extend({
   /** Baseline for residual targets; null when the model predicts the value itself, or when the baseline is unknown (NaN). */
   baseline: z.number().nullable(),
+  /** The interval calibration's key: the length of the gap in steps (null: open-ended) and the other sensors observed at the time. */
+  gapSteps: z.number().nullable().default(null),
+  neighboursObserved: count.default(0),
 });
 export type TargetRecord = z.output<typeof targetRecordSchema>;
 
@@ -187,6 +190,9 @@ export const predictionRecordSchema = z.object({
   parameter: z.string().min(1),
   ts: isoInstant,
   value: z.number().refine(Number.isFinite, 'value must be finite'),
+  /** The calibrated interval around the value (null when the model has no calibration). */
+  lower: z.number().nullable().default(null),
+  upper: z.number().nullable().default(null),
   modelVersion: z.string().min(1),
 });
 export type PredictionRecord = z.output<typeof predictionRecordSchema>;
@@ -218,6 +224,8 @@ export const transformManifestSchema = z.object({
       target: z.discriminatedUnion('kind', [z.object({ kind: z.literal('raw') }), z.object({ kind: z.literal('residual'), baselineColumn: z.string() })]),
     })
     .loose(),
+  /** The model's interval calibration (`calibration.json`, validated where it is used); null for a model without one. */
+  calibration: z.unknown().nullable().default(null),
   /** Rows sent to the transform. */
   rows: count,
   /** Claimed readings left out because their features cannot be made (no baseline): the next run tries again. */

@@ -46,7 +46,7 @@ export function transformSettings(fixture: Fixture): StartTransformSettings {
     instanceType: 'ml.m5.large',
     instanceCount: 1,
     maxPayloadMb: 6,
-    model: { version: fixture.model.version, contract: fixture.model.contract },
+    model: { version: fixture.model.version, contract: fixture.model.contract, calibration: fixture.model.calibration },
   };
 }
 
