@@ -25,6 +25,13 @@ export function countFlag(text: string): number {
   return value;
 }
 
+/** Parses a share strictly between 0 and 1 (e.g. an interval's nominal coverage). */
+export function levelFlag(text: string): number {
+  const value = numberFlag(text);
+  if (!(value > 0 && value < 1)) throw new InvalidArgumentError(`"${text}" is not a share between 0 and 1 (e.g. 0.9)`);
+  return value;
+}
+
 function lineLengthFlag(text: string): number {
   const value = countFlag(text);
   if (value < 1024) throw new InvalidArgumentError(`"${text}" is below 1024 characters; no input contract header fits`);

@@ -54,14 +54,16 @@ describe('airfill impute', () => {
     expect(result).toMatchObject({ code: 0 });
     expect(result.stdout).toMatch(new RegExp(`filled ${missing.toLocaleString('en-US')} missing PM 2.5 value`));
     const [header, ...rows] = readFileSync(path.join(work, 'out/pred.csv'), 'utf8').trim().split('\n');
-    expect(header).toBe('device_id,parameter,timestamp,value,model_version');
+    expect(header).toBe('device_id,parameter,timestamp,value,lower,upper,model_version');
     expect(rows).toHaveLength(missing);
     for (const row of rows) {
-      const [device, parameter, timestamp, value] = row.split(',');
+      const [device, parameter, timestamp, value, lower, upper] = row.split(',');
       expect(device).toMatch(/^s[13]$/);
       expect(parameter).toBe('PM 2.5');
       expect(timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:00:00\.000\+00:00$/);
       expect(Number.isFinite(Number(value))).toBe(true);
+      // The calibrated interval: both bounds, around the value.
+      expect(lower !== '' && upper !== '' && Number(lower) <= Number(value) && Number(value) <= Number(upper)).toBe(true);
     }
   });
 
@@ -73,13 +75,31 @@ describe('airfill impute', () => {
 });
 
 describe('airfill evaluate', () => {
-  it('prints the metrics table for the model and the three baselines as JSON', () => {
+  it('prints the metrics table for the model and the three baselines as JSON, by stratum, with the intervals', () => {
     const result = airfill(['evaluate', '--csv', 'network.csv', '--share', '0.3', '--json']);
     expect(result).toMatchObject({ code: 0 });
-    const table = JSON.parse(result.stdout) as { model: { mae: number; count: number }; baselines: Record<string, { mae: number }> };
+    const table = JSON.parse(result.stdout) as {
+      model: { mae: number; count: number };
+      baselines: Record<string, { mae: number }>;
+      strata: { gap: Record<string, { count: number }>; neighbours: Record<string, { count: number }> };
+      intervals: { level: number; overall: { coverage: number } };
+    };
     expect(table.model.count).toBeGreaterThan(60);
     expect(Object.keys(table.baselines).sort()).toEqual(['linear', 'locf', 'stationMean']);
     expect(Number.isFinite(table.model.mae)).toBe(true);
+    const counted = (strata: Record<string, { count: number }>) => Object.values(strata).reduce((sum, stratum) => sum + stratum.count, 0);
+    expect(counted(table.strata.gap)).toBe(table.model.count);
+    expect(counted(table.strata.neighbours)).toBe(table.model.count);
+    expect(table.intervals.level).toBe(0.9);
+    expect(table.intervals.overall.coverage).toBeGreaterThan(0.5);
+  });
+
+  it('prints the strata and the coverage as a table', () => {
+    const result = airfill(['evaluate', '--csv', 'network.csv']);
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toMatch(/^stratum\s+values\s+model MAE\s+linear MAE\s+gain\s+coverage\s+width\s+interval score$/m);
+    expect(result.stdout).toMatch(/^gap 1\s+\d+/m);
+    expect(result.stdout).toMatch(/90% intervals: coverage [01]\.\d{3}/);
   });
 });
 
@@ -148,8 +168,10 @@ describe('airfill impute --train-csv', () => {
     () => {
       const result = airfill(['impute', '--input', 'network.csv', '--out', 'pred3.csv', '--train-csv', 'network.csv']);
       expect(result).toMatchObject({ code: 0 });
-      expect(result.stderr).toMatch(/gate: candidate MAE [\d.]+ (beats|does not beat) current model/);
-      expect(readFileSync(path.join(work, 'pred3.csv'), 'utf8').trim().split('\n')).toHaveLength(missing + 1);
+      expect(result.stderr).toMatch(/gate: candidate MAE [\d.]+ (beats|does not beat) (current model|the best baseline)/);
+      const rows = readFileSync(path.join(work, 'pred3.csv'), 'utf8').trim().split('\n').slice(1);
+      expect(rows).toHaveLength(missing);
+      expect(rows.filter((row) => /,-?[\d.]+,-?[\d.]+,-?[\d.]+,[^,]+$/.test(row))).toHaveLength(missing);
     },
     120_000,
   );

@@ -47,8 +47,11 @@ describe('airfill synth, run, export', () => {
     const exported = airfill('export', '--out', 'filled.csv');
     expect(exported.code).toBe(0);
     const lines = readFileSync(path.join(work, 'filled.csv'), 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('device_id,parameter,timestamp,value,model_version,run_id');
+    expect(lines[0]).toBe('device_id,parameter,timestamp,value,lower,upper,model_version,run_id');
     expect(lines).toHaveLength(filled + 1);
+    // Every filled value carries its interval, around it.
+    const bounded = lines.slice(1).map((line) => line.split(',').slice(3, 6).map(Number)).filter(([value, lower, upper]) => lower! <= value! && value! <= upper! && lower! < upper!);
+    expect(bounded).toHaveLength(filled);
 
     const again = airfill('run', '--csv', 'net.csv', '--data-dir', 'data', '--json');
     expect(again.code).toBe(0);

@@ -5,7 +5,7 @@ import { DEFAULT_MODEL_DIR, drawHoldout, evaluateOnHoldout, formatEvaluationTabl
 import { CliError } from '../errors';
 import { note } from '../output';
 import { userPath } from '../paths';
-import { numberFlag } from '../input-options';
+import { countFlag, numberFlag } from '../input-options';
 import { readDatasetCsv } from './train';
 
 interface EvaluateFlags {
@@ -15,6 +15,7 @@ interface EvaluateFlags {
   fraction: number;
   share: number;
   seed: number;
+  repeats: number;
   sentinel: number;
   json?: boolean;
 }
@@ -28,13 +29,15 @@ async function runEvaluate(flags: EvaluateFlags): Promise<void> {
   }
   const dataset = await readDatasetCsv(userPath(flags.csv), flags.sentinel);
   requireParameter(dataset, parameter);
-  const holdout = drawHoldout(dataset, parameter, { fraction: flags.fraction, share: flags.share, seed: flags.seed });
-  if (holdout.targets.length === 0) throw new CliError(`no observed ${parameter} values in the holdout range to mask`);
-  const table = evaluateOnHoldout(model, dataset.sites, holdout);
+  const holdout = drawHoldout(dataset, parameter, { fraction: flags.fraction, share: flags.share, seed: flags.seed, repeats: flags.repeats });
+  if (holdout.draws.every((draw) => draw.targets.length === 0)) throw new CliError(`no observed ${parameter} values in the holdout range to mask`);
+  const { table } = evaluateOnHoldout(model, dataset.sites, holdout);
   const trainedOn = model.metrics.training.source;
-  if (trainedOn && path.basename(flags.csv) === trainedOn) {
-    note(`note: ${model.version} was trained on ${trainedOn} before ${model.metrics.holdout.from}; the scores are honest only if this holdout starts there or later`);
+  const through = model.metrics.training.through ?? model.metrics.holdout.from;
+  if (trainedOn && path.basename(flags.csv) === trainedOn && holdout.from < Date.parse(through)) {
+    note(`note: ${model.version} was trained on ${trainedOn} up to ${through}, after this holdout's start: these scores flatter it`);
   }
+  if (!model.calibration) note(`note: ${model.version} has no interval calibration (made before intervals); no coverage to report`);
   if (flags.json) console.log(JSON.stringify(table));
   else console.log(formatEvaluationTable(table));
 }
@@ -46,8 +49,9 @@ export function register(command: Command): void {
     .option('--model <dir>', 'model directory (model.json, contract.json, metrics.json); default: the committed default model')
     .option('--parameter <name>', "parameter to evaluate; default: the model's")
     .option('--fraction <share>', 'share of the time span, at the end, held out', numberFlag, 0.2)
-    .option('--share <share>', 'share of the held-out observed values masked', numberFlag, 0.1)
+    .option('--share <share>', 'share of the held-out observed values each mask hides', numberFlag, 0.15)
     .option('--seed <n>', 'seed of the masks (same seed, same holdout)', numberFlag, 7)
+    .option('--repeats <n>', 'independent masks scored together', countFlag, 3)
     .option('--sentinel <number>', 'value that means "no reading"', numberFlag, DEFAULT_SENTINEL)
     .option('--json', 'print the table as JSON')
     .action(async (flags: EvaluateFlags) => {

@@ -16,11 +16,16 @@ export const COMMANDS: readonly { name: string; description: string; load(): Pro
   { name: 'run', description: 'run the pipeline once on this machine: migrate, load the CSV, fill every missing value, report', load: () => import('./run.js') },
   { name: 'load', description: 'load a CSV file of readings (plain or .gz) into the database; loading the same file again changes nothing', load: () => import('./load.js') },
   { name: 'status', description: 'count sensors, readings, missing values and imputations, per parameter', load: () => import('./status.js') },
-  { name: 'export', description: 'write the imputations of a parameter as CSV: device_id,parameter,timestamp,value,model_version,run_id', load: () => import('./export.js') },
+  { name: 'export', description: 'write the imputations of a parameter as CSV: device_id,parameter,timestamp,value,lower,upper,model_version,run_id', load: () => import('./export.js') },
   { name: 'readings', description: 'correct stored readings of a device over a time range (recorded in the corrections ledger)', load: () => import('./readings.js') },
   { name: 'synth', description: 'generate realistic sample data in the input contract (deterministic: the same flags give the same file)', load: () => import('./synth.js') },
   { name: 'train', description: 'train a model with the xgboost CLI on masked values of a CSV file, evaluate it, register it, and promote it if it beats the current model', load: () => import('./train.js') },
-  { name: 'evaluate', description: 'mask observed values in the latest time range of a CSV file, predict them, and compare the model with station mean, LOCF and linear interpolation', load: () => import('./evaluate.js') },
+  {
+    name: 'evaluate',
+    description:
+      "mask observed values in the latest time range of a CSV file in the data's own outage shapes, predict them, and compare the model with station mean, LOCF and linear interpolation, overall and by stratum, with the intervals' coverage",
+    load: () => import('./evaluate.js'),
+  },
   { name: 'serve', description: 'serve the read API and the dashboard (map, series, runs, models) until Ctrl-C', load: () => import('./serve.js') },
   { name: 'impute', description: 'predict every missing value of a parameter in a CSV file and write them to a CSV file (no database needed)', load: () => import('./impute.js') },
 ];

@@ -14,7 +14,7 @@ import {
   loadModel,
   trainModel,
   type Dataset,
-  type EvaluationTable,
+  type Evaluation,
   type GateDecision,
   type LoadedModel,
   type ReadingLike,
@@ -25,7 +25,7 @@ import { addDatabaseOptions, withDatabase, type DatabaseFlags } from '../databas
 import { note, progressLine, endProgress } from '../output';
 import { userPath } from '../paths';
 import { BUNDLED_SAMPLE } from '../samples';
-import { countFlag, numberFlag } from '../input-options';
+import { countFlag, levelFlag, numberFlag } from '../input-options';
 
 /**
  * Reads a CSV file in the input contract into memory for training, evaluation
@@ -63,36 +63,52 @@ export interface GatedTraining {
   result: TrainResult;
   current: LoadedModel | null;
   decision: GateDecision;
-  currentTable: EvaluationTable | null;
+  currentEvaluation: Evaluation | null;
 }
 
 /** Trains a candidate, scores the current model on the candidate's holdout, and decides (the evaluation gate). */
 export async function trainAndGate(
   dataset: Dataset,
-  options: { parameter: string; current: LoadedModel | null; force: boolean; outDir?: string; modelsDir: string; rounds: number; source: string },
+  options: {
+    parameter: string;
+    current: LoadedModel | null;
+    force: boolean;
+    outDir?: string;
+    modelsDir: string;
+    rounds: number;
+    intervalLevel: number;
+    refit: boolean;
+    source: string;
+  },
 ): Promise<GatedTraining> {
   const command = `pnpm airfill ${process.argv.slice(2).join(' ')}`;
   const result = await trainModel(dataset, {
     parameter: options.parameter,
     ...(options.outDir ? { outDir: options.outDir } : { modelsDir: options.modelsDir }),
     rounds: options.rounds,
+    intervalLevel: options.intervalLevel,
+    refit: options.refit,
     source: options.source,
     command,
     log: progressLine,
   });
   endProgress();
-  let currentTable: EvaluationTable | null = null;
+  let currentEvaluation: Evaluation | null = null;
   if (options.current) {
     try {
-      currentTable = evaluateOnHoldout(options.current, dataset.sites, result.holdout);
+      currentEvaluation = evaluateOnHoldout(options.current, dataset.sites, result.holdout);
     } catch (error) {
       // A current model made by an older feature version cannot be scored any more; it cannot block its successor.
       if (!(error instanceof FeatureContractError)) throw error;
       note(`note: current model ${options.current.version} cannot be scored by this version (${error.message}); the gate compares with the baselines`);
     }
   }
-  const decision = decidePromotion(result.table, currentTable, options.force);
-  return { result, current: options.current, decision, currentTable };
+  const through = options.current?.metrics.training.through;
+  const decision = decidePromotion(result.evaluation, currentEvaluation, {
+    force: options.force,
+    ...(through ? { currentSeenThrough: Date.parse(through) } : {}),
+  });
+  return { result, current: options.current, decision, currentEvaluation };
 }
 
 interface TrainFlags extends DatabaseFlags {
@@ -101,6 +117,8 @@ interface TrainFlags extends DatabaseFlags {
   out?: string;
   force?: boolean;
   rounds: number;
+  intervalLevel: number;
+  refit?: boolean;
   sentinel: number;
   json?: boolean;
 }
@@ -118,6 +136,8 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       ...(flags.out ? { outDir: userPath(flags.out) } : {}),
       modelsDir: path.join(userPath(flags.dataDir), 'models'),
       rounds: flags.rounds,
+      intervalLevel: flags.intervalLevel,
+      refit: flags.refit ?? false,
       source: path.basename(csv),
     });
     const { model } = gated.result;
@@ -127,16 +147,23 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       artifactUri: model.dir,
       featureContract: model.contract,
       // The gate's decision travels with the metrics, so a forced promotion stays on record.
-      metrics: { ...model.metrics, gate: gated.decision, comparedWith: gated.currentTable?.model ?? null },
+      metrics: { ...model.metrics, gate: gated.decision, comparedWith: gated.currentEvaluation?.table.model ?? null },
     });
     if (gated.decision.promote) await promoteModel(database, model.version);
     if (gated.decision.forced) note(`warning: ${gated.decision.reason}`);
     if (flags.json) {
-      console.log(JSON.stringify({ model: model.version, dir: model.dir, table: gated.result.table, current: gated.currentTable, gate: gated.decision }));
+      console.log(
+        JSON.stringify({ model: model.version, dir: model.dir, table: gated.result.evaluation.table, current: gated.currentEvaluation?.table ?? null, gate: gated.decision }),
+      );
       return;
     }
-    console.log(formatEvaluationTable(gated.result.table));
-    if (gated.currentTable) console.log(`current model ${gated.currentTable.model.version} on the same holdout: MAE ${gated.currentTable.model.mae.toFixed(3)}`);
+    console.log(formatEvaluationTable(gated.result.evaluation.table));
+    if (gated.currentEvaluation) {
+      const through = gated.current?.metrics.training.through;
+      const seen = through !== undefined && Date.parse(through) > gated.result.holdout.from ? ` (it trained on data up to ${through}: flattered)` : '';
+      console.log(`current model ${gated.currentEvaluation.table.model.version} on the same holdout: MAE ${gated.currentEvaluation.table.model.mae.toFixed(3)}${seen}`);
+    }
+    if (model.metrics.training.refit) console.log(`served model: the same recipe trained again on all the data (through ${model.metrics.training.through}); the scores above are of the fit without the holdout`);
     console.log(`gate: ${gated.decision.reason}`);
     console.log(gated.decision.promote ? `model ${model.version} is now current for ${flags.parameter}` : `model ${model.version} registered as a candidate (not promoted)`);
     console.log(`model files: ${model.dir}`);
@@ -152,6 +179,11 @@ export function register(command: Command): void {
       .option('--out <dir>', 'write the model here instead of <data-dir>/models/<version>')
       .option('--force', 'promote even if the candidate does not beat the current model (logged)')
       .option('--rounds <n>', 'boosting rounds', countFlag, DEFAULT_ROUNDS)
+      .option('--interval-level <share>', 'nominal coverage of the prediction intervals', levelFlag, 0.9)
+      .option(
+        '--refit',
+        'train the served model again on all the data once evaluated (the next training on the same data then cannot compare with it, so its gate compares with the baselines)',
+      )
       .option('--sentinel <number>', 'value that means "no reading"', numberFlag, DEFAULT_SENTINEL)
       .option('--json', 'print the result as JSON'),
   ).action(runTrain);
