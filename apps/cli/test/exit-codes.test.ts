@@ -100,7 +100,7 @@ describe('airfill status, export and readings on the embedded database', () => {
   it('export exits 0 and writes the header when there is nothing to export yet', () => {
     const outcome = airfill('export', '--out', 'out/filled.csv');
     expect(outcome.code).toBe(0);
-    expect(readFileSync(path.join(work, 'out/filled.csv'), 'utf8')).toBe('device_id,parameter,timestamp,value,model_version,run_id\n');
+    expect(readFileSync(path.join(work, 'out/filled.csv'), 'utf8')).toBe('device_id,parameter,timestamp,value,lower,upper,model_version,run_id\n');
   });
 
   it('export exits 2 for a parameter that is not stored, naming those that are', () => {
