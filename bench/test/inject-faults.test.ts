@@ -52,8 +52,10 @@ describe('injectFaults (on the bundled Beijing sample)', () => {
   it('writes each kind in its shape', () => {
     const { observations, injected } = injectFaults(data.observations, { parameter: PM25, seed: 6 });
     const byKind = (kind: string) => injected.filter((reading) => reading.kind === kind);
-    expect(byKind('fault_constant').every((reading) => reading.injected === 999.9)).toBe(true);
-    expect(byKind('out_of_range').every((reading) => reading.injected < 0 || reading.injected >= 3000)).toBe(true);
+    expect(byKind('fault_constant').length).toBeGreaterThan(0);
+    expect(byKind('fault_constant').filter((reading) => reading.injected !== 999.9)).toEqual([]);
+    expect(byKind('out_of_range').length).toBeGreaterThan(0);
+    expect(byKind('out_of_range').filter((reading) => !(reading.injected < 0 || reading.injected >= 3000))).toEqual([]);
     expect(byKind('drift').length).toBeGreaterThan(100);
     expect(new Set(byKind('drift').map((reading) => reading.deviceId)).size).toBe(1);
     // A stuck reading repeats the reading just before its run, which was left as it was.
