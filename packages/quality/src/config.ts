@@ -6,17 +6,15 @@ import { z } from 'zod';
  * beside it; the package README sums it up.
  */
 
-const rangeSchema = z
-  .object({ min: z.number().finite(), max: z.number().finite() })
-  .strict()
-  .refine((range) => range.min <= range.max, 'min must not be above max');
-
-/** Per parameter, over the defaults of `DEFAULT_PARAMETER_SETTINGS` (keys match as `PM 2.5` = `pm2.5`). */
+/**
+ * Per parameter, over the defaults of `DEFAULT_PARAMETER_SETTINGS` (keys match
+ * as `PM 2.5` = `pm2.5`). Physical ranges are set in the plausibility
+ * configuration (`QualityInput.plausibility`), the one the loader applies.
+ */
 const parameterOverrideSchema = z
   .object({
     kind: z.enum(['concentration', 'level']).optional(),
     scale: z.number().finite().positive().optional(),
-    range: rangeSchema.optional(),
     drift: z.boolean().optional(),
   })
   .strict();

@@ -49,7 +49,7 @@ function resolveSettings(parameter: string, series: readonly Series[], config: Q
   const key = parameterKey(parameter);
   const override = Object.entries(config.parameters).find(([name]) => parameterKey(name) === key)?.[1];
   const base = DEFAULT_PARAMETER_SETTINGS[key] ?? inferFrom(series);
-  return { kind: override?.kind ?? base.kind, scale: override?.scale ?? base.scale, range: override?.range ?? base.range, drift: override?.drift ?? base.drift };
+  return { kind: override?.kind ?? base.kind, scale: override?.scale ?? base.scale, drift: override?.drift ?? base.drift };
 }
 
 function inferFrom(series: readonly Series[]): ParameterSettings {

@@ -2,14 +2,14 @@
  * What the checks need to know about a parameter: how its values compare
  * (`concentration`: never negative, errors scale with the level, so ratios;
  * `level`: temperature-like, so differences), the smallest change that
- * matters (`scale`, in the parameter's unit) and its physical range.
+ * matters (`scale`, in the parameter's unit). Physical ranges are not here:
+ * they come from the one plausibility configuration the loader applies too
+ * (`@airfill/schema`, `makeRangeLookup`).
  */
 export interface ParameterSettings {
   kind: 'concentration' | 'level';
   /** The smallest change of this parameter that matters, in its unit (µg/m³ for PM, °C for temperature). */
   scale: number;
-  /** Values outside cannot be measurements; undefined: not range-checked. */
-  range: { min: number; max: number } | undefined;
   /** Whether its relation to the neighbours is stable enough to reveal drift. */
   drift: boolean;
 }
@@ -19,7 +19,7 @@ export function parameterKey(parameter: string): string {
   return parameter.toLowerCase().replace(/[\s_-]+/g, '');
 }
 
-const concentration = (scale: number, max: number, drift = true): ParameterSettings => ({ kind: 'concentration', scale, range: { min: 0, max }, drift });
+const concentration = (scale: number, drift = true): ParameterSettings => ({ kind: 'concentration', scale, drift });
 
 /**
  * Defaults per parameter (units as the bundled sample and most networks
@@ -32,15 +32,6 @@ const concentration = (scale: number, max: number, drift = true): ParameterSetti
  * same; 1 °C and 5 % are about the stated accuracy of common low-cost
  * temperature and humidity sensors (DHT22, BME280).
  *
- * `range`: bounds of the possible, not of the usual (the same as the loader's
- * plausibility defaults): particulate matter never negative and never above
- * 2,000 µg/m³ (PM1, PM2.5) or 5,000 (PM10), above the highest hourly values
- * recorded in smog and dust episodes and above what low-cost optical sensors
- * can report; gases never negative; temperature -90 to 70 °C (the world
- * records are -89.2 and 56.7); relative humidity 0 to 100 %. The AirSensor R
- * package's `pat_qc` invalidates out-of-spec values the same way ("can never
- * be considered valid measurements").
- *
  * `drift`: off for the gases. Their relation between sites follows
  * emissions and chemistry, not calibration: near traffic NO titrates ozone
  * away, more so in winter, and NO2 follows traffic and heating. On the
@@ -51,24 +42,23 @@ const concentration = (scale: number, max: number, drift = true): ParameterSetti
  * would show. Particles are regional; their relation holds.
  */
 export const DEFAULT_PARAMETER_SETTINGS: Readonly<Record<string, ParameterSettings>> = {
-  pm1: concentration(10, 2000),
-  'pm2.5': concentration(10, 2000),
-  pm25: concentration(10, 2000),
-  pm10: concentration(10, 5000),
-  no2: concentration(10, 5000, false),
-  o3: concentration(10, 5000, false),
-  so2: concentration(10, 10000),
-  co: concentration(100, 100000),
-  temperature: { kind: 'level', scale: 1, range: { min: -90, max: 70 }, drift: true },
-  humidity: { kind: 'level', scale: 5, range: { min: 0, max: 100 }, drift: true },
-  relativehumidity: { kind: 'level', scale: 5, range: { min: 0, max: 100 }, drift: true },
+  pm1: concentration(10),
+  'pm2.5': concentration(10),
+  pm25: concentration(10),
+  pm10: concentration(10),
+  no2: concentration(10, false),
+  o3: concentration(10, false),
+  so2: concentration(10),
+  co: concentration(100),
+  temperature: { kind: 'level', scale: 1, drift: true },
+  humidity: { kind: 'level', scale: 5, drift: true },
+  relativehumidity: { kind: 'level', scale: 5, drift: true },
 };
 
 /**
  * Settings for a parameter without defaults or configuration, from its own
  * values: a concentration when none is negative; the scale five steps of the
  * data's resolution or a tenth of its typical magnitude, whichever is larger.
- * No range: nothing is known to be impossible.
  */
 export function inferParameterSettings(values: Float64Array, resolution: number): ParameterSettings {
   let negative = false;
@@ -79,5 +69,5 @@ export function inferParameterSettings(values: Float64Array, resolution: number)
   });
   magnitudes.sort();
   const typical = magnitudes.length > 0 ? (magnitudes[magnitudes.length >> 1] as number) : 0;
-  return { kind: negative ? 'level' : 'concentration', scale: Math.max(Number.isFinite(resolution) ? 5 * resolution : 0, 0.1 * typical, Number.EPSILON), range: undefined, drift: true };
+  return { kind: negative ? 'level' : 'concentration', scale: Math.max(Number.isFinite(resolution) ? 5 * resolution : 0, 0.1 * typical, Number.EPSILON), drift: true };
 }

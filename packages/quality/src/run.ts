@@ -1,4 +1,5 @@
 import type { Observation, SensorSite, Series } from '@airfill/features';
+import { makeRangeLookup, type PlausibilityConfigInput } from '@airfill/schema';
 import { checkDrift } from './checks/drift';
 import { checkFaultConstants, faultConstantsFor } from './checks/fault-constant';
 import { checkRange } from './checks/range';
@@ -22,8 +23,10 @@ export interface QualityInput {
   sites: readonly SensorSite[];
   /** `value` null when missing; missing readings are not checked. */
   observations: readonly Observation[];
-  /** Sensor types, for the fault constants; a channel without one matches only rules for any type (`*`). */
+  /** Sensor types, for the fault constants and per-type ranges; a channel without one matches only rules for any type (`*`). */
   channels?: readonly ChannelType[];
+  /** The physical ranges (and sentinels) the loader applies (`--plausibility`); the defaults when absent. */
+  plausibility?: PlausibilityConfigInput;
 }
 
 /** The flags of a run and how long each check took (ms). */
@@ -67,10 +70,11 @@ export function runQualityChecks(input: QualityInput, config: QualityConfigInput
 
   let context = buildContext(input.sites, input.observations, settings);
   const sensorTypes = new Map((input.channels ?? []).map((channel) => [`${channel.deviceId}\u0000${channel.parameter}`, channel.sensorType]));
+  const rangeFor = makeRangeLookup(input.plausibility);
   eachSeries(context, (deviceId, parameter, series) => {
-    const range = context.parameters.get(parameter)?.range;
-    if (range) timed('range', () => record(deviceId, parameter, series, 'range', checkRange(series, range, parameter)));
     const sensorType = sensorTypes.get(`${deviceId}\u0000${parameter}`) ?? null;
+    const range = rangeFor(parameter, sensorType);
+    if (range) timed('range', () => record(deviceId, parameter, series, 'range', checkRange(series, range, parameter)));
     const constants = faultConstantsFor(settings.faultConstants, sensorType, parameter);
     timed('fault_constant', () => record(deviceId, parameter, series, 'fault_constant', checkFaultConstants(series, constants, sensorType)));
   });

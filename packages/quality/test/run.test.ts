@@ -40,15 +40,15 @@ describe('runQualityChecks', () => {
     const observations = network({ hours: 48 }).map((o, at) => (at % 7 === 0 ? { ...o, value: null } : o));
     observations.push({ deviceId: 'nowhere', parameter: 'PM 2.5', ts: observations[0]!.ts, value: -4 });
     const { flags } = runQualityChecks({ sites: SITES, observations });
-    expect(flags).toEqual([{ deviceId: 'nowhere', parameter: 'PM 2.5', ts: observations[0]!.ts, check: 'range', severity: 'invalid', detail: '-4 is outside the physical range of PM 2.5, 0 to 2000' }]);
+    expect(flags).toEqual([{ deviceId: 'nowhere', parameter: 'PM 2.5', ts: observations[0]!.ts, check: 'range', severity: 'invalid', detail: '-4 is outside the plausible range of PM 2.5, 0 to 2000 (default)' }]);
   });
 
   it('rejects settings that do not validate, naming each problem', () => {
     expect(() => runQualityChecks({ sites: SITES, observations: [] }, { spike: { minRatio: 0.5 }, drift: { unknown: 1 } } as never)).toThrow(QualityConfigError);
     try {
-      parseQualityConfig({ spike: { minRatio: 0.5 }, parameters: { 'PM 2.5': { range: { min: 10, max: 0 } } } });
+      parseQualityConfig({ spike: { minRatio: 0.5 }, parameters: { 'PM 2.5': { scale: -1 } } });
     } catch (error) {
-      expect((error as QualityConfigError).context.issues).toEqual(['parameters.PM 2.5.range: min must not be above max', 'spike.minRatio: Too small: expected number to be >=1']);
+      expect((error as QualityConfigError).context.issues).toEqual(['parameters.PM 2.5.scale: Too small: expected number to be >0', 'spike.minRatio: Too small: expected number to be >=1']);
     }
     expect.assertions(2);
   });

@@ -9,18 +9,24 @@ function series(values: number[]) {
 
 describe('range', () => {
   it('flags values outside the physical range as invalid, bounds included in the range', () => {
-    const flags = checkRange(series([-0.5, 0, 12, 2000, 2000.1]), { min: 0, max: 2000 }, PM25);
+    const flags = checkRange(series([-0.5, 0, 12, 2000, 2000.1]), { range: { min: 0, max: 2000 }, source: 'default' }, PM25);
     expect(flags.map((flag) => flag.index)).toEqual([0, 4]);
+    expect(flags).toHaveLength(2);
     expect(flags.every((flag) => flag.severity === 'invalid')).toBe(true);
-    expect(flags[0]?.detail).toBe('-0.5 is outside the physical range of PM 2.5, 0 to 2000');
+    expect(flags[0]?.detail).toBe('-0.5 is outside the plausible range of PM 2.5, 0 to 2000 (default)');
   });
 
-  it('applies the default ranges by parameter name, and configured ones over them', () => {
-    const observations = network({ hours: 24, edit: { a: (values) => ((values[5] = -3), (values[6] = 2500)) } });
+  it("applies the loader's plausibility ranges: the defaults by parameter name, configured ones and a sensor type's over them", () => {
+    const observations = network({ hours: 24, edit: { a: (values) => ((values[5] = -3), (values[6] = 2500)), b: (values) => (values[7] = 1200) } });
     const { flags } = runQualityChecks({ sites: SITES, observations });
-    expect(flags.filter((flag) => flag.check === 'range').map((flag) => (flag.ts - T0) / HOUR)).toEqual([5, 6]);
-    const wider = runQualityChecks({ sites: SITES, observations }, { parameters: { 'pm2.5': { range: { min: -5, max: 3000 } } } });
+    expect(flags.filter((flag) => flag.check === 'range').map((flag) => [flag.deviceId, (flag.ts - T0) / HOUR])).toEqual([['a', 5], ['a', 6]]);
+    const wider = runQualityChecks({ sites: SITES, observations, plausibility: { ranges: { 'pm2.5': { min: -5, max: 3000 } } } });
     expect(wider.flags.filter((flag) => flag.check === 'range')).toEqual([]);
+    const channels = [{ deviceId: 'b', parameter: PM25, sensorType: 'SDS011' }];
+    const byType = runQualityChecks({ sites: SITES, observations, channels, plausibility: { sensorTypes: { SDS011: { ranges: { 'PM 2.5': { min: 0, max: 999.9 } } } } } });
+    expect(byType.flags.filter((flag) => flag.check === 'range' && flag.deviceId === 'b')).toMatchObject([
+      { ts: T0 + 7 * HOUR, severity: 'invalid', detail: '1200 is outside the plausible range of PM 2.5, 0 to 999.9 (sensor type SDS011)' },
+    ]);
   });
 
   it('does not range-check a parameter it knows nothing about', () => {

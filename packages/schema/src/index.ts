@@ -17,6 +17,8 @@ export { AirfillError } from './errors';
 export {
   DEFAULT_RANGES,
   makePlausibilityCheck,
+  makeRangeLookup,
+  describeOutOfRange,
   parameterKey,
   plausibilityConfigSchema,
   valueRangeSchema,
@@ -25,4 +27,6 @@ export {
   type PlausibilityInput,
   type PlausibilityVerdict,
   type ValueRange,
+  type ResolvedRange,
+  type RangeLookup,
 } from './plausibility';

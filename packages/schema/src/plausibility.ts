@@ -87,6 +87,50 @@ export interface PlausibilityInput {
 
 const OK: PlausibilityVerdict = { kind: 'ok' };
 
+/** A parameter's range and where it comes from (`default`, `configured`, `sensor type SDS011`). */
+export interface ResolvedRange {
+  range: ValueRange;
+  source: string;
+}
+
+/** Finds the range of a parameter for a sensor type, or null when the parameter is not range-checked. */
+export type RangeLookup = (parameter: string, sensorType: string | null) => ResolvedRange | null;
+
+/**
+ * The ranges of a plausibility configuration, as the loader and the quality
+ * checks both apply them (one source, so the door and the checks cannot
+ * disagree): the sensor type's range, else the configured one, else the
+ * default.
+ */
+export function makeRangeLookup(config: PlausibilityConfigInput = {}): RangeLookup {
+  const parsed = plausibilityConfigSchema.parse(config);
+  const ranges = new Map<string, ResolvedRange>();
+  for (const [parameter, range] of Object.entries(DEFAULT_RANGES)) ranges.set(parameter, { range, source: 'default' });
+  for (const [parameter, range] of Object.entries(parsed.ranges)) ranges.set(parameterKey(parameter), { range, source: 'configured' });
+  const byType = new Map(
+    Object.entries(parsed.sensorTypes).map(([type, settings]) => [type.trim(), new Map(Object.entries(settings.ranges).map(([parameter, range]) => [parameterKey(parameter), range]))]),
+  );
+  // A file repeats few (parameter, sensor type) pairs: remember the range each resolves to (the loader asks a million times).
+  const resolved = new Map<string, Map<string, ResolvedRange | null>>();
+  return (parameter, sensorType) => {
+    let byTypeOfParameter = resolved.get(parameter);
+    // Keys are detached: a cell of a CSV chunk would keep the whole chunk alive.
+    if (!byTypeOfParameter) resolved.set(detachString(parameter), (byTypeOfParameter = new Map()));
+    let entry = byTypeOfParameter.get(sensorType ?? '');
+    if (entry === undefined) {
+      const own = sensorType ? byType.get(sensorType)?.get(parameterKey(parameter)) : undefined;
+      entry = own ? { range: own, source: `sensor type ${sensorType}` } : (ranges.get(parameterKey(parameter)) ?? null);
+      byTypeOfParameter.set(detachString(sensorType ?? ''), entry);
+    }
+    return entry;
+  };
+}
+
+/** Why a value is out of its range, in the words every `range` flag uses. */
+export function describeOutOfRange(value: number, parameter: string, resolved: ResolvedRange): string {
+  return `${value} is outside the plausible range of ${parameter}, ${resolved.range.min} to ${resolved.range.max} (${resolved.source})`;
+}
+
 /**
  * Builds the check the loader (and every reader of the input contract) runs
  * on each observed value: device sentinels, then sensor-type sentinels, then
@@ -94,41 +138,17 @@ const OK: PlausibilityVerdict = { kind: 'ok' };
  */
 export function makePlausibilityCheck(config: PlausibilityConfigInput = {}): (input: PlausibilityInput) => PlausibilityVerdict {
   const parsed = plausibilityConfigSchema.parse(config);
-  const ranges = new Map<string, { range: ValueRange; source: string }>();
-  for (const [parameter, range] of Object.entries(DEFAULT_RANGES)) ranges.set(parameter, { range, source: 'default' });
-  for (const [parameter, range] of Object.entries(parsed.ranges)) ranges.set(parameterKey(parameter), { range, source: 'configured' });
-  const byType = new Map(
-    Object.entries(parsed.sensorTypes).map(([type, settings]) => [
-      type.trim(),
-      {
-        sentinels: new Set(settings.sentinels),
-        ranges: new Map(Object.entries(settings.ranges).map(([parameter, range]) => [parameterKey(parameter), range])),
-      },
-    ]),
-  );
+  const rangeFor = makeRangeLookup(parsed);
+  const byType = new Map(Object.entries(parsed.sensorTypes).map(([type, settings]) => [type.trim(), new Set(settings.sentinels)]));
   const byDevice = new Map(Object.entries(parsed.devices).map(([device, settings]) => [device.trim(), new Set(settings.sentinels)]));
-  // A file repeats few (parameter, sensor type) pairs: remember the range each resolves to (the loader asks a million times).
-  const resolved = new Map<string, Map<string, { range: ValueRange; source: string } | null>>();
-  const rangeFor = (parameter: string, sensorType: string | null) => {
-    let byTypeOfParameter = resolved.get(parameter);
-    // Keys are detached: a cell of a CSV chunk would keep the whole chunk alive.
-    if (!byTypeOfParameter) resolved.set(detachString(parameter), (byTypeOfParameter = new Map()));
-    let entry = byTypeOfParameter.get(sensorType ?? '');
-    if (entry === undefined) {
-      const own = sensorType ? byType.get(sensorType)?.ranges.get(parameterKey(parameter)) : undefined;
-      entry = own ? { range: own, source: `sensor type ${sensorType}` } : (ranges.get(parameterKey(parameter)) ?? null);
-      byTypeOfParameter.set(detachString(sensorType ?? ''), entry);
-    }
-    return entry;
-  };
-  const anySentinels = byDevice.size > 0 || [...byType.values()].some((settings) => settings.sentinels.size > 0);
+  const anySentinels = byDevice.size > 0 || [...byType.values()].some((sentinels) => sentinels.size > 0);
   return ({ deviceId, parameter, sensorType, value }) => {
     if (anySentinels) {
       if (byDevice.get(deviceId)?.has(value)) return { kind: 'sentinel', detail: `${value} means "no reading" for device ${deviceId}` };
-      if (sensorType && byType.get(sensorType)?.sentinels.has(value)) return { kind: 'sentinel', detail: `${value} means "no reading" for sensor type ${sensorType}` };
+      if (sensorType && byType.get(sensorType)?.has(value)) return { kind: 'sentinel', detail: `${value} means "no reading" for sensor type ${sensorType}` };
     }
     const entry = rangeFor(parameter, sensorType);
     if (!entry || (value >= entry.range.min && value <= entry.range.max)) return OK;
-    return { kind: 'invalid', check: 'range', detail: `${value} is outside the plausible range of ${parameter}, ${entry.range.min} to ${entry.range.max} (${entry.source})` };
+    return { kind: 'invalid', check: 'range', detail: describeOutOfRange(value, parameter, entry) };
   };
 }
