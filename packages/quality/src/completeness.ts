@@ -1,6 +1,6 @@
-import type { Observation } from '@airfill/features';
+import { lowerBound, type Observation } from '@airfill/features';
 import type { QualityFlag } from './flags';
-import { cadenceOf, DAY_MS, HOUR_MS } from './series-stats';
+import { DAY_MS, HOUR_MS } from './series-stats';
 
 /**
  * Data capture of one channel on one day, as the EEA defines it: valid
@@ -28,7 +28,11 @@ export interface CompletenessOptions {
   /** The window (epoch ms, [from, to)); defaults to the first reading of all to just past the last. */
   from?: number;
   to?: number;
-  /** The expected step between readings; defaults to each series' own usual step (one hour when it cannot tell). */
+  /**
+   * The expected step between readings; defaults to each channel's own: the
+   * most common step between its latest 200 readings before the window's
+   * end (one hour when it has fewer than two), as the read API counts.
+   */
   cadenceMs?: number;
   /**
    * The share a day needs: 75 %, the Directive's rule for aggregating hourly
@@ -41,7 +45,9 @@ export interface CompletenessOptions {
 
 /**
  * Data capture per channel (device, parameter) and day. A channel is expected
- * to report at its cadence from its first reading in the window (before it,
+ * to report at its cadence (each day: the part of it in the window, after
+ * the channel's first reading, over the cadence, rounded up; the read API's
+ * `readDailyCompleteness` counts the same in SQL) from its first reading in the window (before it,
  * it may not have existed) to the window's end (a sensor that went silent
  * still counts, so a dead sensor shows days at 0). Rows with a null value
  * and rows that never arrived count the same: expected, not valid.
@@ -67,14 +73,16 @@ export function dailyCompleteness(observations: readonly Observation[], options:
   const rows: DailyCompleteness[] = [];
   for (const channel of channels.values()) {
     const ts = Float64Array.from(channel.ts).sort();
-    const cadence = options.cadenceMs ?? usualStep(ts);
-    const start = Math.max(options.from ?? first, ts[0] as number);
     const end = options.to ?? last + 1;
+    const cadence = options.cadenceMs ?? channelCadence(ts, end);
+    const start = Math.max(options.from ?? first, ts[0] as number);
     if (!(end > start)) continue;
+    // Per day, the part of it inside [start, end) divided by the cadence, rounded up (the read API's SQL counts the same).
     const expected = new Map<number, number>();
-    for (let slot = start; slot < end; slot += cadence) {
-      const day = Math.floor((slot + offset) / DAY_MS);
-      expected.set(day, (expected.get(day) ?? 0) + 1);
+    for (let day = Math.floor((start + offset) / DAY_MS); day * DAY_MS - offset < end; day += 1) {
+      const from = Math.max(day * DAY_MS - offset, start);
+      const to = Math.min((day + 1) * DAY_MS - offset, end);
+      expected.set(day, Math.ceil((to - from) / cadence));
     }
     const valid = new Map<number, number>();
     for (const t of channel.valid) {
@@ -100,7 +108,27 @@ export function dailyCompleteness(observations: readonly Observation[], options:
   return rows;
 }
 
-function usualStep(ts: Float64Array): number {
-  const cadence = cadenceOf(ts);
-  return Number.isFinite(cadence) && cadence > 0 ? cadence : HOUR_MS;
+/** Readings a channel's cadence is taken from: its latest before the window ends (the read API's `CADENCE_SAMPLE`). */
+export const CADENCE_SAMPLE = 200;
+
+/**
+ * A channel's cadence: the most common step between its latest
+ * {@link CADENCE_SAMPLE} readings before `end` (the smallest on a tie), one
+ * hour when there is no step. A device that writes nothing during an outage
+ * leaves no rows, so rows alone cannot say what was expected; the most common
+ * step can, where a median of steps would grow with the outages.
+ */
+export function channelCadence(sortedTs: Float64Array, end: number): number {
+  const last = lowerBound(sortedTs, end);
+  const counts = new Map<number, number>();
+  for (let i = Math.max(0, last - CADENCE_SAMPLE) + 1; i < last; i += 1) {
+    const step = (sortedTs[i] as number) - (sortedTs[i - 1] as number);
+    if (step > 0) counts.set(step, (counts.get(step) ?? 0) + 1);
+  }
+  let best = HOUR_MS;
+  let bestCount = 0;
+  for (const [step, count] of counts) {
+    if (count > bestCount || (count === bestCount && step < best)) [best, bestCount] = [step, count];
+  }
+  return best;
 }

@@ -149,6 +149,30 @@ const driftSchema = z
   })
   .strict();
 
+const alertsSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /**
+     * A channel that reports nothing for this long while the other sensors
+     * of its parameter report is dead: a day, the span of a daily mean (and
+     * the read API's `offline`).
+     */
+    deadHours: z.number().positive().default(24),
+    /** ...while the others reported in at least this share of its hours (a network-wide outage is not one dead sensor). */
+    networkShare: z.number().positive().max(1).default(0.5),
+    /** Stuck readings spanning this long raise an alert (the check flags runs from 6 hours; a person is told from half a day). */
+    stuckHours: z.number().positive().default(12),
+    /** Drift flags spanning this many days raise one (the check needs 3 days to flag). */
+    driftDays: z.number().positive().default(3),
+    /**
+     * Flags (and silences) this close together are one episode, and an
+     * episode this close to an earlier alert of the same kind continues it,
+     * so a sensor raises one alert per episode, not one per reading or run.
+     */
+    joinHours: z.number().nonnegative().default(6),
+  })
+  .strict();
+
 export const qualityConfigSchema = z
   .object({
     parameters: z.record(z.string().trim().min(1), parameterOverrideSchema).default({}),
@@ -168,6 +192,7 @@ export const qualityConfigSchema = z
     stuck: stuckSchema.prefault({}),
     spike: spikeSchema.prefault({}),
     drift: driftSchema.prefault({}),
+    alerts: alertsSchema.prefault({}),
   })
   .strict();
 
@@ -178,3 +203,4 @@ export type QualityConfig = z.output<typeof qualityConfigSchema>;
 export type StuckSettings = QualityConfig['stuck'];
 export type SpikeSettings = QualityConfig['spike'];
 export type DriftSettings = QualityConfig['drift'];
+export type AlertSettings = QualityConfig['alerts'];

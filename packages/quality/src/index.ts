@@ -10,6 +10,7 @@ export {
   type StuckSettings,
   type SpikeSettings,
   type DriftSettings,
+  type AlertSettings,
 } from './config';
 export { DEFAULT_PARAMETER_SETTINGS, parameterKey, type ParameterSettings } from './parameters';
 export { QUALITY_CHECKS, type QualityCheck, type QualityFlag, type FlagSeverity, type SeriesFlag } from './flags';
@@ -19,3 +20,6 @@ export { checkStuck, type StuckScope } from './checks/stuck';
 export { checkSpikes, excursionsOf, type Excursions, type Witness, type SpikeScope } from './checks/spike';
 export { checkDrift, type DriftScope } from './checks/drift';
 export { QualityError, QualityConfigError } from './errors';
+export { findAlertEpisodes, ALERT_KINDS, type AlertEpisode, type AlertKind, type EpisodeInput } from './alerts/episodes';
+export { reconcileAlerts, type RaisedAlert, type AlertDecision } from './alerts/reconcile';
+export { channelCadence } from './completeness';

@@ -53,6 +53,15 @@ describe('dailyCompleteness', () => {
     expect(dailyCompleteness(tenMinutes, { cadenceMs: HOUR })).toMatchObject([{ valid: 100, expected: 24, capture: 1 }]);
   });
 
+  it('takes the cadence as the most common step of the latest 200 readings, so outages without rows do not stretch it', () => {
+    // 40 hourly steps, then 30 steps of 3 hours and 30 of 5 (a device that writes nothing while offline): the median step is 3 hours.
+    const hoursAt = [0];
+    for (const [count, step] of [[40, 1], [30, 3], [30, 5]] as const) for (let i = 0; i < count; i += 1) hoursAt.push(hoursAt.at(-1)! + step);
+    const observations = hoursAt.map((hour) => ({ deviceId: 'a', parameter: PM25, ts: T0 + hour * HOUR, value: 1 }));
+    const rows = dailyCompleteness(observations, { from: T0, to: T0 + 2 * DAY });
+    expect(rows.map((row) => row.expected)).toEqual([24, 24]);
+  });
+
   it('starts days at midnight of the given offset from UTC', () => {
     const rows = dailyCompleteness(hourly(1), { utcOffsetMinutes: 480 });
     expect(rows.map((row) => [row.day, row.expected])).toEqual([
