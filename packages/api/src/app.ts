@@ -1,12 +1,11 @@
 import { gzipSync } from 'node:zlib';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { readStatus, type Database } from '@airfill/db';
+import { readDailyCompleteness, readStatus, type Database } from '@airfill/db';
 import type { Context, MiddlewareHandler } from 'hono';
 import { seriesToCsv, wantsCsv } from './csv';
 import { answerError, type ErrorReporter } from './errors-response';
 import { readDataVersion, VersionedCache } from './data-version';
 import { cacheControl, etagOf, matchesEtag } from './http-cache';
-import { readDailyCompleteness } from './queries/completeness';
 import { findChannel, readNetworkLatest } from './queries/lookup';
 import { listModelsForApi } from './queries/models';
 import { getRunDetail, listRuns } from './queries/runs';

@@ -6,7 +6,7 @@ export { serveStatic, type StaticAssets, type StaticFile } from './static';
 export { judgeHealth, DEFAULT_HEALTH_RULES, HEALTH_STATUSES, type Health, type HealthStatus, type HealthRules } from './health';
 export { resolveWindow, type TimeWindow, type WindowRule } from './window';
 export { listSensors, type SensorList, type SensorSummary, type SensorParameter, type SensorListQuery } from './queries/sensors';
-export { readDailyCompleteness, type DailyCompleteness, type CompletenessQuery } from './queries/completeness';
+export { readDailyCompleteness, type DailyCompleteness, type CompletenessQuery } from '@airfill/db';
 export { readSeries, readSeriesSummary, bucketSeconds, type SeriesPoint, type SeriesPage, type SummaryBucket } from './queries/series';
 export { findChannel, readNetworkLatest, type Channel } from './queries/lookup';
 export { listRuns, getRunDetail, type RunSummary, type RunDetail, type RunListQuery } from './queries/runs';

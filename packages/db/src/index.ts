@@ -1,5 +1,5 @@
 export * as schema from './schema';
-export { sensors, sensorChannels, readings, flags, corrections, imputations, runs, claims, runRefusals, models, readingsFilled } from './schema';
+export { sensors, sensorChannels, readings, flags, corrections, imputations, runs, claims, runRefusals, models, readingsFilled, qualityAlerts, qualityChecks } from './schema';
 export {
   connect,
   connectionSettingsFromEnv,
@@ -45,3 +45,17 @@ export {
   type RegisteredModel,
   type RegisterModelInput,
 } from './queries/models';
+export { readDailyCompleteness, completenessRatio, FALLBACK_CADENCE_SECONDS, CADENCE_SAMPLE, type DailyCompleteness, type CompletenessQuery } from './queries/completeness';
+export { readingsSpan, lastCheckedUntil, readQualityWindow, type QualityWindow } from './queries/quality-window';
+export {
+  startQualityCheck,
+  writeQualityFlags,
+  finishQualityCheck,
+  getQualityCheck,
+  type FoundFlag,
+  type FlagWriteResult,
+  type QualityCheckStart,
+  type QualityCheckRecord,
+} from './queries/quality-checks';
+export { recordAlerts, listAlerts, type AlertKindName, type FoundEpisode, type StoredAlertSpan, type AlertChanges, type StoredAlert } from './queries/quality-alerts';
+export { iterateFlags, countOpenFlags, type StoredFlag, type FlagFilter, type FlagCount } from './queries/flags';

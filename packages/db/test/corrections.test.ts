@@ -46,7 +46,7 @@ describe('correctReadings', () => {
   it('invalidates the readings (flag "manual", value NULL, raw kept), removes the imputations that could use them, and records it', async () => {
     const result = await correctReadings(database, request({}));
     // 10:00, 11:00, 12:00 of a's PM 2.5; 12:00 was missing already.
-    expect(result).toEqual({ correctionId: expect.any(Number), selected: 3, changed: 2, parameters: ['PM 2.5'], imputationsRemoved: IMPUTED_IN_WINDOW });
+    expect(result).toEqual({ correctionId: expect.any(Number), selected: 3, changed: 2, flagsCleared: 0, parameters: ['PM 2.5'], imputationsRemoved: IMPUTED_IN_WINDOW });
     const { rows } = await database.pool.query(
       `select r.ts, r.value, r.raw_value, f."check", f.severity, f.detail from readings r join sensors s on s.id = r.sensor_ref
          join flags f using (sensor_ref, parameter, ts)
@@ -79,7 +79,7 @@ describe('correctReadings', () => {
     const snapshot = await count('select 1 from readings');
     const dry = await correctReadings(database, request({ action: 'delete', parameter: undefined, dryRun: true }));
     // a's own imputations in the window went with the invalidation; the other sensors' PM 10 go now.
-    expect(dry).toEqual({ selected: 6, changed: 6, parameters: ['PM 10', 'PM 2.5'], imputationsRemoved: { own: 0, others: 8 } });
+    expect(dry).toEqual({ selected: 6, changed: 6, flagsCleared: 0, parameters: ['PM 10', 'PM 2.5'], imputationsRemoved: { own: 0, others: 8 } });
     expect(await count('select 1 from readings')).toBe(snapshot);
     expect(await count('select 1 from corrections')).toBe(1);
     const done = await correctReadings(database, request({ action: 'delete', parameter: undefined }));
@@ -91,7 +91,7 @@ describe('correctReadings', () => {
   it('clears the flags and trusts the raw values again; the clearance is kept', async () => {
     await correctReadings(database, request({}));
     const cleared = await correctReadings(database, request({ action: 'clear', reason: 'the sun shade was fitted in 2023' }));
-    expect(cleared).toMatchObject({ selected: 3, changed: 2 });
+    expect(cleared).toMatchObject({ selected: 3, changed: 2, flagsCleared: 2 });
     const { rows } = await database.pool.query(
       `select r.value, f.cleared_reason, f.cleared_at is not null as cleared from readings r join flags f using (sensor_ref, parameter, ts) order by r.ts`,
     );

@@ -24,6 +24,10 @@ export const lambdaEnvSchema = z.object({
   AIRFILL_TRANSFORM_INSTANCE_COUNT: positiveInt.max(100),
   AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: positiveInt.max(100),
   AIRFILL_MAX_READINGS_PER_RUN: positiveInt,
+  /** Quality-control settings (`@airfill/quality`'s schema, validated by the step) as JSON; `{}` for the defaults. */
+  AIRFILL_QUALITY_CONFIG: z.string().trim().min(2).default('{}'),
+  /** The plausibility configuration the loader applies (ranges, sentinels) as JSON, so the range check uses the same; `{}` for the defaults. */
+  AIRFILL_PLAUSIBILITY: z.string().trim().min(2).default('{}'),
 });
 
 /** The parsed Lambda environment. */
@@ -35,6 +39,7 @@ export type LambdaEnv = z.output<typeof lambdaEnvSchema>;
  */
 export const lambdaEnvSchemas = {
   migrate: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true }),
+  qualityCheck: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_QUALITY_CONFIG: true, AIRFILL_PLAUSIBILITY: true }),
   queryMissing: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_PARAMETER: true, AIRFILL_MAX_READINGS_PER_RUN: true, AIRFILL_MODEL_VERSION: true }),
   startTransform: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_PARAMETER: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true, AIRFILL_MODEL_NAME: true, AIRFILL_MODEL_VERSION: true, AIRFILL_TRANSFORM_INSTANCE_TYPE: true, AIRFILL_TRANSFORM_INSTANCE_COUNT: true, AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: true }),
   transformCallback: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_PARAMETER: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true }),

@@ -44,6 +44,30 @@ export const pipelineInputSchema = z
   })
   .loose();
 
+/** quality-check's event: the execution input plus the execution id. */
+export const qualityCheckEventSchema = z.object({
+  executionId,
+  input: pipelineInputSchema.default({ trigger: 'schedule' }),
+});
+export type QualityCheckEvent = z.input<typeof qualityCheckEventSchema>;
+
+/** What quality-check did (at `$.quality` of the state): the window it flagged and what it stored, over every attempt of the run. */
+export const qualityCheckResultSchema = z.object({
+  runId,
+  /** The readings flagged: [from, to); null when nothing is stored yet. */
+  window: z.object({ from: isoInstant, to: isoInstant }).nullable(),
+  /** Readings checked in the window (every parameter). */
+  readings: count,
+  /** New flags stored, by severity. */
+  invalid: count,
+  suspect: count,
+  /** Trusted values turned into missing by new invalid flags: the fill fills them. */
+  nulled: count,
+  /** Alerts raised: one per sensor and new episode (dead, stuck, drifting). */
+  alertsRaised: count,
+});
+export type QualityCheckResult = z.output<typeof qualityCheckResultSchema>;
+
 /** query-missing's event: the execution input plus the execution id. */
 export const queryMissingEventSchema = z.object({
   executionId,

@@ -1,7 +1,7 @@
 import type { Database } from '@airfill/db';
 import { judgeHealth, type Health } from '../health';
 import { justAfter, resolveWindow, type TimeWindow } from '../window';
-import { ratio, readDailyCompleteness } from './completeness';
+import { completenessRatio as ratio, readDailyCompleteness } from '@airfill/db';
 
 /** One parameter of a sensor over the window. */
 export interface SensorParameter {

@@ -9,4 +9,5 @@
 export { sensors, sensorChannels, readings, flagSeverity, flags, correctionAction, corrections } from './readings';
 export { runStatus, runs, imputations, claims, runRefusals } from './pipeline';
 export { modelStatus, models } from './registry';
+export { alertKind, qualityAlerts, qualityChecks } from './quality';
 export { readingsFilled } from './views';

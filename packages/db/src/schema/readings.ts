@@ -90,7 +90,11 @@ export const flags = pgTable(
     clearedAt: instant('cleared_at'),
     clearedReason: text('cleared_reason'),
   },
-  (t) => [uniqueIndex('flags_reading_check_idx').on(t.sensorRef, t.parameter, t.ts, t.check)],
+  (t) => [
+    uniqueIndex('flags_reading_check_idx').on(t.sensorRef, t.parameter, t.ts, t.check),
+    // What one quality-control run flagged (its report).
+    index('flags_run_idx').on(t.runId).where(sql`${t.runId} is not null`),
+  ],
 );
 
 export const correctionAction = pgEnum('correction_action', ['delete', 'invalidate', 'clear']);
@@ -106,6 +110,8 @@ export const corrections = pgTable('corrections', {
   deviceId: text('device_id').notNull(),
   /** NULL: every parameter of the device. */
   parameter: text('parameter'),
+  /** `clear` of one check's flags only (`airfill flags clear --check`); NULL: every check. */
+  check: text('check'),
   fromTs: instant('from_ts').notNull(),
   toTs: instant('to_ts').notNull(),
   reason: text('reason'),

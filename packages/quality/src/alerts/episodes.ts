@@ -28,8 +28,10 @@ export interface EpisodeInput {
   observations: readonly Observation[];
   /** The quality flags over the same readings (cleared ones left out). */
   flags: readonly QualityFlag[];
-  /** Only episodes reaching into [from, to) are returned; `to` is where the data ends (a silence up to it is still going on). */
+  /** Only episodes reaching into [from, to) are returned. */
   window: { from: number; to: number };
+  /** Where the data ends: a silence up to it is still going on. @default window.to */
+  dataEnd?: number;
 }
 
 const hours = (ms: number) => `${Math.round(ms / HOUR_MS)} h`;
@@ -80,7 +82,8 @@ function findDeadEpisodes(input: EpisodeInput, settings: AlertSettings): AlertEp
   const episodes: AlertEpisode[] = [];
   for (const channel of channels.values()) {
     const ts = Float64Array.from(channel.ts).sort();
-    const cadence = channelCadence(ts, input.window.to);
+    const dataEnd = input.dataEnd ?? input.window.to;
+    const cadence = channelCadence(ts, dataEnd);
     const network = reporting.get(channel.parameter) ?? new Set<number>();
     const consider = (from: number, to: number, lastSeen: number, ongoing: boolean) => {
       if (to - from < minMs) return;
@@ -99,7 +102,7 @@ function findDeadEpisodes(input: EpisodeInput, settings: AlertSettings): AlertEp
       consider(previous + cadence, ts[i] as number, previous, false);
     }
     const lastSeen = ts[ts.length - 1] as number;
-    consider(lastSeen + cadence, input.window.to, lastSeen, true);
+    consider(lastSeen + cadence, dataEnd, lastSeen, true);
   }
   return episodes;
 }

@@ -1,5 +1,4 @@
-import type { Database } from '@airfill/db';
-import type { TimeWindow } from '../window';
+import type { Database } from '../connection';
 
 /** Readings one sensor's parameter had on one UTC day, against those it should have had. */
 export interface DailyCompleteness {
@@ -11,7 +10,12 @@ export interface DailyCompleteness {
   expected: number;
   /** Readings stored (observed or missing). */
   stored: number;
-  /** Valid readings: observed values. (Once quality flags exist, flagged values will not count.) */
+  /**
+   * Valid readings: values airfill trusts. A reading flagged `invalid` has a
+   * NULL value, so it does not count (a `suspect` one does, and a cleared
+   * flag restores its value): `dailyCompleteness` of `@airfill/quality`
+   * counts the same, and a test holds the two equal.
+   */
   valid: number;
   /** Missing readings that have an imputation. */
   imputed: number;
@@ -20,7 +24,11 @@ export interface DailyCompleteness {
 }
 
 /** Which sensors and parameters to count. */
-export interface CompletenessQuery extends TimeWindow {
+export interface CompletenessQuery {
+  /** Inclusive. */
+  from: Date;
+  /** Exclusive. */
+  to: Date;
   parameter?: string | undefined;
   deviceId?: string | undefined;
 }
@@ -35,7 +43,8 @@ export const FALLBACK_CADENCE_SECONDS = 3600;
 export const CADENCE_SAMPLE = 200;
 
 /**
- * Completeness per sensor, parameter and UTC day, in one set-based statement.
+ * Completeness per sensor, parameter and UTC day, in one set-based statement:
+ * data capture as the EEA defines it (valid / expected readings).
  *
  * The expected count comes from the channel's cadence: the most common step
  * between its latest readings before the window ends (a device that writes
@@ -95,12 +104,12 @@ export async function readDailyCompleteness(database: Database, query: Completen
     stored: row.stored,
     valid: row.valid,
     imputed: row.imputed,
-    completeness: ratio(row.valid, row.expected),
+    completeness: completenessRatio(row.valid, row.expected),
   }));
 }
 
 /** valid / expected, capped at 1 (irregular timestamps can exceed the cadence); null when nothing was expected. */
-export function ratio(valid: number, expected: number): number | null {
+export function completenessRatio(valid: number, expected: number): number | null {
   if (expected <= 0) return null;
   return Math.min(1, valid / expected);
 }
