@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_MAX_LINE_LENGTH, DEFAULT_SENTINEL, plausibilityConfigSchema, type PlausibilityConfig } from '@airfill/schema';
+import { parseQualityConfig, QualityConfigError, type QualityConfig } from '@airfill/quality';
 import { CliError } from './errors';
 import { userPath } from './paths';
 
@@ -8,6 +9,7 @@ import { userPath } from './paths';
 export interface InputFlags {
   sentinel: number;
   plausibility?: string;
+  qualityConfig?: string;
   maxLineLength: number;
 }
 
@@ -46,25 +48,40 @@ export function addInputOptions(command: Command): Command {
     .option('--max-line-length <chars>', 'reject longer lines at once (memory stays bounded)', lineLengthFlag, DEFAULT_MAX_LINE_LENGTH);
 }
 
-/** Reads and validates the `--plausibility` file; a problem is a one-line error naming the file. */
-export async function readPlausibility(file: string | undefined): Promise<PlausibilityConfig | undefined> {
-  if (!file) return undefined;
-  const target = userPath(file);
+/** Reads a JSON file an option names; a problem is a one-line error naming the option and the file. */
+async function readJsonOption(option: string, target: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(target, 'utf8');
   } catch (error) {
-    throw new CliError(`cannot read --plausibility ${target}: ${(error as Error).message}`);
+    throw new CliError(`cannot read ${option} ${target}: ${(error as Error).message}`);
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
-    throw new CliError(`--plausibility ${target} is not JSON: ${(error as Error).message}`);
+    throw new CliError(`${option} ${target} is not JSON: ${(error as Error).message}`);
   }
-  const parsed = plausibilityConfigSchema.safeParse(json);
+}
+
+/** Reads and validates the `--plausibility` file; a problem is a one-line error naming the file. */
+export async function readPlausibility(file: string | undefined): Promise<PlausibilityConfig | undefined> {
+  if (!file) return undefined;
+  const target = userPath(file);
+  const parsed = plausibilityConfigSchema.safeParse(await readJsonOption('--plausibility', target));
   if (!parsed.success) {
     throw new CliError(`--plausibility ${target}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'file'}: ${issue.message}`).join('; ')}`);
   }
   return parsed.data;
+}
+
+/** Reads and validates the `--quality-config` file (the checks' thresholds); a problem is a one-line error naming the file. */
+export async function readQualityConfig(file: string | undefined): Promise<QualityConfig | undefined> {
+  if (!file) return undefined;
+  const target = userPath(file);
+  try {
+    return parseQualityConfig(await readJsonOption('--quality-config', target));
+  } catch (error) {
+    if (error instanceof QualityConfigError) throw new CliError(`--quality-config ${target}: ${(error.context.issues as string[]).join('; ')}`);
+    throw error;
+  }
 }

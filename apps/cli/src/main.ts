@@ -18,23 +18,28 @@ function commandName(args: readonly string[]): string | undefined {
 
 /** Runs the command line; resolves to the exit code. Never rejects. */
 async function main(argv: string[]): Promise<number> {
+  // `--verbose` may come anywhere (`airfill run --verbose`); every other option belongs to its command,
+  // so a command's subcommands (`airfill flags clear --device ...`) get their own options.
+  const verbose = argv.slice(2).includes('--verbose');
+  const args = [...argv.slice(0, 2), ...argv.slice(2).filter((arg) => arg !== '--verbose')];
   const program = new Command('airfill')
     .description('fill the gaps in air-quality sensor data')
     .option('--verbose', 'on an error, show where it happened (the stack)')
+    .enablePositionalOptions()
     .showHelpAfterError()
     .exitOverride();
-  const wanted = commandName(argv.slice(2));
+  const wanted = commandName(args.slice(2));
   try {
     // Every command is listed (for help and for "unknown command"); only the one asked for is loaded.
     for (const entry of COMMANDS) {
       const command = program.command(entry.name).description(entry.description);
       if (entry.name === wanted) (await entry.load()).register(command);
     }
-    await program.parseAsync(argv);
+    await program.parseAsync(args);
     return Number(process.exitCode ?? EXIT.ok);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.failed;
-    const { message, exitCode } = explain(error, Boolean(program.opts<{ verbose?: boolean }>().verbose));
+    const { message, exitCode } = explain(error, verbose);
     note(`airfill: ${message}`);
     return exitCode;
   }

@@ -28,13 +28,36 @@ describe('airfill load and status', () => {
     const first = airfill('load', 'good.csv');
     expect(first).toMatchObject({ code: 0 });
     expect(first.stdout).toMatch(/4 rows, 4 new readings, 0 already stored, 0 rejected; 2 missing values; 2 sensors/);
+    const day = (expected: number, valid: number) => ({ day: '2023-07-15', expected, valid, capture: valid / expected });
     const expected = {
       sensors: 2,
       readings: 4,
       missing: 2,
       imputed: 0,
       unfilled: 2,
-      parameters: { 'PM 10': { readings: 1, missing: 1, imputed: 0, unfilled: 1 }, 'PM 2.5': { readings: 3, missing: 1, imputed: 0, unfilled: 1 } },
+      parameters: {
+        'PM 10': {
+          readings: 1,
+          missing: 1,
+          imputed: 0,
+          unfilled: 1,
+          completeness: { expected: 1, valid: 0, capture: 0, sensors: [{ deviceId: 's1', expected: 1, valid: 0, capture: 0, days: 1, daysMeetingObjective: 0, daily: [day(1, 0)] }] },
+        },
+        // Both sensors are expected hourly up to the network's latest reading (08:00Z): s2 is silent at 08:00.
+        'PM 2.5': {
+          readings: 3,
+          missing: 1,
+          imputed: 0,
+          unfilled: 1,
+          completeness: {
+            expected: 4,
+            valid: 2,
+            capture: 0.5,
+            sensors: ['s1', 's2'].map((deviceId) => ({ deviceId, expected: 2, valid: 1, capture: 0.5, days: 1, daysMeetingObjective: 0, daily: [day(2, 1)] })),
+          },
+        },
+      },
+      completenessWindow: { from: '2023-06-15T08:00:00.001Z', to: '2023-07-15T08:00:00.001Z' },
     };
     expect(JSON.parse(airfill('status', '--json').stdout)).toEqual(expected);
     expect(airfill('load', 'good.csv')).toMatchObject({ code: 0, stdout: expect.stringMatching(/0 new readings, 4 already stored/) });

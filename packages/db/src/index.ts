@@ -45,7 +45,19 @@ export {
   type RegisteredModel,
   type RegisterModelInput,
 } from './queries/models';
-export { readDailyCompleteness, completenessRatio, FALLBACK_CADENCE_SECONDS, CADENCE_SAMPLE, type DailyCompleteness, type CompletenessQuery } from './queries/completeness';
+export {
+  readDailyCompleteness,
+  summariseCompleteness,
+  completenessRatio,
+  FALLBACK_CADENCE_SECONDS,
+  CADENCE_SAMPLE,
+  DAILY_OBJECTIVE,
+  type DailyCompleteness,
+  type CompletenessQuery,
+  type CompletenessSummary,
+  type ParameterCompleteness,
+  type SensorCompleteness,
+} from './queries/completeness';
 export { readingsSpan, lastCheckedUntil, readQualityWindow, type QualityWindow } from './queries/quality-window';
 export {
   startQualityCheck,

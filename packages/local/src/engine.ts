@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { getRun } from '@airfill/db';
 import {
+  qualityCheck,
   queryMissing,
   recordFailure,
   runIdForExecution,
@@ -127,6 +128,12 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
     const writerDatabase = droppingBeforeCommit(database, () => faults.take('writePredictions') !== undefined);
 
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {
+      [STATES.qualityCheck]: (input) =>
+        track(runStep(logger, 'quality-check', async () => {
+          const result = await qualityCheck({ database, logger }, runtime.quality, input as never);
+          faults.crash('qualityCheck', 'quality-check');
+          return result;
+        })),
       [STATES.queryMissing]: (input) =>
         track(runStep(logger, 'query-missing', async () => {
           const result = await queryMissing(
@@ -165,6 +172,7 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
 
     const definition = buildPipelineDefinition({
       functions: {
+        qualityCheck: FUNCTION_ARN('quality-check'),
         queryMissing: FUNCTION_ARN('query-missing'),
         startTransform: FUNCTION_ARN('start-transform'),
         writePredictions: FUNCTION_ARN('write-predictions'),

@@ -8,7 +8,8 @@ import type { Database } from '@airfill/db';
 export const EXPORT_HEADER = 'device_id,parameter,timestamp,value,lower,upper,model_version,run_id';
 
 const PAGE = 50_000;
-const quote = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+/** A CSV cell: quoted (quotes doubled) when it holds a comma, a quote or a line break. */
+export const csvCell = (text: string): string => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
 /**
  * Writes the imputations of a parameter as CSV
@@ -47,7 +48,7 @@ export async function exportImputations(database: Database, file: string, option
       let chunk = '';
       for (const row of page) {
         const bound = (value: number | null) => (value === null ? '' : String(value));
-        chunk += `${[row.device_id, options.parameter, row.ts.toISOString(), String(row.value), bound(row.lower), bound(row.upper), row.model_version, row.run_id].map(quote).join(',')}\n`;
+        chunk += `${[row.device_id, options.parameter, row.ts.toISOString(), String(row.value), bound(row.lower), bound(row.upper), row.model_version, row.run_id].map(csvCell).join(',')}\n`;
       }
       if (chunk && !out.write(chunk)) await once(out, 'drain');
       rows += page.length;

@@ -18,4 +18,5 @@ export { readChartSeries, type ChartSeries } from './chart-series';
 export { generateReadings, SYNTH_PARAMETERS, type SynthOptions, type SynthReading, type SynthSensor } from './synth/generate';
 export { writeSynthCsv, type SynthSummary } from './synth/write-csv';
 export { exportImputations, EXPORT_HEADER } from './export';
+export { buildQualityReport, qualityReportSchema, type QualityReport } from './report-quality';
 export { closeOrphanedRuns, ORPHANED_RUN_ERROR } from './orphaned-runs';

@@ -1,5 +1,6 @@
 import type { ChartSeries } from './chart-series';
 import type { RunReport } from './report';
+import { captureCells, qualitySection } from './report-html-quality';
 import { MODEL_SOURCES, modelProvenance } from './report-text';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -109,13 +110,13 @@ function notices(report: RunReport): string {
 
 /**
  * The run report as one self-contained HTML page (no scripts, no external
- * resources): the totals, the model and its holdout metrics, time per step,
+ * resources): the totals, quality control (flags, alerts, data capture), the model and its holdout metrics, time per step,
  * and per sensor a chart of observed against filled values.
  */
 export function renderReportHtml(report: RunReport, charts: readonly ChartSeries[]): string {
   const { totals, model, execution } = report;
   const sensorRows = report.sensors
-    .map((s) => `<tr><td>${escape(s.deviceId)}</td><td>${n(s.readings)}</td><td>${n(s.missing)}</td><td>${n(s.filledNow)}</td><td>${n(s.filledTotal)}</td><td>${n(s.unfilled)}</td></tr>`)
+    .map((s) => `<tr><td>${escape(s.deviceId)}</td><td>${n(s.readings)}</td><td>${n(s.missing)}</td><td>${n(s.filledNow)}</td><td>${n(s.filledTotal)}</td><td>${n(s.unfilled)}</td>${captureCells(report, s.deviceId)}</tr>`)
     .join('\n');
   const metricRow = (name: string, m: RunReport['model']['metrics']) =>
     `<tr><td>${name}</td><td>${m.mae.toFixed(2)}</td><td>${m.rmse.toFixed(2)}</td><td>${m.mre.toFixed(3)}</td><td>${m.r2.toFixed(3)}</td></tr>`;
@@ -139,10 +140,11 @@ svg text{font-size:10px;fill:#666}.axis{stroke:#bbb}.observed{fill:none;stroke:#
 <p>Run <code>${escape(execution.runId)}</code>: <strong class="status-${execution.status}">${execution.status}</strong>${execution.error ? ` (${escape(execution.error.name)}: ${escape(execution.error.cause)})` : ''}; generated ${escape(report.generatedAt)}.</p>
 <p>${n(totals.readings)} readings of ${totals.sensors} sensors, ${n(totals.missing)} missing; filled by this run <strong>${n(totals.filledNow)}</strong>, filled in all ${n(totals.filledTotal)}, still missing ${n(totals.unfilled)}.</p>
 ${notices(report)}
+${qualitySection(report)}
 <h2>Sensors</h2>
 <p class="legend"><span style="background:#2b6cb0"></span>observed <span style="background:#dd6b20"></span>filled (averaged per time bucket) <span style="background:#dd6b2040"></span>its calibrated interval</p>
 <div class="charts">${chartBlocks}</div>
-<table><tr><th>sensor</th><th>readings</th><th>missing</th><th>filled now</th><th>filled in all</th><th>still missing</th></tr>
+<table><tr><th>sensor</th><th>readings</th><th>missing</th><th>filled now</th><th>filled in all</th><th>still missing</th><th>data capture</th><th>days &ge; 75 %</th></tr>
 ${sensorRows}</table>
 <h2>Model ${escape(model.version)}</h2>
 <p>Model: ${MODEL_SOURCES[model.source]}; ${escape(modelProvenance(report))}.</p>

@@ -54,6 +54,26 @@ function refusalLines(report: RunReport): string[] {
   ];
 }
 
+const percent = (share: number | null) => (share === null ? '-' : `${(100 * share).toFixed(1)} %`);
+const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+
+/** What quality control found before the fill: new flags, the values it set aside, alerts. */
+function qualityLines(report: RunReport): string[] {
+  const { quality } = report;
+  if (!quality.window) return ['quality control: nothing to check'];
+  const lines = [
+    `quality control of ${day(quality.window.from)} to ${day(quality.window.to)} UTC: ${n(quality.readings)} readings checked; ` +
+      `new flags: ${n(quality.invalid)} invalid (${n(quality.nulled)} values set aside as missing, raw kept), ${n(quality.suspect)} suspect`,
+  ];
+  for (const flag of quality.flags) lines.push(`  ${flag.parameter} ${flag.check} (${flag.severity}): ${n(flag.count)}`);
+  const fresh = quality.alerts.filter((alert) => alert.new).length;
+  if (quality.alerts.length > 0) {
+    lines.push(`alerts: ${fresh} new, ${quality.alerts.length - fresh} going on (one per sensor and episode):`);
+    for (const alert of quality.alerts) lines.push(`  ${alert.new ? 'NEW ' : '    '}${alert.deviceId} ${alert.parameter} ${alert.kind}: ${alert.detail}`);
+  }
+  return lines;
+}
+
 /** The report as text for a terminal: what was filled, per sensor, the model and its holdout metrics, time per step. */
 export function formatRunReport(report: RunReport): string {
   const { totals, model, execution } = report;
@@ -66,11 +86,17 @@ export function formatRunReport(report: RunReport): string {
       `; ledger: ${execution.ledger.status}, found ${execution.ledger.found ?? '-'}, written ${execution.ledger.written ?? '-'}, refused ${execution.ledger.refused ?? '-'}`,
   );
   lines.push(...refusalLines(report));
+  lines.push(...qualityLines(report));
   lines.push('');
   lines.push(
     `${report.parameter}: ${n(totals.readings)} readings of ${totals.sensors} sensors, ${n(totals.missing)} missing; ` +
       `filled by this run ${n(totals.filledNow)}, filled in all ${n(totals.filledTotal)}, still missing ${n(totals.unfilled)}`,
   );
+  const invalidFilled = Object.entries(report.quality.filledInvalid);
+  if (invalidFilled.length > 0) {
+    const count = invalidFilled.reduce((sum, [, value]) => sum + value, 0);
+    lines.push(`(of those filled now, ${n(count)} were values flagged invalid, not missing: ${invalidFilled.map(([check, value]) => `${check} ${n(value)}`).join(', ')})`);
+  }
   if (totals.filledNow === 0 && totals.unfilled === 0 && totals.missing > 0) lines.push('(every missing value was filled by earlier runs: nothing is filled twice)');
   const held = execution.heldElsewhere;
   if (held.readings > 0) {
@@ -80,12 +106,23 @@ export function formatRunReport(report: RunReport): string {
     );
   }
   lines.push('');
+  const capture = new Map(report.quality.completeness.sensors.map((sensor) => [sensor.deviceId, sensor]));
+  const window = report.quality.completeness.window;
   lines.push(
     table(
-      ['sensor', 'readings', 'missing', 'filled now', 'filled in all', 'still missing'],
-      report.sensors.map((sensor) => [sensor.deviceId, n(sensor.readings), n(sensor.missing), n(sensor.filledNow), n(sensor.filledTotal), n(sensor.unfilled)]),
+      ['sensor', 'readings', 'missing', 'filled now', 'filled in all', 'still missing', 'data capture', 'days >= 75 %'],
+      report.sensors.map((sensor) => {
+        const own = capture.get(sensor.deviceId);
+        return [sensor.deviceId, n(sensor.readings), n(sensor.missing), n(sensor.filledNow), n(sensor.filledTotal), n(sensor.unfilled), percent(own?.capture ?? null), own ? `${own.daysMeetingObjective} of ${own.days}` : '-'];
+      }),
     ),
   );
+  if (window) {
+    lines.push(
+      `(data capture: valid / expected ${report.parameter} readings, EEA, over ${day(window.from)} to ${day(window.to)} UTC, ${percent(report.quality.completeness.capture)} in all; ` +
+        'invalid values do not count; a day counts at 75 %)',
+    );
+  }
   lines.push('');
   lines.push(`model ${model.version} (${MODEL_SOURCES[model.source]}): ${modelProvenance(report)}:`);
   const metricRow = (name: string, m: RunReport['model']['metrics']) => [name, fixed(m.mae), fixed(m.rmse), fixed(m.mre), fixed(m.r2), n(m.count)];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { claimsHeldElsewhere, getRun, listRefusals, summariseGapsBySensor, type Database } from '@airfill/db';
 import type { ExecutionResult } from './engine';
 import type { ChosenModel } from './model-choice';
+import { buildQualityReport, qualityReportSchema } from './report-quality';
 
 const metrics = z.object({ count: z.number(), mae: z.number(), rmse: z.number(), mre: z.number(), r2: z.number() });
 
@@ -57,6 +58,8 @@ export const runReportSchema = z.object({
     metrics,
     baselines: z.object({ linear: metrics, locf: metrics, stationMean: metrics }),
   }),
+  /** Quality control before the fill: flags, alerts, data capture. */
+  quality: qualityReportSchema,
   totals: z.object({ sensors: z.number(), readings: z.number(), missing: z.number(), filledNow: z.number(), filledTotal: z.number(), unfilled: z.number() }),
   sensors: z.array(
     z.object({ deviceId: z.string(), readings: z.number(), missing: z.number(), filledNow: z.number(), filledTotal: z.number(), unfilled: z.number() }),
@@ -95,6 +98,7 @@ export function pipelineSteps(result: ExecutionResult): StepTime[] {
     const timing = byState.get(state);
     if (timing) steps.push({ step, ms: timing.ms, attempts: timing.attempts });
   };
+  add('quality-check', 'QualityCheck');
   add('query-missing', 'QueryMissing');
   const start = byState.get('StartTransform');
   if (start) {
@@ -110,8 +114,9 @@ export function pipelineSteps(result: ExecutionResult): StepTime[] {
 
 /**
  * Builds the report of a run from the ledger and the database: readings,
- * missing, filled by this run and in all, per sensor; the model and its
- * holdout metrics against the baselines; time per step.
+ * missing, filled by this run and in all, per sensor; what quality control
+ * flagged, its alerts and data capture; the model and its holdout metrics
+ * against the baselines; time per step.
  */
 export async function buildRunReport(
   database: Database,
@@ -126,12 +131,13 @@ export async function buildRunReport(
   },
 ): Promise<RunReport> {
   const { result, chosen } = input;
-  const [gaps, now, run, refusals, heldElsewhere] = await Promise.all([
+  const [gaps, now, run, refusals, heldElsewhere, quality] = await Promise.all([
     summariseGapsBySensor(database),
     filledByRun(database, result.runId),
     getRun(database, result.runId).catch(() => undefined),
     listRefusals(database, result.runId),
     claimsHeldElsewhere(database, { parameter: input.parameter, runId: result.runId }),
+    buildQualityReport(database, result.runId, input.parameter),
   ]);
   const sensors = gaps
     .filter((gap) => gap.parameter === input.parameter)
@@ -168,6 +174,7 @@ export async function buildRunReport(
       metrics: modelMetrics.model,
       baselines: modelMetrics.baselines,
     },
+    quality,
     totals: {
       sensors: sensors.length,
       readings: sum('readings'),

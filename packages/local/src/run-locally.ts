@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { requireStoredParameter, type Database } from '@airfill/db';
 import { loadReadingsCsv, type LoadProgress, type RejectedRow } from '@airfill/ingest';
+import type { QualityConfigInput } from '@airfill/quality';
 import type { PlausibilityConfigInput } from '@airfill/schema';
 import { readChartSeries } from './chart-series';
 import { runPipeline, type ExecutionOptions, type ExecutionResult } from './engine';
@@ -18,8 +19,10 @@ export interface RunLocallyOptions extends Pick<LocalRuntimeOptions, 'parameter'
   csvWhenEmpty?: string;
   /** Value meaning "no reading" in the CSV. @default 65535 */
   sentinel?: number;
-  /** Physical ranges and extra sentinels over the defaults. */
+  /** Physical ranges and extra sentinels over the defaults: the loader and the range check apply them. */
   plausibility?: PlausibilityConfigInput;
+  /** Quality control's thresholds (`@airfill/quality`); the defaults when absent. */
+  qualityConfig?: QualityConfigInput;
   /** Longest CSV line, in characters. @default 65536 */
   maxLineLength?: number;
   /** Told about each rejected CSV row. */
@@ -83,6 +86,7 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRunRe
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.keepObjects === undefined ? {} : { keepObjects: options.keepObjects }),
     ...(options.maxReadingsPerRun === undefined ? {} : { maxReadingsPerRun: options.maxReadingsPerRun }),
+    quality: { ...(options.qualityConfig ? { config: options.qualityConfig } : {}), ...(options.plausibility ? { plausibility: options.plausibility } : {}) },
     ...(options.log ? { log: options.log } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     prepare: async (database) => {

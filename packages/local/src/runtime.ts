@@ -7,6 +7,7 @@ import {
   runStep,
   type Bucket,
   type Logger,
+  type QualityCheckSettings,
   type SettleOutcome,
   type StartTransformSettings,
 } from '@airfill/pipeline';
@@ -45,6 +46,8 @@ export interface LocalRuntimeOptions {
   keepObjects?: boolean;
   /** Most readings one execution claims (AIRFILL_MAX_READINGS_PER_RUN). @default 2_000_000 */
   maxReadingsPerRun?: number;
+  /** Quality control's settings and the plausibility ranges (the Lambda's AIRFILL_QUALITY_CONFIG and AIRFILL_PLAUSIBILITY). @default the defaults */
+  quality?: QualityCheckSettings;
   /** Where the steps' JSON log lines go (CloudWatch Logs in the cloud). @default discarded */
   log?: (line: string) => void;
   /** Progress of starting up ("starting embedded PostgreSQL ..."). */
@@ -80,6 +83,8 @@ export interface LocalRuntime {
   logger: Logger;
   parameter: string;
   maxReadingsPerRun: number;
+  /** quality-check's settings, as the Lambda environment gives them in the cloud. */
+  quality: QualityCheckSettings;
   /** start-transform's settings, as the Lambda environment gives them in the cloud. */
   transformSettings: StartTransformSettings;
   /** How long migrate took. */
@@ -155,6 +160,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       logger,
       parameter: options.parameter,
       maxReadingsPerRun: options.maxReadingsPerRun ?? 2_000_000,
+      quality: options.quality ?? {},
       migrateMs,
       orphanedRuns: [],
       faults: new FaultPlan(),

@@ -4,7 +4,7 @@ import { TIMEOUT_ERROR, TRANSIENT_ERRORS } from './errors';
 /** What the definition is built from: resource ARNs and settings. */
 export interface PipelineWorkflowProps {
   /** Lambda function ARNs. */
-  functions: { queryMissing: string; startTransform: string; writePredictions: string; recordFailure: string };
+  functions: { qualityCheck: string; queryMissing: string; startTransform: string; writePredictions: string; recordFailure: string };
   /** How long start-transform may wait for its task token. */
   transformTimeoutSeconds: number;
   /**
@@ -19,6 +19,7 @@ export interface PipelineWorkflowProps {
 
 /** State names, exported so the local engine can override Tasks by name. */
 export const STATES = {
+  qualityCheck: 'QualityCheck',
   queryMissing: 'QueryMissing',
   anythingToFill: 'AnythingToFill',
   nothingToFill: 'NothingToFill',
@@ -53,10 +54,15 @@ const toRecordFailure: AslCatcher[] = [{ ErrorEquals: ['States.ALL'], ResultPath
  * Builds the one pipeline state machine (DESIGN section 4), JSONPath only so
  * the local engine runs the very same definition:
  *
- * QueryMissing -> AnythingToFill? -(0)-> NothingToFill (succeed)
+ * QualityCheck -> QueryMissing -> AnythingToFill? -(0)-> NothingToFill (succeed)
  *                                 -(n)-> StartTransform (waits for the task token)
  *                                        -> WritePredictions -> Done
  * any Task error -> RecordFailure (ledger: run failed, claims released) -> Failed
+ *
+ * QualityCheck comes first, over every parameter of the window at once: the
+ * values it finds invalid become missing, so the fill that follows fills
+ * them. Its result lands at `$.quality`, leaving the execution input for
+ * QueryMissing.
  *
  * The run id is derived from the execution id inside the Lambdas, so a retried
  * step, and the failure recorder, all find the same run.
@@ -94,8 +100,19 @@ export function buildPipelineDefinition(props: PipelineWorkflowProps): AslDefini
   return {
     Comment: 'airfill: fill missing sensor readings with model predictions (one definition for the cloud and the local engine).',
     QueryLanguage: 'JSONPath',
-    StartAt: STATES.queryMissing,
+    StartAt: STATES.qualityCheck,
     States: {
+      [STATES.qualityCheck]: {
+        Comment: 'Checks every parameter of the window: stores flags, turns invalid values into missing (raw kept), raises one alert per sensor and episode.',
+        Type: 'Task',
+        Resource: props.functions.qualityCheck,
+        Parameters: { 'executionId.$': '$$.Execution.Id', 'input.$': '$' },
+        ResultPath: '$.quality',
+        TimeoutSeconds: stepTimeout,
+        Retry: transientRetry([TIMEOUT_ERROR]),
+        Catch: toRecordFailure,
+        Next: STATES.queryMissing,
+      },
       [STATES.queryMissing]: {
         Comment: 'Opens the run, claims the missing readings, writes them and their context to retrieved_from_db/.',
         Type: 'Task',

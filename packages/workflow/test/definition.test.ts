@@ -2,6 +2,7 @@ import validator from 'asl-validator';
 import { buildPipelineDefinition, LAMBDA_WAIT_FOR_TOKEN, STATES, TRANSIENT_ERRORS, transformEventPattern, type AslTaskState } from '../src';
 
 const functions = {
+  qualityCheck: 'arn:aws:lambda:eu-west-1:123456789012:function:airfill-dev-quality-check',
   queryMissing: 'arn:aws:lambda:eu-west-1:123456789012:function:airfill-dev-query-missing',
   startTransform: 'arn:aws:lambda:eu-west-1:123456789012:function:airfill-dev-start-transform',
   writePredictions: 'arn:aws:lambda:eu-west-1:123456789012:function:airfill-dev-write-predictions',
@@ -34,6 +35,20 @@ describe('buildPipelineDefinition', () => {
       FunctionName: functions.startTransform,
       Payload: { 'executionId.$': '$$.Execution.Id', 'run.$': '$', 'taskToken.$': '$$.Task.Token' },
     });
+  });
+
+  it('starts with quality-check, which keeps the execution input for query-missing and puts its result at $.quality', () => {
+    expect(definition.StartAt).toBe(STATES.qualityCheck);
+    const state = definition.States[STATES.qualityCheck] as AslTaskState;
+    expect(state).toMatchObject({
+      Type: 'Task',
+      Resource: functions.qualityCheck,
+      Parameters: { 'executionId.$': '$$.Execution.Id', 'input.$': '$' },
+      ResultPath: '$.quality',
+      Next: STATES.queryMissing,
+    });
+    expect(state.Retry?.[0]?.ErrorEquals).toEqual([...TRANSIENT_ERRORS, 'States.Timeout']);
+    expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATES.recordFailure }]);
   });
 
   it('leaves the heartbeat out unless asked for', () => {

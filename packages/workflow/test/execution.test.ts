@@ -11,6 +11,7 @@ type Handler = (input: unknown) => Promise<unknown>;
 
 const definition = buildPipelineDefinition({
   functions: {
+    qualityCheck: 'arn:aws:lambda:eu-west-1:123456789012:function:c',
     queryMissing: 'arn:aws:lambda:eu-west-1:123456789012:function:q',
     startTransform: 'arn:aws:lambda:eu-west-1:123456789012:function:s',
     writePredictions: 'arn:aws:lambda:eu-west-1:123456789012:function:w',
@@ -26,7 +27,10 @@ function named(name: string, message: string): Error {
   return error;
 }
 
-async function run(handlers: Record<string, Handler>) {
+const qualityChecked: Handler = async () => ({ runId: 'r1', invalid: 2, alertsRaised: 0 });
+
+async function run(overrides: Record<string, Handler>) {
+  const handlers: Record<string, Handler> = { [STATES.qualityCheck]: qualityChecked, ...overrides };
   const machine = new StateMachine(JSON.parse(JSON.stringify(definition)));
   const calls: { state: string; input: unknown }[] = [];
   const taskResourceLocalHandlers = Object.fromEntries(
@@ -59,20 +63,23 @@ describe('the pipeline definition in the local engine', () => {
   it('succeeds without starting a transform when nothing is missing', async () => {
     const { outcome, calls } = await run({ [STATES.queryMissing]: queryFound(0) });
     expect(outcome).toEqual({ ok: true, output: expect.objectContaining({ found: 0 }) });
-    expect(calls.map((call) => call.state)).toEqual([STATES.queryMissing]);
+    expect(calls.map((call) => call.state)).toEqual([STATES.qualityCheck, STATES.queryMissing]);
   });
 
-  it('runs query -> transform -> write and hands each step what the previous one returned', async () => {
+  it('runs quality-check -> query -> transform -> write and hands each step what the previous one returned', async () => {
     const { outcome, calls } = await run({
       [STATES.queryMissing]: queryFound(3),
       [STATES.startTransform]: async () => ({ jobName: 'airfill-dev-r1', predicted: 3 }),
       [STATES.writePredictions]: async () => ({ written: 3 }),
     });
     expect(outcome.ok).toBe(true);
-    expect(calls.map((call) => call.state)).toEqual([STATES.queryMissing, STATES.startTransform, STATES.writePredictions]);
-    expect(calls[0]?.input).toEqual({ executionId: 'arn:aws:states:eu-west-1:123456789012:execution:airfill:exec-1', input: { trigger: 'test' } });
-    expect(calls[1]?.input).toMatchObject({ Payload: { run: { runId: 'r1', found: 3 }, executionId: expect.stringContaining('exec-1'), taskToken: 'local-token' } });
-    expect(calls[2]?.input).toMatchObject({ run: { runId: 'r1', transform: { jobName: 'airfill-dev-r1', predicted: 3 } } });
+    expect(calls.map((call) => call.state)).toEqual([STATES.qualityCheck, STATES.queryMissing, STATES.startTransform, STATES.writePredictions]);
+    const executionId = 'arn:aws:states:eu-west-1:123456789012:execution:airfill:exec-1';
+    expect(calls[0]?.input).toEqual({ executionId, input: { trigger: 'test' } });
+    // query-missing gets the execution input, with quality-check's result beside it.
+    expect(calls[1]?.input).toEqual({ executionId, input: { trigger: 'test', quality: { runId: 'r1', invalid: 2, alertsRaised: 0 } } });
+    expect(calls[2]?.input).toMatchObject({ Payload: { run: { runId: 'r1', found: 3 }, executionId: expect.stringContaining('exec-1'), taskToken: 'local-token' } });
+    expect(calls[3]?.input).toMatchObject({ run: { runId: 'r1', transform: { jobName: 'airfill-dev-r1', predicted: 3 } } });
   });
 
   it('retries a transient error and then carries on', async () => {
@@ -97,8 +104,8 @@ describe('the pipeline definition in the local engine', () => {
       [STATES.recordFailure]: async () => ({ recorded: true }),
     });
     expect(outcome.ok).toBe(false);
-    expect(calls.map((call) => call.state)).toEqual([STATES.queryMissing, STATES.startTransform, STATES.recordFailure]);
-    expect(calls[2]?.input).toMatchObject({ error: { Error: 'OutputValidationError', Cause: expect.stringContaining('id 7 missing') } });
+    expect(calls.map((call) => call.state)).toEqual([STATES.qualityCheck, STATES.queryMissing, STATES.startTransform, STATES.recordFailure]);
+    expect(calls[3]?.input).toMatchObject({ error: { Error: 'OutputValidationError', Cause: expect.stringContaining('id 7 missing') } });
     expect(!outcome.ok && (outcome.error.cause as Error).name).toBe('OutputValidationError');
   });
 
@@ -112,6 +119,29 @@ describe('the pipeline definition in the local engine', () => {
       },
     });
     expect(outcome.ok).toBe(false);
-    expect(calls.map((call) => call.state)).toEqual([STATES.queryMissing, STATES.recordFailure]);
+    expect(calls.map((call) => call.state)).toEqual([STATES.qualityCheck, STATES.queryMissing, STATES.recordFailure]);
+  });
+
+  it('retries a transient quality-check failure, and records a permanent one without filling anything', async () => {
+    let attempts = 0;
+    const retried = await run({
+      [STATES.qualityCheck]: async () => {
+        attempts += 1;
+        if (attempts < 2) throw named('DatabaseUnavailableError', 'failover');
+        return { runId: 'r1' };
+      },
+      [STATES.queryMissing]: queryFound(0),
+    });
+    expect(retried.outcome.ok).toBe(true);
+    expect(attempts).toBe(2);
+    const { outcome, calls } = await run({
+      [STATES.qualityCheck]: async () => {
+        throw named('InputError', 'invalid quality-control settings');
+      },
+      [STATES.recordFailure]: async () => ({ recorded: true }),
+    });
+    expect(outcome.ok).toBe(false);
+    expect(calls.map((call) => call.state)).toEqual([STATES.qualityCheck, STATES.recordFailure]);
+    expect(calls[1]?.input).toMatchObject({ error: { Error: 'InputError' } });
   });
 });

@@ -1,8 +1,6 @@
-import os from 'node:os';
-import { InvalidArgumentError, type Command } from 'commander';
-import { correctReadings, listModels, type CorrectionAction, type CorrectionResult } from '@airfill/db';
-import { DEFAULT_MODEL_DIR, loadModel } from '@airfill/model';
-import { parseOffsetTimestamp } from '@airfill/schema';
+import type { Command } from 'commander';
+import { correctReadings, type CorrectionAction, type CorrectionResult } from '@airfill/db';
+import { featureWindow, instantFlag, requester } from '../corrections';
 import { addDatabaseOptions, databaseTarget, withDatabase, type DatabaseFlags } from '../database-options';
 import { note } from '../output';
 
@@ -14,37 +12,6 @@ interface ReadingsFlags extends DatabaseFlags {
   reason?: string;
   dryRun?: boolean;
   json?: boolean;
-}
-
-/** An instant: a timestamp with its offset, or a date (midnight UTC). */
-function instantFlag(text: string): Date {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text.trim())) {
-    const parsed = parseOffsetTimestamp(`${text.trim()} 00:00:00 +0000`);
-    if (parsed.ok) return new Date(parsed.epochMs);
-  }
-  const parsed = parseOffsetTimestamp(text);
-  if (!parsed.ok) throw new InvalidArgumentError(`${parsed.reason}; or give a date, 2023-07-15 (midnight UTC)`);
-  return new Date(parsed.epochMs);
-}
-
-const HOUR_MS = 3_600_000;
-
-/**
- * How far features look around a target, the widest of the models that may
- * have made the stored imputations (the registry's and the default model),
- * and never less than three days.
- */
-async function featureWindow(database: Parameters<typeof listModels>[0]): Promise<{ beforeMs: number; afterMs: number }> {
-  const contracts: unknown[] = (await listModels(database)).map((model) => model.featureContract);
-  contracts.push((await loadModel(DEFAULT_MODEL_DIR)).contract);
-  let beforeMs = 72 * HOUR_MS;
-  let afterMs = 72 * HOUR_MS;
-  for (const contract of contracts) {
-    const { contextBeforeMs, contextAfterMs } = contract as { contextBeforeMs?: unknown; contextAfterMs?: unknown };
-    if (typeof contextBeforeMs === 'number') beforeMs = Math.max(beforeMs, contextBeforeMs);
-    if (typeof contextAfterMs === 'number') afterMs = Math.max(afterMs, contextAfterMs);
-  }
-  return { beforeMs, afterMs };
 }
 
 const DONE: Record<CorrectionAction, [string, string]> = {
@@ -90,7 +57,7 @@ function registerAction(readings: Command, action: CorrectionAction, description
         from: flags.from,
         to: flags.to,
         reason: flags.reason,
-        requestedBy: `${os.userInfo().username}@${os.hostname()}`,
+        requestedBy: requester(),
         featureWindow: await featureWindow(database),
         dryRun: flags.dryRun ?? false,
       }),

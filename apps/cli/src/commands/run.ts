@@ -7,7 +7,7 @@ import { formatRunReport, runLocally, type PipelineProgress } from '@airfill/loc
 import { DEFAULT_PARAMETER } from '@airfill/schema';
 import { addDatabaseOptions, databaseTarget, type DatabaseFlags } from '../database-options';
 import { EXIT } from '../errors';
-import { addInputOptions, countFlag, readPlausibility, type InputFlags } from '../input-options';
+import { addInputOptions, countFlag, readPlausibility, readQualityConfig, type InputFlags } from '../input-options';
 import { endProgress, note, progressLine, throttle } from '../output';
 import { userPath } from '../paths';
 import { BUNDLED_SAMPLE } from '../samples';
@@ -23,6 +23,7 @@ export interface RunFlags extends DatabaseFlags, InputFlags {
 
 /** What each state of the pipeline is doing, for the progress line. */
 const DOING: Record<string, string> = {
+  QualityCheck: 'quality-check: checking every parameter for wrong values (flags, alerts)',
   QueryMissing: 'query-missing: claiming missing readings and their context',
   StartTransform: 'start-transform: building features, then the batch transform scores them',
   WritePredictions: 'write-predictions: storing the predictions in one transaction',
@@ -53,6 +54,7 @@ export async function runAndReport(flags: RunFlags, csv: string | undefined, csv
   const dataDir = target.dataDir;
   if (csv) await requireReadable(csv);
   const plausibility = await readPlausibility(flags.plausibility);
+  const qualityConfig = await readQualityConfig(flags.qualityConfig);
   await mkdir(path.join(dataDir, 'logs'), { recursive: true });
   const logFile = path.join(dataDir, 'logs', `run-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
   const log = createWriteStream(logFile);
@@ -82,6 +84,7 @@ export async function runAndReport(flags: RunFlags, csv: string | undefined, csv
       sentinel: flags.sentinel,
       maxLineLength: flags.maxLineLength,
       ...(plausibility ? { plausibility } : {}),
+      ...(qualityConfig ? { qualityConfig } : {}),
       maxReadingsPerRun: flags.maxReadings,
       log: (line) => log.write(`${line}\n`),
       onProgress: progressLine,
@@ -122,6 +125,7 @@ export function addRunOptions(command: Command): Command {
   return addDatabaseOptions(
     addInputOptions(command.option('--parameter <name>', 'parameter to fill', DEFAULT_PARAMETER))
       .option('--max-readings <count>', 'most missing readings one run claims (the rest waits for the next run)', countFlag, 2_000_000)
+      .option('--quality-config <file.json>', "quality control's thresholds (stuck, spike, drift, alerts; see packages/quality), over the defaults")
       .option('--json', 'print the report as JSON'),
   );
 }

@@ -1,22 +1,51 @@
-import type { Command } from 'commander';
-import { readStatus, type StatusReport } from '@airfill/db';
+import { InvalidArgumentError, type Command } from 'commander';
+import { readStatus, summariseCompleteness, type CompletenessSummary, type ParameterCompleteness, type ParameterCounts, type StatusReport } from '@airfill/db';
 import { addDatabaseOptions, withDatabase, type DatabaseFlags } from '../database-options';
 import { formatTable } from '../output';
 
-/** Renders the status counts as a table. */
-export function formatStatus(status: StatusReport): string {
-  const rows = Object.entries(status.parameters).map(([name, counts]) => [name, counts.readings, counts.missing, counts.imputed, counts.unfilled]);
-  rows.push(['all', status.readings, status.missing, status.imputed, status.unfilled]);
-  return `${status.sensors} sensors\n${formatTable(['parameter', 'readings', 'missing', 'imputed', 'unfilled'], rows)}`;
+/** What `airfill status --json` prints: the counts, and per parameter its data capture over the window. */
+export interface StatusWithCompleteness extends Omit<StatusReport, 'parameters'> {
+  parameters: Record<string, ParameterCounts & { completeness: ParameterCompleteness | null }>;
+  /** The window data capture is counted over: the last `--days` days of data. */
+  completenessWindow: CompletenessSummary['window'];
 }
 
-/** `airfill status [--json]` */
+const percent = (share: number | null | undefined) => (share === null || share === undefined ? '-' : `${(100 * share).toFixed(1)} %`);
+
+/** Renders the status counts and data capture as a table. */
+export function formatStatus(status: StatusWithCompleteness): string {
+  const rows = Object.entries(status.parameters).map(([name, counts]) => {
+    const days = counts.completeness?.sensors.reduce((sum, sensor) => [sum[0]! + sensor.daysMeetingObjective, sum[1]! + sensor.days], [0, 0]) ?? [0, 0];
+    return [name, counts.readings, counts.missing, counts.imputed, counts.unfilled, percent(counts.completeness?.capture), `${days[0]} of ${days[1]}`];
+  });
+  rows.push(['all', status.readings, status.missing, status.imputed, status.unfilled, '', '']);
+  const window = status.completenessWindow;
+  const note = window
+    ? `\ndata capture: valid / expected readings (EEA; invalid values do not count), ${window.from.slice(0, 16)} to ${window.to.slice(0, 16)} UTC; sensor-days meeting 75 %`
+    : '';
+  return `${status.sensors} sensors\n${formatTable(['parameter', 'readings', 'missing', 'imputed', 'unfilled', 'data capture', 'days >= 75 %'], rows)}${note}`;
+}
+
+function daysFlag(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 3660) throw new InvalidArgumentError(`"${text}" is not a whole number of days from 1 to 3660`);
+  return value;
+}
+
+/** `airfill status [--json] [--days 30]` */
 export function register(command: Command): void {
   addDatabaseOptions(
     command
-      .option('--json', 'print one JSON object: sensors, readings, missing, imputed, unfilled, parameters'),
-  ).action(async (flags: DatabaseFlags & { json?: boolean }) => {
-    const status = await withDatabase(flags, readStatus);
+      .option('--json', 'print one JSON object: sensors, readings, missing, imputed, unfilled, and per parameter its counts and completeness (per sensor and day)')
+      .option('--days <n>', 'count data capture over the last n days of data', daysFlag, 30),
+  ).action(async (flags: DatabaseFlags & { json?: boolean; days: number }) => {
+    const status = await withDatabase(flags, async (database): Promise<StatusWithCompleteness> => {
+      const [counts, completeness] = await Promise.all([readStatus(database), summariseCompleteness(database, { days: flags.days })]);
+      const parameters = Object.fromEntries(
+        Object.entries(counts.parameters).map(([name, parameter]) => [name, { ...parameter, completeness: completeness.parameters[name] ?? null }]),
+      );
+      return { ...counts, parameters, completenessWindow: completeness.window };
+    });
     console.log(flags.json ? JSON.stringify(status) : formatStatus(status));
   });
 }

@@ -113,3 +113,77 @@ export function completenessRatio(valid: number, expected: number): number | nul
   if (expected <= 0) return null;
   return Math.min(1, valid / expected);
 }
+
+/** Data capture of one sensor's parameter over a window, with its days. */
+export interface SensorCompleteness {
+  deviceId: string;
+  expected: number;
+  valid: number;
+  /** valid / expected over the window; null when nothing was expected. */
+  capture: number | null;
+  /** Days with something expected, and those meeting the 75 % objective (18 of 24 hourly values). */
+  days: number;
+  daysMeetingObjective: number;
+  daily: { day: string; expected: number; valid: number; capture: number | null }[];
+}
+
+/** Data capture of one parameter over a window: in all, and per sensor and day. */
+export interface ParameterCompleteness {
+  expected: number;
+  valid: number;
+  capture: number | null;
+  sensors: SensorCompleteness[];
+}
+
+/** Completeness per parameter over a window (what `airfill status --json` and the run report show). */
+export interface CompletenessSummary {
+  /** [from, to): the last `days` days up to just after the latest reading. */
+  window: { from: string; to: string } | null;
+  parameters: Record<string, ParameterCompleteness>;
+}
+
+/** The share a day needs to count (EEA, Directive 2008/50/EC Annex VII: 18 of 24 hourly values). */
+export const DAILY_OBJECTIVE = 0.75;
+
+/**
+ * Data capture per parameter, sensor and UTC day over the last `days` days
+ * of data (ending just after the latest reading, so an archive is judged on
+ * its own time, not the clock's), from {@link readDailyCompleteness}.
+ */
+export async function summariseCompleteness(database: Database, options: { days?: number; parameter?: string } = {}): Promise<CompletenessSummary> {
+  const { rows } = await database.pool.query<{ latest: Date | null }>(
+    `select max(l.ts) as latest from sensor_channels c
+      cross join lateral (select r.ts from readings r where r.sensor_ref = c.sensor_ref and r.parameter = c.parameter order by r.ts desc limit 1) l
+      where $1::text is null or c.parameter = $1`,
+    [options.parameter ?? null],
+  );
+  const latest = rows[0]?.latest;
+  if (!latest) return { window: null, parameters: {} };
+  const to = new Date(latest.getTime() + 1);
+  const from = new Date(to.getTime() - (options.days ?? 30) * 86_400_000);
+  const daily = await readDailyCompleteness(database, { from, to, parameter: options.parameter });
+  const parameters: Record<string, ParameterCompleteness> = {};
+  for (const row of daily) {
+    const parameter = (parameters[row.parameter] ??= { expected: 0, valid: 0, capture: null, sensors: [] });
+    let sensor = parameter.sensors.at(-1);
+    if (sensor?.deviceId !== row.deviceId) {
+      sensor = { deviceId: row.deviceId, expected: 0, valid: 0, capture: null, days: 0, daysMeetingObjective: 0, daily: [] };
+      parameter.sensors.push(sensor);
+    }
+    if (row.expected === 0) continue;
+    sensor.daily.push({ day: row.day, expected: row.expected, valid: row.valid, capture: row.completeness });
+    sensor.expected += row.expected;
+    sensor.valid += row.valid;
+    sensor.days += 1;
+    if ((row.completeness ?? 0) >= DAILY_OBJECTIVE) sensor.daysMeetingObjective += 1;
+  }
+  for (const parameter of Object.values(parameters)) {
+    for (const sensor of parameter.sensors) {
+      sensor.capture = completenessRatio(sensor.valid, sensor.expected);
+      parameter.expected += sensor.expected;
+      parameter.valid += sensor.valid;
+    }
+    parameter.capture = completenessRatio(parameter.valid, parameter.expected);
+  }
+  return { window: { from: from.toISOString(), to: to.toISOString() }, parameters };
+}
