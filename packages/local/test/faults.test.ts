@@ -36,6 +36,7 @@ async function expectAllFilledOnce(): Promise<void> {
 
 describe('a step failing once is retried and the execution completes', () => {
   it.each<[string, Fault, string, number]>([
+    ['quality-check crashes after storing its flags', { at: 'qualityCheck' }, 'QualityCheck', 50],
     ['query-missing crashes after claiming', { at: 'queryMissing' }, 'QueryMissing', 50],
     // The retry races the first attempt's job: the callback may hold the first (dead) token when
     // the retry stores its own; it then answers the newer one (settle-transform).
@@ -63,6 +64,7 @@ describe('a step failing once is retried and the execution completes', () => {
 
 describe('a step that keeps failing fails the execution, and the next run completes the fill', () => {
   it.each<[string, Fault, string]>([
+    ['quality-check fails on bad input', { at: 'qualityCheck', kind: 'permanent' }, 'InputError'],
     ['query-missing fails on bad input', { at: 'queryMissing', kind: 'permanent' }, 'InputError'],
     ['start-transform fails on bad input', { at: 'startTransform', kind: 'permanent' }, 'InputError'],
     ['the transform job fails', { at: 'transformJob' }, 'TransformJobFailedError'],

@@ -58,8 +58,8 @@ describe('the local pipeline, end to end', () => {
   it('reports the time of each state it ran', async () => {
     await network.database.pool.query('delete from imputations');
     const result = await runPipeline(network.runtime, { retryIntervalMs: 10 });
-    expect(result.states.map((timing) => timing.state)).toEqual(['QueryMissing', 'AnythingToFill', 'StartTransform', 'WritePredictions', 'Done']);
-    expect(result.states.filter((timing) => timing.ms >= 0 && timing.attempts === 1)).toHaveLength(5);
+    expect(result.states.map((timing) => timing.state)).toEqual(['QualityCheck', 'QueryMissing', 'AnythingToFill', 'StartTransform', 'WritePredictions', 'Done']);
+    expect(result.states.filter((timing) => timing.ms >= 0 && timing.attempts === 1)).toHaveLength(6);
     // The wait in StartTransform covers the transform job and the callback.
     const wait = result.states.find((timing) => timing.state === 'StartTransform')!;
     expect(result.transformMs).toBeGreaterThan(0);
