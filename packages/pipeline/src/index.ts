@@ -19,4 +19,4 @@ export { lambdaDatabase } from './database-client';
 export { loadBundledModel } from './model-files';
 export { runStep, classifyError } from './step';
 export { readMasterSecret, connectAsMaster, ensureAppUser, lambdaMigrationDatabase, type MigrationDatabase } from './master-database';
-export { qualityCheck, contextAround, type QualityCheckDeps, type QualityCheckSettings } from './quality-check';
+export { qualityCheck, qualityCheckSettingsFromEnv, contextAround, type QualityCheckDeps, type QualityCheckSettings } from './quality-check';

@@ -21,7 +21,14 @@ import {
   type QualityConfigInput,
   type QualityFlag,
 } from '@airfill/quality';
-import { plausibilityConfigSchema, qualityCheckEventSchema, type PlausibilityConfigInput, type QualityCheckEvent, type QualityCheckResult } from '@airfill/schema';
+import {
+  plausibilityConfigSchema,
+  qualityCheckEventSchema,
+  type LambdaEnvFor,
+  type PlausibilityConfigInput,
+  type QualityCheckEvent,
+  type QualityCheckResult,
+} from '@airfill/schema';
 import { InputError } from './errors';
 import { runIdForExecution } from './ids';
 import type { Logger } from './logger';
@@ -60,6 +67,18 @@ const DAY_MS = 24 * HOUR_MS;
 export function contextAround(config: QualityConfig): { beforeMs: number; afterMs: number } {
   if (!config.drift.enabled) return { beforeMs: 2 * DAY_MS, afterMs: 2 * DAY_MS };
   return { beforeMs: config.drift.baselineDays * DAY_MS, afterMs: Math.max(2 * DAY_MS, (config.drift.baselineDays / 2) * DAY_MS) };
+}
+
+/** quality-check's settings from its Lambda environment: the JSON of AIRFILL_QUALITY_CONFIG and AIRFILL_PLAUSIBILITY (validated when the step runs). */
+export function qualityCheckSettingsFromEnv(env: LambdaEnvFor<'qualityCheck'>): QualityCheckSettings {
+  const json = (name: 'AIRFILL_QUALITY_CONFIG' | 'AIRFILL_PLAUSIBILITY'): unknown => {
+    try {
+      return JSON.parse(env[name]);
+    } catch (error) {
+      throw new InputError(`${name} is not JSON: ${(error as Error).message}`, { variable: name });
+    }
+  };
+  return { config: json('AIRFILL_QUALITY_CONFIG') as QualityConfigInput, plausibility: json('AIRFILL_PLAUSIBILITY') as PlausibilityConfigInput };
 }
 
 function parseSettings(settings: QualityCheckSettings): { config: QualityConfig; plausibility: PlausibilityConfigInput } {

@@ -18,6 +18,7 @@ import {
   startTransform,
   TransientError,
   writePredictions,
+  qualityCheck,
   type Bucket,
 } from '../src';
 import { captureLogs } from './support/logs';
@@ -30,6 +31,7 @@ useFixture((opened) => (fixture = opened), ['imputations', 'claims']);
 
 const definition = buildPipelineDefinition({
   functions: {
+    qualityCheck: 'arn:aws:lambda:eu-west-1:123456789012:function:quality-check',
     queryMissing: 'arn:aws:lambda:eu-west-1:123456789012:function:query-missing',
     startTransform: 'arn:aws:lambda:eu-west-1:123456789012:function:start-transform',
     writePredictions: 'arn:aws:lambda:eu-west-1:123456789012:function:write-predictions',
@@ -60,7 +62,7 @@ function outcomeOfToken(token: string): unknown {
 }
 
 interface Faults {
-  crash?: Partial<Record<'queryMissing' | 'startTransform' | 'writePredictions', number>>;
+  crash?: Partial<Record<'qualityCheck' | 'queryMissing' | 'startTransform' | 'writePredictions', number>>;
   tamper?: (lines: string[]) => string[];
   duplicateEvents?: boolean;
 }
@@ -74,6 +76,7 @@ async function execute(name: string, faults: Faults = {}) {
   let attempt = 0;
 
   const steps: Record<string, Step> = {
+    [STATES.qualityCheck]: (input) => qualityCheck({ database: fixture.database, logger }, {}, input as never),
     [STATES.queryMissing]: (input) =>
       queryMissing(
         { database: fixture.database, bucket, logger },
@@ -148,7 +151,7 @@ describe('the pipeline, end to end in the local engine', () => {
     expect(await getRun(fixture.database, next.runId)).toMatchObject({ status: 'succeeded', found: 0 });
   });
 
-  it.each([['queryMissing'], ['startTransform'], ['writePredictions']] as const)(
+  it.each([['qualityCheck'], ['queryMissing'], ['startTransform'], ['writePredictions']] as const)(
     'after a crash in %s and the retry, nothing is lost and nothing is written twice',
     async (step) => {
       const { outcome, runId } = await execute(`p2-${step}`, { crash: { [step]: 1 } });
