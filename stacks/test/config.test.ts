@@ -65,9 +65,21 @@ describe('environment config', () => {
 
   it('rejects reserved concurrency that would leave less than 100 of the account quota unreserved', () => {
     const tooMuch = withChanges((c) => ({ ...c, functions: { ...c.functions, reservedConcurrency: { accountQuota: 10, database: 2 } } }));
-    expect(() => parseEnvironmentConfig(tooMuch, 'new-account')).toThrow(/functions\.reservedConcurrency: reserving 9 leaves less than the 100 unreserved/);
+    expect(() => parseEnvironmentConfig(tooMuch, 'new-account')).toThrow(/functions\.reservedConcurrency: reserving 11 leaves less than the 100 unreserved/);
     const fits = withChanges((c) => ({ ...c, functions: { ...c.functions, reservedConcurrency: { accountQuota: 1000, database: 4 } } }));
     expect(parseEnvironmentConfig(fits, 'raised').functions.reservedConcurrency).toEqual({ accountQuota: 1000, migrate: 1, database: 4 });
+  });
+
+  it('checks quality control and plausibility settings at synth time, naming the bad field, and keeps them as written', () => {
+    const badQuality = withChanges((c) => ({ ...c, pipeline: { ...c.pipeline, quality: { stuck: { minHours: -1 } } } }));
+    expect(() => parseEnvironmentConfig(badQuality, 'q')).toThrow(/pipeline\.quality\.stuck\.minHours/);
+    const unknownKey = withChanges((c) => ({ ...c, pipeline: { ...c.pipeline, quality: { stuk: {} } } }));
+    expect(() => parseEnvironmentConfig(unknownKey, 'q')).toThrow(/pipeline\.quality/);
+    const badRange = withChanges((c) => ({ ...c, pipeline: { ...c.pipeline, plausibility: { ranges: { 'PM 2.5': { min: 'low' } } } } }));
+    expect(() => parseEnvironmentConfig(badRange, 'q')).toThrow(/pipeline\.plausibility\.ranges/);
+    const good = withChanges((c) => ({ ...c, pipeline: { ...c.pipeline, quality: { alerts: { deadHours: 48 } }, plausibility: { ranges: { 'PM 2.5': { min: 0, max: 1500 } } } } }));
+    expect(parseEnvironmentConfig(good, 'q').pipeline).toMatchObject({ quality: { alerts: { deadHours: 48 } }, plausibility: { ranges: { 'PM 2.5': { min: 0, max: 1500 } } } });
+    expect(loadEnvironmentConfig('dev').pipeline).toMatchObject({ quality: {}, plausibility: {} });
   });
 
   it('rejects an XGBoost image from another region', () => {

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LAMBDA_APPS } from '../src/assets/lambda-bundles';
 import { isAllowed, type AccessRequest } from './support/evaluate';
 import { allowedActions, list } from './support/policies';
 import { managedPolicyNamed, roleNamed, stacksWithBackend } from './support/roles';
@@ -167,8 +168,8 @@ describe('finding 5: a supported Lambda runtime', () => {
     const target = /target: 'node(\d+)'/.exec(bundler)?.[1];
     for (const config of environments()) {
       const runtimes = resourcesOf(envStack(config.name), 'aws_lambda_function').map(([, fn]) => String(fn.runtime));
-      // The pipeline's six and the read API.
-      expect(runtimes).toHaveLength(7);
+      // The pipeline's Lambdas and the read API.
+      expect(runtimes).toHaveLength(LAMBDA_APPS.length + 1);
       for (const runtime of new Set(runtimes)) {
         expect(DEPRECATION[runtime]).toBeDefined();
         expect({ runtime, deprecatedBy: new Date(DEPRECATION[runtime]!) > new Date() }).toEqual({ runtime, deprecatedBy: true });
@@ -196,7 +197,7 @@ describe('finding 6: alarms reach someone, flow logs, tracing', () => {
 
   it.each(['dev', 'staging', 'prod'])('traces every %s Lambda actively, with the right to send segments', (env) => {
     const functions = resourcesOf(envStack(env), 'aws_lambda_function');
-    expect(functions).toHaveLength(7);
+    expect(functions).toHaveLength(LAMBDA_APPS.length + 1);
     for (const [id, fn] of functions) {
       expect({ id, tracing: fn.tracing_config }).toEqual({ id, tracing: { mode: 'Active' } });
       const role = roleNamed({ env: envStack(env) }, String(resourcesOf(envStack(env), 'aws_iam_role').find(([roleId]) => String(fn.role).includes(`aws_iam_role.${roleId}.`))![1].name));
@@ -243,7 +244,7 @@ describe('finding 8: nothing paid for that nothing uses', () => {
   };
   const clientsOfLambdas = (): string[] => {
     const root = join(__dirname, '..', '..');
-    const packages = ['migrate', 'query-missing', 'start-transform', 'transform-callback', 'write-predictions', 'record-failure'].map((app) => join(root, 'apps', app, 'package.json'));
+    const packages = LAMBDA_APPS.map((app) => join(root, 'apps', app, 'package.json'));
     const workspaceDeps = (file: string, seen: Set<string>): string[] => {
       const manifest = JSON.parse(readFileSync(file, 'utf8')) as { dependencies?: Record<string, string> };
       return Object.keys(manifest.dependencies ?? {}).flatMap((dep) => {

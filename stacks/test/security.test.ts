@@ -1,4 +1,4 @@
-import { lambdaEnvSchemas, pipelineInputSchema } from '@airfill/schema';
+import { lambdaEnvSchemas, pipelineInputSchema, QUALITY_ALERTS_METRIC } from '@airfill/schema';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAMBDA_APPS } from '../src/assets/lambda-bundles';
@@ -126,7 +126,7 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
         .map((p) => (p.id.startsWith('read-api_') ? 'api' : p.id.split('_')[1]))
         .sort();
       // The API connects too, as its own read-only login (test/read-api.test.ts).
-      expect(connecting).toEqual(['api', 'migrate', 'query-missing', 'record-failure', 'write-predictions']);
+      expect(connecting).toEqual(['api', 'migrate', 'quality-check', 'query-missing', 'record-failure', 'write-predictions']);
       const statement = rolePolicy(stack(), 'functions_query-missing').find((s) => s.Action === 'rds-db:connect')!;
       expect(statement.Resource).toBe(
         `arn:aws:rds-db:${config().region}:${config().accountId}:dbuser:\${aws_rds_cluster.database_cluster_FAF2FB92.cluster_resource_id}/${config().database.appUsername}`,
@@ -151,14 +151,25 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
       expect(objectsOf('functions_write-predictions', 's3:PutObject')).toEqual([]);
       expect(objectsOf('functions_transform-callback', 's3:PutObject')).toEqual(['predicted_values_output/*']);
       expect(objectsOf('functions_record-failure', 's3:GetObject')).toEqual([]);
+      expect(objectsOf('functions_quality-check', 's3:GetObject')).toEqual([]);
+      expect(objectsOf('functions_quality-check', 's3:PutObject')).toEqual([]);
       expect(objectsOf('model_execution', 's3:GetObject')).toEqual(['input_batch/*', 'models/*']);
       expect(objectsOf('model_execution', 's3:PutObject')).toEqual(['output_batch/*']);
     });
 
-    it('limits the workflow role to invoking the four pipeline Lambdas', () => {
+    it('limits the workflow role to invoking the five pipeline Lambdas', () => {
       const invoke = rolePolicy(stack(), 'workflow_execution').find((s) => s.Action === 'lambda:InvokeFunction')!;
       const functions = list(invoke.Resource).map((r) => /aws_lambda_function\.functions_([a-z-]+)_function/.exec(r)?.[1]);
-      expect(new Set(functions)).toEqual(new Set(['query-missing', 'start-transform', 'write-predictions', 'record-failure']));
+      expect(new Set(functions)).toEqual(new Set(['quality-check', 'query-missing', 'start-transform', 'write-predictions', 'record-failure']));
+    });
+
+    it('lets quality-check do nothing but connect to the database as the app user (its alerts reach SNS through a metric alarm)', () => {
+      const statements = rolePolicy(stack(), 'functions_quality-check');
+      const actions = new Set(allowedActions(statements));
+      expect(actions.has('rds-db:connect')).toBe(true);
+      const beyondBasics = [...actions].filter((action) => !/^(logs|xray|ec2|kms):/.test(action) && action !== 'rds-db:connect');
+      expect(beyondBasics).toEqual([]);
+      expect([...actions].filter((action) => /^(s3|sns|ssm|states|sagemaker|secretsmanager|cloudwatch):/.test(action))).toEqual([]);
     });
   });
 
@@ -347,6 +358,7 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
     it('gives every Lambda the environment its handler parses (packages/schema lambda-env)', () => {
       const names: Record<string, keyof typeof lambdaEnvSchemas> = {
         migrate: 'migrate',
+        'quality-check': 'qualityCheck',
         'query-missing': 'queryMissing',
         'start-transform': 'startTransform',
         'transform-callback': 'transformCallback',
@@ -390,7 +402,8 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
       expect(machine).toMatchObject({ type: 'STANDARD', tracing_configuration: { enabled: true } });
       expect(machine.logging_configuration).toMatchObject({ level: 'ERROR', log_destination: expect.stringMatching(/aws_cloudwatch_log_group\.workflow_logs/) });
       const definition = JSON.parse(machine.definition as string) as { StartAt: string; States: Record<string, { Resource?: string; TimeoutSeconds?: number; Parameters?: { FunctionName?: string } }> };
-      expect(definition.StartAt).toBe('QueryMissing');
+      expect(definition.StartAt).toBe('QualityCheck');
+      expect(definition.States.QualityCheck!.Resource).toMatch(/aws_lambda_function\.functions_quality-check_function/);
       expect(definition.States.QueryMissing!.Resource).toMatch(/aws_lambda_function\.functions_query-missing_function/);
       expect(definition.States.StartTransform!.Parameters!.FunctionName).toMatch(/aws_lambda_function\.functions_start-transform_function/);
       expect(definition.States.StartTransform!.TimeoutSeconds).toBe(config().transform.timeoutSeconds);
@@ -410,17 +423,43 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
   });
 
   describe('monitoring', () => {
-    it('alarms on failures, errors, throttles, dead letters and Aurora CPU and memory', () => {
+    it('alarms on failures, errors, throttles, dead letters, Aurora CPU and memory, and quality alerts', () => {
       const alarms = resourcesOf(stack(), 'aws_cloudwatch_metric_alarm').map(([, a]) => `${a.namespace}/${a.metric_name}`);
       expect(new Set(alarms)).toEqual(
-        new Set(['AWS/States/ExecutionsFailed', 'AWS/States/ExecutionsTimedOut', 'AWS/Lambda/Errors', 'AWS/Lambda/Throttles', 'AWS/SQS/ApproximateNumberOfMessagesVisible', 'AWS/RDS/CPUUtilization', 'AWS/RDS/FreeableMemory']),
+        new Set([
+          'AWS/States/ExecutionsFailed',
+          'AWS/States/ExecutionsTimedOut',
+          'AWS/Lambda/Errors',
+          'AWS/Lambda/Throttles',
+          'AWS/SQS/ApproximateNumberOfMessagesVisible',
+          'AWS/RDS/CPUUtilization',
+          'AWS/RDS/FreeableMemory',
+          `${QUALITY_ALERTS_METRIC.namespace}/${QUALITY_ALERTS_METRIC.name}`,
+        ]),
       );
       expect(alarms.filter((a) => a === 'AWS/Lambda/Errors')).toHaveLength(ALL_FUNCTIONS.length);
       for (const [, alarm] of resourcesOf(stack(), 'aws_cloudwatch_metric_alarm')) {
         expect(alarm.alarm_actions).toEqual([expect.stringMatching(/aws_sns_topic\.monitoring_alarms/)]);
       }
       expect(resourcesOf(stack(), 'aws_cloudwatch_dashboard')).toHaveLength(1);
+      expect(resourcesOf(stack(), 'aws_sns_topic')).toHaveLength(1);
       expect(resourcesOf(stack(), 'aws_sns_topic_subscription')).toHaveLength(config().monitoring.alarmEmails.length);
+    });
+
+    it('sends a message when quality-check raises any alert, on the metric and dimension the step emits, and none when it raises none', () => {
+      const alarm = resourceNamed(stack(), 'aws_cloudwatch_metric_alarm', 'quality-alerts');
+      expect(alarm).toMatchObject({
+        alarm_name: `airfill-${name}-quality-alerts`,
+        namespace: QUALITY_ALERTS_METRIC.namespace,
+        metric_name: QUALITY_ALERTS_METRIC.name,
+        dimensions: { Step: QUALITY_ALERTS_METRIC.step },
+        statistic: 'Sum',
+        threshold: 0,
+        comparison_operator: 'GreaterThanThreshold',
+        treat_missing_data: 'notBreaching',
+        alarm_actions: [expect.stringMatching(/aws_sns_topic\.monitoring_alarms/)],
+      });
+      expect(alarm.ok_actions ?? []).toEqual([]);
     });
   });
 

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LAMBDA_APPS } from '../src/assets/lambda-bundles';
 import { resourcesOf, synthesizeAll, type Synthesized, type TerraformJson } from './support/synth';
 import { planOffline, type PlanAssertion, terraformUnavailableReason, testPlanWithMockProvider } from './support/terraform';
 
@@ -20,7 +21,7 @@ function environmentAssertions(stack: TerraformJson): PlanAssertion[] {
   const cluster = `aws_rds_cluster.${clusterId}`;
   const settings = resourcesOf(stack, 'aws_rds_cluster')[0]![1];
   return [
-    { condition: `length([${functions.join(', ')}]) == 7`, message: 'seven Lambdas are planned (the pipeline six and the read API)' },
+    { condition: `length([${functions.join(', ')}]) == ${LAMBDA_APPS.length + 1}`, message: `${LAMBDA_APPS.length + 1} Lambdas are planned (the pipeline's and the read API)` },
     ...functions.flatMap((fn) => [
       { condition: `${fn}.runtime == "nodejs22.x" && ${fn}.tracing_config[0].mode == "Active"`, message: `${fn}: supported runtime, active tracing` },
       { condition: `length(${fn}.vpc_config) == 1 && ${fn}.logging_config[0].log_format == "JSON"`, message: `${fn}: in the VPC, JSON logs` },

@@ -1,3 +1,5 @@
+import { METRICS_NAMESPACE } from '@airfill/schema';
+
 /** Severity of a log line. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -21,8 +23,7 @@ export interface Logger {
 /** CloudWatch units the pipeline uses. */
 export type MetricUnit = 'Count' | 'Milliseconds' | 'None';
 
-/** Namespace of the pipeline's own metrics. */
-export const METRICS_NAMESPACE = 'airfill';
+export { METRICS_NAMESPACE };
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 

@@ -23,6 +23,7 @@ import {
 } from '@airfill/quality';
 import {
   plausibilityConfigSchema,
+  QUALITY_ALERTS_METRIC,
   qualityCheckEventSchema,
   type LambdaEnvFor,
   type PlausibilityConfigInput,
@@ -130,11 +131,11 @@ export async function qualityCheck(deps: QualityCheckDeps, settings: QualityChec
   const event = qualityCheckEventSchema.parse(rawEvent);
   const { config, plausibility } = parseSettings(settings);
   const runId = runIdForExecution(event.executionId);
-  const logger = deps.logger.child({ runId, step: 'quality-check' });
+  const logger = deps.logger.child({ runId, step: QUALITY_ALERTS_METRIC.step });
   const window = await resolveWindow(deps.database, runId, event, settings.recheckHours ?? 48);
   if (!window) {
     logger.info('nothing to check: no readings in the window');
-    logger.metrics({ ReadingsChecked: 0, QualityAlertsRaised: 0 });
+    logger.metrics({ ReadingsChecked: 0, [QUALITY_ALERTS_METRIC.name]: 0 });
     return { runId, window: null, readings: 0, invalid: 0, suspect: 0, nulled: 0, alertsRaised: 0 };
   }
   const around = contextAround(config);
@@ -186,6 +187,12 @@ export async function qualityCheck(deps: QualityCheckDeps, settings: QualityChec
     alertsRaised: record.alertsRaised,
   };
   logger.info('quality check done', result);
-  logger.metrics({ ReadingsChecked: readings, FlagsInvalid: record.invalid, FlagsSuspect: record.suspect, ValuesInvalidated: record.nulled, QualityAlertsRaised: record.alertsRaised });
+  logger.metrics({
+    ReadingsChecked: readings,
+    FlagsInvalid: record.invalid,
+    FlagsSuspect: record.suspect,
+    ValuesInvalidated: record.nulled,
+    [QUALITY_ALERTS_METRIC.name]: record.alertsRaised,
+  });
   return result;
 }

@@ -1,5 +1,6 @@
 import { correctReadings, getQualityCheck, listAlerts } from '@airfill/db';
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
+import { QUALITY_ALERTS_METRIC } from '@airfill/schema';
 import { InputError, qualityCheck, runIdForExecution, silentLogger } from '../src';
 import { captureLogs } from './support/logs';
 import { FAULTS, HOUR, HOURS, insertReadings, seedQualityNetwork, T0 } from './support/quality-seed';
@@ -61,8 +62,12 @@ describe('qualityCheck', () => {
       ['e', 'dead'],
       ['c', 'stuck'],
     ]);
-    const metrics = lines.find((line) => '_aws' in line && 'QualityAlertsRaised' in line);
-    expect(metrics).toMatchObject({ Step: 'quality-check', QualityAlertsRaised: 2, FlagsInvalid: 23, ValuesInvalidated: 23 });
+    // The stacks' quality-alerts alarm watches exactly this metric (namespace, name, Step dimension).
+    const metrics = lines.find((line) => '_aws' in line && QUALITY_ALERTS_METRIC.name in line);
+    expect(metrics).toMatchObject({ Step: QUALITY_ALERTS_METRIC.step, [QUALITY_ALERTS_METRIC.name]: 2, FlagsInvalid: 23, ValuesInvalidated: 23 });
+    expect(metrics!._aws).toMatchObject({
+      CloudWatchMetrics: [{ Namespace: QUALITY_ALERTS_METRIC.namespace, Dimensions: [['Step']], Metrics: expect.arrayContaining([{ Name: QUALITY_ALERTS_METRIC.name, Unit: 'Count' }]) }],
+    });
   });
 
   it('is idempotent: a second run over the same window stores no flag twice and raises no alert again', async () => {

@@ -44,6 +44,15 @@ export const pipelineInputSchema = z
   })
   .loose();
 
+/** Namespace of the pipeline's own CloudWatch metrics (embedded metric format, dimension `Step`). */
+export const METRICS_NAMESPACE = 'airfill';
+
+/**
+ * The metric quality-check emits once per run: how many alerts it raised (one
+ * per sensor and new episode). The stacks' `quality-alerts` alarm watches it.
+ */
+export const QUALITY_ALERTS_METRIC = { namespace: METRICS_NAMESPACE, name: 'QualityAlertsRaised', step: 'quality-check' } as const;
+
 /** quality-check's event: the execution input plus the execution id. */
 export const qualityCheckEventSchema = z.object({
   executionId,

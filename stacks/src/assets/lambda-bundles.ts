@@ -5,6 +5,7 @@ import { MissingArtifactError } from '../errors';
 /** The Lambda apps (apps/<name>), one job each. */
 export const LAMBDA_APPS = [
   'migrate',
+  'quality-check',
   'query-missing',
   'start-transform',
   'transform-callback',

@@ -1,3 +1,5 @@
+import { qualityConfigSchema } from '@airfill/quality';
+import { plausibilityConfigSchema } from '@airfill/schema';
 import { z } from 'zod';
 import { readApiConfigSchema } from './read-api';
 
@@ -13,8 +15,8 @@ export const LAMBDA_API_ENDPOINTS = ['sagemaker.api', 'ssm', 'secretsmanager', '
 /** AWS refuses a reserved concurrency that leaves fewer unreserved executions than this. */
 export const UNRESERVED_CONCURRENCY_FLOOR = 100;
 
-/** query-missing, write-predictions, record-failure and the read API each get `reservedConcurrency.database`. */
-const DATABASE_FUNCTIONS_WITH_RESERVATION = 4;
+/** quality-check, query-missing, write-predictions, record-failure and the read API each get `reservedConcurrency.database`. */
+const DATABASE_FUNCTIONS_WITH_RESERVATION = 5;
 
 const accountId = z.string().regex(/^\d{12}$/, { error: 'an AWS account id has 12 digits' });
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'not an AWS region name' });
@@ -141,6 +143,19 @@ export const environmentConfigSchema = z
     pipeline: z.object({
       parameter: z.string().min(1).default('PM 2.5'),
       maxReadingsPerRun: z.number().int().min(1),
+      /**
+       * Quality control's thresholds as `@airfill/quality` reads them (stuck, spike,
+       * drift, alerts...), passed as written to the quality-check Lambda
+       * (AIRFILL_QUALITY_CONFIG); validated here so a bad value fails the synth.
+       * @default the package's defaults
+       */
+      quality: z.record(z.string(), z.unknown()).default({}),
+      /**
+       * The plausibility ranges and sentinels the data is loaded with (`airfill load
+       * --plausibility`), so the range check applies the same (AIRFILL_PLAUSIBILITY).
+       * @default the defaults
+       */
+      plausibility: z.record(z.string(), z.unknown()).default({}),
     }),
     functions: z.object({
       memoryMb: z.number().int().min(128).max(10_240),
@@ -178,6 +193,10 @@ export const environmentConfigSchema = z
     api: readApiConfigSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
+    for (const [key, schema] of [['quality', qualityConfigSchema], ['plausibility', plausibilityConfigSchema]] as const) {
+      const parsed = schema.safeParse(config.pipeline[key]);
+      for (const issue of parsed.error?.issues ?? []) ctx.addIssue({ code: 'custom', path: ['pipeline', key, ...issue.path.map(String)], message: issue.message });
+    }
     const zones = config.network.subnets.map((s) => s.availabilityZone);
     if (new Set(zones).size !== zones.length) {
       ctx.addIssue({ code: 'custom', path: ['network', 'subnets'], message: 'each subnet needs its own availability zone' });

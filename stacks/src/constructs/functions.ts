@@ -33,7 +33,7 @@ export interface FunctionsProps {
 }
 
 /**
- * The six Lambdas, each with a role allowing exactly what its one job needs.
+ * The seven Lambdas, each with a role allowing exactly what its one job needs.
  * Functions holding database connections get reserved concurrency where the
  * config sets it.
  */
@@ -67,6 +67,8 @@ export class Functions extends Construct {
       AIRFILL_TRANSFORM_INSTANCE_COUNT: String(config.transform.instanceCount),
       AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: String(config.transform.maxPayloadMb),
       AIRFILL_MAX_READINGS_PER_RUN: String(config.pipeline.maxReadingsPerRun),
+      AIRFILL_QUALITY_CONFIG: JSON.stringify(config.pipeline.quality),
+      AIRFILL_PLAUSIBILITY: JSON.stringify(config.pipeline.plausibility),
     };
     const databaseEnvironment: Record<string, string> = {
       DB_HOST: database.cluster.endpoint,
@@ -148,6 +150,11 @@ export class Functions extends Construct {
           extraEnvironment: { AIRFILL_DB_MASTER_SECRET_ARN: database.masterSecretArn },
         },
       ),
+      // Reads readings and writes flags and alerts in the database; nothing else (its alerts reach SNS through a metric alarm).
+      'quality-check': make('quality-check', 'Flags what sensors get wrong before the fill (every parameter), sets invalid values aside, raises alerts', [], {
+        usesDatabase: true,
+        reservedConcurrency: reserved?.database,
+      }),
       'query-missing': make(
         'query-missing',
         'Claims missing readings for a run and writes them and their context to retrieved_from_db/',
@@ -217,6 +224,7 @@ export class Functions extends Construct {
 /** The name each app has in `lambdaEnvSchemas`. */
 const LAMBDA_ENV_NAMES: Readonly<Record<LambdaApp, LambdaName>> = {
   migrate: 'migrate',
+  'quality-check': 'qualityCheck',
   'query-missing': 'queryMissing',
   'start-transform': 'startTransform',
   'transform-callback': 'transformCallback',

@@ -6,6 +6,7 @@ import { type SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine'
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { type SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { QUALITY_ALERTS_METRIC } from '@airfill/schema';
 import { Construct } from 'constructs';
 import { type Naming } from '../naming';
 import { type AirfillFunction } from './lambda-function';
@@ -22,12 +23,15 @@ export interface MonitoringProps {
 
 /**
  * Alarms on what needs a person (failed or timed-out executions, Lambda
- * errors and throttles, dead letters, Aurora CPU and memory) to an encrypted
- * SNS topic with the config's email subscribers, and one dashboard.
+ * errors and throttles, dead letters, Aurora CPU and memory, sensors that
+ * quality control found dead, stuck or drifting) to an encrypted SNS topic
+ * with the config's email subscribers, and one dashboard.
  */
 export class Monitoring extends Construct {
   readonly topic: SnsTopic;
   readonly alarms: CloudwatchMetricAlarm[] = [];
+  /** Quality control's alerts: a message when a run raises any (one per sensor and new episode, counted). */
+  readonly qualityAlerts: CloudwatchMetricAlarm;
   readonly dashboard: CloudwatchDashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -80,6 +84,26 @@ export class Monitoring extends Construct {
       0,
       'GreaterThanThreshold',
     );
+    // quality-check emits one datapoint per run: the alerts it raised, each a new episode of one sensor (a sensor
+    // dead, stuck or drifting longer than configured), never one per reading or per run of a known episode. A run
+    // that raises any sends one message; no OK message follows, so a quiet run sends nothing.
+    const qualityMetric = { namespace: QUALITY_ALERTS_METRIC.namespace, metricName: QUALITY_ALERTS_METRIC.name, dimensions: { Step: QUALITY_ALERTS_METRIC.step } };
+    this.qualityAlerts = new CloudwatchMetricAlarm(this, 'quality-alerts', {
+      alarmName: naming.name('quality-alerts'),
+      alarmDescription:
+        'Quality control raised alerts: sensors dead, stuck or drifting longer than configured (the value counts them, one per sensor and new episode). ' +
+        'Which: the quality-check log lines "quality alert raised", or the quality_alerts table (the run report lists them).',
+      ...qualityMetric,
+      statistic: 'Sum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: [this.topic.arn],
+    });
+    this.alarms.push(this.qualityAlerts);
+
     const db = { DBClusterIdentifier: cluster.clusterIdentifier };
     alarm('aurora-cpu', 'Aurora CPU is high', { namespace: 'AWS/RDS', metricName: 'CPUUtilization', dimensions: db, statistic: 'Average' }, settings.auroraCpuPercent, 'GreaterThanThreshold');
     alarm(
@@ -122,6 +146,12 @@ export class Monitoring extends Construct {
             12,
           ),
           widget('Aurora freeable memory', [['AWS/RDS', 'FreeableMemory', 'DBClusterIdentifier', cluster.clusterIdentifier, { stat: 'Minimum' }]], 12, 12),
+          widget(
+            'Quality control',
+            ['QualityAlertsRaised', 'ValuesInvalidated', 'FlagsInvalid', 'FlagsSuspect'].map((m) => [qualityMetric.namespace, m, 'Step', QUALITY_ALERTS_METRIC.step]),
+            0,
+            18,
+          ),
         ],
       }),
     });

@@ -20,7 +20,7 @@ export interface WorkflowProps {
 /**
  * The Step Functions state machine from `@airfill/workflow` (the same ASL the
  * local engine runs), with logging to an encrypted log group and X-Ray
- * tracing. Its role may invoke only the four Lambdas the definition names.
+ * tracing. Its role may invoke only the five Lambdas the definition names.
  */
 export class Workflow extends Construct {
   readonly stateMachine: SfnStateMachine;
@@ -31,7 +31,7 @@ export class Workflow extends Construct {
     super(scope, id);
     const { naming, functions, key } = props;
     const fns = functions.all;
-    const invoked = [fns['query-missing'], fns['start-transform'], fns['write-predictions'], fns['record-failure']];
+    const invoked = [fns['quality-check'], fns['query-missing'], fns['start-transform'], fns['write-predictions'], fns['record-failure']];
 
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       // The /aws/vendedlogs/ prefix keeps the log-delivery resource policy small.
@@ -72,6 +72,7 @@ export class Workflow extends Construct {
     const transform = naming.config.transform;
     const definition = buildPipelineDefinition({
       functions: {
+        qualityCheck: fns['quality-check'].arn,
         queryMissing: fns['query-missing'].arn,
         startTransform: fns['start-transform'].arn,
         writePredictions: fns['write-predictions'].arn,
