@@ -79,11 +79,16 @@ describe('airfill demo on the embedded database', () => {
     const run = airfillIn(work, ['run', '--data-dir', 'demo']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/input: beijing_2015-06\.csv\.gz: 43,200 rows \(43,200 new/);
-    expect(run.stdout).toMatch(/PM 2\.5: 8,640 readings of 12 sensors, 187 missing; filled by this run 187/);
+    // 187 readings the sample lacks, and 2 spikes quality control sets aside before the fill (raw kept).
+    expect(run.stdout).toMatch(/PM 2\.5: 8,640 readings of 12 sensors, 189 missing; filled by this run 189/);
+    expect(run.stdout).toMatch(/of those filled now, 2 were values flagged invalid, not missing: spike 2/);
+    expect(run.stdout).toMatch(/quality control of .*: 42,422 readings checked; new flags: 37 invalid/);
     expect(run.stdout).toMatch(/bj-aotizhongxin/);
     const demo = airfillIn(work, ['demo', '--data-dir', 'demo']);
     expect(demo.code).toBe(0);
     expect(demo.stdout).toMatch(/input: beijing_2015-06\.csv\.gz: 43,200 rows \(0 new, 43,200 already stored/);
-    expect(demo.stdout).toMatch(/filled by this run 0, filled in all 187, still missing 0/);
+    expect(demo.stdout).toMatch(/filled by this run 0, filled in all 189, still missing 0/);
+    // The second check finds nothing new: flags are stored once per reading and check.
+    expect(demo.stdout).toMatch(/new flags: 0 invalid/);
   });
 });
