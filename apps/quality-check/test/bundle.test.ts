@@ -1,18 +1,8 @@
-import net from 'node:net';
 import path from 'node:path';
 import { statSync } from 'node:fs';
-import { buildBundle, invokeBundle } from '@airfill/pipeline/testing';
+import { buildBundle, closedPort, invokeBundle } from '@airfill/pipeline/testing';
 
 const app = path.resolve(__dirname, '..');
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const lambdaEnv = async () => ({
   AIRFILL_ENV: 'dev',

@@ -36,4 +36,4 @@ export function lambdaTestEnv(options: { bucket: string; s3Endpoint?: string; da
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
   };
 }
-export { buildBundle, invokeBundle } from '../test/support/bundle';
+export { buildBundle, closedPort, invokeBundle } from '../test/support/bundle';

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 
 const repo = path.resolve(__dirname, '../../../..');
@@ -24,4 +25,13 @@ export function invokeBundle(app: string, event: unknown, env: Record<string, st
     encoding: 'utf8',
   });
   return JSON.parse(output.trim().split('\n').at(-1)!) as { name: string; message: string };
+}
+
+/** A port nothing listens on on 127.0.0.1 (a database a bundle test's handler cannot reach). */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
