@@ -123,6 +123,35 @@ describe('GET /api/series', () => {
     expect(headers.get('etag')).toMatch(/^"[\w-]+"$/);
   });
 
+  it('gives the same points page by page as in one answer, pages ending inside a gap too', async () => {
+    const whole = (await get('/api/series?device=s1&parameter=PM%202.5')).body.points;
+    const paged: unknown[] = [];
+    // Pages of 6 end on hour 5 (the first of three filled hours) and 29 (just before the next gap).
+    for (let url: string | null = '/api/series?device=s1&parameter=PM%202.5&limit=6'; url; ) {
+      const { body } = await get(url);
+      paged.push(...body.points);
+      url = body.next;
+    }
+    expect(paged).toHaveLength(72);
+    expect(paged).toEqual(whole);
+  });
+
+  it('shows no model or interval on a measured value, also when an imputation of it exists (a late reading)', async () => {
+    await admin.pool.query(
+      `insert into imputations (sensor_ref, parameter, ts, value, lower, upper, model_version, run_id)
+       select sensor_ref, parameter, ts, 999, 990, 1010, 'm-test-1', $2 from readings
+        where sensor_ref = (select id from sensors where device_id = 's1') and parameter = 'PM 2.5' and ts = $1`,
+      [at(0), fixture.runId],
+    );
+    try {
+      const { body } = await get(`/api/series?device=s1&parameter=PM%202.5&to=${at(8)}`);
+      expect(body.points[0]).toEqual({ timestamp: at(0), value: 10, observed: true, filled: 10, lower: null, upper: null, modelVersion: null, runId: null });
+      expect(body.points[5]).toMatchObject({ filled: 105, modelVersion: 'm-test-1' });
+    } finally {
+      await admin.pool.query(`delete from imputations where value = 999`);
+    }
+  });
+
   it('pages with a next link until the window is done', async () => {
     const first = await get('/api/series?device=s1&parameter=PM%202.5&limit=50');
     expect(first.body.points).toHaveLength(50);

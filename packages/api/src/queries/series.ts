@@ -28,22 +28,15 @@ export interface SeriesPage {
   unfilled: number;
 }
 
-type PointRow = {
-  ts: string;
-  observed: number | null;
-  value: number | null;
-  lower: number | null;
-  upper: number | null;
-  model_version: string | null;
-  run_id: string | null;
-};
+type ReadingRow = { ts: string; value: number | null };
+type ImputationRow = { ts: string; value: number; lower: number | null; upper: number | null; model_version: string; run_id: string };
 
 /**
- * The imputation of reading `r`, looked up on its primary key. The same rows
- * as the `readings_filled` view, but written so the lookup is always one
- * index probe per reading: with the view's plain join, a planner without
- * statistics yet (right after a load) filtered every imputation of the
- * sensor per reading (16 ms instead of 1 ms for a sensor-month).
+ * The imputation of reading `r`, looked up on its primary key: one index
+ * probe per reading, so a summary's aggregate has one plan whatever the
+ * planner knows (with the `readings_filled` view's plain join, a planner
+ * without statistics yet, right after a load, filtered every imputation of
+ * the sensor per reading).
  */
 const IMPUTATION_OF_READING = `select i.value, i.lower, i.upper, i.model_version, i.run_id from imputations i
   where i.sensor_ref = r.sensor_ref and i.parameter = r.parameter and i.ts = r.ts limit 1`;
@@ -54,42 +47,60 @@ const ISO_UTC = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY
 /**
  * Readings of one channel in `[from, to)`, oldest first, at most `limit`,
  * starting after `after` (keyset paging: each page is one range scan of the
- * primary key, however deep the page).
+ * primary key, however deep the page), with the imputations of its missing
+ * readings. Those come from a second range scan of `imputations`' primary
+ * key over the page's span, merged here in time order: two ordered scans
+ * instead of one index probe per reading (a sensor-month: 1.5 ms of the
+ * database's time instead of 5.8 ms), and a plan that does not depend on
+ * statistics.
  */
 export async function readSeries(
   database: Database,
   channel: Channel,
   query: TimeWindow & { after?: Date | undefined; limit: number },
 ): Promise<SeriesPage> {
-  const { rows } = await database.pool.query<PointRow>(
-    // The timestamp is formatted by the server: a string per row, not a Date parsed and printed again.
-    `select ${ISO_UTC('r.ts')} as ts, r.value as observed, coalesce(r.value, i.value) as value,
-            case when r.value is null then i.lower end as lower, case when r.value is null then i.upper end as upper,
-            i.model_version, i.run_id
-       from readings r
-       left join lateral (${IMPUTATION_OF_READING}) i on true
-      where r.sensor_ref = $1 and r.parameter = $2 and r.ts >= $3 and r.ts < $4 and ($5::timestamptz is null or r.ts > $5)
-      order by r.ts
+  // The timestamps are formatted by the server: a string per row, not a Date parsed and printed again.
+  const { rows } = await database.pool.query<ReadingRow>(
+    `select ${ISO_UTC('ts')} as ts, value from readings
+      where sensor_ref = $1 and parameter = $2 and ts >= $3 and ts < $4 and ($5::timestamptz is null or ts > $5)
+      order by readings.ts
       limit $6`,
     [channel.sensorRef, channel.parameter, query.from, query.to, query.after ?? null, query.limit + 1],
   );
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
+  const imputations = page.some((row) => row.value === null) ? await readImputations(database, channel, page[0]!.ts, page[page.length - 1]!.ts) : [];
   let unfilled = 0;
+  let next = 0;
   const points = page.map((row): SeriesPoint => {
-    if (row.value === null) unfilled += 1;
+    if (row.value !== null) return { timestamp: row.ts, value: row.value, observed: true, filled: row.value, lower: null, upper: null, modelVersion: null, runId: null };
+    // Both lists are in time order and their timestamps are printed alike: a merge.
+    while (next < imputations.length && imputations[next]!.ts < row.ts) next += 1;
+    const imputation = imputations[next]?.ts === row.ts ? imputations[next] : undefined;
+    if (!imputation) unfilled += 1;
     return {
       timestamp: row.ts,
-      value: row.observed,
-      observed: row.observed !== null,
-      filled: row.value,
-      lower: row.lower,
-      upper: row.upper,
-      modelVersion: row.model_version,
-      runId: row.run_id,
+      value: null,
+      observed: false,
+      filled: imputation?.value ?? null,
+      lower: imputation?.lower ?? null,
+      upper: imputation?.upper ?? null,
+      modelVersion: imputation?.model_version ?? null,
+      runId: imputation?.run_id ?? null,
     };
   });
   return { points, nextAfter: more ? (points[points.length - 1]?.timestamp ?? null) : null, unfilled };
+}
+
+/** Imputations of one channel from `first` to `last` (both included), oldest first. */
+async function readImputations(database: Database, channel: Channel, first: string, last: string): Promise<ImputationRow[]> {
+  const { rows } = await database.pool.query<ImputationRow>(
+    `select ${ISO_UTC('ts')} as ts, value, lower, upper, model_version, run_id from imputations
+      where sensor_ref = $1 and parameter = $2 and ts >= $3 and ts <= $4
+      order by imputations.ts`,
+    [channel.sensorRef, channel.parameter, first, last],
+  );
+  return rows;
 }
 
 /** A time bucket of a downsampled series. */
