@@ -1,4 +1,4 @@
-import { lambdaEnvSchemas, pipelineInputSchema, QUALITY_ALERTS_METRIC } from '@airfill/schema';
+import { lambdaEnvSchemas, pipelineInputSchema } from '@airfill/schema';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAMBDA_APPS } from '../src/assets/lambda-bundles';
@@ -409,6 +409,31 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
       expect(definition.States.StartTransform!.TimeoutSeconds).toBe(config().transform.timeoutSeconds);
     });
 
+    it('publishes each quality alert to the alarm topic from the state machine, whose role may publish there and nowhere else', () => {
+      const topic = resourceNamed(stack(), 'aws_sns_topic', 'alarms');
+      const topicArn = `arn:aws:sns:${config().region}:${config().accountId}:${topic.name as string}`;
+      const machine = resourceNamed(stack(), 'aws_sfn_state_machine', 'state-machine');
+      const definition = JSON.parse(machine.definition as string) as {
+        States: Record<string, { Next?: string; ItemsPath?: string; ItemProcessor?: { States: Record<string, { Resource: string; Parameters: Record<string, string> }> } }>;
+      };
+      expect(definition.States.QualityCheck!.Next).toBe('NotifyQualityAlerts');
+      expect(definition.States.NotifyQualityAlerts).toMatchObject({ ItemsPath: '$.quality.alerts', Next: 'QueryMissing' });
+      expect(definition.States.NotifyQualityAlerts!.ItemProcessor!.States.PublishQualityAlert).toMatchObject({
+        Resource: 'arn:aws:states:::sns:publish',
+        Parameters: { TopicArn: topicArn },
+      });
+      const statements = rolePolicy(stack(), 'workflow_execution');
+      expect(statements.filter((statement) => JSON.stringify(statement.Action).includes('sns:'))).toEqual([
+        { Sid: 'PublishQualityAlerts', Effect: 'Allow', Action: 'sns:Publish', Resource: topicArn },
+      ]);
+      expect(statements.find((statement) => statement.Sid === 'AlertTopicKey')).toEqual({
+        Sid: 'AlertTopicKey',
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: topic.kms_master_key_id,
+      });
+    });
+
     it('schedules the pipeline as configured, with input the pipeline accepts', () => {
       const schedule = resourceNamed(stack(), 'aws_scheduler_schedule', 'schedule');
       expect(schedule).toMatchObject({
@@ -423,7 +448,7 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
   });
 
   describe('monitoring', () => {
-    it('alarms on failures, errors, throttles, dead letters, Aurora CPU and memory, and quality alerts', () => {
+    it('alarms on failures, errors, throttles, dead letters, Aurora CPU and memory', () => {
       const alarms = resourcesOf(stack(), 'aws_cloudwatch_metric_alarm').map(([, a]) => `${a.namespace}/${a.metric_name}`);
       expect(new Set(alarms)).toEqual(
         new Set([
@@ -434,7 +459,6 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
           'AWS/SQS/ApproximateNumberOfMessagesVisible',
           'AWS/RDS/CPUUtilization',
           'AWS/RDS/FreeableMemory',
-          `${QUALITY_ALERTS_METRIC.namespace}/${QUALITY_ALERTS_METRIC.name}`,
         ]),
       );
       expect(alarms.filter((a) => a === 'AWS/Lambda/Errors')).toHaveLength(ALL_FUNCTIONS.length);
@@ -444,22 +468,6 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
       expect(resourcesOf(stack(), 'aws_cloudwatch_dashboard')).toHaveLength(1);
       expect(resourcesOf(stack(), 'aws_sns_topic')).toHaveLength(1);
       expect(resourcesOf(stack(), 'aws_sns_topic_subscription')).toHaveLength(config().monitoring.alarmEmails.length);
-    });
-
-    it('sends a message when quality-check raises any alert, on the metric and dimension the step emits, and none when it raises none', () => {
-      const alarm = resourceNamed(stack(), 'aws_cloudwatch_metric_alarm', 'quality-alerts');
-      expect(alarm).toMatchObject({
-        alarm_name: `airfill-${name}-quality-alerts`,
-        namespace: QUALITY_ALERTS_METRIC.namespace,
-        metric_name: QUALITY_ALERTS_METRIC.name,
-        dimensions: { Step: QUALITY_ALERTS_METRIC.step },
-        statistic: 'Sum',
-        threshold: 0,
-        comparison_operator: 'GreaterThanThreshold',
-        treat_missing_data: 'notBreaching',
-        alarm_actions: [expect.stringMatching(/aws_sns_topic\.monitoring_alarms/)],
-      });
-      expect(alarm.ok_actions ?? []).toEqual([]);
     });
   });
 

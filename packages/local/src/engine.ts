@@ -11,7 +11,7 @@ import {
   startTransform,
   writePredictions,
 } from '@airfill/pipeline';
-import { startTransformEventSchema } from '@airfill/schema';
+import { alertNoticeSchema, startTransformEventSchema } from '@airfill/schema';
 import { buildPipelineDefinition, STATES } from '@airfill/workflow';
 import { droppingBeforeCommit, FaultPlan, type Fault } from './faults';
 import type { PipelineProgress } from './progress';
@@ -134,6 +134,15 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
           faults.crash('qualityCheck', 'quality-check');
           return result;
         })),
+      // The Map's task, once per alert: SNS in the cloud; here the progress events and the step log.
+      [STATES.publishQualityAlert]: (input) =>
+        runStep(logger, 'publish-quality-alert', async () => {
+          faults.crash('publishAlert', 'the alert publish');
+          const notice = alertNoticeSchema.parse({ subject: (input as { Subject?: unknown }).Subject, message: (input as { Message?: unknown }).Message });
+          logger.warn('quality alert published', { topic: LOCAL_NAMES.alertTopicArn, subject: notice.subject });
+          report({ kind: 'alert', ...notice });
+          return { MessageId: randomBytes(8).toString('hex') };
+        }),
       [STATES.queryMissing]: (input) =>
         track(runStep(logger, 'query-missing', async () => {
           const result = await queryMissing(
@@ -179,6 +188,7 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
         recordFailure: FUNCTION_ARN('record-failure'),
       },
       transformTimeoutSeconds: options.transformTimeoutSeconds ?? 1800,
+      alertTopicArn: LOCAL_NAMES.alertTopicArn,
     });
     const machine = new StateMachine(JSON.parse(JSON.stringify(definition)) as never, { validationOptions: { checkArn: false } });
     const execution = machine.run((options.input ?? { trigger: 'local' }) as never, {

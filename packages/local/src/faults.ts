@@ -2,7 +2,7 @@ import type { Database } from '@airfill/db';
 import { InputError, TransientError } from '@airfill/pipeline';
 
 /** Where a fault can be injected: each step of the pipeline, the transform job, the callback. */
-export type FaultPoint = 'qualityCheck' | 'queryMissing' | 'startTransform' | 'transformJob' | 'callback' | 'writePredictions';
+export type FaultPoint = 'qualityCheck' | 'publishAlert' | 'queryMissing' | 'startTransform' | 'transformJob' | 'callback' | 'writePredictions';
 
 /** One injected fault. */
 export interface Fault {

@@ -30,6 +30,8 @@ export const LOCAL_NAMES = {
   jobPrefix: 'airfill-local-',
   ssmPrefix: '/airfill/local/jobs',
   modelName: 'airfill-local-model',
+  /** The alarm topic the definition publishes quality alerts to; locally they go to the progress events and the step log. */
+  alertTopicArn: 'arn:aws:sns:us-east-1:000000000000:airfill-local-alarms',
 } as const;
 
 /** Options of {@link startLocalRuntime}. */

@@ -20,3 +20,4 @@ export { loadBundledModel } from './model-files';
 export { runStep, classifyError } from './step';
 export { readMasterSecret, connectAsMaster, ensureAppUser, lambdaMigrationDatabase, type MigrationDatabase } from './master-database';
 export { qualityCheck, qualityCheckSettingsFromEnv, contextAround, type QualityCheckDeps, type QualityCheckSettings } from './quality-check';
+export { alertNotices } from './alert-notices';

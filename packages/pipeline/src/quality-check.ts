@@ -30,6 +30,7 @@ import {
   type QualityCheckEvent,
   type QualityCheckResult,
 } from '@airfill/schema';
+import { alertNotices } from './alert-notices';
 import { InputError } from './errors';
 import { runIdForExecution } from './ids';
 import type { Logger } from './logger';
@@ -136,7 +137,7 @@ export async function qualityCheck(deps: QualityCheckDeps, settings: QualityChec
   if (!window) {
     logger.info('nothing to check: no readings in the window');
     logger.metrics({ ReadingsChecked: 0, [QUALITY_ALERTS_METRIC.name]: 0 });
-    return { runId, window: null, readings: 0, invalid: 0, suspect: 0, nulled: 0, alertsRaised: 0 };
+    return { runId, window: null, readings: 0, invalid: 0, suspect: 0, nulled: 0, alertsRaised: 0, alerts: [] };
   }
   const around = contextAround(config);
   const readTo = Math.max(window.to, Math.min(window.dataEnd, window.to + around.afterMs));
@@ -185,8 +186,9 @@ export async function qualityCheck(deps: QualityCheckDeps, settings: QualityChec
     suspect: record.suspect,
     nulled: record.nulled,
     alertsRaised: record.alertsRaised,
+    alerts: alertNotices(raised, runId),
   };
-  logger.info('quality check done', result);
+  logger.info('quality check done', { ...result, alerts: result.alerts.length });
   logger.metrics({
     ReadingsChecked: readings,
     FlagsInvalid: record.invalid,

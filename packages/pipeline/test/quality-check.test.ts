@@ -50,6 +50,10 @@ describe('qualityCheck', () => {
       suspect: 0,
       nulled: 23,
       alertsRaised: 2,
+      alerts: [
+        { subject: expect.stringMatching(/^airfill: e PM 2\.5 silent since /), message: expect.stringContaining(`Raised by run ${runId}.`) },
+        { subject: expect.stringMatching(/^airfill: c PM 2\.5 stuck on one value since /), message: expect.stringContaining(`Raised by run ${runId}.`) },
+      ],
     });
     const alerts = await listAlerts(database);
     expect(alerts.map((alert) => [alert.deviceId, alert.kind, alert.startedAt, alert.endedAt, alert.raisedRunId])).toEqual([
@@ -62,7 +66,7 @@ describe('qualityCheck', () => {
       ['e', 'dead'],
       ['c', 'stuck'],
     ]);
-    // The stacks' quality-alerts alarm watches exactly this metric (namespace, name, Step dimension).
+    // The stacks' dashboard graphs exactly this metric (namespace, name, Step dimension).
     const metrics = lines.find((line) => '_aws' in line && QUALITY_ALERTS_METRIC.name in line);
     expect(metrics).toMatchObject({ Step: QUALITY_ALERTS_METRIC.step, [QUALITY_ALERTS_METRIC.name]: 2, FlagsInvalid: 23, ValuesInvalidated: 23 });
     expect(metrics!._aws).toMatchObject({
@@ -155,6 +159,7 @@ describe('qualityCheck', () => {
       suspect: 0,
       nulled: 0,
       alertsRaised: 0,
+      alerts: [],
     });
   });
 });

@@ -49,9 +49,20 @@ export const METRICS_NAMESPACE = 'airfill';
 
 /**
  * The metric quality-check emits once per run: how many alerts it raised (one
- * per sensor and new episode). The stacks' `quality-alerts` alarm watches it.
+ * per sensor and new episode), on the stacks' dashboard. The alerts themselves
+ * reach the alarm topic as messages the state machine publishes.
  */
 export const QUALITY_ALERTS_METRIC = { namespace: METRICS_NAMESPACE, name: 'QualityAlertsRaised', step: 'quality-check' } as const;
+
+/** Alert messages a run publishes at most, one per sensor and episode; one more message counts the rest. */
+export const MAX_ALERT_NOTICES = 50;
+
+/** One alert as a message to the alarm topic (SNS: a subject of at most 100 printable characters). */
+export const alertNoticeSchema = z.object({
+  subject: z.string().min(1).max(100).regex(/^[\x20-\x7e]+$/, 'printable ASCII on one line'),
+  message: z.string().min(1).max(8_000),
+});
+export type AlertNotice = z.output<typeof alertNoticeSchema>;
 
 /** quality-check's event: the execution input plus the execution id. */
 export const qualityCheckEventSchema = z.object({
@@ -74,6 +85,8 @@ export const qualityCheckResultSchema = z.object({
   nulled: count,
   /** Alerts raised: one per sensor and new episode (dead, stuck, drifting). */
   alertsRaised: count,
+  /** The alerts the run raised as messages, for the state machine to publish to the alarm topic one by one. */
+  alerts: z.array(alertNoticeSchema).max(MAX_ALERT_NOTICES + 1),
 });
 export type QualityCheckResult = z.output<typeof qualityCheckResultSchema>;
 

@@ -67,6 +67,23 @@ export interface AslPassState extends AslStateBase {
   End?: true;
 }
 
+/** A Map state running its item processor once per item of an array in the input (inline). */
+export interface AslMapState extends AslStateBase {
+  Type: 'Map';
+  ItemsPath: string;
+  MaxConcurrency?: number;
+  ItemProcessor: {
+    ProcessorConfig: { Mode: 'INLINE' };
+    StartAt: string;
+    States: Record<string, AslState>;
+  };
+  ResultPath?: string | null;
+  Retry?: AslRetrier[];
+  Catch?: AslCatcher[];
+  Next?: string;
+  End?: true;
+}
+
 /** A Succeed state. */
 export interface AslSucceedState extends AslStateBase {
   Type: 'Succeed';
@@ -83,7 +100,7 @@ export interface AslFailState {
 }
 
 /** Any state the pipeline uses. */
-export type AslState = AslTaskState | AslChoiceState | AslPassState | AslSucceedState | AslFailState;
+export type AslState = AslTaskState | AslChoiceState | AslPassState | AslMapState | AslSucceedState | AslFailState;
 
 /** A whole state machine definition: plain JSON, ready for `JSON.stringify`. */
 export interface AslDefinition {

@@ -1,4 +1,4 @@
-import type { AslCatcher, AslDefinition, AslRetrier, AslTaskState } from './asl';
+import type { AslCatcher, AslDefinition, AslMapState, AslRetrier, AslTaskState } from './asl';
 import { TIMEOUT_ERROR, TRANSIENT_ERRORS } from './errors';
 
 /** What the definition is built from: resource ARNs and settings. */
@@ -15,11 +15,19 @@ export interface PipelineWorkflowProps {
   heartbeatSeconds?: number;
   /** Time limit of each short Lambda step. @default 900 (the Lambda maximum) */
   stepTimeoutSeconds?: number;
+  /**
+   * The SNS topic quality alerts go to: with it, the state machine publishes
+   * each alert QualityCheck raised as its own message (one per sensor and
+   * episode). Without it, alerts stay in the database and the logs.
+   */
+  alertTopicArn?: string;
 }
 
 /** State names, exported so the local engine can override Tasks by name. */
 export const STATES = {
   qualityCheck: 'QualityCheck',
+  notifyQualityAlerts: 'NotifyQualityAlerts',
+  publishQualityAlert: 'PublishQualityAlert',
   queryMissing: 'QueryMissing',
   anythingToFill: 'AnythingToFill',
   nothingToFill: 'NothingToFill',
@@ -29,6 +37,9 @@ export const STATES = {
   recordFailure: 'RecordFailure',
   failed: 'Failed',
 } as const;
+
+/** Service integration that publishes one message to an SNS topic. */
+export const SNS_PUBLISH = 'arn:aws:states:::sns:publish';
 
 /** Service integration that hands a task token to the Lambda and waits for SendTask*. */
 export const LAMBDA_WAIT_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
@@ -54,7 +65,8 @@ const toRecordFailure: AslCatcher[] = [{ ErrorEquals: ['States.ALL'], ResultPath
  * Builds the one pipeline state machine (DESIGN section 4), JSONPath only so
  * the local engine runs the very same definition:
  *
- * QualityCheck -> QueryMissing -> AnythingToFill? -(0)-> NothingToFill (succeed)
+ * QualityCheck [-> NotifyQualityAlerts (Map: SNS publish per alert)] -> QueryMissing
+ *   -> AnythingToFill? -(0)-> NothingToFill (succeed)
  *                                 -(n)-> StartTransform (waits for the task token)
  *                                        -> WritePredictions -> Done
  * any Task error -> RecordFailure (ledger: run failed, claims released) -> Failed
@@ -97,6 +109,31 @@ export function buildPipelineDefinition(props: PipelineWorkflowProps): AslDefini
     Next: STATES.writePredictions,
   };
 
+  const notifyQualityAlerts = (topicArn: string): AslMapState => ({
+    Comment: 'Publishes each alert QualityCheck raised as its own message (one per sensor and episode). A failed publish does not stop the fill.',
+    Type: 'Map',
+    ItemsPath: '$.quality.alerts',
+    MaxConcurrency: 5,
+    ItemProcessor: {
+      ProcessorConfig: { Mode: 'INLINE' },
+      StartAt: STATES.publishQualityAlert,
+      States: {
+        [STATES.publishQualityAlert]: {
+          Type: 'Task',
+          Resource: SNS_PUBLISH,
+          Parameters: { TopicArn: topicArn, 'Subject.$': '$.subject', 'Message.$': '$.message' },
+          ResultPath: null,
+          Retry: [{ ErrorEquals: ['SNS.ThrottledException', 'SNS.InternalErrorException', 'SNS.KmsThrottlingException'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, JitterStrategy: 'FULL' }],
+          End: true,
+        },
+      },
+    },
+    ResultPath: null,
+    // The alerts are stored and logged already: a topic that cannot be reached must not cost the run its fill.
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.notifyError', Next: STATES.queryMissing }],
+    Next: STATES.queryMissing,
+  });
+
   return {
     Comment: 'airfill: fill missing sensor readings with model predictions (one definition for the cloud and the local engine).',
     QueryLanguage: 'JSONPath',
@@ -111,8 +148,9 @@ export function buildPipelineDefinition(props: PipelineWorkflowProps): AslDefini
         TimeoutSeconds: stepTimeout,
         Retry: transientRetry([TIMEOUT_ERROR]),
         Catch: toRecordFailure,
-        Next: STATES.queryMissing,
+        Next: props.alertTopicArn ? STATES.notifyQualityAlerts : STATES.queryMissing,
       },
+      ...(props.alertTopicArn ? { [STATES.notifyQualityAlerts]: notifyQualityAlerts(props.alertTopicArn) } : {}),
       [STATES.queryMissing]: {
         Comment: 'Opens the run, claims the missing readings, writes them and their context to retrieved_from_db/.',
         Type: 'Task',

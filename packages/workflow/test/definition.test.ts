@@ -1,5 +1,5 @@
 import validator from 'asl-validator';
-import { buildPipelineDefinition, LAMBDA_WAIT_FOR_TOKEN, STATES, TRANSIENT_ERRORS, transformEventPattern, type AslTaskState } from '../src';
+import { buildPipelineDefinition, LAMBDA_WAIT_FOR_TOKEN, SNS_PUBLISH, STATES, TRANSIENT_ERRORS, transformEventPattern, type AslMapState, type AslTaskState } from '../src';
 
 const functions = {
   qualityCheck: 'arn:aws:lambda:eu-west-1:123456789012:function:airfill-dev-quality-check',
@@ -49,6 +49,39 @@ describe('buildPipelineDefinition', () => {
     });
     expect(state.Retry?.[0]?.ErrorEquals).toEqual([...TRANSIENT_ERRORS, 'States.Timeout']);
     expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATES.recordFailure }]);
+  });
+
+  describe('with an alert topic', () => {
+    const topic = 'arn:aws:sns:eu-west-1:123456789012:airfill-dev-alarms';
+    const notifying = buildPipelineDefinition({ functions, transformTimeoutSeconds: 600, alertTopicArn: topic });
+    const map = notifying.States[STATES.notifyQualityAlerts] as AslMapState;
+
+    it('is still a definition asl-validator accepts', () => {
+      const { isValid, errorsText } = validator(JSON.parse(JSON.stringify(notifying)));
+      expect(errorsText('\n')).toBe('');
+      expect(isValid).toBe(true);
+    });
+
+    it("publishes each of quality-check's alerts as its own message, between quality-check and query-missing", () => {
+      expect((notifying.States[STATES.qualityCheck] as AslTaskState).Next).toBe(STATES.notifyQualityAlerts);
+      expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.quality.alerts', ResultPath: null, Next: STATES.queryMissing });
+      expect(map.ItemProcessor.States[STATES.publishQualityAlert]).toMatchObject({
+        Type: 'Task',
+        Resource: SNS_PUBLISH,
+        Parameters: { TopicArn: topic, 'Subject.$': '$.subject', 'Message.$': '$.message' },
+        End: true,
+      });
+    });
+
+    it('retries a throttled publish and goes on to the fill when publishing fails', () => {
+      const publish = map.ItemProcessor.States[STATES.publishQualityAlert] as AslTaskState;
+      expect(publish.Retry?.[0]).toMatchObject({ ErrorEquals: expect.arrayContaining(['SNS.ThrottledException']), BackoffRate: 2, JitterStrategy: 'FULL' });
+      expect(map.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.notifyError', Next: STATES.queryMissing }]);
+    });
+
+    it('is left out without a topic', () => {
+      expect(definition.States).not.toHaveProperty(STATES.notifyQualityAlerts);
+    });
   });
 
   it('leaves the heartbeat out unless asked for', () => {

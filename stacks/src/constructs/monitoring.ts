@@ -21,17 +21,19 @@ export interface MonitoringProps {
   cluster: RdsCluster;
 }
 
+/** The alarm topic's name under the environment's prefix; known before the topic exists, so the state machine can name it. */
+export const ALARM_TOPIC = 'alarms';
+
 /**
  * Alarms on what needs a person (failed or timed-out executions, Lambda
- * errors and throttles, dead letters, Aurora CPU and memory, sensors that
- * quality control found dead, stuck or drifting) to an encrypted SNS topic
- * with the config's email subscribers, and one dashboard.
+ * errors and throttles, dead letters, Aurora CPU and memory) to an encrypted
+ * SNS topic with the config's email subscribers, and one dashboard. The
+ * state machine publishes quality alerts (a sensor dead, stuck or drifting)
+ * to the same topic, one message per sensor and episode.
  */
 export class Monitoring extends Construct {
   readonly topic: SnsTopic;
   readonly alarms: CloudwatchMetricAlarm[] = [];
-  /** Quality control's alerts: a message when a run raises any (one per sensor and new episode, counted). */
-  readonly qualityAlerts: CloudwatchMetricAlarm;
   readonly dashboard: CloudwatchDashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -39,7 +41,7 @@ export class Monitoring extends Construct {
     const { naming, stateMachine, functions, deadLetters, cluster } = props;
     const settings = naming.config.monitoring;
 
-    this.topic = new SnsTopic(this, 'alarms', { name: naming.name('alarms'), kmsMasterKeyId: props.key.arn });
+    this.topic = new SnsTopic(this, 'alarms', { name: naming.name(ALARM_TOPIC), kmsMasterKeyId: props.key.arn });
     settings.alarmEmails.forEach((email, index) => {
       new SnsTopicSubscription(this, `email-${index}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
     });
@@ -84,25 +86,7 @@ export class Monitoring extends Construct {
       0,
       'GreaterThanThreshold',
     );
-    // quality-check emits one datapoint per run: the alerts it raised, each a new episode of one sensor (a sensor
-    // dead, stuck or drifting longer than configured), never one per reading or per run of a known episode. A run
-    // that raises any sends one message; no OK message follows, so a quiet run sends nothing.
-    const qualityMetric = { namespace: QUALITY_ALERTS_METRIC.namespace, metricName: QUALITY_ALERTS_METRIC.name, dimensions: { Step: QUALITY_ALERTS_METRIC.step } };
-    this.qualityAlerts = new CloudwatchMetricAlarm(this, 'quality-alerts', {
-      alarmName: naming.name('quality-alerts'),
-      alarmDescription:
-        'Quality control raised alerts: sensors dead, stuck or drifting longer than configured (the value counts them, one per sensor and new episode). ' +
-        'Which: the quality-check log lines "quality alert raised", or the quality_alerts table (the run report lists them).',
-      ...qualityMetric,
-      statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions: [this.topic.arn],
-    });
-    this.alarms.push(this.qualityAlerts);
+    // Quality alerts are no alarm: the state machine publishes each one (a sensor and episode) to this topic itself.
 
     const db = { DBClusterIdentifier: cluster.clusterIdentifier };
     alarm('aurora-cpu', 'Aurora CPU is high', { namespace: 'AWS/RDS', metricName: 'CPUUtilization', dimensions: db, statistic: 'Average' }, settings.auroraCpuPercent, 'GreaterThanThreshold');
@@ -148,7 +132,7 @@ export class Monitoring extends Construct {
           widget('Aurora freeable memory', [['AWS/RDS', 'FreeableMemory', 'DBClusterIdentifier', cluster.clusterIdentifier, { stat: 'Minimum' }]], 12, 12),
           widget(
             'Quality control',
-            ['QualityAlertsRaised', 'ValuesInvalidated', 'FlagsInvalid', 'FlagsSuspect'].map((m) => [qualityMetric.namespace, m, 'Step', QUALITY_ALERTS_METRIC.step]),
+            ['QualityAlertsRaised', 'ValuesInvalidated', 'FlagsInvalid', 'FlagsSuspect'].map((m) => [QUALITY_ALERTS_METRIC.namespace, m, 'Step', QUALITY_ALERTS_METRIC.step]),
             0,
             18,
           ),

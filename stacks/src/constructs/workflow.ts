@@ -7,6 +7,7 @@ import { LOG_DELIVERY_ACTIONS, TRACING_ACTIONS } from '../iam/boundary';
 import { WorkloadRole } from '../iam/role';
 import { type Naming } from '../naming';
 import { type Functions } from './functions';
+import { ALARM_TOPIC } from './monitoring';
 
 /** Props of {@link Workflow}. */
 export interface WorkflowProps {
@@ -20,7 +21,8 @@ export interface WorkflowProps {
 /**
  * The Step Functions state machine from `@airfill/workflow` (the same ASL the
  * local engine runs), with logging to an encrypted log group and X-Ray
- * tracing. Its role may invoke only the five Lambdas the definition names.
+ * tracing. Its role may invoke only the five Lambdas the definition names,
+ * and publish quality alerts only to the environment's alarm topic.
  */
 export class Workflow extends Construct {
   readonly stateMachine: SfnStateMachine;
@@ -32,6 +34,8 @@ export class Workflow extends Construct {
     const { naming, functions, key } = props;
     const fns = functions.all;
     const invoked = [fns['quality-check'], fns['query-missing'], fns['start-transform'], fns['write-predictions'], fns['record-failure']];
+    // The monitoring's topic, named before it exists (monitoring needs the state machine for its alarms).
+    const alertTopicArn = naming.arn('sns', naming.name(ALARM_TOPIC));
 
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       // The /aws/vendedlogs/ prefix keeps the log-delivery resource policy small.
@@ -52,6 +56,19 @@ export class Workflow extends Construct {
           Action: 'lambda:InvokeFunction',
           // Versions and aliases too (`<arn>:*`), in case the definition pins one.
           Resource: invoked.flatMap((fn) => [fn.arn, `${fn.arn}:*`]),
+        },
+        {
+          Sid: 'PublishQualityAlerts',
+          Effect: 'Allow',
+          Action: 'sns:Publish',
+          Resource: alertTopicArn,
+        },
+        {
+          // The topic is encrypted with the environment key: a publisher needs a data key from it.
+          Sid: 'AlertTopicKey',
+          Effect: 'Allow',
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Resource: key.arn,
         },
         {
           // Log delivery and X-Ray accept no resource ARNs (AWS documents "*" for both).
@@ -80,6 +97,7 @@ export class Workflow extends Construct {
       },
       transformTimeoutSeconds: transform.timeoutSeconds,
       heartbeatSeconds: transform.heartbeatSeconds,
+      alertTopicArn,
     });
 
     this.stateMachine = new SfnStateMachine(this, 'state-machine', {

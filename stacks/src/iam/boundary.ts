@@ -61,6 +61,7 @@ export function boundaryStatements(naming: Naming): PolicyStatement[] {
     // The RDS-managed master secret is named by RDS (`rds!cluster-<id>`); the role policy names it exactly.
     statement('MasterSecret', ['secretsmanager:GetSecretValue'], naming.arn('secretsmanager', 'secret:rds!cluster-*')),
     statement('DeadLetters', ['sqs:SendMessage'], naming.arn('sqs', `${p}-*`)),
+    statement('EnvironmentTopics', ['sns:Publish'], naming.arn('sns', `${p}-*`)),
     statement(
       'TransformJobs',
       ['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:StopTransformJob', 'sagemaker:AddTags'],

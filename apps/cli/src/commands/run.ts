@@ -38,6 +38,8 @@ function showPipelineProgress(event: PipelineProgress): void {
     if (event.phase === 'failed' && event.state !== 'Failed') note(`${event.state} failed: ${event.error}: ${event.cause}`);
   } else if (event.kind === 'transform') {
     note(`transform job ${event.job}: ${event.status}${event.rows === undefined ? '' : `, ${event.rows.toLocaleString('en-US')} rows scored`} in ${(event.ms / 1000).toFixed(2)} s${event.reason ? ` (${event.reason})` : ''}`);
+  } else if (event.kind === 'alert') {
+    note(`quality alert: ${event.subject.replace(/^airfill: /, '')}`);
   } else if (event.error) {
     note(`transform-callback failed (${event.error}: ${event.cause}); the event is delivered again`);
   }

@@ -16,15 +16,18 @@ export interface Network {
   close(): Promise<void>;
 }
 
-/** Six sensors, six days, every parameter, about 10% missing (outages, single points, a dead sensor). */
-export async function openNetwork(): Promise<Network> {
+/**
+ * Six sensors, six days, every parameter, about 10% missing (outages, single points, a dead sensor).
+ * Quality control has run once over it, unless `qualityChecked` is false.
+ */
+export async function openNetwork({ qualityChecked = true }: { qualityChecked?: boolean } = {}): Promise<Network> {
   const dir = await mkdtemp(path.join(tmpdir(), 'airfill-local-test-'));
   const database = await createTestDatabase();
   const csv = await writeSynthCsv(path.join(dir, 'network.csv'), { sensors: 6, days: 6, missing: 0.1, seed: 3 });
   await loadReadingsCsv(database, csv.file);
   // Quality control once, as a first run would: every later run's quality-check then changes nothing
   // (it is idempotent), so the tests' fingerprints of the readings hold across runs.
-  await qualityCheck({ database, logger: silentLogger }, {}, { executionId: 'arn:aws:states:us-east-1:000000000000:execution:airfill-local:network-setup', input: {} });
+  if (qualityChecked) await qualityCheck({ database, logger: silentLogger }, {}, { executionId: 'arn:aws:states:us-east-1:000000000000:execution:airfill-local:network-setup', input: {} });
   const runtime = await startLocalRuntime({ parameter: PARAMETER, dataDir: dir, database, keepObjects: false, callbackRetryDelayMs: 10 });
   return {
     database,
