@@ -7,7 +7,8 @@
  *   /api/sensors  every sensor with completeness over 30 days and health
  * and it prints p50/p99 latency and requests per second for each.
  * The server is `airfill serve --database-url` in its own process, as a
- * user runs it; clients are fetch() in this one. /api/sensors answers from
+ * user runs it; clients are light node:http keep-alive clients in this one
+ * (`bench/lib/http-get.ts`), asking for gzip as a browser does. /api/sensors answers from
  * a cache while the data version holds, so its uncached query time is
  * measured too, directly. Besides latency (which depends on what else the
  * machine runs) it prints the server's CPU time per request. Target: p99
@@ -22,6 +23,7 @@ import path from 'node:path';
 import { connectReadOnly, listSensors } from '@airfill/api';
 import { runLocally, writeSynthCsv } from '@airfill/local';
 import { benchDatabase, verdict } from './lib/bench-database';
+import { httpGetter } from './lib/http-get';
 
 const TARGET_P99_MS = 50;
 const TIME_LIMIT_MS = 120_000;
@@ -29,6 +31,7 @@ const TIME_LIMIT_MS = 120_000;
 /** Latencies of `total` GETs from `concurrency` clients, each taking the next URL until done (or the time limit). */
 async function load(base: string, urls: () => string, total: number, concurrency: number): Promise<{ latencies: number[]; seconds: number; failures: number }> {
   const latencies: number[] = [];
+  const http = httpGetter(base, concurrency);
   let sent = 0;
   let failures = 0;
   const started = performance.now();
@@ -36,13 +39,16 @@ async function load(base: string, urls: () => string, total: number, concurrency
     while (sent < total && performance.now() - started < TIME_LIMIT_MS) {
       sent += 1;
       const t = performance.now();
-      const response = await fetch(`${base}${urls()}`);
-      await response.arrayBuffer();
+      const { status } = await http.get(urls());
       latencies.push(performance.now() - t);
-      if (response.status !== 200) failures += 1;
+      if (status !== 200) failures += 1;
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, client));
+  try {
+    await Promise.all(Array.from({ length: concurrency }, client));
+  } finally {
+    http.close();
+  }
   return { latencies, seconds: (performance.now() - started) / 1000, failures };
 }
 
@@ -102,19 +108,22 @@ async function main(): Promise<void> {
     console.log(`one sensor-month: ${probe.points.length} points; ${concurrency} concurrent clients, ${requests} requests per route (at most ${TIME_LIMIT_MS / 1000} s), on 127.0.0.1\n`);
 
     let ok = true;
-    console.log('route          requests   failures   p50 ms   p99 ms    req/s   server CPU ms/request');
+    console.log('route          requests   failures   p50 ms   p99 ms    req/s   server CPU ms/request   client CPU ms/request');
     for (const [name, next, count] of [
       ['/api/series', sensorMonth, requests],
       ['/api/sensors', () => '/api/sensors', Math.ceil(requests / 4)],
     ] as const) {
       await load(base, next, 50, concurrency); // warm up: connections, plans, caches
       const cpuBefore = cpuMs(server.pid!);
+      const clientBefore = process.cpuUsage();
       const { latencies, seconds, failures } = await load(base, next, count, concurrency);
       const cpuPerRequest = (cpuMs(server.pid!) - cpuBefore) / latencies.length;
+      const clientCpu = process.cpuUsage(clientBefore);
+      const clientPerRequest = (clientCpu.user + clientCpu.system) / 1000 / latencies.length;
       const sorted = [...latencies].sort((a, b) => a - b);
       const p50 = quantile(sorted, 0.5);
       const p99 = quantile(sorted, 0.99);
-      console.log(`${name.padEnd(14)} ${String(latencies.length).padStart(8)} ${String(failures).padStart(10)} ${p50.toFixed(1).padStart(8)} ${p99.toFixed(1).padStart(8)} ${(latencies.length / seconds).toFixed(0).padStart(8)} ${cpuPerRequest.toFixed(2).padStart(11)}`);
+      console.log(`${name.padEnd(14)} ${String(latencies.length).padStart(8)} ${String(failures).padStart(10)} ${p50.toFixed(1).padStart(8)} ${p99.toFixed(1).padStart(8)} ${(latencies.length / seconds).toFixed(0).padStart(8)} ${cpuPerRequest.toFixed(2).padStart(11)} ${clientPerRequest.toFixed(2).padStart(23)}`);
       ok = verdict(`${name}: p99 ${p99.toFixed(1)} ms (target < ${TARGET_P99_MS} ms, ratio ${(TARGET_P99_MS / p99).toFixed(2)}x)`, p99 < TARGET_P99_MS && failures === 0) && ok;
     }
     server.kill('SIGINT');
