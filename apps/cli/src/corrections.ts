@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { InvalidArgumentError } from 'commander';
-import { listModels, type Database } from '@airfill/db';
+import { correctReadings, listModels, type CorrectionRequest, type CorrectionResult, type Database } from '@airfill/db';
 import { DEFAULT_MODEL_DIR, loadModel } from '@airfill/model';
 import { parseOffsetTimestamp } from '@airfill/schema';
 
@@ -24,7 +24,7 @@ const HOUR_MS = 3_600_000;
  * have made the stored imputations (the registry's and the default model),
  * and never less than three days.
  */
-export async function featureWindow(database: Database): Promise<{ beforeMs: number; afterMs: number }> {
+async function featureWindow(database: Database): Promise<{ beforeMs: number; afterMs: number }> {
   const contracts: unknown[] = (await listModels(database)).map((model) => model.featureContract);
   contracts.push((await loadModel(DEFAULT_MODEL_DIR)).contract);
   let beforeMs = 72 * HOUR_MS;
@@ -38,6 +38,15 @@ export async function featureWindow(database: Database): Promise<{ beforeMs: num
 }
 
 /** Who asks for a correction, as the ledger records it. */
-export function requester(): string {
+function requester(): string {
   return `${os.userInfo().username}@${os.hostname()}`;
+}
+
+/**
+ * Runs a correction the way both commands ask for one: recorded as this
+ * user, removing the imputations within the feature window of the models
+ * that may have used the changed readings.
+ */
+export async function correctAsUser(database: Database, request: Omit<CorrectionRequest, 'requestedBy' | 'featureWindow'>): Promise<CorrectionResult> {
+  return correctReadings(database, { ...request, requestedBy: requester(), featureWindow: await featureWindow(database) });
 }

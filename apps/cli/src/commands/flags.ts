@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { correctReadings, MANUAL_CHECK, requireStoredParameter } from '@airfill/db';
+import { MANUAL_CHECK, requireStoredParameter } from '@airfill/db';
 import { QUALITY_CHECKS } from '@airfill/quality';
-import { featureWindow, instantFlag, requester } from '../corrections';
+import { correctAsUser, instantFlag } from '../corrections';
 import { addDatabaseOptions, databaseTarget, withDatabase, type DatabaseFlags } from '../database-options';
 import { writeFlags, writeFlagsFile } from '../flag-export';
 import { note } from '../output';
@@ -83,7 +83,7 @@ function registerClear(command: Command): void {
     databaseTarget(flags);
     const result = await withDatabase(flags, async (database) => {
       await requireStoredParameter(database, flags.parameter);
-      return correctReadings(database, {
+      return correctAsUser(database, {
         action: 'clear',
         deviceId: flags.device,
         parameter: flags.parameter,
@@ -92,8 +92,6 @@ function registerClear(command: Command): void {
         from: flags.from,
         to: flags.to,
         reason: flags.reason,
-        requestedBy: requester(),
-        featureWindow: await featureWindow(database),
         dryRun: flags.dryRun ?? false,
       });
     });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { correctReadings, type CorrectionAction, type CorrectionResult } from '@airfill/db';
-import { featureWindow, instantFlag, requester } from '../corrections';
+import type { CorrectionAction, CorrectionResult } from '@airfill/db';
+import { correctAsUser, instantFlag } from '../corrections';
 import { addDatabaseOptions, databaseTarget, withDatabase, type DatabaseFlags } from '../database-options';
 import { note } from '../output';
 
@@ -50,15 +50,13 @@ function registerAction(readings: Command, action: CorrectionAction, description
   ).action(async (flags: ReadingsFlags) => {
     databaseTarget(flags);
     const result = await withDatabase(flags, async (database) =>
-      correctReadings(database, {
+      correctAsUser(database, {
         action,
         deviceId: flags.device,
         parameter: flags.parameter,
         from: flags.from,
         to: flags.to,
         reason: flags.reason,
-        requestedBy: requester(),
-        featureWindow: await featureWindow(database),
         dryRun: flags.dryRun ?? false,
       }),
     );
