@@ -109,6 +109,15 @@ export function buildPipelineDefinition(props: PipelineWorkflowProps): AslDefini
     Next: STATES.writePredictions,
   };
 
+  /** A short Lambda step: the step time limit, retries on transient errors and timeouts, failures to the recorder. */
+  const lambdaStep = (step: Pick<AslTaskState, 'Comment' | 'Resource' | 'Parameters' | 'ResultPath' | 'Next'>): AslTaskState => ({
+    Type: 'Task',
+    ...step,
+    TimeoutSeconds: stepTimeout,
+    Retry: transientRetry([TIMEOUT_ERROR]),
+    Catch: toRecordFailure,
+  });
+
   const notifyQualityAlerts = (topicArn: string): AslMapState => ({
     Comment: 'Publishes each alert QualityCheck raised as its own message (one per sensor and episode). A failed publish does not stop the fill.',
     Type: 'Map',
@@ -139,28 +148,20 @@ export function buildPipelineDefinition(props: PipelineWorkflowProps): AslDefini
     QueryLanguage: 'JSONPath',
     StartAt: STATES.qualityCheck,
     States: {
-      [STATES.qualityCheck]: {
+      [STATES.qualityCheck]: lambdaStep({
         Comment: 'Checks every parameter of the window: stores flags, turns invalid values into missing (raw kept), raises one alert per sensor and episode.',
-        Type: 'Task',
         Resource: props.functions.qualityCheck,
         Parameters: { 'executionId.$': '$$.Execution.Id', 'input.$': '$' },
         ResultPath: '$.quality',
-        TimeoutSeconds: stepTimeout,
-        Retry: transientRetry([TIMEOUT_ERROR]),
-        Catch: toRecordFailure,
         Next: props.alertTopicArn ? STATES.notifyQualityAlerts : STATES.queryMissing,
-      },
+      }),
       ...(props.alertTopicArn ? { [STATES.notifyQualityAlerts]: notifyQualityAlerts(props.alertTopicArn) } : {}),
-      [STATES.queryMissing]: {
+      [STATES.queryMissing]: lambdaStep({
         Comment: 'Opens the run, claims the missing readings, writes them and their context to retrieved_from_db/.',
-        Type: 'Task',
         Resource: props.functions.queryMissing,
         Parameters: { 'executionId.$': '$$.Execution.Id', 'input.$': '$' },
-        TimeoutSeconds: stepTimeout,
-        Retry: transientRetry([TIMEOUT_ERROR]),
-        Catch: toRecordFailure,
         Next: STATES.anythingToFill,
-      },
+      }),
       [STATES.anythingToFill]: {
         Type: 'Choice',
         Choices: [{ Variable: '$.found', NumericEquals: 0, Next: STATES.nothingToFill }],
@@ -171,17 +172,13 @@ export function buildPipelineDefinition(props: PipelineWorkflowProps): AslDefini
         Type: 'Succeed',
       },
       [STATES.startTransform]: startTransform,
-      [STATES.writePredictions]: {
+      [STATES.writePredictions]: lambdaStep({
         Comment: 'Stores predicted_values_output/ in imputations in one transaction and closes the run.',
-        Type: 'Task',
         Resource: props.functions.writePredictions,
         Parameters: { 'executionId.$': '$$.Execution.Id', 'run.$': '$' },
         ResultPath: '$.written',
-        TimeoutSeconds: stepTimeout,
-        Retry: transientRetry([TIMEOUT_ERROR]),
-        Catch: toRecordFailure,
         Next: STATES.done,
-      },
+      }),
       [STATES.done]: { Type: 'Succeed' },
       [STATES.recordFailure]: {
         Comment: 'Marks the run failed with the error and releases its claims, so the next run picks the readings up.',
