@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { iterateFlags, type Database, type FlagFilter, type StoredFlag } from '@airfill/db';
+import { csvCell } from '@airfill/schema';
 
 /** The columns of `airfill flags` as CSV. */
 export const FLAGS_HEADER = ['device_id', 'parameter', 'timestamp', 'check', 'severity', 'detail'] as const;
@@ -9,9 +10,6 @@ export const FLAGS_HEADER = ['device_id', 'parameter', 'timestamp', 'check', 'se
 export const CLEARED_COLUMNS = ['cleared_at', 'cleared_reason'] as const;
 
 type Format = 'csv' | 'json';
-
-/** A CSV cell: quoted (quotes doubled) when it holds a comma, a quote or a line break (as `airfill export` writes them). */
-const csvCell = (text: string): string => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
 function csvLine(flag: StoredFlag, withClearance: boolean): string {
   const cells = [flag.deviceId, flag.parameter, flag.ts.toISOString(), flag.check, flag.severity, flag.detail];

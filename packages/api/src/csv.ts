@@ -1,13 +1,10 @@
+import { csvCell } from '@airfill/schema';
 import type { SeriesPoint } from './queries/series';
 
 /** Header of a series as CSV. */
 export const SERIES_CSV_HEADER = 'timestamp,value,observed,filled,lower,upper,model_version,run_id';
 
-const cell = (value: string | number | boolean | null): string => {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
+const cell = (value: string | number | boolean | null): string => (value === null ? '' : csvCell(String(value)));
 
 /** A page of a series as CSV (RFC 4180, header first, empty cells for nulls). */
 export function seriesToCsv(points: readonly SeriesPoint[]): string {

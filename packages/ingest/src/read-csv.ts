@@ -2,7 +2,7 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { makeCsvRowSchema, makePlausibilityCheck, type CsvColumn, type CsvReading, type PlausibilityConfigInput, type PlausibilityVerdict } from '@airfill/schema';
+import { csvCell, makeCsvRowSchema, makePlausibilityCheck, type CsvColumn, type CsvReading, type PlausibilityConfigInput, type PlausibilityVerdict } from '@airfill/schema';
 import { tokenizeCsv, type CsvTokenEntry } from './csv-tokenizer';
 import { CsvFormatError } from './errors';
 import { parseHeader, type CsvHeader } from './header';
@@ -38,7 +38,7 @@ const INVALID_UTF8 = '\uFFFD';
 
 /** Writes cells back as one CSV line, for the rejects file. */
 export function toCsvLine(cells: readonly string[]): string {
-  return cells.map((cell) => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell)).join(',');
+  return cells.map(csvCell).join(',');
 }
 
 function openSource(path: string): { file: ReadStream; source: Readable } {

@@ -3,13 +3,12 @@ import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Database } from '@airfill/db';
+import { csvCell } from '@airfill/schema';
 
 /** The header of an export. */
 export const EXPORT_HEADER = 'device_id,parameter,timestamp,value,lower,upper,model_version,run_id';
 
 const PAGE = 50_000;
-/** A CSV cell: quoted (quotes doubled) when it holds a comma, a quote or a line break. */
-export const csvCell = (text: string): string => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
 /**
  * Writes the imputations of a parameter as CSV

@@ -1,4 +1,5 @@
 export { parseOffsetTimestamp, quoteCell, TIMESTAMP_YEARS, type TimestampParse } from './timestamp';
+export { csvCell } from './csv-cell';
 export {
   CSV_COLUMNS,
   REQUIRED_CSV_COLUMNS,

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Command } from 'commander';
-import { DEFAULT_PARAMETER, DEFAULT_SENTINEL } from '@airfill/schema';
+import { csvCell, DEFAULT_PARAMETER, DEFAULT_SENTINEL } from '@airfill/schema';
 import { imputeMissing, loadModel, requireParameter, DEFAULT_ROUNDS, type ImputedValue, type LoadedModel } from '@airfill/model';
 import { CliError } from '../errors';
 import { note } from '../output';
@@ -21,11 +21,6 @@ interface ImputeFlags {
   force?: boolean;
   intervalLevel: number;
   sentinel: number;
-}
-
-/** A CSV cell, quoted when it must be. */
-function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 const rounded = (value: number | null) => (value === null ? '' : String(Math.round(value * 1e4) / 1e4));

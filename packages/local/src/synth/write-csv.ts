@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import { createGzip } from 'node:zlib';
+import { csvCell } from '@airfill/schema';
 import { generateReadings, type SynthOptions, type SynthReading } from './generate';
 
 /** Columns in the order synth writes them: deliberately not the contract's order (columns may come in any order). */
@@ -22,8 +23,6 @@ function stamp(ts: number, offsetMinutes: number): string {
   const abs = Math.abs(offsetMinutes);
   return `${local.slice(0, 10)} ${local.slice(11, 23)} ${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`;
 }
-
-const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
 function line(reading: SynthReading, offsetMinutes: number): string {
   const { sensor, parameter } = reading;
@@ -44,7 +43,7 @@ function line(reading: SynthReading, offsetMinutes: number): string {
     country: 'DE',
     deployment_date: sensor.deployed,
   };
-  return COLUMNS.map((column) => quote(cells[column])).join(',');
+  return COLUMNS.map((column) => csvCell(cells[column])).join(',');
 }
 
 /** What a generated file holds. */
