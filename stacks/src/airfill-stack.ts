@@ -26,8 +26,8 @@ export interface AirfillStackProps {
   bundles: LambdaBundles;
   /** The API Lambda's bundle and the dashboard's files. */
   readApi: ReadApiAssets;
-  /** The packaged default model (for the `xgboost-artifact` model source). */
-  model?: { archive: ModelArchive; version: string };
+  /** The packaged default model of each parameter, by parameter (for the `xgboost-artifact` model source). */
+  models?: Readonly<Record<string, { archive: ModelArchive; version: string }>>;
 }
 
 /** The stack name of an environment: `airfill-<env>`. */
@@ -98,7 +98,7 @@ export class AirfillStack extends TerraformStack {
         },
       ]),
     });
-    this.model = new Model(this, 'model', { naming, storage: this.storage, key, artifact: props.model });
+    this.model = new Model(this, 'model', { naming, storage: this.storage, key, ...(props.models ? { artifacts: props.models } : {}) });
 
     const stateMachineName = naming.name('pipeline');
     this.functions = new Functions(this, 'functions', {

@@ -14,7 +14,8 @@ export interface BuildAppOptions {
   environments: EnvironmentConfig[];
   bundles: LambdaBundles;
   readApi: ReadApiAssets;
-  model?: { archive: ModelArchive; version: string };
+  /** The packaged default model of each parameter, by parameter. */
+  models?: Readonly<Record<string, { archive: ModelArchive; version: string }>>;
 }
 
 /**
@@ -26,6 +27,6 @@ export function buildApp(options: BuildAppOptions): { app: App; stacks: AirfillS
   const environments = validateLayout(options.environments);
   const app = new App({ outdir: options.outdir, skipValidation: false });
   const bootstraps = environments.map((config) => new BootstrapStack(app, config));
-  const stacks = environments.map((config) => new AirfillStack(app, { config, bundles: options.bundles, readApi: options.readApi, model: options.model }));
+  const stacks = environments.map((config) => new AirfillStack(app, { config, bundles: options.bundles, readApi: options.readApi, ...(options.models ? { models: options.models } : {}) }));
   return { app, stacks, bootstraps };
 }

@@ -5,7 +5,7 @@ export { Naming, ENVIRONMENT_TAG } from './naming';
 export { LAMBDA_RUNTIME } from './constructs/lambda-function';
 export { LAMBDA_APPS, resolveLambdaBundles, type LambdaApp, type LambdaBundles } from './assets/lambda-bundles';
 export { resolveReadApiAssets, type ReadApiAssets } from './assets/read-api-assets';
-export { packageModel, type PackagedModel } from './assets/default-model';
+export { packageModels, type PackagedModel } from './assets/default-model';
 export { writeModelArchive, tar, SAGEMAKER_MODEL_FILE, type ModelArchive } from './assets/model-archive';
 export * from './config';
 export { ConfigError, MissingArtifactError } from './errors';

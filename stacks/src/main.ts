@@ -5,17 +5,19 @@
 import { buildApp } from './app';
 import { resolveLambdaBundles } from './assets/lambda-bundles';
 import { resolveReadApiAssets } from './assets/read-api-assets';
-import { packageModel } from './assets/default-model';
+import { packageModels } from './assets/default-model';
 import { loadAllEnvironmentConfigs } from './config';
 
 async function main(): Promise<void> {
   const started = Date.now();
   const environments = loadAllEnvironmentConfigs();
+  // Every parameter an environment deploys a committed model for, packaged once.
+  const parameters = [...new Set(environments.filter((config) => config.model.source === 'xgboost-artifact').flatMap((config) => config.pipeline.parameters))];
   const { app, stacks, bootstraps } = buildApp({
     environments,
     bundles: resolveLambdaBundles(),
     readApi: resolveReadApiAssets(),
-    model: await packageModel(),
+    models: await packageModels(parameters),
   });
   app.synth();
   const names = [...bootstraps, ...stacks].map((stack) => stack.node.id).join(', ');

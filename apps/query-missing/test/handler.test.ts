@@ -1,9 +1,9 @@
 import { listKeys } from '@airfill/pipeline';
 import {
   createTestDatabase,
-  DEFAULT_MODEL_DIR,
+  DEFAULT_MODELS_DIR,
   lambdaTestEnv,
-  loadModel,
+  loadModelFromSet,
   seedReadings,
   startLocalS3,
   type LocalS3,
@@ -18,13 +18,13 @@ let bucketName: string;
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  const model = await loadModel(DEFAULT_MODEL_DIR);
+  const model = (await loadModelFromSet('PM 2.5'))!;
   [database, local] = await Promise.all([createTestDatabase(), startLocalS3()]);
   await seedReadings(database);
   const bucket = await local.bucket();
   bucketName = bucket.name;
   Object.assign(process.env, lambdaTestEnv({ bucket: bucket.name, s3Endpoint: local.endpoint, databaseUrl: database.url, modelVersion: model.version }), {
-    AIRFILL_MODEL_DIR: DEFAULT_MODEL_DIR,
+    AIRFILL_MODELS_DIR: DEFAULT_MODELS_DIR,
     AIRFILL_MAX_READINGS_PER_RUN: '4',
   });
 });
@@ -34,12 +34,19 @@ afterAll(async () => {
 });
 
 describe('query-missing handler', () => {
-  it('claims at most AIRFILL_MAX_READINGS_PER_RUN readings of AIRFILL_PARAMETER into AIRFILL_BUCKET', async () => {
-    const result = await handler({ executionId: 'arn:aws:states:eu-west-1:123456789012:execution:airfill-dev:q1', input: { trigger: 'schedule' } });
+  it("claims at most AIRFILL_MAX_READINGS_PER_RUN readings of the event's parameter into AIRFILL_BUCKET, with the bundled model's context window", async () => {
+    const result = await handler({ executionId: 'arn:aws:states:eu-west-1:123456789012:execution:airfill-dev:q1', parameter: 'PM 2.5', input: { trigger: 'schedule' } });
     expect(result).toMatchObject({ parameter: 'PM 2.5', found: 4, bucket: bucketName });
     expect(await listKeys({ s3: local.s3, name: bucketName }, `retrieved_from_db/${result.runId}/`)).toEqual([
       `retrieved_from_db/${result.runId}/context.jsonl`,
       `retrieved_from_db/${result.runId}/missing.jsonl`,
     ]);
+  });
+
+  it('refuses a parameter AIRFILL_MODELS deploys no model for', async () => {
+    await expect(handler({ executionId: 'arn:aws:states:eu-west-1:123456789012:execution:airfill-dev:q2', parameter: 'Temperature', input: {} })).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining('no current model fills Temperature'),
+    });
   });
 });

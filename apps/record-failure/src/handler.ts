@@ -4,7 +4,7 @@ import { parseLambdaEnv, type RecordFailureEvent } from '@airfill/schema';
 const env = once(() => parseLambdaEnv('recordFailure'));
 const logger = createLogger({ fields: { lambda: 'record-failure' } });
 
-/** Lambda: marks the run failed with the error, releases its claims, stops its transform job, deletes its token. */
+/** Lambda: marks a parameter's run failed with the error, releases its claims, stops its transform job, deletes its token. */
 export async function handler(event: RecordFailureEvent): Promise<RecordFailureResult> {
   return runStep(logger, 'record-failure', async () => {
     // Inside the step, so a bad environment is logged and named like any other input error.
@@ -16,7 +16,7 @@ export async function handler(event: RecordFailureEvent): Promise<RecordFailureR
         tokens: { ssm: lambdaClients.ssm(), prefix: settings.AIRFILL_SSM_PREFIX },
         logger,
       },
-      { parameter: settings.AIRFILL_PARAMETER, jobPrefix: settings.AIRFILL_JOB_PREFIX },
+      { jobPrefix: settings.AIRFILL_JOB_PREFIX },
       event,
     );
   });

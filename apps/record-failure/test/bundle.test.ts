@@ -5,7 +5,6 @@ const app = path.resolve(__dirname, '..');
 
 const lambdaEnv = async () => ({
   AIRFILL_ENV: 'dev',
-  AIRFILL_PARAMETER: 'PM 2.5',
   AIRFILL_JOB_PREFIX: 'airfill-dev-',
   AIRFILL_SSM_PREFIX: '/airfill/dev/jobs',
   DB_HOST: '127.0.0.1',
@@ -14,7 +13,7 @@ const lambdaEnv = async () => ({
   DB_USER: 'airfill_app',
   AWS_REGION: 'eu-west-1',
 });
-const event = { executionId: 'arn:aws:states:eu-west-1:123456789012:execution:airfill-dev:b1', error: { Error: 'X', Cause: 'y' } };
+const event = { executionId: 'arn:aws:states:eu-west-1:123456789012:execution:airfill-dev:b1', parameter: 'PM 2.5', error: { Error: 'X', Cause: 'y' } };
 
 describe('the record-failure bundle', () => {
   beforeAll(() => {

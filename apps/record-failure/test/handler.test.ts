@@ -1,5 +1,5 @@
 import { createTestDatabase, mockAws, PARAMETER, type AwsMocks, type TestDatabase } from '@airfill/pipeline/testing';
-import { runIdForExecution } from '@airfill/pipeline';
+import { runIdFor } from '@airfill/pipeline';
 import { handler } from '../src/handler';
 
 
@@ -13,7 +13,6 @@ beforeAll(async () => {
   Object.assign(process.env, {
     DATABASE_URL: database.url,
     AIRFILL_ENV: 'dev',
-    AIRFILL_PARAMETER: PARAMETER,
     AIRFILL_JOB_PREFIX: 'airfill-dev-',
     AIRFILL_SSM_PREFIX: '/airfill/dev/jobs',
     AWS_REGION: 'eu-west-1',
@@ -28,8 +27,8 @@ afterAll(async () => {
 describe('record-failure handler', () => {
   it('records the caught error of the execution in the ledger', async () => {
     const executionId = 'arn:aws:states:eu-west-1:123456789012:execution:airfill-dev:h1';
-    const result = await handler({ executionId, error: { Error: 'OutputValidationError', Cause: '1 missing ids (e.g. 4)' } });
-    expect(result).toEqual({ runId: runIdForExecution(executionId), error: 'OutputValidationError', stoppedJob: false });
+    const result = await handler({ executionId, parameter: PARAMETER, error: { Error: 'OutputValidationError', Cause: '1 missing ids (e.g. 4)' } });
+    expect(result).toEqual({ runId: runIdFor(executionId, PARAMETER), parameter: PARAMETER, error: 'OutputValidationError', stoppedJob: false });
     const { rows } = await database.pool.query('select status, error from runs where run_id = $1', [result.runId]);
     expect(rows).toEqual([{ status: 'failed', error: { name: 'OutputValidationError', message: '1 missing ids (e.g. 4)', executionId } }]);
   });

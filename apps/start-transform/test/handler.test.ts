@@ -1,9 +1,9 @@
 import { queryMissing, silentLogger } from '@airfill/pipeline';
 import {
   createTestDatabase,
-  DEFAULT_MODEL_DIR,
+  DEFAULT_MODELS_DIR,
   lambdaTestEnv,
-  loadModel,
+  loadModelFromSet,
   mockAws,
   seedReadings,
   startLocalS3,
@@ -25,14 +25,14 @@ const saved = { ...process.env };
 const executionId = 'arn:aws:states:eu-west-1:123456789012:execution:airfill-dev:st1';
 
 beforeAll(async () => {
-  const model = await loadModel(DEFAULT_MODEL_DIR);
+  const model = (await loadModelFromSet('PM 2.5'))!;
   [database, local] = await Promise.all([createTestDatabase(), startLocalS3()]);
   await seedReadings(database);
   const bucket = await local.bucket();
-  run = await queryMissing({ database, bucket, logger: silentLogger }, { parameter: 'PM 2.5', maxReadings: 100, contract: model.contract }, { executionId, input: {} });
+  run = await queryMissing({ database, bucket, logger: silentLogger }, { maxReadings: 100, contractOf: async () => model.contract }, { executionId, parameter: 'PM 2.5', input: {} });
   aws = mockAws();
   Object.assign(process.env, lambdaTestEnv({ bucket: bucket.name, s3Endpoint: local.endpoint, modelVersion: model.version }), {
-    AIRFILL_MODEL_DIR: DEFAULT_MODEL_DIR,
+    AIRFILL_MODELS_DIR: DEFAULT_MODELS_DIR,
     AIRFILL_KMS_KEY_ARN: 'arn:aws:kms:eu-west-1:123456789012:key/tokens',
   });
 });
@@ -58,17 +58,17 @@ describe('start-transform handler', () => {
     });
   });
 
-  it('refuses to run when the configured model version is not the bundled one', async () => {
-    process.env.AIRFILL_MODEL_VERSION = 'some-other-model';
+  it('refuses to run when the deployed model version is not the bundled one', async () => {
+    process.env.AIRFILL_MODELS = JSON.stringify({ 'PM 2.5': { name: 'airfill-dev-model', version: 'some-other-model' } });
     try {
       // The environment is read once per container: a fresh module registry stands for a cold start.
       let cold!: HandlerModule;
       jest.isolateModules(() => {
         cold = jest.requireActual<HandlerModule>('../src/handler');
       });
-      await expect(cold.handler({ executionId, run, taskToken: 'tok-2' })).rejects.toMatchObject({ name: 'InputError' });
+      await expect(cold.handler({ executionId, run, taskToken: 'tok-2' })).rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining('is not the deployed some-other-model') });
     } finally {
-      process.env.AIRFILL_MODEL_VERSION = saved.AIRFILL_MODEL_VERSION;
+      process.env.AIRFILL_MODELS = JSON.stringify({ 'PM 2.5': { name: 'airfill-dev-model', version: (await loadModelFromSet('PM 2.5'))!.version } });
     }
   });
 });

@@ -1,10 +1,10 @@
-import { createLogger, handleTransformEvent, lambdaClients, once, runStep, type SettleOutcome } from '@airfill/pipeline';
+import { createLogger, handleTransformEvent, lambdaClients, once, plausibilityFromEnv, runStep, type SettleOutcome } from '@airfill/pipeline';
 import { parseLambdaEnv, type TransformJobEvent } from '@airfill/schema';
 
 const env = once(() => parseLambdaEnv('transformCallback'));
 const logger = createLogger({ fields: { lambda: 'transform-callback' } });
 
-/** Lambda (EventBridge): on a final transform job state, validates the output and sends the task token back. */
+/** Lambda (EventBridge): on a final transform job state, validates the output against its parameter's range and sends the task token back. */
 export async function handler(event: TransformJobEvent): Promise<SettleOutcome> {
   return runStep(logger, 'transform-callback', async () => {
     // Inside the step, so a bad environment is logged and named like any other input error.
@@ -16,7 +16,7 @@ export async function handler(event: TransformJobEvent): Promise<SettleOutcome> 
         sfn: lambdaClients.sfn(),
         logger,
       },
-      { jobPrefix: settings.AIRFILL_JOB_PREFIX, parameter: settings.AIRFILL_PARAMETER },
+      { jobPrefix: settings.AIRFILL_JOB_PREFIX, plausibility: plausibilityFromEnv(settings.AIRFILL_PLAUSIBILITY) },
       event,
     );
   });

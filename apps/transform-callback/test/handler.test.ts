@@ -1,4 +1,4 @@
-import { putText, runIdForExecution, toJsonLines } from '@airfill/pipeline';
+import { putText, runIdFor, toJsonLines } from '@airfill/pipeline';
 import { mockAws, PARAMETER, startLocalS3, type AwsMocks, type LocalS3 } from '@airfill/pipeline/testing';
 import { runKeys } from '@airfill/schema';
 import { handler } from '../src/handler';
@@ -7,7 +7,7 @@ import { handler } from '../src/handler';
 let local: LocalS3;
 let aws: AwsMocks;
 const saved = { ...process.env };
-const runId = runIdForExecution('arn:aws:states:eu-west-1:123456789012:execution:airfill-dev:cb');
+const runId = runIdFor('arn:aws:states:eu-west-1:123456789012:execution:airfill-dev:cb', PARAMETER);
 const jobName = `airfill-dev-${runId}`;
 
 beforeAll(async () => {
@@ -27,7 +27,6 @@ beforeAll(async () => {
   Object.assign(process.env, {
     AIRFILL_ENV: 'dev',
     AIRFILL_BUCKET: bucket.name,
-    AIRFILL_PARAMETER: PARAMETER,
     AIRFILL_JOB_PREFIX: 'airfill-dev-',
     AIRFILL_SSM_PREFIX: '/airfill/dev/jobs',
     AWS_REGION: 'eu-west-1',

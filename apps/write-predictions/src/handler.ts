@@ -4,14 +4,13 @@ import { parseLambdaEnv, type WritePredictionsEvent, type WritePredictionsResult
 const env = once(() => parseLambdaEnv('writePredictions'));
 const logger = createLogger({ fields: { lambda: 'write-predictions' } });
 
-/** Lambda: stores predicted_values_output/ in imputations (one transaction) and closes the run. */
+/** Lambda: stores a parameter's predicted_values_output/ in imputations (one transaction) and closes its run. */
 export async function handler(event: WritePredictionsEvent): Promise<WritePredictionsResult> {
   return runStep(logger, 'write-predictions', async () => {
     // Inside the step, so a bad environment is logged and named like any other input error.
     const settings = env();
     return writePredictions(
       { database: lambdaDatabase(), bucket: { s3: lambdaClients.s3(), name: settings.AIRFILL_BUCKET }, logger },
-      { parameter: settings.AIRFILL_PARAMETER },
       event,
     );
   });

@@ -1,9 +1,8 @@
 import { handleTransformEvent, queryMissing, silentLogger, startTransform } from '@airfill/pipeline';
 import {
   createTestDatabase,
-  DEFAULT_MODEL_DIR,
   lambdaTestEnv,
-  loadModel,
+  loadModelFromSet,
   mockAws,
   runLocalTransform,
   seedReadings,
@@ -26,17 +25,17 @@ const executionId = 'arn:aws:states:eu-west-1:123456789012:execution:airfill-dev
 
 /** Runs the steps before write-predictions with the pipeline functions, as the state machine would. */
 beforeAll(async () => {
-  const model = await loadModel(DEFAULT_MODEL_DIR);
+  const model = (await loadModelFromSet('PM 2.5'))!;
   [database, local] = await Promise.all([createTestDatabase(), startLocalS3()]);
   await seedReadings(database);
   aws = mockAws();
   const bucket = await local.bucket();
-  const run = await queryMissing({ database, bucket, logger: silentLogger }, { parameter: 'PM 2.5', maxReadings: 100, contract: model.contract }, { executionId, input: {} });
+  const run = await queryMissing({ database, bucket, logger: silentLogger }, { maxReadings: 100, contractOf: async () => model.contract }, { executionId, parameter: 'PM 2.5', input: {} });
   const deps = { bucket, tokens: { ssm: aws.clients.ssm, prefix: '/airfill/dev/jobs' }, sfn: aws.clients.sfn, sagemaker: aws.clients.sagemaker, logger: silentLogger };
-  const settings = { parameter: 'PM 2.5', jobPrefix: 'airfill-dev-' };
+  const settings = { jobPrefix: 'airfill-dev-' };
   await startTransform(
     deps,
-    { ...settings, modelName: 'm', modelVersion: model.version, instanceType: 'ml.m5.large', instanceCount: 1, maxPayloadMb: 6, model },
+    { ...settings, instanceType: 'ml.m5.large', instanceCount: 1, maxPayloadMb: 6, modelOf: async () => ({ name: 'm', ...model }) },
     { executionId, run, taskToken: 'tok' },
   );
   await runLocalTransform(bucket, run.runId, model);

@@ -97,7 +97,7 @@ export function otherChangeColumn(parameter: string): string {
 }
 
 /** The other parameters a contract's columns refer to. */
-export function otherParametersOf(contract: FeatureContract): string[] {
+export function otherParametersOf(contract: Pick<FeatureContract, 'columns'>): string[] {
   const names = contract.columns.flatMap((column) => {
     const match = /^other(?:_change)?\[(.*)\]$/.exec(column);
     return match ? [match[1] as string] : [];

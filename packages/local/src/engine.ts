@@ -2,26 +2,22 @@ import '@airfill/workflow/promise-polyfill';
 import { randomBytes } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { getRun } from '@airfill/db';
-import {
-  qualityCheck,
-  queryMissing,
-  recordFailure,
-  runIdForExecution,
-  runStep,
-  startTransform,
-  writePredictions,
-} from '@airfill/pipeline';
-import { alertNoticeSchema, startTransformEventSchema } from '@airfill/schema';
+import { planParameters, qualityCheck, queryMissing, recordFailure, runIdFor, runStep, startTransform, writePredictions } from '@airfill/pipeline';
+import { alertNoticeSchema, startTransformEventSchema, type PipelineInput, type PlanParametersResult } from '@airfill/schema';
 import { buildPipelineDefinition, STATES } from '@airfill/workflow';
 import { droppingBeforeCommit, FaultPlan, type Fault } from './faults';
 import type { PipelineProgress } from './progress';
 import { LOCAL_NAMES, type LocalRuntime } from './runtime';
+import { ExecutionTimings, type ParameterRunResult, type StateTiming } from './timings';
 
 /** Options of one execution. */
 export interface ExecutionOptions {
-  /** The execution's input (as the schedule or the CLI passes it). @default { trigger: 'local' } */
-  input?: { trigger?: string; from?: string; to?: string };
-  /** Execution name; the run id derives from it. @default a new unique name */
+  /**
+   * The execution's input (as the schedule or the CLI passes it).
+   * @default { trigger: 'local', parameters: the runtime's parameters, when it was given some }
+   */
+  input?: Partial<Pick<PipelineInput, 'trigger' | 'from' | 'to' | 'parameters'>>;
+  /** Execution name; the run ids derive from it. @default a new unique name */
   name?: string;
   /** Faults to inject (tests). */
   faults?: readonly Fault[];
@@ -29,68 +25,72 @@ export interface ExecutionOptions {
   retryIntervalMs?: number;
   /** How long the transform may take. @default 1800 */
   transformTimeoutSeconds?: number;
-  /** Aborts the execution (Ctrl-C); the run is then recorded failed like any failed execution. */
+  /** Aborts the execution (Ctrl-C); its open runs are then recorded failed like any failed run. */
   signal?: AbortSignal;
   onProgress?: (event: PipelineProgress) => void;
-}
-
-/** Time spent in one state, over all its attempts. */
-export interface StateTiming {
-  state: string;
-  ms: number;
-  attempts: number;
 }
 
 /** How an execution ended. */
 export interface ExecutionResult {
   executionId: string;
-  runId: string;
   status: 'succeeded' | 'failed';
   /** The execution's output when it succeeded. */
   output?: Record<string, unknown>;
   /** The error it failed with (what the Fail state reports). */
   error?: { name: string; cause: string };
+  /** What it planned to fill (absent when planning itself failed). */
+  plan?: PlanParametersResult;
+  /** One per planned parameter, in plan order. */
+  runs: ParameterRunResult[];
+  /** Its top-level states (plan, the Map, the outcome check). */
   states: StateTiming[];
-  /** The transform job's own time (scoring), when one ran. */
-  transformMs?: number;
-  /** The callback's time (validating the output, SendTask*), summed over deliveries. */
-  callbackMs: number;
   ms: number;
 }
 
 /**
  * An execution that ended without passing through RecordFailure (aborted,
- * or failed where no Catch applies) leaves its run open and its readings
+ * or failed where no Catch applies) leaves runs open and their readings
  * claimed. The cloud has no hook for that; locally the engine knows, and
- * runs the real record-failure step for it, so the next run can start at once.
+ * runs the real record-failure step for each, so the next run can start at once.
  */
-async function closeOpenRun(runtime: LocalRuntime, executionId: string, error: { name: string; cause: string }, tokens: { ssm: LocalRuntime['parameters']['client']; prefix: string }): Promise<void> {
-  const run = await getRun(runtime.database, runIdForExecution(executionId)).catch(() => undefined);
-  if (run?.status !== 'running') return;
-  await runStep(runtime.logger, 'record-failure', () =>
-    recordFailure(
-      { database: runtime.database, sagemaker: runtime.sagemaker.client, tokens, logger: runtime.logger },
-      { parameter: runtime.parameter, jobPrefix: runtime.transformSettings.jobPrefix },
-      { executionId, error: { Error: error.name, Cause: error.cause } },
-    ),
-  );
+async function closeOpenRuns(runtime: LocalRuntime, executionId: string, parameters: readonly string[], error: { name: string; cause: string }): Promise<void> {
+  const tokens = { ssm: runtime.parameters.client, prefix: LOCAL_NAMES.ssmPrefix };
+  for (const parameter of parameters) {
+    const run = await getRun(runtime.database, runIdFor(executionId, parameter)).catch(() => undefined);
+    if (run?.status !== 'running') continue;
+    await runStep(runtime.logger, 'record-failure', () =>
+      recordFailure(
+        { database: runtime.database, sagemaker: runtime.sagemaker.client, tokens, logger: runtime.logger },
+        { jobPrefix: runtime.transformSettings.jobPrefix },
+        { executionId, parameter, error: { Error: error.name, Cause: error.cause } },
+      ),
+    );
+  }
 }
 
 const FUNCTION_ARN = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:airfill-local-${name}`;
+
+/** The parameter's run a handler's input belongs to (every Task inside the Map carries it). */
+function parameterOf(input: unknown): string | undefined {
+  const state = input as { parameter?: unknown; run?: { parameter?: unknown }; Payload?: { run?: { parameter?: unknown } } };
+  const parameter = state.parameter ?? state.run?.parameter ?? state.Payload?.run?.parameter;
+  return typeof parameter === 'string' ? parameter : undefined;
+}
 
 /** One engine run at a time per runtime: the faults and observers are the runtime's. */
 const busy = new WeakSet<LocalRuntime>();
 
 /**
  * Runs the pipeline state machine once, in aws-local-stepfunctions, with the
- * very definition the stacks deploy. Each Task runs the real step of its
- * Lambda (with the Lambda's error naming, so Retry and Catch see the names
- * they see in the cloud). The start-transform Task does what
- * `.waitForTaskToken` does: a fresh token per attempt, the real step, then
- * waiting until the callback answers that token (the engine itself does not
- * implement the pattern). The transform runs as a background job of the
- * local SageMaker and its state change reaches the callback over the local
- * event bus, as in the cloud.
+ * very definition the stacks deploy: the plan, then every planned parameter
+ * in a run of its own (the Map, `runtime.maxConcurrency` at a time). Each
+ * Task runs the real step of its Lambda (with the Lambda's error naming, so
+ * Retry and Catch see the names they see in the cloud). The start-transform
+ * Task does what `.waitForTaskToken` does: a fresh token per attempt, the
+ * real step, then waiting until the callback answers that token (the engine
+ * itself does not implement the pattern). The transform runs as a background
+ * job of the local SageMaker on the parameter's model and its state change
+ * reaches the callback over the local event bus, as in the cloud.
  */
 export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptions = {}): Promise<ExecutionResult> {
   if (busy.has(runtime)) throw new Error('an execution is already running on this local runtime');
@@ -98,19 +98,19 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
   const started = performance.now();
   const name = options.name ?? `local-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
   const executionId = `arn:aws:states:us-east-1:000000000000:execution:airfill-local:${name}`;
-  const runId = runIdForExecution(executionId);
   const faults = new FaultPlan(options.faults);
   const report = options.onProgress ?? (() => undefined);
-  let transformMs: number | undefined;
-  let callbackMs = 0;
+  const timings = new ExecutionTimings();
+  let plan: PlanParametersResult | undefined;
   runtime.faults = faults;
+  runtime.runs = new Map();
   runtime.observe = (event) => {
-    if (event.kind === 'transform') transformMs = event.ms;
-    if (event.kind === 'callback' && event.ms !== undefined) callbackMs += event.ms;
+    if (event.kind === 'transform') timings.transform(event.parameter, event.ms);
+    if (event.kind === 'callback' && event.ms !== undefined) timings.callback(event.parameter, event.ms);
     report(event);
   };
   const issued: string[] = [];
-  // Step work still running when the execution ends (an abort, a timeout) is waited for before the run is closed.
+  // Step work still running when the execution ends (an abort, a timeout) is waited for before the runs are closed.
   const inflight = new Set<Promise<unknown>>();
   const track = <T>(work: Promise<T>): Promise<T> => {
     inflight.add(work);
@@ -124,8 +124,7 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
     const { database, bucket, logger } = runtime;
     const tokens = { ssm: runtime.parameters.client, prefix: LOCAL_NAMES.ssmPrefix };
     const awsDeps = { bucket, tokens, sfn: runtime.tokens.client, sagemaker: runtime.sagemaker.client, logger };
-    const parameter = runtime.parameter;
-    const writerDatabase = droppingBeforeCommit(database, () => faults.take('writePredictions') !== undefined);
+    const models = runtime.models;
 
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {
       [STATES.qualityCheck]: (input) =>
@@ -143,16 +142,24 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
           report({ kind: 'alert', ...notice });
           return { MessageId: randomBytes(8).toString('hex') };
         }),
+      [STATES.planParameters]: (input) =>
+        track(
+          runStep(logger, 'plan-parameters', async () => {
+            plan = await planParameters({ database, logger }, { modelled: [...models.keys()] }, input as never);
+            for (const parameter of plan.parameters) runtime.runs.set(runIdFor(executionId, parameter), parameter);
+            report({ kind: 'plan', parameters: plan.parameters, withoutModel: plan.withoutModel });
+            return plan;
+          }),
+        ),
       [STATES.queryMissing]: (input) =>
-        track(runStep(logger, 'query-missing', async () => {
-          const result = await queryMissing(
-            { database, bucket, logger },
-            { parameter, maxReadings: runtime.maxReadingsPerRun, contract: runtime.chosen.model.contract },
-            input as never,
-          );
-          faults.crash('queryMissing', 'query-missing');
-          return result;
-        })),
+        track(
+          runStep(logger, 'query-missing', async () => {
+            const settings = { maxReadings: runtime.maxReadingsPerRun, contractOf: async (parameter: string) => models.get(parameter)?.model.contract };
+            const result = await queryMissing({ database, bucket, logger }, settings, input as never);
+            faults.crash('queryMissing', 'query-missing', parameterOf(input));
+            return result;
+          }),
+        ),
       [STATES.startTransform]: async (input) => {
         // The Lambda integration hands { FunctionName, Payload }; each attempt gets its own token, as in Step Functions.
         const waiting = runtime.tokens.issue();
@@ -162,7 +169,7 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
             runStep(logger, 'start-transform', async () => {
               const payload = startTransformEventSchema.parse({ ...(input as { Payload: Record<string, unknown> }).Payload, taskToken: waiting.token });
               await startTransform(awsDeps, runtime.transformSettings, payload);
-              faults.crash('startTransform', 'start-transform');
+              faults.crash('startTransform', 'start-transform', parameterOf(input));
             }),
           );
         } catch (error) {
@@ -171,17 +178,20 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
         }
         return waiting.result;
       },
-      [STATES.writePredictions]: (input) =>
-        track(runStep(logger, 'write-predictions', () => writePredictions({ database: writerDatabase, bucket, logger }, { parameter }, input as never))),
+      [STATES.writePredictions]: (input) => {
+        const writer = droppingBeforeCommit(database, () => faults.take('writePredictions', parameterOf(input)) !== undefined);
+        return track(runStep(logger, 'write-predictions', () => writePredictions({ database: writer, bucket, logger }, input as never)));
+      },
       [STATES.recordFailure]: (input) =>
         runStep(logger, 'record-failure', () =>
-          recordFailure({ database, sagemaker: runtime.sagemaker.client, tokens, logger }, { parameter, jobPrefix: runtime.transformSettings.jobPrefix }, input as never),
+          recordFailure({ database, sagemaker: runtime.sagemaker.client, tokens, logger }, { jobPrefix: runtime.transformSettings.jobPrefix }, input as never),
         ),
     };
 
     const definition = buildPipelineDefinition({
       functions: {
         qualityCheck: FUNCTION_ARN('quality-check'),
+        planParameters: FUNCTION_ARN('plan-parameters'),
         queryMissing: FUNCTION_ARN('query-missing'),
         startTransform: FUNCTION_ARN('start-transform'),
         writePredictions: FUNCTION_ARN('write-predictions'),
@@ -189,9 +199,11 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
       },
       transformTimeoutSeconds: options.transformTimeoutSeconds ?? 1800,
       alertTopicArn: LOCAL_NAMES.alertTopicArn,
+      maxConcurrency: runtime.maxConcurrency,
     });
     const machine = new StateMachine(JSON.parse(JSON.stringify(definition)) as never, { validationOptions: { checkArn: false } });
-    const execution = machine.run((options.input ?? { trigger: 'local' }) as never, {
+    const input = { trigger: 'local', ...(runtime.requestedParameters ? { parameters: [...runtime.requestedParameters] } : {}), ...options.input };
+    const execution = machine.run(input as never, {
       overrides: {
         taskResourceLocalHandlers: handlers as never,
         ...(options.retryIntervalMs === undefined
@@ -206,25 +218,25 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
     options.signal?.addEventListener('abort', abort, { once: true });
     if (options.signal?.aborted) abort();
 
-    const timings = new Map<string, StateTiming & { enteredAt?: number }>();
     const watch = (async () => {
       for await (const event of execution.eventLogs) {
         if (!('state' in event)) continue;
         const state = event.state.name;
-        const timing = timings.get(state) ?? { state, ms: 0, attempts: 0 };
-        timings.set(state, timing);
+        // Events of states inside the Map carry the item's index: the parameter's place in the plan.
+        const index = (event as { index?: number }).index;
+        const parameter = index === undefined ? undefined : plan?.parameters[index];
+        const at = { state, parameter, timestamp: event.timestamp };
         if (event.type === 'StateEntered') {
-          timing.enteredAt = event.timestamp;
-          timing.attempts += 1;
-          report({ kind: 'state', state, phase: 'entered' });
+          timings.state({ ...at, type: 'entered' });
+          report({ kind: 'state', state, phase: 'entered', ...(parameter ? { parameter } : {}) });
         } else if (event.type === 'StateRetried') {
-          timing.attempts += 1;
-          report({ kind: 'state', state, phase: 'retried', attempt: event.retry.attempt });
+          timings.state({ ...at, type: 'retried' });
+          report({ kind: 'state', state, phase: 'retried', attempt: event.retry.attempt, ...(parameter ? { parameter } : {}) });
         } else if (event.type === 'StateExited' || event.type === 'StateFailed' || event.type === 'StateCaught') {
-          if (timing.enteredAt !== undefined) timing.ms += event.timestamp - timing.enteredAt;
-          timing.enteredAt = undefined;
+          timings.state({ ...at, type: 'left' });
           const failure = 'Error' in event ? { error: String(event.Error), cause: String(event.Cause) } : {};
-          report({ kind: 'state', state, phase: event.type === 'StateExited' ? 'exited' : event.type === 'StateFailed' ? 'failed' : 'caught', ...failure });
+          const phase = event.type === 'StateExited' ? 'exited' : event.type === 'StateFailed' ? 'failed' : 'caught';
+          report({ kind: 'state', state, phase, ...(parameter ? { parameter } : {}), ...failure });
         }
       }
     })();
@@ -239,17 +251,17 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
     );
     await watch.catch(() => undefined);
     options.signal?.removeEventListener('abort', abort);
+    const planned = plan?.parameters ?? [];
     if (outcome.status === 'failed') {
       await Promise.allSettled([...inflight]);
-      await closeOpenRun(runtime, executionId, outcome.error, tokens);
+      await closeOpenRuns(runtime, executionId, planned, outcome.error);
     }
     return {
       executionId,
-      runId,
       ...outcome,
-      states: [...timings.values()].map(({ state, ms, attempts }) => ({ state, ms, attempts })),
-      ...(transformMs === undefined ? {} : { transformMs }),
-      callbackMs,
+      ...(plan ? { plan } : {}),
+      runs: timings.runs(planned.map((parameter) => ({ parameter, runId: runIdFor(executionId, parameter) }))),
+      states: timings.topLevel(),
       ms: performance.now() - started,
     };
   } finally {

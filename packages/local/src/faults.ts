@@ -7,6 +7,8 @@ export type FaultPoint = 'qualityCheck' | 'publishAlert' | 'queryMissing' | 'sta
 /** One injected fault. */
 export interface Fault {
   at: FaultPoint;
+  /** Only in this parameter's run. @default in whichever run gets there first */
+  parameter?: string;
   /** How many times in a row it happens. @default 1 */
   times?: number;
   /**
@@ -24,25 +26,30 @@ export interface Fault {
  * tested on real leftovers (claims, S3 objects, a running job, a token).
  */
 export class FaultPlan {
-  private readonly remaining = new Map<FaultPoint, { left: number; kind: 'transient' | 'permanent' }>();
+  private readonly remaining: { at: FaultPoint; parameter?: string; left: number; kind: 'transient' | 'permanent' }[];
 
   constructor(faults: readonly Fault[] = []) {
-    for (const fault of faults) this.remaining.set(fault.at, { left: fault.times ?? 1, kind: fault.kind ?? 'transient' });
+    this.remaining = faults.map((fault) => ({
+      at: fault.at,
+      ...(fault.parameter === undefined ? {} : { parameter: fault.parameter }),
+      left: fault.times ?? 1,
+      kind: fault.kind ?? 'transient',
+    }));
   }
 
-  /** Uses up one occurrence at `point`; returns the fault's kind, or undefined when none is due. */
-  take(point: FaultPoint): 'transient' | 'permanent' | undefined {
-    const fault = this.remaining.get(point);
-    if (!fault || fault.left <= 0) return undefined;
+  /** Uses up one occurrence at `point` in `parameter`'s run; returns the fault's kind, or undefined when none is due. */
+  take(point: FaultPoint, parameter?: string): 'transient' | 'permanent' | undefined {
+    const fault = this.remaining.find((candidate) => candidate.at === point && candidate.left > 0 && (candidate.parameter === undefined || candidate.parameter === parameter));
+    if (!fault) return undefined;
     fault.left -= 1;
     return fault.kind;
   }
 
-  /** Throws the injected failure of a step at `point`, when one is due. */
-  crash(point: FaultPoint, what: string): void {
-    const kind = this.take(point);
-    if (kind === 'permanent') throw new InputError(`injected fault: ${what} failed on bad input`, { fault: point });
-    if (kind === 'transient') throw new TransientError(`injected fault: ${what} crashed`, { fault: point });
+  /** Throws the injected failure of a step at `point` in `parameter`'s run, when one is due. */
+  crash(point: FaultPoint, what: string, parameter?: string): void {
+    const kind = this.take(point, parameter);
+    if (kind === 'permanent') throw new InputError(`injected fault: ${what} failed on bad input`, { fault: point, parameter });
+    if (kind === 'transient') throw new TransientError(`injected fault: ${what} crashed`, { fault: point, parameter });
   }
 }
 

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { getCurrentModel, type Database } from '@airfill/db';
-import { DEFAULT_MODEL_DIR, loadModel, type LoadedModel } from '@airfill/model';
+import { DEFAULT_MODELS_DIR, loadModel, loadModelFromSet, type LoadedModel } from '@airfill/model';
 import { AirfillError } from '@airfill/schema';
 
-/** No model can fill the parameter. */
+/** No model can fill a parameter that was asked for. */
 export class NoModelError extends AirfillError {}
 
-/** The model a local run scores with, and why that one. */
+/** The model a local run scores a parameter with, and why that one. */
 export interface ChosenModel {
   model: LoadedModel;
   source: 'registry' | 'default' | 'directory';
@@ -15,26 +15,57 @@ export interface ChosenModel {
   note?: string;
 }
 
+/** The models of the parameters to fill, and the parameters no model fills. */
+export interface ChosenModels {
+  models: Map<string, ChosenModel>;
+  withoutModel: string[];
+}
+
 /**
- * The current model for the parameter (the `models` table, as `airfill
- * train` promotes it), else the committed default model. Locally the
- * registry's artefact is a directory; a current model whose directory is
- * gone falls back to the default, with a note saying so. `AIRFILL_MODEL_DIR`
- * overrides both, as it does for the Lambdas.
+ * The current model of `parameter`: the one in `AIRFILL_MODEL_DIR` when it
+ * fills this parameter (as for the Lambdas), else the registry's current one
+ * (the `models` table, as `airfill train` promotes it; locally its artefact is
+ * a directory, and a current model whose directory is gone falls back with a
+ * note), else the committed default model of the parameter. Undefined when
+ * none fills it.
  */
-export async function chooseModel(database: Database, parameter: string, env: NodeJS.ProcessEnv = process.env): Promise<ChosenModel> {
+export async function chooseModel(database: Database, parameter: string, env: NodeJS.ProcessEnv = process.env): Promise<ChosenModel | undefined> {
   if (env.AIRFILL_MODEL_DIR) {
     const model = await loadModel(env.AIRFILL_MODEL_DIR);
-    if (model.contract.parameter !== parameter) throw new NoModelError(`the model in AIRFILL_MODEL_DIR fills ${model.contract.parameter}, not ${parameter}`, { parameter });
-    return { model, source: 'directory' };
+    if (model.contract.parameter === parameter) return { model, source: 'directory' };
   }
   const current = await getCurrentModel(database, parameter);
   let note: string | undefined;
   if (current && existsSync(path.join(current.artifactUri, 'model.json'))) return { model: await loadModel(current.artifactUri), source: 'registry' };
-  if (current) note = `current model ${current.version} is registered at ${current.artifactUri}, which is not here; using the default model`;
-  const fallback = await loadModel(DEFAULT_MODEL_DIR);
-  if (fallback.contract.parameter !== parameter) {
-    throw new NoModelError(`no model fills ${parameter}: the default model fills ${fallback.contract.parameter}; train one with: airfill train --parameter "${parameter}"`, { parameter });
-  }
+  if (current) note = `current ${parameter} model ${current.version} is registered at ${current.artifactUri}, which is not here; using the default model`;
+  const fallback = await loadModelFromSet(parameter, DEFAULT_MODELS_DIR);
+  if (!fallback) return undefined;
   return { model: fallback, source: 'default', ...(note ? { note } : {}) };
 }
+
+/**
+ * The current model of each of `parameters` (see {@link chooseModel}), and
+ * the parameters none fills. With `required`, a parameter without a model is
+ * an error naming what to do (the user asked for it by name).
+ */
+export async function chooseModels(
+  database: Database,
+  parameters: readonly string[],
+  options: { required?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<ChosenModels> {
+  const models = new Map<string, ChosenModel>();
+  const withoutModel: string[] = [];
+  for (const parameter of parameters) {
+    const chosen = await chooseModel(database, parameter, options.env);
+    if (chosen) models.set(parameter, chosen);
+    else withoutModel.push(parameter);
+  }
+  if (options.required && withoutModel.length > 0) {
+    const train = withoutModel.map((parameter) => `airfill train --parameter "${parameter}"`).join('; ');
+    throw new NoModelError(`no model fills ${withoutModel.map((parameter) => `"${parameter}"`).join(', ')}: neither a current model in the registry nor a default model; train one with: ${train}`, {
+      withoutModel,
+    });
+  }
+  return { models, withoutModel };
+}
+

@@ -1,5 +1,5 @@
 import { failRun, type Database } from '@airfill/db';
-import { recordFailure, runStep, type Logger, type RecordFailureDeps } from '@airfill/pipeline';
+import { recordFailure, runIdFor, runStep, type Logger, type RecordFailureDeps } from '@airfill/pipeline';
 
 /** The error an orphaned run is closed with. */
 export const ORPHANED_RUN_ERROR = 'LocalProcessEnded';
@@ -16,17 +16,18 @@ export const ORPHANED_RUN_ERROR = 'LocalProcessEnded';
 export async function closeOrphanedRuns(
   database: Database,
   deps: Omit<RecordFailureDeps, 'database' | 'logger'> & { logger: Logger },
-  settings: { parameter: string; jobPrefix: string },
+  settings: { jobPrefix: string },
 ): Promise<string[]> {
-  const { rows } = await database.pool.query<{ run_id: string; execution_id: string | null }>(
-    `select run_id::text as run_id, execution_id from runs where status = 'running' order by started_at`,
+  const { rows } = await database.pool.query<{ run_id: string; execution_id: string | null; parameter: string }>(
+    `select run_id::text as run_id, execution_id, parameter from runs where status = 'running' order by started_at`,
   );
   const cause = 'the airfill process running this run ended before the run did (interrupted); its readings are free for the next run';
   for (const row of rows) {
-    if (row.execution_id) {
+    // A run of an execution, with the id the steps derive (runs of older versions were named otherwise): the real step cleans up.
+    if (row.execution_id && runIdFor(row.execution_id, row.parameter) === row.run_id) {
       const executionId = row.execution_id;
       await runStep(deps.logger, 'record-failure', () =>
-        recordFailure({ ...deps, database }, settings, { executionId, error: { Error: ORPHANED_RUN_ERROR, Cause: cause } }),
+        recordFailure({ ...deps, database }, settings, { executionId, parameter: row.parameter, error: { Error: ORPHANED_RUN_ERROR, Cause: cause } }),
       );
     } else {
       await failRun(database, row.run_id, { name: ORPHANED_RUN_ERROR, message: cause });

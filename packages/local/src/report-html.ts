@@ -1,6 +1,6 @@
 import type { ChartSeries } from './chart-series';
-import type { RunReport } from './report';
-import { captureCells, qualitySection } from './report-html-quality';
+import type { ParameterReport, RunReport } from './report';
+import { captureCells, captureNote, qualitySection } from './report-html-quality';
 import { MODEL_SOURCES, modelProvenance } from './report-text';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -86,49 +86,85 @@ ${bridges.map((d) => `<path d="${d}" class="bridge"/>`).join('')}
 </svg>`;
 }
 
-/** What the page must not hide: values not trusted at the door, predictions refused, readings another run holds. */
-function notices(report: RunReport): string {
+/** What the page must not hide: values not trusted at the door, failed runs, predictions refused, readings another run holds. */
+function notices(report: RunReport, parameter: ParameterReport | undefined): string {
   const items: string[] = [];
-  const { input, execution } = report;
-  if (input && input.invalid + input.sentinels > 0) {
+  const { input } = report;
+  if (!parameter && input && input.invalid + input.sentinels > 0) {
     items.push(
       `${n(input.invalid)} value(s) out of range (flagged invalid) and ${n(input.sentinels)} device sentinel(s) in ${escape(input.file)} were stored as missing` +
         (input.untrusted.length ? `: ${input.untrusted.map((c) => `${escape(c.deviceId)} ${escape(c.parameter)} ${n(c.invalid + c.sentinels)} (e.g. ${escape(c.example.detail)})`).join('; ')}` : ''),
     );
   }
-  if ((execution.ledger.refused ?? 0) > 0) {
-    items.push(
-      `${n(execution.ledger.refused ?? 0)} implausible prediction(s) refused; their readings stay missing: ` +
-        execution.refusals.map((r) => `${escape(r.deviceId)} ${escape(r.parameter)} at ${escape(r.ts)} (${escape(r.reason)})`).join('; '),
-    );
+  if (!parameter) {
+    for (const missing of report.withoutModel) {
+      items.push(`${escape(missing.parameter)}: no model fills it, not filled (${n(missing.unfilled)} readings missing); train one with <code>airfill train --parameter "${escape(missing.parameter)}"</code>`);
+    }
   }
-  if (execution.heldElsewhere.readings > 0) {
-    items.push(`${n(execution.heldElsewhere.readings)} missing reading(s) are claimed by other runs still running: ${execution.heldElsewhere.runs.map((r) => escape(r.runId)).join(', ')}`);
+  if (parameter) {
+    const { ledger } = parameter;
+    if (ledger.status === 'failed') items.push(`the run failed (${escape(ledger.error?.name ?? 'error')}: ${escape(ledger.error?.message ?? '')}); its readings are free for the next run`);
+    if ((ledger.refused ?? 0) > 0) {
+      items.push(
+        `${n(ledger.refused ?? 0)} implausible prediction(s) refused; their readings stay missing: ` +
+          parameter.refusals.map((r) => `${escape(r.deviceId)} at ${escape(r.ts)} (${escape(r.reason)})`).join('; '),
+      );
+    }
+    if (parameter.heldElsewhere.readings > 0) {
+      items.push(`${n(parameter.heldElsewhere.readings)} missing reading(s) are claimed by other runs still running: ${parameter.heldElsewhere.runs.map((r) => escape(r.runId)).join(', ')}`);
+    }
   }
   return items.length ? `<ul class="notices">${items.map((item) => `<li>${item}</li>`).join('')}</ul>` : '';
 }
 
-/**
- * The run report as one self-contained HTML page (no scripts, no external
- * resources): the totals, quality control (flags, alerts, data capture), the model and its holdout metrics, time per step,
- * and per sensor a chart of observed against filled values.
- */
-export function renderReportHtml(report: RunReport, charts: readonly ChartSeries[]): string {
-  const { totals, model, execution } = report;
-  const sensorRows = report.sensors
-    .map((s) => `<tr><td>${escape(s.deviceId)}</td><td>${n(s.readings)}</td><td>${n(s.missing)}</td><td>${n(s.filledNow)}</td><td>${n(s.filledTotal)}</td><td>${n(s.unfilled)}</td>${captureCells(report, s.deviceId)}</tr>`)
+const metricRow = (name: string, m: ParameterReport['model']['metrics']) =>
+  `<tr><td>${name}</td><td>${m.mae.toFixed(2)}</td><td>${m.rmse.toFixed(2)}</td><td>${m.mre.toFixed(3)}</td><td>${m.r2.toFixed(3)}</td></tr>`;
+
+/** One parameter's section: what its run did, what needs a look, its model, a chart and a row per sensor. */
+function parameterSection(report: RunReport, parameter: ParameterReport, charts: readonly ChartSeries[]): string {
+  const { totals, model, ledger } = parameter;
+  const sensorRows = parameter.sensors
+    .map((s) => `<tr><td>${escape(s.deviceId)}</td><td>${n(s.readings)}</td><td>${n(s.missing)}</td><td>${n(s.filledNow)}</td><td>${n(s.filledTotal)}</td><td>${n(s.unfilled)}</td>${captureCells(parameter, s.deviceId)}</tr>`)
     .join('\n');
-  const metricRow = (name: string, m: RunReport['model']['metrics']) =>
-    `<tr><td>${name}</td><td>${m.mae.toFixed(2)}</td><td>${m.rmse.toFixed(2)}</td><td>${m.mre.toFixed(3)}</td><td>${m.r2.toFixed(3)}</td></tr>`;
-  const stepRows = report.steps.map((s) => `<tr><td>${escape(s.step)}</td><td>${(s.ms / 1000).toFixed(2)} s</td><td>${s.attempts ?? ''}</td></tr>`).join('\n');
   const chartBlocks = charts
     .map((series) => {
-      const sensor = report.sensors.find((s) => s.deviceId === series.deviceId);
+      const sensor = parameter.sensors.find((s) => s.deviceId === series.deviceId);
       return `<figure><figcaption>${escape(series.deviceId)}${sensor ? `: ${n(sensor.missing)} missing, ${n(sensor.filledTotal)} filled` : ''}</figcaption>${chart(series)}</figure>`;
     })
     .join('\n');
+  return `<section>
+<h2>${escape(parameter.parameter)}</h2>
+<p>Run <code>${escape(parameter.runId)}</code>: <strong class="status-${escape(ledger.status)}">${escape(ledger.status)}</strong>. ${n(totals.readings)} readings of ${totals.sensors} sensors, ${n(totals.missing)} missing; filled by this run <strong>${n(totals.filledNow)}</strong>, filled in all ${n(totals.filledTotal)}, still missing ${n(totals.unfilled)}.</p>
+${notices(report, parameter)}
+<p>Model <code>${escape(model.version)}</code>: ${MODEL_SOURCES[model.source]}; ${escape(modelProvenance(parameter, report.input?.file))}.</p>
+<table><tr><th></th><th>MAE</th><th>RMSE</th><th>MRE</th><th>R²</th></tr>
+${metricRow('model', model.metrics)}${metricRow('linear interpolation', model.baselines.linear)}${metricRow('last value carried', model.baselines.locf)}${metricRow('sensor mean', model.baselines.stationMean)}</table>
+<div class="charts">${chartBlocks}</div>
+${captureNote(parameter)}
+<table><tr><th>sensor</th><th>readings</th><th>missing</th><th>filled now</th><th>filled in all</th><th>still missing</th><th>data capture</th><th>days &ge; 75 %</th></tr>
+${sensorRows}</table>
+</section>`;
+}
+
+/**
+ * The run report as one self-contained HTML page (no scripts, no external
+ * resources): the totals, quality control over every parameter (flags,
+ * alerts), then per parameter what its run filled, its data capture, its model
+ * and holdout metrics, and per sensor a chart of observed against filled
+ * values; the parameters no model fills; time per step.
+ */
+export function renderReportHtml(report: RunReport, charts: ReadonlyMap<string, readonly ChartSeries[]>): string {
+  const { totals, execution } = report;
+  const stepRows = [
+    ...report.steps.map((s) => `<tr><td>${escape(s.step)}</td><td>${(s.ms / 1000).toFixed(2)} s</td><td>${s.attempts ?? ''}</td></tr>`),
+    ...report.parameters.flatMap((p) => [
+      ...p.steps.map((s) => `<tr><td>${escape(p.parameter)}: ${escape(s.step)}</td><td>${(s.ms / 1000).toFixed(2)} s</td><td>${s.attempts ?? ''}</td></tr>`),
+      `<tr><td>${escape(p.parameter)}: whole run</td><td>${(p.ms / 1000).toFixed(2)} s</td><td></td></tr>`,
+    ]),
+  ].join('\n');
+  const names = report.parameters.map((p) => p.parameter);
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>airfill run ${escape(execution.runId)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>airfill ${escape(execution.name)}</title>
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{padding:2px 10px;text-align:right;border-bottom:1px solid #eee}td:first-child,th:first-child{text-align:left}
@@ -136,21 +172,15 @@ table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{padding:2px 10px;text-a
 svg text{font-size:10px;fill:#666}.axis{stroke:#bbb}.observed{fill:none;stroke:#2b6cb0;stroke-width:1}.filled circle{fill:#dd6b20}.bridge{fill:none;stroke:#dd6b20;stroke-width:1.5}.band{fill:#dd6b20;fill-opacity:.18;stroke:none}
 .status-failed{color:#c53030}.legend span{display:inline-block;width:12px;height:4px;margin:0 4px 2px 12px}
 </style></head><body>
-<h1>airfill: ${escape(report.parameter)} filled</h1>
-<p>Run <code>${escape(execution.runId)}</code>: <strong class="status-${execution.status}">${execution.status}</strong>${execution.error ? ` (${escape(execution.error.name)}: ${escape(execution.error.cause)})` : ''}; generated ${escape(report.generatedAt)}.</p>
-<p>${n(totals.readings)} readings of ${totals.sensors} sensors, ${n(totals.missing)} missing; filled by this run <strong>${n(totals.filledNow)}</strong>, filled in all ${n(totals.filledTotal)}, still missing ${n(totals.unfilled)}.</p>
-${notices(report)}
+<h1>airfill: ${names.length ? escape(names.join(', ')) : 'nothing'} filled</h1>
+<p>Execution <code>${escape(execution.name)}</code>: <strong class="status-${execution.status}">${execution.status}</strong>${execution.error ? ` (${escape(execution.error.name)}: ${escape(execution.error.cause)})` : ''}; generated ${escape(report.generatedAt)}.</p>
+<p>Over ${names.length} parameter(s) and ${totals.sensors} sensors: ${n(totals.readings)} readings, ${n(totals.missing)} missing; filled by this run <strong>${n(totals.filledNow)}</strong>, filled in all ${n(totals.filledTotal)}, still missing ${n(totals.unfilled)}.</p>
+${notices(report, undefined)}
 ${qualitySection(report)}
-<h2>Sensors</h2>
 <p class="legend"><span style="background:#2b6cb0"></span>observed <span style="background:#dd6b20"></span>filled (averaged per time bucket) <span style="background:#dd6b2040"></span>its calibrated interval</p>
-<div class="charts">${chartBlocks}</div>
-<table><tr><th>sensor</th><th>readings</th><th>missing</th><th>filled now</th><th>filled in all</th><th>still missing</th><th>data capture</th><th>days &ge; 75 %</th></tr>
-${sensorRows}</table>
-<h2>Model ${escape(model.version)}</h2>
-<p>Model: ${MODEL_SOURCES[model.source]}; ${escape(modelProvenance(report))}.</p>
-<table><tr><th></th><th>MAE</th><th>RMSE</th><th>MRE</th><th>R²</th></tr>
-${metricRow('model', model.metrics)}${metricRow('linear interpolation', model.baselines.linear)}${metricRow('last value carried', model.baselines.locf)}${metricRow('sensor mean', model.baselines.stationMean)}</table>
+${report.parameters.map((parameter) => parameterSection(report, parameter, charts.get(parameter.parameter) ?? [])).join('\n')}
 <h2>Time per step</h2>
+<p>The parameters run side by side: their times overlap.</p>
 <table><tr><th>step</th><th>time</th><th>attempts</th></tr>
 ${stepRows}<tr><td>total</td><td>${(report.totalMs / 1000).toFixed(2)} s</td><td></td></tr></table>
 </body></html>

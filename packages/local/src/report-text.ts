@@ -1,11 +1,13 @@
-import type { RunReport } from './report';
+import type { ParameterReport, RunReport } from './report';
 
 const n = (value: number) => value.toLocaleString('en-US');
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 const fixed = (value: number) => value.toFixed(2);
+const percent = (share: number | null) => (share === null ? '-' : `${(100 * share).toFixed(1)} %`);
+const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
-/** Where the model came from, in words. */
-export const MODEL_SOURCES: Record<RunReport['model']['source'], string> = {
+/** Where a model came from, in words. */
+export const MODEL_SOURCES: Record<ParameterReport['model']['source'], string> = {
   default: 'the committed default model',
   registry: 'current in the model registry',
   directory: 'from AIRFILL_MODEL_DIR',
@@ -17,20 +19,21 @@ function table(headers: string[], rows: string[][]): string {
   return cells.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')).join('\n');
 }
 
-/** Where the model's holdout metrics come from, so nobody takes them for a measure of their own data. */
-export function modelProvenance(report: RunReport): string {
-  const { model } = report;
+/** Where a model's holdout metrics come from, so nobody takes them for a measure of their own data. */
+export function modelProvenance(parameter: ParameterReport, inputFile: string | undefined): string {
+  const { model } = parameter;
   const span = `${model.holdout.from.slice(0, 10)} to ${model.holdout.to.slice(0, 10)}`;
   if (!model.trainedOn) return `holdout metrics from its training data, ${span}`;
-  if (report.input?.file === model.trainedOn) return `trained on ${model.trainedOn}; holdout metrics from this same file, ${span}`;
+  if (inputFile === model.trainedOn) return `trained on ${model.trainedOn}; holdout metrics from this same file, ${span}`;
   return `trained on ${model.trainedOn}; holdout metrics from that data, ${span}, not from the data filled here (airfill evaluate --csv <your file> measures it there)`;
 }
 
+/** The model's gain over linear interpolation on its holdout, as a share of the interpolation's MAE. */
+export const gainOverLinear = (model: ParameterReport['model']) => 1 - model.metrics.mae / model.baselines.linear.mae;
+
 /** What the load did, and the values it did not trust (by device and parameter, with an example). */
 function inputLines(input: NonNullable<RunReport['input']>): string[] {
-  const lines = [
-    `input: ${input.file}: ${n(input.rows)} rows (${n(input.inserted)} new, ${n(input.unchanged)} already stored, ${n(input.rejected)} rejected)`,
-  ];
+  const lines = [`input: ${input.file}: ${n(input.rows)} rows (${n(input.inserted)} new, ${n(input.unchanged)} already stored, ${n(input.rejected)} rejected)`];
   if (input.invalid + input.sentinels + input.reinterpreted === 0) return lines;
   lines.push(
     `  not trusted, stored as missing: ${n(input.invalid)} out of range (flagged invalid), ${n(input.sentinels)} device sentinels` +
@@ -42,22 +45,37 @@ function inputLines(input: NonNullable<RunReport['input']>): string[] {
   return lines;
 }
 
-/** The predictions refused as implausible, by reading. */
-function refusalLines(report: RunReport): string[] {
-  const refused = report.execution.ledger.refused ?? 0;
-  if (refused === 0) return [];
-  const listed = report.execution.refusals;
-  return [
-    `refused ${n(refused)} implausible prediction(s); their readings stay missing:`,
-    ...listed.map((refusal) => `  ${refusal.deviceId} ${refusal.parameter} at ${refusal.ts}: ${refusal.reason}`),
-    ...(refused > listed.length ? [`  ... and ${n(refused - listed.length)} more (table run_refusals)`] : []),
-  ];
+/** What needs a look, per parameter: failed runs, refused predictions, readings other runs hold, parameters without a model. */
+function attentionLines(report: RunReport): string[] {
+  const lines: string[] = [];
+  for (const parameter of report.parameters) {
+    const { ledger } = parameter;
+    if (ledger.status === 'failed') {
+      lines.push(`${parameter.parameter}: run ${parameter.runId} failed (${ledger.error?.name ?? 'error'}: ${ledger.error?.message ?? ''}); its readings are free for the next run`);
+    }
+    const refused = ledger.refused ?? 0;
+    if (refused > 0) {
+      lines.push(`${parameter.parameter}: refused ${n(refused)} implausible prediction(s); their readings stay missing:`);
+      lines.push(...parameter.refusals.map((refusal) => `  ${refusal.deviceId} ${refusal.parameter} at ${refusal.ts}: ${refusal.reason}`));
+      if (refused > parameter.refusals.length) lines.push(`  ... and ${n(refused - parameter.refusals.length)} more (table run_refusals)`);
+    }
+    const held = parameter.heldElsewhere;
+    if (held.readings > 0) {
+      lines.push(
+        `${parameter.parameter}: ${n(held.readings)} of the missing readings are claimed by ${held.runs.length === 1 ? 'another run' : `${held.runs.length} other runs`} still running: ` +
+          `${held.runs.map((other) => `${other.runId} since ${other.startedAt}`).join(', ')}; they are filled when it ends, or by the next run if it fails`,
+      );
+    }
+  }
+  for (const parameter of report.withoutModel) {
+    lines.push(
+      `${parameter.parameter}: no model fills it, not filled (${n(parameter.unfilled)} of ${n(parameter.readings)} readings missing); train one with: airfill train --parameter "${parameter.parameter}"`,
+    );
+  }
+  return lines;
 }
 
-const percent = (share: number | null) => (share === null ? '-' : `${(100 * share).toFixed(1)} %`);
-const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
-
-/** What quality control found before the fill: new flags, the values it set aside, alerts. */
+/** What quality control found before the fill, over every parameter: new flags, the values it set aside, what was filled in their place, alerts. */
 function qualityLines(report: RunReport): string[] {
   const { quality } = report;
   if (!quality.window) return ['quality control: nothing to check'];
@@ -66,6 +84,11 @@ function qualityLines(report: RunReport): string[] {
       `new flags: ${n(quality.invalid)} invalid (${n(quality.nulled)} values set aside as missing, raw kept), ${n(quality.suspect)} suspect`,
   ];
   for (const flag of quality.flags) lines.push(`  ${flag.parameter} ${flag.check} (${flag.severity}): ${n(flag.count)}`);
+  const invalidFilled = Object.entries(quality.filledInvalid);
+  if (invalidFilled.length > 0) {
+    const count = invalidFilled.reduce((sum, [, value]) => sum + value, 0);
+    lines.push(`  of the values filled now, ${n(count)} were values flagged invalid, not missing: ${invalidFilled.map(([check, value]) => `${check} ${n(value)}`).join(', ')}`);
+  }
   const fresh = quality.alerts.filter((alert) => alert.new).length;
   if (quality.alerts.length > 0) {
     lines.push(`alerts: ${fresh} new, ${quality.alerts.length - fresh} going on (one per sensor and episode):`);
@@ -74,75 +97,90 @@ function qualityLines(report: RunReport): string[] {
   return lines;
 }
 
-/** The report as text for a terminal: what was filled, per sensor, the model and its holdout metrics, time per step. */
+/** Data capture per parameter (EEA: valid / expected readings), over the window, and sensor-days meeting 75 %. */
+function captureLines(report: RunReport): string[] {
+  const window = report.parameters.find((parameter) => parameter.completeness.window)?.completeness.window;
+  if (!window) return [];
+  return [
+    `data capture (valid / expected readings, EEA; invalid values do not count; a day counts at 75 %) over ${day(window.from)} to ${day(window.to)} UTC:`,
+    table(
+      ['parameter', 'data capture', 'sensor-days >= 75 %'],
+      report.parameters.map((parameter) => {
+        const days = parameter.completeness.sensors.reduce((sum, sensor) => [sum[0]! + sensor.daysMeetingObjective, sum[1]! + sensor.days], [0, 0]);
+        return [parameter.parameter, percent(parameter.completeness.capture), `${days[0]} of ${days[1]}`];
+      }),
+    ),
+  ];
+}
+
+/** Every sensor, over every parameter filled. */
+function sensorRows(report: RunReport): string[][] {
+  const bySensor = new Map<string, number[]>();
+  for (const parameter of report.parameters) {
+    for (const sensor of parameter.sensors) {
+      const sums = bySensor.get(sensor.deviceId) ?? [0, 0, 0, 0, 0];
+      [sensor.readings, sensor.missing, sensor.filledNow, sensor.filledTotal, sensor.unfilled].forEach((value, index) => (sums[index]! += value));
+      bySensor.set(sensor.deviceId, sums);
+    }
+  }
+  return [...bySensor].sort(([a], [b]) => a.localeCompare(b)).map(([deviceId, sums]) => [deviceId, ...sums.map(n)]);
+}
+
+/** The report as text for a terminal: per parameter what was filled, what needs a look, per sensor, the models and their holdout metrics, time per step. */
 export function formatRunReport(report: RunReport): string {
-  const { totals, model, execution } = report;
+  const { totals, execution } = report;
   const lines: string[] = [];
   if (report.input) lines.push(...inputLines(report.input));
   lines.push(`database: ${report.database}`);
-  lines.push(
-    `run ${execution.runId}: ${execution.status}` +
-      (execution.error ? ` (${execution.error.name}: ${execution.error.cause})` : '') +
-      `; ledger: ${execution.ledger.status}, found ${execution.ledger.found ?? '-'}, written ${execution.ledger.written ?? '-'}, refused ${execution.ledger.refused ?? '-'}`,
-  );
-  lines.push(...refusalLines(report));
+  lines.push(`execution ${execution.name}: ${execution.status}${execution.error ? ` (${execution.error.name})` : ''}`);
   lines.push(...qualityLines(report));
   lines.push('');
   lines.push(
-    `${report.parameter}: ${n(totals.readings)} readings of ${totals.sensors} sensors, ${n(totals.missing)} missing; ` +
-      `filled by this run ${n(totals.filledNow)}, filled in all ${n(totals.filledTotal)}, still missing ${n(totals.unfilled)}`,
-  );
-  const invalidFilled = Object.entries(report.quality.filledInvalid);
-  if (invalidFilled.length > 0) {
-    const count = invalidFilled.reduce((sum, [, value]) => sum + value, 0);
-    lines.push(`(of those filled now, ${n(count)} were values flagged invalid, not missing: ${invalidFilled.map(([check, value]) => `${check} ${n(value)}`).join(', ')})`);
-  }
-  if (totals.filledNow === 0 && totals.unfilled === 0 && totals.missing > 0) lines.push('(every missing value was filled by earlier runs: nothing is filled twice)');
-  const held = execution.heldElsewhere;
-  if (held.readings > 0) {
-    lines.push(
-      `(${n(held.readings)} of the missing readings are claimed by ${held.runs.length === 1 ? 'another run' : `${held.runs.length} other runs`} still running: ` +
-        `${held.runs.map((other) => `${other.runId} since ${other.startedAt}`).join(', ')}; they are filled when it ends, or by the next run if it fails)`,
-    );
-  }
-  lines.push('');
-  const capture = new Map(report.quality.completeness.sensors.map((sensor) => [sensor.deviceId, sensor]));
-  const window = report.quality.completeness.window;
-  lines.push(
     table(
-      ['sensor', 'readings', 'missing', 'filled now', 'filled in all', 'still missing', 'data capture', 'days >= 75 %'],
-      report.sensors.map((sensor) => {
-        const own = capture.get(sensor.deviceId);
-        return [sensor.deviceId, n(sensor.readings), n(sensor.missing), n(sensor.filledNow), n(sensor.filledTotal), n(sensor.unfilled), percent(own?.capture ?? null), own ? `${own.daysMeetingObjective} of ${own.days}` : '-'];
-      }),
-    ),
-  );
-  if (window) {
-    lines.push(
-      `(data capture: valid / expected ${report.parameter} readings, EEA, over ${day(window.from)} to ${day(window.to)} UTC, ${percent(report.quality.completeness.capture)} in all; ` +
-        'invalid values do not count; a day counts at 75 %)',
-    );
-  }
-  lines.push('');
-  lines.push(`model ${model.version} (${MODEL_SOURCES[model.source]}): ${modelProvenance(report)}:`);
-  const metricRow = (name: string, m: RunReport['model']['metrics']) => [name, fixed(m.mae), fixed(m.rmse), fixed(m.mre), fixed(m.r2), n(m.count)];
-  lines.push(
-    table(
-      ['', 'MAE', 'RMSE', 'MRE', 'R²', 'points'],
+      ['parameter', 'run', 'found', 'filled now', 'filled in all', 'still missing', 'refused'],
       [
-        metricRow('model', model.metrics),
-        metricRow('linear interpolation', model.baselines.linear),
-        metricRow('last value carried', model.baselines.locf),
-        metricRow('sensor mean', model.baselines.stationMean),
+        ...report.parameters.map((p) => [p.parameter, p.ledger.status, p.ledger.found === null ? '-' : n(p.ledger.found), n(p.totals.filledNow), n(p.totals.filledTotal), n(p.totals.unfilled), n(p.ledger.refused ?? 0)]),
+        ...report.withoutModel.map((p) => [p.parameter, 'no model', '-', '0', n(p.missing - p.unfilled), n(p.unfilled), '0']),
+        ['all filled', '', '', n(totals.filledNow), n(totals.filledTotal), n(totals.unfilled), ''],
       ],
     ),
   );
+  if (report.parameters.length > 0 && totals.filledNow === 0 && totals.unfilled === 0 && totals.missing > 0) lines.push('(every missing value was filled by earlier runs: nothing is filled twice)');
+  const attention = attentionLines(report);
+  if (attention.length) lines.push('', ...attention);
   lines.push('');
-  lines.push('time per step:');
+  lines.push(`${totals.sensors} sensors, over ${report.parameters.length === 1 ? report.parameters[0]!.parameter : `the ${report.parameters.length} parameters filled`}:`);
+  lines.push(table(['sensor', 'readings', 'missing', 'filled now', 'filled in all', 'still missing'], sensorRows(report)));
+  const capture = captureLines(report);
+  if (capture.length) lines.push('', ...capture);
+  lines.push('');
+  lines.push('models, with their holdout metrics (MAE; the gain is over linear interpolation):');
+  lines.push(
+    table(
+      ['parameter', 'model', 'source', 'MAE', 'linear', 'gain', 'R²', 'points'],
+      report.parameters.map((p) => [
+        p.parameter,
+        p.model.version,
+        p.model.source,
+        fixed(p.model.metrics.mae),
+        fixed(p.model.baselines.linear.mae),
+        `${(100 * gainOverLinear(p.model)).toFixed(0)}%`,
+        fixed(p.model.metrics.r2),
+        n(p.model.metrics.count),
+      ]),
+    ),
+  );
+  for (const parameter of report.parameters) lines.push(`  ${parameter.parameter}: ${MODEL_SOURCES[parameter.model.source]}; ${modelProvenance(parameter, report.input?.file)}`);
+  lines.push('');
+  lines.push('time per step (the parameters run side by side: their times overlap):');
+  const parameterRows = report.parameters.flatMap((p) => [
+    ...p.steps.map((step) => [`${p.parameter}: ${step.step}`, seconds(step.ms), step.attempts === undefined ? '' : String(step.attempts)]),
+    [`${p.parameter}: whole run`, seconds(p.ms), ''],
+  ]);
   lines.push(
     table(
       ['step', 'time', 'attempts'],
-      [...report.steps.map((step) => [step.step, seconds(step.ms), step.attempts === undefined ? '' : String(step.attempts)]), ['total', seconds(report.totalMs), '']],
+      [...report.steps.map((step) => [step.step, seconds(step.ms), step.attempts === undefined ? '' : String(step.attempts)]), ...parameterRows, ['total', seconds(report.totalMs), '']],
     ),
   );
   return lines.join('\n');

@@ -1,54 +1,53 @@
 import { z } from 'zod';
-import { claimsHeldElsewhere, getRun, listRefusals, summariseGapsBySensor, type Database } from '@airfill/db';
+import { claimsHeldElsewhere, getRun, listRefusals, summariseCompleteness, summariseGapsBySensor, type CompletenessSummary, type Database, type SensorGapSummary } from '@airfill/db';
+import { runIdForExecution } from '@airfill/pipeline';
 import type { ExecutionResult } from './engine';
 import type { ChosenModel } from './model-choice';
-import { buildQualityReport, qualityReportSchema } from './report-quality';
+import { buildQualityReport, completenessSchema, qualityReportSchema } from './report-quality';
+import type { ParameterRunResult } from './timings';
 
 const metrics = z.object({ count: z.number(), mae: z.number(), rmse: z.number(), mre: z.number(), r2: z.number() });
+const counts = { readings: z.number(), missing: z.number(), filledNow: z.number(), filledTotal: z.number(), unfilled: z.number() };
 
-/** The report of one `airfill run`, as written to `<data dir>/reports/<run>.json`. */
-export const runReportSchema = z.object({
-  version: z.literal(1),
-  generatedAt: z.string(),
-  database: z.string(),
+/** What the load of the run's input did (null when nothing was loaded). */
+const inputSchema = z
+  .object({
+    file: z.string(),
+    rows: z.number(),
+    inserted: z.number(),
+    unchanged: z.number(),
+    rejected: z.number(),
+    missing: z.number(),
+    /** Values out of their parameter's plausible range: loaded with their raw text, flagged invalid, treated as missing. */
+    invalid: z.number(),
+    /** Values that were a device's or sensor type's own "no reading". */
+    sentinels: z.number(),
+    /** Stored readings whose value this load stopped trusting (same raw text, now a sentinel or invalid). */
+    reinterpreted: z.number(),
+    /** The devices and parameters with the most such values, each with an example. */
+    untrusted: z.array(
+      z.object({ deviceId: z.string(), parameter: z.string(), invalid: z.number(), sentinels: z.number(), example: z.object({ ts: z.string(), raw: z.string(), detail: z.string() }) }),
+    ),
+  })
+  .nullable();
+
+/** One parameter's run in the execution: its ledger row, what it filled, its model. */
+const parameterSchema = z.object({
   parameter: z.string(),
-  input: z
-    .object({
-      file: z.string(),
-      rows: z.number(),
-      inserted: z.number(),
-      unchanged: z.number(),
-      rejected: z.number(),
-      missing: z.number(),
-      /** Values out of their parameter's plausible range: loaded with their raw text, flagged invalid, treated as missing. */
-      invalid: z.number(),
-      /** Values that were a device's or sensor type's own "no reading". */
-      sentinels: z.number(),
-      /** Stored readings whose value this load stopped trusting (same raw text, now a sentinel or invalid). */
-      reinterpreted: z.number(),
-      /** The devices and parameters with the most such values, each with an example. */
-      untrusted: z.array(
-        z.object({ deviceId: z.string(), parameter: z.string(), invalid: z.number(), sentinels: z.number(), example: z.object({ ts: z.string(), raw: z.string(), detail: z.string() }) }),
-      ),
-    })
-    .nullable(),
-  execution: z.object({
-    id: z.string(),
-    runId: z.string(),
-    status: z.enum(['succeeded', 'failed']),
-    error: z.object({ name: z.string(), cause: z.string() }).optional(),
-    ledger: z.object({
-      status: z.string(),
-      found: z.number().nullable(),
-      predicted: z.number().nullable(),
-      written: z.number().nullable(),
-      refused: z.number().nullable(),
-    }),
-    /** Predictions refused as implausible, by reading (the first 20); their readings stay missing. */
-    refusals: z.array(z.object({ deviceId: z.string(), parameter: z.string(), ts: z.string(), value: z.number().nullable(), reason: z.string() })),
-    /** Missing readings this run could not claim because other runs, still running, hold them. */
-    heldElsewhere: z.object({ readings: z.number(), runs: z.array(z.object({ runId: z.string(), startedAt: z.string(), claimed: z.number() })) }),
+  runId: z.string(),
+  ledger: z.object({
+    status: z.string(),
+    found: z.number().nullable(),
+    predicted: z.number().nullable(),
+    written: z.number().nullable(),
+    refused: z.number().nullable(),
+    /** Why the run failed, from the ledger. */
+    error: z.object({ name: z.string(), message: z.string() }).nullable(),
   }),
+  /** Predictions refused as implausible, by reading (the first 20); their readings stay missing. */
+  refusals: z.array(z.object({ deviceId: z.string(), parameter: z.string(), ts: z.string(), value: z.number().nullable(), reason: z.string() })),
+  /** Missing readings this run could not claim because other runs, still running, hold them. */
+  heldElsewhere: z.object({ readings: z.number(), runs: z.array(z.object({ runId: z.string(), startedAt: z.string(), claimed: z.number() })) }),
   model: z.object({
     version: z.string(),
     source: z.enum(['registry', 'default', 'directory']),
@@ -58,18 +57,44 @@ export const runReportSchema = z.object({
     metrics,
     baselines: z.object({ linear: metrics, locf: metrics, stationMean: metrics }),
   }),
-  /** Quality control before the fill: flags, alerts, data capture. */
+  totals: z.object({ sensors: z.number(), ...counts }),
+  sensors: z.array(z.object({ deviceId: z.string(), ...counts })),
+  /** Data capture of the parameter over the last 30 days of data: per sensor, with its days. */
+  completeness: completenessSchema,
+  /** Time in each of its states, and from its first state to its last (runs of different parameters overlap). */
+  steps: z.array(z.object({ step: z.string(), ms: z.number(), attempts: z.number().optional() })),
+  ms: z.number(),
+});
+
+/** The report of one `airfill run`, as written to `<data dir>/reports/<execution>.json`. */
+export const runReportSchema = z.object({
+  version: z.literal(2),
+  generatedAt: z.string(),
+  database: z.string(),
+  input: inputSchema,
+  execution: z.object({
+    id: z.string(),
+    /** The execution's name (the report files are named after it). */
+    name: z.string(),
+    status: z.enum(['succeeded', 'failed']),
+    error: z.object({ name: z.string(), cause: z.string() }).optional(),
+  }),
+  /** Quality control before the fill, over every parameter: flags, alerts. */
   quality: qualityReportSchema,
-  totals: z.object({ sensors: z.number(), readings: z.number(), missing: z.number(), filledNow: z.number(), filledTotal: z.number(), unfilled: z.number() }),
-  sensors: z.array(
-    z.object({ deviceId: z.string(), readings: z.number(), missing: z.number(), filledNow: z.number(), filledTotal: z.number(), unfilled: z.number() }),
-  ),
+  /** Every parameter the execution filled, in plan order. */
+  parameters: z.array(parameterSchema),
+  /** Parameters stored (or asked for) that no model fills: not filled, and what is missing of them. */
+  withoutModel: z.array(z.object({ parameter: z.string(), readings: z.number(), missing: z.number(), unfilled: z.number() })),
+  /** Over every parameter filled. */
+  totals: z.object({ sensors: z.number(), ...counts }),
   steps: z.array(z.object({ step: z.string(), ms: z.number(), attempts: z.number().optional() })),
   totalMs: z.number(),
 });
 
 /** What `airfill run` reports. */
 export type RunReport = z.infer<typeof runReportSchema>;
+/** One parameter's part of the report. */
+export type ParameterReport = RunReport['parameters'][number];
 
 /** A step's time, for the report. */
 export interface StepTime {
@@ -78,10 +103,10 @@ export interface StepTime {
   attempts?: number;
 }
 
-/** How many refusals a report lists (the ledger keeps them all). */
+/** How many refusals a report lists per parameter (the ledger keeps them all). */
 const LISTED_REFUSALS = 20;
 
-/** Readings filled by this run, per sensor. */
+/** Readings filled by a run, per sensor. */
 async function filledByRun(database: Database, runId: string): Promise<Map<string, number>> {
   const { rows } = await database.pool.query<{ device_id: string; n: string }>(
     `select s.device_id, count(*) as n from imputations i join sensors s on s.id = i.sensor_ref where i.run_id = $1 group by s.device_id`,
@@ -90,82 +115,81 @@ async function filledByRun(database: Database, runId: string): Promise<Map<strin
   return new Map(rows.map((row) => [row.device_id, Number(row.n)]));
 }
 
-/** Orders the engine's state timings as the pipeline runs them, naming the transform and the callback apart. */
-export function pipelineSteps(result: ExecutionResult): StepTime[] {
-  const byState = new Map(result.states.map((timing) => [timing.state, timing]));
+/** A parameter's run's state timings as the pipeline runs them, naming the transform and the callback apart. */
+export function parameterSteps(run: ParameterRunResult): StepTime[] {
+  const byState = new Map(run.states.map((timing) => [timing.state, timing]));
   const steps: StepTime[] = [];
   const add = (step: string, state: string) => {
     const timing = byState.get(state);
     if (timing) steps.push({ step, ms: timing.ms, attempts: timing.attempts });
   };
-  add('quality-check', 'QualityCheck');
   add('query-missing', 'QueryMissing');
   const start = byState.get('StartTransform');
   if (start) {
-    const transform = result.transformMs ?? 0;
-    steps.push({ step: 'start-transform (features, wait)', ms: Math.max(0, start.ms - transform - result.callbackMs), attempts: start.attempts });
-    if (result.transformMs !== undefined) steps.push({ step: 'transform job (scoring)', ms: transform });
-    if (result.callbackMs) steps.push({ step: 'transform-callback (checks)', ms: result.callbackMs });
+    const transform = run.transformMs ?? 0;
+    steps.push({ step: 'start-transform (features, wait)', ms: Math.max(0, start.ms - transform - run.callbackMs), attempts: start.attempts });
+    if (run.transformMs !== undefined) steps.push({ step: 'transform job (scoring)', ms: transform });
+    if (run.callbackMs) steps.push({ step: 'transform-callback (checks)', ms: run.callbackMs });
   }
   add('write-predictions', 'WritePredictions');
   add('record-failure', 'RecordFailure');
   return steps;
 }
 
-/**
- * Builds the report of a run from the ledger and the database: readings,
- * missing, filled by this run and in all, per sensor; what quality control
- * flagged, its alerts and data capture; the model and its holdout metrics
- * against the baselines; time per step.
- */
-export async function buildRunReport(
+/** The execution's own steps: the plan, and all parameters' runs together (the Map: its wall time). */
+export function pipelineSteps(result: ExecutionResult): StepTime[] {
+  const byState = new Map(result.states.map((timing) => [timing.state, timing]));
+  const steps: StepTime[] = [];
+  const check = byState.get('QualityCheck');
+  if (check) steps.push({ step: 'quality-check', ms: check.ms, attempts: check.attempts });
+  const plan = byState.get('PlanParameters');
+  if (plan) steps.push({ step: 'plan-parameters', ms: plan.ms, attempts: plan.attempts });
+  const fill = byState.get('FillParameters');
+  if (fill) steps.push({ step: `fill ${result.runs.length} parameter(s) (see each parameter)`, ms: fill.ms });
+  return steps;
+}
+
+type Counts = { readings: number; missing: number; filledNow: number; filledTotal: number; unfilled: number };
+const sum = <T extends Counts>(rows: readonly T[]): Counts => ({
+  readings: rows.reduce((total, row) => total + row.readings, 0),
+  missing: rows.reduce((total, row) => total + row.missing, 0),
+  filledNow: rows.reduce((total, row) => total + row.filledNow, 0),
+  filledTotal: rows.reduce((total, row) => total + row.filledTotal, 0),
+  unfilled: rows.reduce((total, row) => total + row.unfilled, 0),
+});
+
+/** One parameter's part: its ledger row, refusals, claims held elsewhere, what it filled per sensor, its model. */
+async function parameterReport(
   database: Database,
-  input: {
-    location: string;
-    parameter: string;
-    chosen: ChosenModel;
-    result: ExecutionResult;
-    load: RunReport['input'];
-    steps: StepTime[];
-    totalMs: number;
-  },
-): Promise<RunReport> {
-  const { result, chosen } = input;
-  const [gaps, now, run, refusals, heldElsewhere, quality] = await Promise.all([
-    summariseGapsBySensor(database),
-    filledByRun(database, result.runId),
-    getRun(database, result.runId).catch(() => undefined),
-    listRefusals(database, result.runId),
-    claimsHeldElsewhere(database, { parameter: input.parameter, runId: result.runId }),
-    buildQualityReport(database, result.runId, input.parameter),
+  run: ParameterRunResult,
+  chosen: ChosenModel,
+  gaps: readonly SensorGapSummary[],
+  completeness: CompletenessSummary,
+): Promise<ParameterReport> {
+  const [now, ledger, refusals, heldElsewhere] = await Promise.all([
+    filledByRun(database, run.runId),
+    getRun(database, run.runId).catch(() => undefined),
+    listRefusals(database, run.runId),
+    claimsHeldElsewhere(database, { parameter: run.parameter, runId: run.runId }),
   ]);
   const sensors = gaps
-    .filter((gap) => gap.parameter === input.parameter)
-    .map((gap) => ({
-      deviceId: gap.deviceId,
-      readings: gap.readings,
-      missing: gap.missing,
-      filledNow: now.get(gap.deviceId) ?? 0,
-      filledTotal: gap.imputed,
-      unfilled: gap.missing - gap.imputed,
-    }));
-  const sum = (key: 'readings' | 'missing' | 'filledNow' | 'filledTotal' | 'unfilled') => sensors.reduce((total, sensor) => total + sensor[key], 0);
+    .filter((gap) => gap.parameter === run.parameter)
+    .map((gap) => ({ deviceId: gap.deviceId, readings: gap.readings, missing: gap.missing, filledNow: now.get(gap.deviceId) ?? 0, filledTotal: gap.imputed, unfilled: gap.missing - gap.imputed }));
+  const error = ledger?.error as { name?: unknown; message?: unknown } | null | undefined;
   const { metrics: modelMetrics } = chosen.model;
-  return runReportSchema.parse({
-    version: 1,
-    generatedAt: new Date().toISOString(),
-    database: input.location,
-    parameter: input.parameter,
-    input: input.load,
-    execution: {
-      id: result.executionId,
-      runId: result.runId,
-      status: result.status,
-      ...(result.error ? { error: result.error } : {}),
-      ledger: { status: run?.status ?? 'unknown', found: run?.found ?? null, predicted: run?.predicted ?? null, written: run?.written ?? null, refused: run?.refused ?? null },
-      refusals: refusals.slice(0, LISTED_REFUSALS).map((refusal) => ({ ...refusal, ts: refusal.ts.toISOString() })),
-      heldElsewhere: { readings: heldElsewhere.readings, runs: heldElsewhere.runs.map((other) => ({ ...other, startedAt: other.startedAt.toISOString() })) },
+  return {
+    parameter: run.parameter,
+    runId: run.runId,
+    ledger: {
+      status: ledger?.status ?? 'not opened',
+      found: ledger?.found ?? null,
+      predicted: ledger?.predicted ?? null,
+      written: ledger?.written ?? null,
+      refused: ledger?.refused ?? null,
+      error: error ? { name: String(error.name ?? 'Error'), message: String(error.message ?? '') } : null,
     },
+    refusals: refusals.slice(0, LISTED_REFUSALS).map((refusal) => ({ ...refusal, ts: refusal.ts.toISOString() })),
+    heldElsewhere: { readings: heldElsewhere.readings, runs: heldElsewhere.runs.map((other) => ({ ...other, startedAt: other.startedAt.toISOString() })) },
     model: {
       version: chosen.model.version,
       source: chosen.source,
@@ -174,16 +198,66 @@ export async function buildRunReport(
       metrics: modelMetrics.model,
       baselines: modelMetrics.baselines,
     },
-    quality,
-    totals: {
-      sensors: sensors.length,
-      readings: sum('readings'),
-      missing: sum('missing'),
-      filledNow: sum('filledNow'),
-      filledTotal: sum('filledTotal'),
-      unfilled: sum('unfilled'),
-    },
+    totals: { sensors: sensors.length, ...sum(sensors) },
     sensors,
+    completeness: { window: completeness.window, capture: completeness.parameters[run.parameter]?.capture ?? null, sensors: completeness.parameters[run.parameter]?.sensors ?? [] },
+    steps: parameterSteps(run),
+    ms: run.ms,
+  };
+}
+
+/**
+ * Builds the report of an execution from the ledger and the database: what
+ * quality control flagged before the fill and its alerts; per parameter its
+ * run (status, found, written, refused, error), what it filled per sensor,
+ * its data capture, its model and holdout metrics against the baselines, and
+ * its time per step; the parameters no model fills with what is missing of them;
+ * totals over every parameter filled.
+ */
+export async function buildRunReport(
+  database: Database,
+  input: {
+    location: string;
+    models: ReadonlyMap<string, ChosenModel>;
+    withoutModel: readonly string[];
+    result: ExecutionResult;
+    load: RunReport['input'];
+    steps: StepTime[];
+    totalMs: number;
+  },
+): Promise<RunReport> {
+  const { result } = input;
+  const [gaps, completeness, quality] = await Promise.all([
+    summariseGapsBySensor(database),
+    summariseCompleteness(database),
+    buildQualityReport(database, runIdForExecution(result.executionId), result.runs.map((run) => run.runId)),
+  ]);
+  const parameters: ParameterReport[] = [];
+  for (const run of result.runs) {
+    const chosen = input.models.get(run.parameter);
+    if (chosen) parameters.push(await parameterReport(database, run, chosen, gaps, completeness));
+  }
+  const withoutModel = [...new Set([...input.withoutModel, ...(result.plan?.withoutModel ?? [])])].map((parameter) => {
+    const rows = gaps.filter((gap) => gap.parameter === parameter);
+    const missing = rows.reduce((total, row) => total + row.missing, 0);
+    return { parameter, readings: rows.reduce((total, row) => total + row.readings, 0), missing, unfilled: missing - rows.reduce((total, row) => total + row.imputed, 0) };
+  });
+  const devices = new Set(parameters.flatMap((parameter) => parameter.sensors.map((sensor) => sensor.deviceId)));
+  return runReportSchema.parse({
+    version: 2,
+    generatedAt: new Date().toISOString(),
+    database: input.location,
+    input: input.load,
+    execution: {
+      id: result.executionId,
+      name: result.executionId.slice(result.executionId.lastIndexOf(':') + 1),
+      status: result.status,
+      ...(result.error ? { error: result.error } : {}),
+    },
+    quality,
+    parameters,
+    withoutModel,
+    totals: { sensors: devices.size, ...sum(parameters.map((parameter) => parameter.totals)) },
     steps: input.steps,
     totalMs: input.totalMs,
   });

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { requireStoredParameter, type Database } from '@airfill/db';
+import type { ChartSeries } from './chart-series';
 import { loadReadingsCsv, type LoadProgress, type RejectedRow } from '@airfill/ingest';
 import type { QualityConfigInput } from '@airfill/quality';
 import type { PlausibilityConfigInput } from '@airfill/schema';
@@ -12,7 +13,8 @@ import { renderReportHtml } from './report-html';
 import { startLocalRuntime, type LocalRuntimeOptions } from './runtime';
 
 /** Options of {@link runLocally}. */
-export interface RunLocallyOptions extends Pick<LocalRuntimeOptions, 'parameter' | 'dataDir' | 'databaseUrl' | 'database' | 'keepObjects' | 'maxReadingsPerRun' | 'log'> {
+export interface RunLocallyOptions
+  extends Pick<LocalRuntimeOptions, 'parameters' | 'dataDir' | 'databaseUrl' | 'database' | 'keepObjects' | 'maxReadingsPerRun' | 'maxConcurrency' | 'log'> {
   /** CSV to load first (plain or .gz; loading is idempotent). */
   csv?: string;
   /** Without `csv`: load this CSV only when the database holds no readings yet (the bundled sample for a first run). */
@@ -71,16 +73,19 @@ async function loadInput(database: Database, options: RunLocallyOptions, steps: 
 
 /**
  * `airfill run`: starts the local runtime (embedded PostgreSQL or the given
- * one, s3rver, migrations), loads the CSV, checks the parameter is one the
- * data has, runs the pipeline once, builds the report and writes it as JSON
- * and HTML, and stops everything it started, also when something fails.
+ * one, s3rver, migrations), loads the CSV, checks the parameters asked for
+ * are ones the data has, runs the pipeline once (every parameter with a
+ * model, or those asked for), builds the report and writes it as JSON and
+ * HTML, and stops everything it started, also when something fails.
  */
 export async function runLocally(options: RunLocallyOptions): Promise<LocalRunResult> {
   const started = performance.now();
   const steps: StepTime[] = [];
   let load: RunReport['input'] = null;
   const runtime = await startLocalRuntime({
-    parameter: options.parameter,
+    ...(options.parameters ? { parameters: options.parameters } : {}),
+    ...(options.plausibility ? { plausibility: options.plausibility } : {}),
+    ...(options.maxConcurrency === undefined ? {} : { maxConcurrency: options.maxConcurrency }),
     dataDir: options.dataDir,
     ...(options.database ? { database: options.database } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
@@ -92,24 +97,30 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRunRe
     prepare: async (database) => {
       steps.push({ step: 'start (database, S3, migrate)', ms: performance.now() - started });
       load = await loadInput(database, options, steps);
-      await requireStoredParameter(database, options.parameter);
+      for (const parameter of options.parameters ?? []) await requireStoredParameter(database, parameter);
     },
   });
   try {
-    if (runtime.chosen.note) options.onProgress?.(runtime.chosen.note);
+    for (const chosen of runtime.models.values()) if (chosen.note) options.onProgress?.(chosen.note);
     const execution = await runPipeline(runtime, { ...options.execution, ...(options.onPipelineProgress ? { onProgress: options.onPipelineProgress } : {}) });
     steps.push(...pipelineSteps(execution));
     const reportStarted = performance.now();
     const report = await buildRunReport(runtime.database, {
       location: runtime.location,
-      parameter: options.parameter,
-      chosen: runtime.chosen,
+      models: runtime.models,
+      withoutModel: runtime.withoutModel,
       result: execution,
       load,
       steps,
       totalMs: 0,
     });
-    const charts = options.writeReport === false ? [] : await readChartSeries(runtime.database, report.parameter);
+    const charts = new Map<string, ChartSeries[]>();
+    if (options.writeReport !== false) {
+      // Fewer buckets per chart when there are many charts, so the page stays a few MB.
+      const chartCount = report.parameters.reduce((total, parameter) => total + parameter.sensors.length, 0);
+      const buckets = chartCount > 60 ? 300 : 600;
+      for (const parameter of report.parameters) charts.set(parameter.parameter, await readChartSeries(runtime.database, parameter.parameter, buckets));
+    }
     // The report's own step and the total are known before anything is written, so every copy says the same.
     report.steps.push({ step: 'report', ms: performance.now() - reportStarted });
     report.totalMs = performance.now() - started;
@@ -120,11 +131,11 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRunRe
   }
 }
 
-/** Writes `<dataDir>/reports/<run>.json` and `.html`, and `latest.html` beside them. */
+/** Writes `<dataDir>/reports/<execution>.json` and `.html`, and `latest.html` beside them. */
 async function writeReport(dataDir: string, report: RunReport, html: string): Promise<{ json: string; html: string }> {
   const folder = path.join(path.resolve(dataDir), 'reports');
   await mkdir(folder, { recursive: true });
-  const base = path.join(folder, report.execution.runId);
+  const base = path.join(folder, report.execution.name);
   await writeFile(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(`${base}.html`, html);
   await writeFile(path.join(folder, 'latest.html'), html);

@@ -1,17 +1,20 @@
 import path from 'node:path';
-import { MIGRATIONS_FOLDER, openDatabase, type Database } from '@airfill/db';
+import { listParameters, MIGRATIONS_FOLDER, openDatabase, type Database } from '@airfill/db';
+import { modelFolderName } from '@airfill/model';
 import {
   createLogger,
   handleTransformEvent,
   migrate,
+  runIdFromJobName,
   runStep,
   type Bucket,
   type Logger,
   type QualityCheckSettings,
   type SettleOutcome,
+  type SettleSettings,
   type StartTransformSettings,
 } from '@airfill/pipeline';
-import type { TransformJobEvent } from '@airfill/schema';
+import type { PlausibilityConfigInput, TransformJobEvent } from '@airfill/schema';
 import { transformEventPattern } from '@airfill/workflow';
 import { LocalEventBus } from './control-plane/event-bus';
 import { LocalParameterStore } from './control-plane/parameter-store';
@@ -20,7 +23,7 @@ import { LocalTaskTokens } from './control-plane/task-tokens';
 import { FaultPlan } from './faults';
 import { startLocalS3, type LocalS3 } from '@airfill/pipeline/local-s3';
 import { closeOrphanedRuns } from './orphaned-runs';
-import { chooseModel, type ChosenModel } from './model-choice';
+import { chooseModels, type ChosenModel } from './model-choice';
 import type { PipelineProgress } from './progress';
 import { runTransformJob, TransformJobError } from './transform-job';
 
@@ -29,15 +32,31 @@ export const LOCAL_NAMES = {
   bucket: 'airfill-local',
   jobPrefix: 'airfill-local-',
   ssmPrefix: '/airfill/local/jobs',
-  modelName: 'airfill-local-model',
+  modelPrefix: 'airfill-local-model-',
   /** The alarm topic the definition publishes quality alerts to; locally they go to the progress events and the step log. */
   alertTopicArn: 'arn:aws:sns:us-east-1:000000000000:airfill-local-alarms',
 } as const;
 
+/** The local SageMaker model a parameter's transforms run. */
+export const localModelName = (parameter: string): string => `${LOCAL_NAMES.modelPrefix}${modelFolderName(parameter)}`;
+
+/** The job name in a transform state-change event (empty when it is not one). */
+const jobNameOf = (event: unknown): string => {
+  const name = (event as { detail?: { TransformJobName?: unknown } } | undefined)?.detail?.TransformJobName;
+  return typeof name === 'string' ? name : '';
+};
+
 /** Options of {@link startLocalRuntime}. */
 export interface LocalRuntimeOptions {
-  /** The parameter to fill. */
-  parameter: string;
+  /**
+   * Fill only these parameters; each must have a model (else `NoModelError`).
+   * @default every stored parameter that has a model (the others are reported as without a model)
+   */
+  parameters?: readonly string[];
+  /** Ranges over the defaults that predictions must fall in (the `--plausibility` file). */
+  plausibility?: PlausibilityConfigInput;
+  /** How many parameters are filled at the same time (the Map's MaxConcurrency). @default 2 */
+  maxConcurrency?: number;
   /** Folder of embedded PostgreSQL, the S3 objects and the reports. */
   dataDir: string;
   /** Use this open database (left open by `stop`). */
@@ -57,9 +76,9 @@ export interface LocalRuntimeOptions {
   /** Wait before the event bus retries a failed callback. @default 100 */
   callbackRetryDelayMs?: number;
   /**
-   * Runs once the database is migrated, before the model is chosen: loading
-   * the input, and checking the parameter is one the data has (a typo is
-   * then named with the parameters that exist, not as a missing model).
+   * Runs once the database is migrated, before the models are chosen: loading
+   * the input, and checking the parameters asked for are ones the data has (a
+   * typo is then named with the parameters that exist, not as a missing model).
    */
   prepare?: (database: Database) => Promise<void>;
   /**
@@ -77,24 +96,33 @@ export interface LocalRuntime {
   location: string;
   s3: LocalS3;
   bucket: Bucket;
-  chosen: ChosenModel;
+  /** The model of each parameter to fill. */
+  models: ReadonlyMap<string, ChosenModel>;
+  /** Stored parameters (or those asked for) that no model fills: reported, not filled. */
+  withoutModel: string[];
+  /** The parameters asked for (the execution input's `parameters`); undefined for every stored one. */
+  requestedParameters: readonly string[] | undefined;
   sagemaker: LocalSageMaker;
   tokens: LocalTaskTokens;
   parameters: LocalParameterStore;
   bus: LocalEventBus;
   logger: Logger;
-  parameter: string;
   maxReadingsPerRun: number;
   /** quality-check's settings, as the Lambda environment gives them in the cloud. */
   quality: QualityCheckSettings;
+  maxConcurrency: number;
   /** start-transform's settings, as the Lambda environment gives them in the cloud. */
   transformSettings: StartTransformSettings;
+  /** The callback's settings (which jobs are ours, the plausible ranges). */
+  settleSettings: SettleSettings;
   /** How long migrate took. */
   migrateMs: number;
   /** Runs an earlier, interrupted process had left open, closed at start. */
   orphanedRuns: string[];
   /** Faults of the execution under way (set by the engine). */
   faults: FaultPlan;
+  /** The runs of the execution under way: run id -> parameter (set by the engine). */
+  runs: Map<string, string>;
   /** Told about transform jobs and callbacks of the execution under way (set by the engine). */
   observe: (event: PipelineProgress) => void;
   stop(): Promise<void>;
@@ -103,7 +131,8 @@ export interface LocalRuntime {
 /**
  * Starts the local runtime: PostgreSQL (given, at a URL, or embedded),
  * s3rver with the pipeline bucket, migrations through the real migrate
- * step, the model (current in the registry, else the committed default),
+ * step, the model of each parameter to fill (current in the registry, else
+ * the committed default; a parameter asked for by name must have one),
  * and the in-process control planes the cloud provides: SageMaker's batch
  * transform (scoring with the TypeScript scorer), Step Functions' task
  * tokens, SSM parameters, and an EventBridge rule that sends the transform's
@@ -145,7 +174,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await runStep(logger, 'migrate', () => migrate({ database, bucket, logger }, { migrationsFolder: MIGRATIONS_FOLDER }, {}));
     const migrateMs = performance.now() - migrateStarted;
     await options.prepare?.(database);
-    const chosen = await chooseModel(database, options.parameter);
+    const wanted = options.parameters ? [...new Set(options.parameters)] : await listParameters(database);
+    const { models, withoutModel } = await chooseModels(database, wanted, { required: options.parameters !== undefined });
+    const settleSettings: SettleSettings = { jobPrefix: LOCAL_NAMES.jobPrefix, ...(options.plausibility ? { plausibility: options.plausibility } : {}) };
 
     const bus = new LocalEventBus();
     const tokens = new LocalTaskTokens();
@@ -155,41 +186,62 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       location,
       s3,
       bucket,
-      chosen,
+      models,
+      withoutModel,
+      requestedParameters: options.parameters ? [...new Set(options.parameters)] : undefined,
       tokens,
       parameters,
       bus,
       logger,
-      parameter: options.parameter,
       maxReadingsPerRun: options.maxReadingsPerRun ?? 2_000_000,
       quality: options.quality ?? {},
+      maxConcurrency: options.maxConcurrency ?? 2,
       migrateMs,
       orphanedRuns: [],
       faults: new FaultPlan(),
+      runs: new Map(),
       observe: () => undefined,
       sagemaker: undefined as unknown as LocalSageMaker, // set just below: the runner needs the runtime
       transformSettings: {
-        parameter: options.parameter,
         jobPrefix: LOCAL_NAMES.jobPrefix,
-        modelName: LOCAL_NAMES.modelName,
-        modelVersion: chosen.model.version,
         instanceType: 'ml.local',
         instanceCount: 1,
         maxPayloadMb: 6,
-        model: { version: chosen.model.version, contract: chosen.model.contract, calibration: chosen.model.calibration },
+        modelOf: async (parameter) => {
+          const model = models.get(parameter)?.model;
+          return model && { name: localModelName(parameter), version: model.version, contract: model.contract, calibration: model.calibration };
+        },
+        ...(options.plausibility ? { plausibility: options.plausibility } : {}),
       },
+      settleSettings,
       stop: stopAll,
+    };
+    const parameterOfModel = new Map([...models.keys()].map((parameter) => [localModelName(parameter), parameter]));
+    // The parameter whose run a job (named after the run) belongs to, for progress and faults.
+    const parameterOfJob = (jobName: string): { parameter?: string } => {
+      const parameter = runtime.runs.get(runIdFromJobName(LOCAL_NAMES.jobPrefix, jobName) ?? '');
+      return parameter === undefined ? {} : { parameter };
     };
     runtime.sagemaker = new LocalSageMaker(
       async (request, model) => {
-        if (runtime.faults.take('transformJob')) throw new TransformJobError('AlgorithmError: injected fault: the transform container exited with code 1');
+        if (runtime.faults.take('transformJob', parameterOfModel.get(request.ModelName ?? ''))) {
+          throw new TransformJobError('AlgorithmError: injected fault: the transform container exited with code 1');
+        }
         return runTransformJob(s3.s3, request, model);
       },
       bus,
       (job: LocalTransformJob) =>
-        runtime.observe({ kind: 'transform', job: job.name, status: job.status, ms: (job.endedAt ?? Date.now()) - job.startedAt, rows: job.rows, reason: job.failureReason }),
+        runtime.observe({
+          kind: 'transform',
+          job: job.name,
+          ...parameterOfJob(job.name),
+          status: job.status,
+          ms: (job.endedAt ?? Date.now()) - job.startedAt,
+          rows: job.rows,
+          reason: job.failureReason,
+        }),
     );
-    runtime.sagemaker.registerModel(LOCAL_NAMES.modelName, chosen.model);
+    for (const [parameter, chosen] of models) runtime.sagemaker.registerModel(localModelName(parameter), chosen.model);
     // The sagemaker's background jobs must end before the database and S3 go away.
     stops.push(() => runtime.sagemaker.idle());
 
@@ -197,7 +249,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       runtime.orphanedRuns = await closeOrphanedRuns(
         database,
         { sagemaker: runtime.sagemaker.client, tokens: { ssm: parameters.client, prefix: LOCAL_NAMES.ssmPrefix }, logger },
-        { parameter: options.parameter, jobPrefix: LOCAL_NAMES.jobPrefix },
+        { jobPrefix: LOCAL_NAMES.jobPrefix },
       );
       if (runtime.orphanedRuns.length) options.onProgress?.(`closed ${runtime.orphanedRuns.length} run(s) an interrupted earlier process had left open`);
     }
@@ -207,14 +259,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       name: 'transform-callback',
       pattern: transformEventPattern(LOCAL_NAMES.jobPrefix) as never,
       retryDelayMs: options.callbackRetryDelayMs ?? 100,
-      onDeliveryError: (error, attempt) => runtime.observe({ kind: 'callback', attempt, error: (error as Error).name, cause: (error as Error).message }),
+      onDeliveryError: (error, attempt, event) =>
+        runtime.observe({ kind: 'callback', attempt, ...parameterOfJob(jobNameOf(event)), error: (error as Error).name, cause: (error as Error).message }),
       target: async (event) => {
         const started = performance.now();
         const outcome: SettleOutcome = await runStep(logger, 'transform-callback', async () => {
-          runtime.faults.crash('callback', 'the transform callback');
-          return handleTransformEvent(settleDeps, { jobPrefix: LOCAL_NAMES.jobPrefix, parameter: options.parameter }, event as unknown as TransformJobEvent);
+          runtime.faults.crash('callback', 'the transform callback', parameterOfJob(jobNameOf(event)).parameter);
+          return handleTransformEvent(settleDeps, settleSettings, event as unknown as TransformJobEvent);
         });
-        runtime.observe({ kind: 'callback', attempt: 0, outcome: outcome.action, ms: performance.now() - started });
+        runtime.observe({ kind: 'callback', attempt: 0, ...parameterOfJob(jobNameOf(event)), outcome: outcome.action, ms: performance.now() - started });
         return outcome;
       },
     });

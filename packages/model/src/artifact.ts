@@ -86,9 +86,6 @@ export interface LoadedModel {
   predictParallel(matrix: FeatureMatrix): Promise<Float64Array>;
 }
 
-/** The committed default model (trained on the bundled sample; see its README). */
-export const DEFAULT_MODEL_DIR: string = resolve(__dirname, '..', 'default-model');
-
 /** Loads `model.json`, `contract.json`, `metrics.json` and `calibration.json` (when present) from a model directory, validating each. */
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const read = async (name: string): Promise<unknown> => {

@@ -40,3 +40,38 @@ export function requireParameter(dataset: Dataset, parameter: string): void {
     });
   }
 }
+
+/** What a parameter needs before a model of it is worth training (neighbours for the spatial features, enough values to mask). */
+export const MIN_TRAINING_DATA = { observed: 500, sensors: 2 } as const;
+
+/** Which parameters of a dataset have enough observed data to train on, and why the others do not. */
+export function trainableParameters(
+  dataset: Dataset,
+  minimum: { observed: number; sensors: number } = MIN_TRAINING_DATA,
+): { trainable: string[]; tooLittle: { parameter: string; observed: number; sensors: number; reason: string }[] } {
+  const observed = new Map<string, number>();
+  const sensors = new Map<string, Set<string>>();
+  for (const observation of dataset.observations) {
+    if (observation.value === null) continue;
+    observed.set(observation.parameter, (observed.get(observation.parameter) ?? 0) + 1);
+    let devices = sensors.get(observation.parameter);
+    if (!devices) sensors.set(observation.parameter, (devices = new Set()));
+    devices.add(observation.deviceId);
+  }
+  const trainable: string[] = [];
+  const tooLittle: { parameter: string; observed: number; sensors: number; reason: string }[] = [];
+  for (const parameter of dataset.parameters) {
+    const values = observed.get(parameter) ?? 0;
+    const devices = sensors.get(parameter)?.size ?? 0;
+    if (values >= minimum.observed && devices >= minimum.sensors) trainable.push(parameter);
+    else {
+      tooLittle.push({
+        parameter,
+        observed: values,
+        sensors: devices,
+        reason: `${values.toLocaleString('en-US')} observed value(s) at ${devices} sensor(s); a model needs at least ${minimum.observed.toLocaleString('en-US')} at ${minimum.sensors} or more`,
+      });
+    }
+  }
+  return { trainable, tooLittle };
+}

@@ -1,7 +1,21 @@
 export { compileForest, predictForest, type CompiledForest, type ScoringLayout } from './scorer';
 export { predictForestParallel } from './parallel';
-export { loadModel, saveModel, DEFAULT_MODEL_DIR, CALIBRATION_FILE, featureContractSchema, modelMetricsSchema, type LoadedModel, type ModelMetricsFile } from './artifact';
-export { datasetFromReadings, requireParameter, type Dataset, type ReadingLike } from './dataset';
+export { loadModel, saveModel, CALIBRATION_FILE, featureContractSchema, modelMetricsSchema, type LoadedModel, type ModelMetricsFile } from './artifact';
+export {
+  DEFAULT_MODELS_DIR,
+  MODELS_MANIFEST,
+  modelsManifestSchema,
+  modelFolderName,
+  readModelSet,
+  modelSetEntry,
+  loadModelFromSet,
+  readContractFromSet,
+  writeModelSet,
+  isModelSet,
+  type ModelsManifest,
+  type ModelSetEntry,
+} from './model-set';
+export { datasetFromReadings, requireParameter, trainableParameters, MIN_TRAINING_DATA, type Dataset, type ReadingLike } from './dataset';
 export { computeMetrics, type Metrics } from './metrics';
 export { baselinePredictions, type BaselinePredictions } from './baselines';
 export { drawOutageMask, typicalStepMs, type MaskOptions } from './masks';

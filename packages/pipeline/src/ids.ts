@@ -5,12 +5,15 @@ import { InputError } from './errors';
 const RUN_NAMESPACE = Buffer.from('6f1c2a7e4b9d4e0f8a3b5c7d9e1f2a3b', 'hex');
 
 /**
- * The run id of a Step Functions execution: a UUID v5 of the execution id.
- * Every step, every retry and the failure recorder derive the same run, so
- * nothing has to carry it before the run exists.
+ * The run of one parameter in a Step Functions execution: a UUID v5 of the
+ * execution id and the parameter. An execution fills each parameter in a run
+ * of its own (a row of the ledger sharing the execution id); every step, every
+ * retry and the failure recorder derive the same run, so nothing has to carry
+ * it before the run exists.
  */
-export function runIdForExecution(executionId: string): string {
-  const hash = createHash('sha1').update(RUN_NAMESPACE).update(executionId, 'utf8').digest();
+export function runIdFor(executionId: string, parameter: string): string {
+  // A newline cannot be part of an execution ARN: the pair is unambiguous.
+  const hash = createHash('sha1').update(RUN_NAMESPACE).update(`${executionId}\n${parameter}`, 'utf8').digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');

@@ -12,7 +12,8 @@ export interface Logger {
   /**
    * Emits metrics in CloudWatch embedded metric format: CloudWatch Logs turns
    * the line into metrics in namespace `airfill`, dimension `Step` (from the
-   * bound `step` field, else `lambda`); the bound fields (run id) ride along
+   * bound `step` field, else `lambda`), and also by `Step` and `Parameter`
+   * when a `parameter` field is bound; the bound fields (run id) ride along
    * as searchable properties.
    */
   metrics(values: Record<string, number | { value: number; unit: MetricUnit }>): void;
@@ -55,14 +56,23 @@ export function createLogger(
   const metrics = (values: Record<string, number | { value: number; unit: MetricUnit }>) => {
     const entries = Object.entries(values).map(([name, value]) => (typeof value === 'number' ? { name, value, unit: 'Count' as const } : { name, ...value }));
     const step = String(bound.step ?? bound.lambda ?? 'unknown');
+    // A step working for one parameter also counts per parameter; the Step-only totals stay (the alarms use them).
+    const parameter = typeof bound.parameter === 'string' ? bound.parameter : undefined;
     write(
       JSON.stringify({
         ...Object.fromEntries(Object.entries(bound).map(([key, value]) => [key, serialise(value)])),
         _aws: {
           Timestamp: Date.now(),
-          CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: [['Step']], Metrics: entries.map(({ name, unit }) => ({ Name: name, Unit: unit })) }],
+          CloudWatchMetrics: [
+            {
+              Namespace: METRICS_NAMESPACE,
+              Dimensions: parameter === undefined ? [['Step']] : [['Step'], ['Step', 'Parameter']],
+              Metrics: entries.map(({ name, unit }) => ({ Name: name, Unit: unit })),
+            },
+          ],
         },
         Step: step,
+        ...(parameter === undefined ? {} : { Parameter: parameter }),
         ...Object.fromEntries(entries.map(({ name, value }) => [name, value])),
       }),
     );

@@ -2,7 +2,7 @@ import { DescribeTransformJobCommand, StopTransformJobCommand, type SageMakerCli
 import { failRun, openRun, type Database } from '@airfill/db';
 import { recordFailureEventSchema, type RecordFailureEvent } from '@airfill/schema';
 import { aws, isAwsError } from './aws-errors';
-import { runIdForExecution, transformJobName } from './ids';
+import { runIdFor, transformJobName } from './ids';
 import type { Logger } from './logger';
 import { deleteToken, type TokenStore } from './token-store';
 
@@ -17,6 +17,7 @@ export interface RecordFailureDeps {
 /** What record-failure did. */
 export interface RecordFailureResult {
   runId: string;
+  parameter: string;
   error: string;
   /** True when a still-running transform job of the run was asked to stop. */
   stoppedJob: boolean;
@@ -26,21 +27,18 @@ export interface RecordFailureResult {
 const MAX_CAUSE = 4000;
 
 /**
- * Marks the execution's run failed with the error and releases its claims
- * (the next run picks its readings up), then cleans up: stops the run's
- * transform job if it still runs (a timed-out wait must not leave it burning
- * instances) and deletes its task token. A run that failed before it was
- * opened is opened here so the ledger shows the failure. Safe to repeat.
+ * Marks the failed parameter's run of the execution failed with the error and
+ * releases its claims (the next run picks its readings up; the other
+ * parameters' runs are untouched), then cleans up: stops the run's transform
+ * job if it still runs (a timed-out wait must not leave it burning instances)
+ * and deletes its task token. A run that failed before it was opened is
+ * opened here so the ledger shows the failure. Safe to repeat.
  */
-export async function recordFailure(
-  deps: RecordFailureDeps,
-  settings: { parameter: string; jobPrefix: string },
-  rawEvent: RecordFailureEvent,
-): Promise<RecordFailureResult> {
+export async function recordFailure(deps: RecordFailureDeps, settings: { jobPrefix: string }, rawEvent: RecordFailureEvent): Promise<RecordFailureResult> {
   const event = recordFailureEventSchema.parse(rawEvent);
-  const runId = runIdForExecution(event.executionId);
-  const logger = deps.logger.child({ runId, step: 'record-failure' });
-  await openRun(deps.database, { runId, trigger: 'unknown', parameter: settings.parameter, executionId: event.executionId });
+  const runId = runIdFor(event.executionId, event.parameter);
+  const logger = deps.logger.child({ runId, parameter: event.parameter, step: 'record-failure' });
+  await openRun(deps.database, { runId, trigger: 'unknown', parameter: event.parameter, executionId: event.executionId });
   const cause = event.error.Cause.length > MAX_CAUSE ? `${event.error.Cause.slice(0, MAX_CAUSE)}…` : event.error.Cause;
   await failRun(deps.database, runId, { name: event.error.Error, message: cause, executionId: event.executionId });
 
@@ -59,5 +57,5 @@ export async function recordFailure(
   await deleteToken(deps.tokens, jobName);
   logger.warn('run failed', { error: event.error.Error, cause, stoppedJob });
   logger.metrics({ RunsFailed: 1 });
-  return { runId, error: event.error.Error, stoppedJob };
+  return { runId, parameter: event.parameter, error: event.error.Error, stoppedJob };
 }

@@ -1,6 +1,7 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import {
   FINAL_TRANSFORM_STATUSES,
+  type PlausibilityConfigInput,
   runKeys,
   targetRecordSchema,
   transformManifestSchema,
@@ -20,6 +21,12 @@ export interface SettleDeps {
   tokens: TokenStore;
   sfn: SFNClient;
   logger: Logger;
+}
+
+/** How settling is configured: which jobs are this system's, and the ranges over the defaults that predictions must fall in. */
+export interface SettleSettings {
+  jobPrefix: string;
+  plausibility?: PlausibilityConfigInput;
 }
 
 /** A transform job's state, as the EventBridge event or DescribeTransformJob reports it. */
@@ -73,13 +80,14 @@ const clip = (text: string, limit: number) => (text.length > limit ? `${text.sli
 
 /**
  * Settles a finished transform job: on Completed checks the output against the
- * input and writes `predicted_values_output/<run>/`, then sends the task token
+ * input (each value in the plausible range of the run's parameter, which the
+ * manifest names) and writes `predicted_values_output/<run>/`, then sends the task token
  * back (success, or failure with the reason); on Failed/Stopped sends a
  * failure. The token is deleted after use, so a repeated event finds no token
  * and changes nothing; a token Step Functions no longer knows (a late event)
  * is deleted too.
  */
-export async function settleTransformJob(deps: SettleDeps, settings: { jobPrefix: string; parameter: string }, job: JobState): Promise<SettleOutcome> {
+export async function settleTransformJob(deps: SettleDeps, settings: SettleSettings, job: JobState): Promise<SettleOutcome> {
   const runId = runIdFromJobName(settings.jobPrefix, job.jobName);
   if (!runId) return { action: 'ignored', reason: 'not-ours' };
   if (!isFinal(job.status)) return { action: 'ignored', reason: 'not-final' };
@@ -97,14 +105,14 @@ export async function settleTransformJob(deps: SettleDeps, settings: { jobPrefix
     const targets = parseJsonLines(await getText(deps.bucket, keys.targets), targetRecordSchema, keys.targets);
     const outputKeys = (await listKeys(deps.bucket, keys.outputPrefix)).filter((key) => key.endsWith('.out'));
     const outputs = await Promise.all(outputKeys.map((key) => getText(deps.bucket, key)));
-    const check = checkTransformOutput(outputs, targets, manifest, plausibleRangeFor(settings.parameter));
+    const check = checkTransformOutput(outputs, targets, manifest, plausibleRangeFor(manifest.parameter, settings.plausibility));
     if (check.ok) {
       await putText(deps.bucket, keys.predictions, toJsonLines(check.predictions), 'application/x-ndjson');
       if (check.refused.length > 0) {
         await putText(deps.bucket, keys.refused, toJsonLines(check.refused), 'application/x-ndjson');
         logger.warn('predictions refused, their readings stay missing', { refused: check.refused.length, examples: check.refused.slice(0, 5) });
       }
-      if (check.floored) logger.warn('small negative predictions stored as the floor', { floored: check.floored });
+      if (check.clamped) logger.warn('predictions just past a physical bound stored as the bound', { parameter: manifest.parameter, clamped: check.clamped });
       outcome = {
         kind: 'success',
         result: {

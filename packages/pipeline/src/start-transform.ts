@@ -2,6 +2,7 @@ import { CreateTransformJobCommand, DescribeTransformJobCommand, type SageMakerC
 import type { FeatureContract } from '@airfill/features';
 import type { CalibrationTable } from '@airfill/model';
 import {
+  type PlausibilityConfigInput,
   contextRecordSchema,
   missingRecordSchema,
   runKeys,
@@ -26,18 +27,30 @@ export interface StartTransformDeps extends SettleDeps {
 
 const HOUR_MS = 3_600_000;
 
-/** How start-transform is configured (Lambda environment plus the bundled model's contract). */
+/** The model a parameter's transform runs: the SageMaker model serving it, and its version, feature contract and interval calibration. */
+export interface TransformModel {
+  /** The SageMaker model the transform job runs. */
+  name: string;
+  /** Recorded with every prediction. */
+  version: string;
+  contract: FeatureContract;
+  calibration: CalibrationTable | null;
+}
+
+/** How start-transform is configured (Lambda environment plus the bundled models' contracts). */
 export interface StartTransformSettings {
-  parameter: string;
   jobPrefix: string;
-  modelName: string;
-  modelVersion: string;
   instanceType: string;
   instanceCount: number;
   maxPayloadMb: number;
-  /** The feature contract and interval calibration of the model behind `modelName`. */
-  model: { version: string; contract: FeatureContract; calibration: CalibrationTable | null };
+  /** The current model of a parameter; undefined when no model fills it. */
+  modelOf(parameter: string): Promise<TransformModel | undefined>;
+  /** Ranges over the defaults that predictions must fall in (a retry may settle a finished job here). */
+  plausibility?: PlausibilityConfigInput;
 }
+
+/** What the transform request is made of. */
+type TransformJobSettings = Pick<StartTransformSettings, 'instanceType' | 'instanceCount' | 'maxPayloadMb'>;
 
 /**
  * The batch transform request. The filters keep the row id out of the model's
@@ -45,11 +58,11 @@ export interface StartTransformSettings {
  * the id, `JoinSource Input` joins output to input line by line inside one
  * record, `OutputFilter "$[0,-1]"` keeps the id and the prediction.
  */
-export function transformJobRequest(settings: StartTransformSettings, bucket: string, runId: string, jobName: string) {
+export function transformJobRequest(settings: TransformJobSettings, model: Pick<TransformModel, 'name' | 'version'>, bucket: string, runId: string, jobName: string) {
   const keys = runKeys(runId);
   return {
     TransformJobName: jobName,
-    ModelName: settings.modelName,
+    ModelName: model.name,
     MaxPayloadInMB: settings.maxPayloadMb,
     BatchStrategy: 'MultiRecord' as const,
     TransformInput: {
@@ -63,44 +76,44 @@ export function transformJobRequest(settings: StartTransformSettings, bucket: st
     DataProcessing: { InputFilter: '$[1:]', JoinSource: 'Input' as const, OutputFilter: '$[0,-1]' },
     Tags: [
       { Key: 'airfill:run', Value: runId },
-      { Key: 'airfill:model-version', Value: settings.modelVersion },
+      { Key: 'airfill:model-version', Value: model.version },
     ],
   };
 }
 
 /**
  * Turns the run's missing readings into feature rows (`input_batch/<run>/`,
- * headerless CSV, id first), keeps what the callback needs under
- * `retrieved_from_db/<run>/`, stores the task token in SSM and starts the
- * run's transform job. Step Functions waits until the callback sends the
- * token back. A retry (new token) overwrites the token and finds the job it
+ * headerless CSV, id first) with the current model of the run's parameter,
+ * keeps what the callback needs under `retrieved_from_db/<run>/`, stores the
+ * task token in SSM and starts the run's transform job on that parameter's
+ * SageMaker model. Step Functions waits until the callback sends the token
+ * back. A retry (new token) overwrites the token and finds the job it
  * created: still running, it carries on; already finished, it settles it here,
  * since its state-change event has come and gone.
  */
 export async function startTransform(deps: StartTransformDeps, settings: StartTransformSettings, rawEvent: StartTransformEvent): Promise<StartTransformResult> {
   const event = startTransformEventSchema.parse(rawEvent);
-  const { runId } = event.run;
-  assertRunOfExecution(event.executionId, runId);
-  if (settings.model.version !== settings.modelVersion) {
-    throw new InputError(`bundled model ${settings.model.version} is not the configured ${settings.modelVersion}`, { runId });
-  }
-  if (settings.model.contract.parameter !== settings.parameter) {
-    throw new InputError(`the model fills ${settings.model.contract.parameter}, not ${settings.parameter}`, { runId });
-  }
+  const { runId, parameter } = event.run;
+  assertRunOfExecution(event.executionId, parameter, runId);
+  const model = await settings.modelOf(parameter);
+  if (!model) throw new InputError(`no current model fills ${parameter}`, { runId, parameter });
+  if (model.contract.parameter !== parameter) throw new InputError(`the model given for ${parameter} fills ${model.contract.parameter}`, { runId, parameter });
   const jobName = transformJobName(settings.jobPrefix, runId);
-  const logger = deps.logger.child({ runId, jobName, step: 'start-transform' });
+  const logger = deps.logger.child({ runId, parameter, jobName, step: 'start-transform' });
   const keys = runKeys(runId);
 
   const missing = parseJsonLines(await getText(deps.bucket, keys.missing), missingRecordSchema, keys.missing);
+  const foreign = missing.find((record) => record.parameter !== parameter);
+  if (foreign) throw new InputError(`${keys.missing} holds a ${foreign.parameter} reading in the ${parameter} run`, { runId });
   const context = parseJsonLines(await getText(deps.bucket, keys.context), contextRecordSchema, keys.context);
-  const rows = buildFeatureRows(missing, context, settings.model.contract, settings.model.calibration?.stepMs ?? HOUR_MS);
+  const rows = buildFeatureRows(missing, context, model.contract, model.calibration?.stepMs ?? HOUR_MS);
   const manifest: TransformManifest = {
     runId,
     jobName,
-    modelVersion: settings.modelVersion,
-    parameter: settings.parameter,
-    contract: { ...settings.model.contract },
-    calibration: settings.model.calibration,
+    modelVersion: model.version,
+    parameter,
+    contract: { ...model.contract },
+    calibration: model.calibration,
     rows: rows.targets.length,
     skipped: rows.skipped.length,
   };
@@ -109,7 +122,7 @@ export async function startTransform(deps: StartTransformDeps, settings: StartTr
   await putText(deps.bucket, keys.transform, JSON.stringify(manifest), 'application/json');
   await putToken(deps.tokens, jobName, { taskToken: event.taskToken, runId, executionId: event.executionId });
 
-  const settle = { jobPrefix: settings.jobPrefix, parameter: settings.parameter };
+  const settle = { jobPrefix: settings.jobPrefix, ...(settings.plausibility ? { plausibility: settings.plausibility } : {}) };
   if (rows.targets.length === 0) {
     // Nothing for SageMaker (a batch transform of an empty prefix fails): settle as a completed, empty job.
     await settleTransformJob(deps, settle, { jobName, status: 'Completed' });
@@ -119,7 +132,7 @@ export async function startTransform(deps: StartTransformDeps, settings: StartTr
 
   await putText(deps.bucket, keys.input, rows.csv, 'text/csv');
   try {
-    await aws('SageMaker CreateTransformJob', () => deps.sagemaker.send(new CreateTransformJobCommand(transformJobRequest(settings, deps.bucket.name, runId, jobName))));
+    await aws('SageMaker CreateTransformJob', () => deps.sagemaker.send(new CreateTransformJobCommand(transformJobRequest(settings, model, deps.bucket.name, runId, jobName))));
     logger.info('transform job created', { rows: rows.targets.length, columns: rows.matrix.columns });
     return { jobName, rows: rows.targets.length, state: 'created' };
   } catch (error) {

@@ -11,18 +11,22 @@ export { runLocalTransform } from '../test/support/local-transform';
 export { captureLogs } from '../test/support/logs';
 export { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
 export { MIGRATIONS_FOLDER } from '@airfill/db';
-export { DEFAULT_MODEL_DIR, loadModel } from '@airfill/model';
+export { DEFAULT_MODELS_DIR, loadModel, loadModelFromSet } from '@airfill/model';
+import type { DeployedModels } from '@airfill/schema';
 
-/** Lambda environment for handler tests: the fixed variables with test values, S3 through the local server. */
-export function lambdaTestEnv(options: { bucket: string; s3Endpoint?: string; databaseUrl?: string; modelVersion?: string }): Record<string, string> {
+/**
+ * Lambda environment for handler tests: the fixed variables with test values,
+ * S3 through the local server, `AIRFILL_MODELS` as given (default: the PM 2.5
+ * model as `airfill-dev-model` at `modelVersion`).
+ */
+export function lambdaTestEnv(options: { bucket: string; s3Endpoint?: string; databaseUrl?: string; modelVersion?: string; models?: DeployedModels }): Record<string, string> {
+  const models = options.models ?? { 'PM 2.5': { name: 'airfill-dev-model', version: options.modelVersion ?? 'unset' } };
   return {
     AIRFILL_ENV: 'dev',
     AIRFILL_BUCKET: options.bucket,
-    AIRFILL_PARAMETER: 'PM 2.5',
     AIRFILL_JOB_PREFIX: 'airfill-dev-',
     AIRFILL_SSM_PREFIX: '/airfill/dev/jobs',
-    AIRFILL_MODEL_NAME: 'airfill-dev-model',
-    AIRFILL_MODEL_VERSION: options.modelVersion ?? 'unset',
+    AIRFILL_MODELS: JSON.stringify(models),
     AIRFILL_TRANSFORM_INSTANCE_TYPE: 'ml.m5.xlarge',
     AIRFILL_TRANSFORM_INSTANCE_COUNT: '2',
     AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: '6',

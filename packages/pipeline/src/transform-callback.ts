@@ -1,6 +1,6 @@
 import { transformJobEventSchema, type TransformJobEvent } from '@airfill/schema';
 import { InputError } from './errors';
-import { settleTransformJob, type SettleDeps, type SettleOutcome } from './settle-transform';
+import { settleTransformJob, type SettleDeps, type SettleOutcome, type SettleSettings } from './settle-transform';
 
 /**
  * Handles EventBridge's "SageMaker Transform Job State Change": jobs without
@@ -10,7 +10,7 @@ import { settleTransformJob, type SettleDeps, type SettleOutcome } from './settl
  */
 export async function handleTransformEvent(
   deps: SettleDeps,
-  settings: { jobPrefix: string; parameter: string },
+  settings: SettleSettings,
   rawEvent: TransformJobEvent,
 ): Promise<SettleOutcome> {
   const parsed = transformJobEventSchema.safeParse(rawEvent);

@@ -10,7 +10,7 @@ import type { PlausibleRange } from './plausible-range';
  * cannot be joined to its input) the reason it cannot be trusted at all.
  */
 export type OutputCheck =
-  | { ok: true; predictions: PredictionRecord[]; refused: RefusedRecord[]; floored: number }
+  | { ok: true; predictions: PredictionRecord[]; refused: RefusedRecord[]; clamped: number }
   | { ok: false; reason: string; problems: Record<string, number> };
 
 const EXAMPLES = 5;
@@ -50,6 +50,13 @@ function baselineMatrix(contract: TransformManifest['contract'], targets: readon
   };
 }
 
+/** The range in words: the physical bounds and the tolerance past them, or the sanity bounds of a parameter without any. */
+function describeRange(range: PlausibleRange, parameter: string): string {
+  const round = (value: number) => Number(value.toPrecision(7));
+  if (range.floor === undefined || range.ceiling === undefined) return `the plausible range [${round(range.min)}, ${round(range.max)}]`;
+  return `the plausible range of ${parameter}, ${round(range.floor)} to ${round(range.ceiling)} (give or take ${round(range.floor - range.min)})`;
+}
+
 /** A reading as people name it: device, parameter, time. */
 const named = (target: TargetRecord) => `${target.deviceId} ${target.parameter} at ${target.ts}`;
 
@@ -69,7 +76,8 @@ function parseCalibration(raw: unknown): CalibrationTable | null {
  * Otherwise each prediction stands alone: one that is not a finite number or
  * falls outside the plausible range is refused (its reading stays missing)
  * and the others are kept, so one bad sensor never blocks the rest. Values
- * between the range's minimum and its floor are stored as the floor.
+ * between the range's minimum and its floor are stored as the floor, values
+ * between its ceiling and its maximum as the ceiling.
  * Problems and refusals name readings by device, parameter and time.
  */
 export function checkTransformOutput(
@@ -112,7 +120,7 @@ export function checkTransformOutput(
   const matrix = baselineMatrix(manifest.contract, targets);
   const predictions: PredictionRecord[] = [];
   const refused: RefusedRecord[] = [];
-  let floored = 0;
+  let clamped = 0;
   for (const [index, target] of targets.entries()) {
     const reading = { deviceId: target.deviceId, parameter: target.parameter, ts: target.ts };
     if (!Number.isFinite(raw[index])) {
@@ -121,14 +129,17 @@ export function checkTransformOutput(
     }
     let value = toPrediction(matrix, index, raw[index]!);
     if (!Number.isFinite(value) || value < range.min || value > range.max) {
-      refused.push({ ...reading, value: Number.isFinite(value) ? value : null, reason: `${Number(value.toPrecision(7))} is outside the plausible range [${range.min}, ${range.max}]` });
+      refused.push({ ...reading, value: Number.isFinite(value) ? value : null, reason: `${Number(value.toPrecision(7))} is outside ${describeRange(range, target.parameter)}` });
       continue;
     }
     if (range.floor !== undefined && value < range.floor) {
       value = range.floor;
-      floored += 1;
+      clamped += 1;
+    } else if (range.ceiling !== undefined && value > range.ceiling) {
+      value = range.ceiling;
+      clamped += 1;
     }
-    // The model's calibrated interval around the value, never below the floor.
+    // The model's calibrated interval around the value, never past the physical bounds.
     const interval = calibration
       ? intervalFor(calibration, { gapSteps: target.gapSteps ?? Infinity, neighboursObserved: target.neighboursObserved }, value)
       : null;
@@ -136,9 +147,9 @@ export function checkTransformOutput(
       ...reading,
       value,
       lower: interval ? Math.max(interval.lower, range.floor ?? -Infinity) : null,
-      upper: interval ? interval.upper : null,
+      upper: interval ? Math.min(interval.upper, range.ceiling ?? Infinity) : null,
       modelVersion: manifest.modelVersion,
     });
   }
-  return { ok: true, predictions, refused, floored };
+  return { ok: true, predictions, refused, clamped };
 }

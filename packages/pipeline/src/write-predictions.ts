@@ -13,32 +13,34 @@ export interface WritePredictionsDeps {
 }
 
 /**
- * Stores `predicted_values_output/<run>/` in `imputations` (one set-based
- * statement, one transaction; only readings still missing and not yet imputed),
+ * Stores `predicted_values_output/<run>/` of one parameter's run in
+ * `imputations` (one set-based statement, one transaction; only readings of
+ * that parameter still missing and not yet imputed),
  * records each prediction the callback refused by reading in the run ledger
  * (`run_refusals`; those readings stay missing for a later run), and closes
  * the run with its counts: one implausible prediction never blocks the
  * others. A retry stores nothing twice and reports the run's total, not the
  * zero the second write added.
  */
-export async function writePredictions(deps: WritePredictionsDeps, settings: { parameter: string }, rawEvent: WritePredictionsEvent): Promise<WritePredictionsResult> {
+export async function writePredictions(deps: WritePredictionsDeps, rawEvent: WritePredictionsEvent): Promise<WritePredictionsResult> {
   const event = writePredictionsEventSchema.parse(rawEvent);
-  const { runId, transform } = event.run;
-  assertRunOfExecution(event.executionId, runId);
-  const logger = deps.logger.child({ runId, step: 'write-predictions' });
+  const { runId, transform, parameter } = event.run;
+  assertRunOfExecution(event.executionId, parameter, runId);
+  const logger = deps.logger.child({ runId, parameter, step: 'write-predictions' });
   const predictions = parseJsonLines(await getText(deps.bucket, transform.predictionsKey), predictionRecordSchema, transform.predictionsKey);
   if (predictions.length !== transform.predicted) {
     throw new InputError(`${transform.predictionsKey} holds ${predictions.length} predictions, the transform reported ${transform.predicted}`, { runId });
   }
-  const foreign = predictions.find((row) => row.parameter !== settings.parameter || row.modelVersion !== transform.modelVersion);
+  const foreign = predictions.find((row) => row.parameter !== parameter || row.modelVersion !== transform.modelVersion);
   if (foreign) {
-    throw new InputError(`prediction for ${foreign.deviceId} ${foreign.ts} is ${foreign.parameter}/${foreign.modelVersion}, expected ${settings.parameter}/${transform.modelVersion}`, { runId });
+    throw new InputError(`prediction for ${foreign.deviceId} ${foreign.ts} is ${foreign.parameter}/${foreign.modelVersion}, expected ${parameter}/${transform.modelVersion}`, { runId });
   }
   const refused = transform.refusedKey ? parseJsonLines(await getText(deps.bucket, transform.refusedKey), refusedRecordSchema, transform.refusedKey) : [];
   if (refused.length !== transform.refused) {
     throw new InputError(`${transform.refusedKey ?? 'the refused list'} holds ${refused.length} refused predictions, the transform reported ${transform.refused}`, { runId });
   }
   const run = await getRun(deps.database, runId);
+  if (run.parameter !== parameter) throw new InputError(`run ${runId} fills ${run.parameter} in the ledger, not ${parameter}`, { runId });
   if (run.status === 'failed') throw new InputError(`run ${runId} is already failed; its readings are free for the next run`, { runId });
 
   const result = await writeImputations(deps.database, {

@@ -9,7 +9,7 @@ import { CreateTransformJobCommand } from '@aws-sdk/client-sagemaker';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { getRun } from '@airfill/db';
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
-import { DEFAULT_MODEL_DIR, loadModel, type LoadedModel } from '@airfill/model';
+import { loadModelFromSet, type LoadedModel } from '@airfill/model';
 import { runKeys, type TransformResult } from '@airfill/schema';
 import { getText, listKeys, queryMissing, silentLogger, startTransform, writePredictions } from '../src';
 import { mockAws, type AwsMocks } from './support/aws-mocks';
@@ -23,7 +23,7 @@ let model: LoadedModel;
 let aws: AwsMocks;
 
 beforeAll(async () => {
-  [database, local, model] = await Promise.all([createTestDatabase(), startLocalS3(), loadModel(DEFAULT_MODEL_DIR)]);
+  [database, local, model] = await Promise.all([createTestDatabase(), startLocalS3(), loadModelFromSet(PARAMETER).then((found) => found!)]);
   aws = mockAws();
   // One sensor whose PM 2.5 never reported; only its temperature did.
   await database.pool.query(`
@@ -43,13 +43,13 @@ describe('an empty transform input', () => {
   it('starts no job, succeeds with nothing predicted, and leaves the readings for a later run', async () => {
     const bucket = await local.bucket();
     const executionId = 'arn:aws:states:eu-west-1:123456789012:execution:airfill-test:empty';
-    const run = await queryMissing({ database, bucket, logger: silentLogger }, { parameter: PARAMETER, maxReadings: 100, contract: model.contract }, { executionId, input: {} });
+    const run = await queryMissing({ database, bucket, logger: silentLogger }, { maxReadings: 100, contractOf: async () => model.contract }, { executionId, parameter: PARAMETER, input: {} });
     expect(run.found).toBe(6);
 
     const deps = { bucket, tokens: { ssm: aws.clients.ssm, prefix: '/airfill/dev/jobs' }, sfn: aws.clients.sfn, sagemaker: aws.clients.sagemaker, logger: silentLogger };
     const started = await startTransform(
       deps,
-      { parameter: PARAMETER, jobPrefix: 'airfill-test-', modelName: 'm', modelVersion: model.version, instanceType: 'ml.m5.large', instanceCount: 1, maxPayloadMb: 6, model },
+      { jobPrefix: 'airfill-test-', instanceType: 'ml.m5.large', instanceCount: 1, maxPayloadMb: 6, modelOf: async () => ({ name: 'm', ...model }) },
       { executionId, run, taskToken: 'tok-empty' },
     );
     expect(started).toEqual({ jobName: `airfill-test-${run.runId}`, rows: 0, state: 'settled' });
@@ -62,7 +62,7 @@ describe('an empty transform input', () => {
     const transform = JSON.parse(sent[0]!.args[0].input.output!) as TransformResult;
     expect(transform).toMatchObject({ predicted: 0 });
 
-    const written = await writePredictions({ database, bucket, logger: silentLogger }, { parameter: PARAMETER }, { executionId, run: { ...run, transform } });
+    const written = await writePredictions({ database, bucket, logger: silentLogger }, { executionId, run: { ...run, transform } });
     expect(written).toMatchObject({ found: 6, predicted: 0, written: 0 });
     expect(await getRun(database, run.runId)).toMatchObject({ status: 'succeeded', found: 6, predicted: 0, written: 0 });
     expect(await unfilled(database)).toBe(6);

@@ -1,4 +1,4 @@
-import { DEFAULT_MODEL_DIR, imputeMissing, loadModel, type Dataset, type LoadedModel } from '@airfill/model';
+import { imputeMissing, loadModelFromSet, type Dataset, type LoadedModel } from '@airfill/model';
 import type { FeatureMatrix, Observation } from '@airfill/features';
 import type { ContextRecord, MissingRecord } from '@airfill/schema';
 import { buildFeatureRows, checkTransformOutput, plausibleRangeFor } from '../src';
@@ -42,7 +42,7 @@ function transform(csv: string, model: LoadedModel): string[] {
 
 describe('intervals on the cloud path', () => {
   it('gives every filled value the same value and interval as the local scorer', async () => {
-    const model = await loadModel(DEFAULT_MODEL_DIR);
+    const model = (await loadModelFromSet(PM))!;
     expect(model.calibration).not.toBeNull();
     const dataset = network();
     const local = imputeMissing(dataset, model);

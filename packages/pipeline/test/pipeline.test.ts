@@ -12,9 +12,10 @@ import { buildPipelineDefinition, STATES } from '@airfill/workflow';
 import type { StartTransformEvent } from '@airfill/schema';
 import {
   handleTransformEvent,
+  planParameters,
   queryMissing,
   recordFailure,
-  runIdForExecution,
+  runIdFor,
   startTransform,
   TransientError,
   writePredictions,
@@ -22,7 +23,7 @@ import {
   type Bucket,
 } from '../src';
 import { captureLogs } from './support/logs';
-import { awsDeps, executionArn, JOB_PREFIX, SSM_PREFIX, transformSettings, useFixture, type Fixture } from './support/fixture';
+import { awsDeps, executionArn, JOB_PREFIX, querySettings, SSM_PREFIX, transformSettings, useFixture, type Fixture } from './support/fixture';
 import { runLocalTransform } from './support/local-transform';
 import { countRows, PARAMETER, unfilled } from './support/seed';
 
@@ -32,6 +33,7 @@ useFixture((opened) => (fixture = opened), ['imputations', 'claims']);
 const definition = buildPipelineDefinition({
   functions: {
     qualityCheck: 'arn:aws:lambda:eu-west-1:123456789012:function:quality-check',
+    planParameters: 'arn:aws:lambda:eu-west-1:123456789012:function:plan-parameters',
     queryMissing: 'arn:aws:lambda:eu-west-1:123456789012:function:query-missing',
     startTransform: 'arn:aws:lambda:eu-west-1:123456789012:function:start-transform',
     writePredictions: 'arn:aws:lambda:eu-west-1:123456789012:function:write-predictions',
@@ -71,18 +73,15 @@ async function execute(name: string, faults: Faults = {}) {
   const bucket: Bucket = await fixture.local.bucket();
   const { logger, lines } = captureLogs();
   const deps = awsDeps(fixture, bucket, logger);
-  const settle = { jobPrefix: JOB_PREFIX, parameter: PARAMETER };
+  const settle = { jobPrefix: JOB_PREFIX };
   const executionId = executionArn(name);
   let attempt = 0;
 
   const steps: Record<string, Step> = {
     [STATES.qualityCheck]: (input) => qualityCheck({ database: fixture.database, logger }, {}, input as never),
-    [STATES.queryMissing]: (input) =>
-      queryMissing(
-        { database: fixture.database, bucket, logger },
-        { parameter: PARAMETER, maxReadings: 100, contract: fixture.model.contract },
-        input as never,
-      ),
+    // The seed stores PM 2.5 and Temperature; only PM 2.5 has a model.
+    [STATES.planParameters]: (input) => planParameters({ database: fixture.database, logger }, { modelled: [PARAMETER] }, input as never),
+    [STATES.queryMissing]: (input) => queryMissing({ database: fixture.database, bucket, logger }, querySettings(fixture), input as never),
     // The Lambda integration hands { FunctionName, Payload }; the engine has no tokens, so each attempt makes one.
     [STATES.startTransform]: async (input) => {
       attempt += 1;
@@ -90,7 +89,7 @@ async function execute(name: string, faults: Faults = {}) {
       await startTransform(deps, transformSettings(fixture), payload);
       return payload.taskToken;
     },
-    [STATES.writePredictions]: (input) => writePredictions({ database: fixture.database, bucket, logger }, { parameter: PARAMETER }, input as never),
+    [STATES.writePredictions]: (input) => writePredictions({ database: fixture.database, bucket, logger }, input as never),
     [STATES.recordFailure]: (input) =>
       recordFailure({ database: fixture.database, sagemaker: fixture.aws.clients.sagemaker, tokens: deps.tokens, logger }, settle, input as never),
   };
@@ -102,7 +101,7 @@ async function execute(name: string, faults: Faults = {}) {
   // SageMaker runs the job and EventBridge delivers its state change to the callback (twice, if asked).
   steps[STATES.startTransform] = async (input) => {
     const token = (await startStep(input)) as string;
-    const runId = runIdForExecution(executionId);
+    const runId = runIdFor(executionId, PARAMETER);
     const jobName = `${JOB_PREFIX}${runId}`;
     const job = fixture.aws.jobs.get(jobName);
     if (job?.status === 'InProgress') {
@@ -134,20 +133,21 @@ async function execute(name: string, faults: Faults = {}) {
     (output) => ({ ok: true as const, output: output as Record<string, unknown> }),
     (error: Error) => ({ ok: false as const, error: (error.cause as Error | undefined) ?? error }),
   );
-  return { outcome, runId: runIdForExecution(executionId), logs: lines };
+  return { outcome, runId: runIdFor(executionId, PARAMETER), logs: lines };
 }
 
 describe('the pipeline, end to end in the local engine', () => {
   it('fills every missing reading, closes the run, and a second execution has nothing to fill', async () => {
     const { outcome, runId, logs } = await execute('p1');
-    expect(outcome).toMatchObject({ ok: true, output: { found: 5, written: { written: 5, predicted: 5 } } });
+    expect(outcome).toMatchObject({ ok: true, output: { plan: { parameters: [PARAMETER], withoutModel: ['Temperature'] }, outcomes: ['succeeded'] } });
+    expect(await getRun(fixture.database, runId)).toMatchObject({ parameter: PARAMETER, executionId: executionArn('p1') });
     expect(await unfilled(fixture.database)).toBe(0);
     expect(await getRun(fixture.database, runId)).toMatchObject({ status: 'succeeded', found: 5, predicted: 5, written: 5 });
     expect(logs.filter((line) => line.runId === runId).map((line) => line.message)).toEqual(
       expect.arrayContaining(['claimed missing readings', 'transform job created', 'transform settled', 'predictions written']),
     );
     const next = await execute('p1-next');
-    expect(next.outcome).toMatchObject({ ok: true, output: { found: 0 } });
+    expect(next.outcome).toMatchObject({ ok: true, output: { outcomes: ['succeeded'] } });
     expect(await getRun(fixture.database, next.runId)).toMatchObject({ status: 'succeeded', found: 0 });
   });
 
@@ -172,7 +172,7 @@ describe('the pipeline, end to end in the local engine', () => {
   it('writes every plausible prediction when one is implausible, records the refused one by reading, and the run succeeds', async () => {
     // The first row's model output is far below anything PM 2.5 can be (a sensor writing -999 did that to its features).
     const { outcome, runId } = await execute('p5', { tamper: (lines) => lines.map((line, index) => (index === 0 ? line.replace(/,.*$/, ',-948.4') : line)) });
-    expect(outcome).toMatchObject({ ok: true, output: { found: 5, written: { written: 4, predicted: 4, refused: 1 } } });
+    expect(outcome).toMatchObject({ ok: true, output: { outcomes: ['succeeded'] } });
     expect(await getRun(fixture.database, runId)).toMatchObject({ status: 'succeeded', found: 5, predicted: 4, written: 4, refused: 1 });
     expect(await listRefusals(fixture.database, runId)).toEqual([
       { deviceId: 'b', parameter: PARAMETER, ts: new Date('2024-03-01T10:00:00.000Z'), value: expect.any(Number), reason: expect.stringMatching(/outside the plausible range/) },
@@ -185,7 +185,7 @@ describe('the pipeline, end to end in the local engine', () => {
     // An id missing from the output: it cannot be joined to its input, so none of it is trusted.
     const { outcome, runId } = await execute('p4', { tamper: (lines) => lines.slice(1) });
     expect(outcome.ok).toBe(false);
-    expect(!outcome.ok && outcome.error.name).toBe('OutputValidationError');
+    expect(!outcome.ok && outcome.error.name).toBe('ParametersFailed');
     expect(await getRun(fixture.database, runId)).toMatchObject({ status: 'failed', error: { name: 'OutputValidationError' } });
     expect(await countRows(fixture.database, 'claims')).toBe(0);
     expect(await countRows(fixture.database, 'imputations')).toBe(0);

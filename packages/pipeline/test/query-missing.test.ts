@@ -1,8 +1,8 @@
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
-import { failRun, getRun } from '@airfill/db';
-import { loadModel, DEFAULT_MODEL_DIR, type LoadedModel } from '@airfill/model';
+import { failRun, getRun, openRun, writeImputations } from '@airfill/db';
+import { loadModelFromSet, type LoadedModel } from '@airfill/model';
 import { contextRecordSchema, missingRecordSchema, runKeys } from '@airfill/schema';
-import { getText, listKeys, parseJsonLines, queryMissing, runIdForExecution, silentLogger, type Bucket } from '../src';
+import { getText, listKeys, parseJsonLines, queryMissing, runIdFor, silentLogger, type Bucket } from '../src';
 import { startLocalS3, type LocalS3 } from '../src/local-s3';
 import { countRows, PARAMETER, seedReadings } from './support/seed';
 
@@ -12,7 +12,7 @@ let local: LocalS3;
 let model: LoadedModel;
 
 beforeAll(async () => {
-  [database, local, model] = await Promise.all([createTestDatabase(), startLocalS3(), loadModel(DEFAULT_MODEL_DIR)]);
+  [database, local, model] = await Promise.all([createTestDatabase(), startLocalS3(), loadModelFromSet(PARAMETER).then((found) => found!)]);
   await seedReadings(database);
 });
 afterAll(async () => {
@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 const execution = (name: string) => `arn:aws:states:eu-west-1:123456789012:execution:airfill-dev:${name}`;
-const settings = (maxReadings: number) => ({ parameter: PARAMETER, maxReadings, contract: model.contract });
+const settings = (maxReadings: number) => ({ maxReadings, contractOf: async (parameter: string) => (parameter === PARAMETER ? model.contract : undefined) });
 const deps = (bucket: Bucket) => ({ database, bucket, logger: silentLogger });
 
 async function releaseAll() {
@@ -32,8 +32,8 @@ describe('queryMissing', () => {
 
   it('opens the run, claims the missing readings and writes them with their context to retrieved_from_db/', async () => {
     const bucket = await local.bucket();
-    const result = await queryMissing(deps(bucket), settings(100), { executionId: execution('e1'), input: { trigger: 'test' } });
-    const runId = runIdForExecution(execution('e1'));
+    const result = await queryMissing(deps(bucket), settings(100), { executionId: execution('e1'), parameter: PARAMETER, input: { trigger: 'test' } });
+    const runId = runIdFor(execution('e1'), PARAMETER);
     expect(result).toEqual({ runId, parameter: PARAMETER, found: 5, bucket: bucket.name, keys: { missing: runKeys(runId).missing, context: runKeys(runId).context } });
     const missing = parseJsonLines(await getText(bucket, runKeys(runId).missing), missingRecordSchema, 'missing');
     expect(missing.map((row) => [row.id, row.deviceId, row.ts])).toEqual([
@@ -56,7 +56,7 @@ describe('queryMissing', () => {
 
   it('gives a retry of the same execution the same run, claims and objects', async () => {
     const bucket = await local.bucket();
-    const event = { executionId: execution('e2'), input: {} };
+    const event = { executionId: execution('e2'), parameter: PARAMETER, input: {} };
     const first = await queryMissing(deps(bucket), settings(3), event);
     const text = await getText(bucket, first.keys!.missing);
     const second = await queryMissing(deps(bucket), settings(3), event);
@@ -68,8 +68,8 @@ describe('queryMissing', () => {
   it('never hands the same reading to two overlapping executions', async () => {
     const [one, two] = await Promise.all([local.bucket(), local.bucket()]);
     const [a, b] = await Promise.all([
-      queryMissing(deps(one), settings(3), { executionId: execution('e3'), input: {} }),
-      queryMissing(deps(two), settings(3), { executionId: execution('e4'), input: {} }),
+      queryMissing(deps(one), settings(3), { executionId: execution('e3'), parameter: PARAMETER, input: {} }),
+      queryMissing(deps(two), settings(3), { executionId: execution('e4'), parameter: PARAMETER, input: {} }),
     ]);
     const rowsOf = async (bucket: Bucket, result: typeof a) =>
       result.keys ? parseJsonLines(await getText(bucket, result.keys.missing), missingRecordSchema, 'missing').map((row) => `${row.deviceId}@${row.ts}`) : [];
@@ -77,39 +77,73 @@ describe('queryMissing', () => {
     expect(seen).toHaveLength(a.found + b.found);
     expect(new Set(seen).size).toBe(seen.length);
     // Whatever the race left unclaimed, a third execution gets, and nothing more.
-    const third = await queryMissing(deps(await local.bucket()), settings(100), { executionId: execution('e3b'), input: {} });
+    const third = await queryMissing(deps(await local.bucket()), settings(100), { executionId: execution('e3b'), parameter: PARAMETER, input: {} });
     expect(a.found + b.found + third.found).toBe(5);
   });
 
   it('closes the run at once when nothing is missing, and writes nothing', async () => {
     const bucket = await local.bucket();
-    const result = await queryMissing(deps(bucket), settings(100), { executionId: execution('e5'), input: { from: '2025-01-01T00:00:00Z' } });
-    expect(result).toEqual({ runId: runIdForExecution(execution('e5')), parameter: PARAMETER, found: 0, bucket: bucket.name });
+    const result = await queryMissing(deps(bucket), settings(100), { executionId: execution('e5'), parameter: PARAMETER, input: { from: '2025-01-01T00:00:00Z' } });
+    expect(result).toEqual({ runId: runIdFor(execution('e5'), PARAMETER), parameter: PARAMETER, found: 0, bucket: bucket.name });
     expect(await listKeys(bucket, '')).toEqual([]);
     expect(await getRun(database, result.runId)).toMatchObject({ status: 'succeeded', found: 0 });
     // A retry after the run closed changes nothing.
-    expect(await queryMissing(deps(bucket), settings(100), { executionId: execution('e5'), input: {} })).toEqual(result);
+    expect(await queryMissing(deps(bucket), settings(100), { executionId: execution('e5'), parameter: PARAMETER, input: {} })).toEqual(result);
   });
 
   it('picks up the readings of an earlier failed run, however old', async () => {
     const bucket = await local.bucket();
-    const failed = await queryMissing(deps(bucket), settings(100), { executionId: execution('e6'), input: {} });
+    const failed = await queryMissing(deps(bucket), settings(100), { executionId: execution('e6'), parameter: PARAMETER, input: {} });
     await failRun(database, failed.runId, { name: 'TransientError', message: 'boom' });
-    const next = await queryMissing(deps(bucket), settings(100), { executionId: execution('e7'), input: {} });
+    const next = await queryMissing(deps(bucket), settings(100), { executionId: execution('e7'), parameter: PARAMETER, input: {} });
     expect(next.found).toBe(5);
   });
 
   it('refuses to work on a run that already failed', async () => {
     const bucket = await local.bucket();
-    const first = await queryMissing(deps(bucket), settings(100), { executionId: execution('e8'), input: {} });
+    const first = await queryMissing(deps(bucket), settings(100), { executionId: execution('e8'), parameter: PARAMETER, input: {} });
     await failRun(database, first.runId, { name: 'X', message: 'y' });
-    await expect(queryMissing(deps(bucket), settings(100), { executionId: execution('e8'), input: {} })).rejects.toMatchObject({ name: 'InputError' });
+    await expect(queryMissing(deps(bucket), settings(100), { executionId: execution('e8'), parameter: PARAMETER, input: {} })).rejects.toMatchObject({ name: 'InputError' });
   });
 
-  it('refuses a model made for another parameter', async () => {
+  it('refuses a parameter no model fills, and a model made for another parameter, before opening a run', async () => {
     const bucket = await local.bucket();
-    await expect(
-      queryMissing(deps(bucket), { ...settings(10), parameter: 'PM 10' }, { executionId: execution('e9'), input: {} }),
-    ).rejects.toMatchObject({ name: 'InputError' });
+    await expect(queryMissing(deps(bucket), settings(10), { executionId: execution('e9'), parameter: 'Temperature', input: {} })).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining('no current model fills Temperature'),
+    });
+    const confused = { maxReadings: 10, contractOf: async () => model.contract };
+    await expect(queryMissing(deps(bucket), confused, { executionId: execution('e9'), parameter: 'Temperature', input: {} })).rejects.toMatchObject({
+      name: 'InputError',
+      message: 'the model given for Temperature fills PM 2.5',
+    });
+    expect(await database.pool.query('select 1 from runs where execution_id = $1', [execution('e9')])).toMatchObject({ rowCount: 0 });
+  });
+
+  it('puts only observed values in the context: never a value imputed for another parameter, in this execution or before', async () => {
+    // Temperature at sensor b is missing while its PM 2.5 is, and already filled (absurdly): another parameter's run of the same execution did it.
+    const executionId = execution('e10');
+    await database.pool.query(
+      `update readings set value = null where parameter = 'Temperature' and ts between '2024-03-01T10:00:00Z' and '2024-03-01T13:00:00Z'
+         and sensor_ref = (select id from sensors where device_id = 'b')`,
+    );
+    const other = await openRun(database, { runId: runIdFor(executionId, 'Temperature'), trigger: 'test', parameter: 'Temperature', executionId });
+    await writeImputations(database, {
+      runId: other.runId,
+      modelVersion: 'temperature-test',
+      imputations: [10, 11, 12, 13].map((hour) => ({ deviceId: 'b', parameter: 'Temperature', ts: new Date(Date.UTC(2024, 2, 1, hour)), value: 999, lower: null, upper: null })),
+    });
+    try {
+      const bucket = await local.bucket();
+      const result = await queryMissing(deps(bucket), settings(100), { executionId, parameter: PARAMETER, input: {} });
+      const context = parseJsonLines(await getText(bucket, result.keys!.context), contextRecordSchema, 'context');
+      const observations = context.flatMap((row) => (row.kind === 'observation' ? [row] : []));
+      expect(observations).toHaveLength(3 * 48 * 2 - 5 - 4);
+      expect(observations.filter((row) => row.value === 999)).toEqual([]);
+      expect(observations.filter((row) => row.deviceId === 'b' && row.parameter === 'Temperature' && row.ts >= Date.UTC(2024, 2, 1, 10) && row.ts <= Date.UTC(2024, 2, 1, 13))).toEqual([]);
+    } finally {
+      await database.pool.query(`delete from imputations where parameter = 'Temperature'`);
+      await database.pool.query(`update readings set value = round((8 + 10 * sin(extract(epoch from ts) / 3600 / 24 * 2 * pi()) + sensor_ref)::numeric, 1)::float8 where parameter = 'Temperature' and value is null`);
+    }
   });
 });

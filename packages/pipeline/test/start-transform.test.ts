@@ -4,6 +4,7 @@ import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { runKeys, targetRecordSchema, transformManifestSchema } from '@airfill/schema';
 import { getText, listKeys, parseJsonLines, startTransform } from '../src';
 import { awsDeps, JOB_PREFIX, queriedRun, SSM_PREFIX, transformSettings, useFixture, type Fixture } from './support/fixture';
+import { PARAMETER } from './support/seed';
 import { runLocalTransform } from './support/local-transform';
 
 let fixture: Fixture;
@@ -112,11 +113,15 @@ describe('startTransform', () => {
     expect(fixture.aws.parameters.has(`${SSM_PREFIX}/${jobName}`)).toBe(false);
   });
 
-  it('refuses a bundled model that is not the configured one', async () => {
+  it("refuses a run whose parameter no model fills, or whose model fills another parameter, and starts no job", async () => {
     const { bucket, startEvent } = await queriedRun(fixture, 's6');
-    await expect(
-      startTransform(awsDeps(fixture, bucket), { ...transformSettings(fixture), modelVersion: 'another' }, startEvent('t')),
-    ).rejects.toMatchObject({ name: 'InputError' });
+    await expect(startTransform(awsDeps(fixture, bucket), { ...transformSettings(fixture), modelOf: async () => undefined }, startEvent('t'))).rejects.toMatchObject({
+      name: 'InputError',
+      message: `no current model fills ${PARAMETER}`,
+    });
+    const elsewhere = { ...fixture.model.contract, parameter: 'PM 10' };
+    const confused = { ...transformSettings(fixture), modelOf: async () => ({ name: 'm', version: 'v', contract: elsewhere, calibration: null }) };
+    await expect(startTransform(awsDeps(fixture, bucket), confused, startEvent('t'))).rejects.toMatchObject({ name: 'InputError', message: `the model given for ${PARAMETER} fills PM 10` });
     expect(fixture.aws.sagemaker.commandCalls(CreateTransformJobCommand)).toHaveLength(0);
   });
 

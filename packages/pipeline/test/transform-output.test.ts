@@ -19,7 +19,7 @@ describe('checkTransformOutput', () => {
     const check = checkTransformOutput(['2,0.5\n0,-1.5\n', '1,2\n'], targets, residual, range);
     expect(check).toEqual({
       ok: true,
-      floored: 0,
+      clamped: 0,
       refused: [],
       predictions: [
         { deviceId: 'd0', parameter: 'PM 2.5', ts: '2024-03-01T00:00:00.000Z', value: 8.5, lower: null, upper: null, modelVersion: 'm1' },
@@ -55,7 +55,7 @@ describe('checkTransformOutput', () => {
   });
 
   it('accepts an empty output for an empty input', () => {
-    expect(checkTransformOutput([''], [], residual, range)).toEqual({ ok: true, predictions: [], refused: [], floored: 0 });
+    expect(checkTransformOutput([''], [], residual, range)).toEqual({ ok: true, predictions: [], refused: [], clamped: 0 });
   });
 
   it('refuses NaN, infinite and empty values one by one, by reading, and keeps the others', () => {
@@ -72,20 +72,55 @@ describe('checkTransformOutput', () => {
     const check = checkTransformOutput(['0,-200\n1,1\n2,5000\n'], targets, residual, range);
     expect(check.ok && check.predictions.map((row) => [row.deviceId, row.value])).toEqual([['d1', 21]]);
     expect(check.ok && check.refused.map((row) => [row.deviceId, row.value, row.reason])).toEqual([
-      ['d0', -190, '-190 is outside the plausible range [-25, 2000]'],
-      ['d2', 5030, '5030 is outside the plausible range [-25, 2000]'],
+      ['d0', -190, '-190 is outside the plausible range of PM 2.5, 0 to 2000 (give or take 25)'],
+      ['d2', 5030, '5030 is outside the plausible range of PM 2.5, 0 to 2000 (give or take 25)'],
     ]);
   });
 
-  it('keeps both ends of the range and stores values from the minimum up to the floor as the floor, and only those', () => {
-    // Raw targets: the outputs are the values. -25 and 2000 are in; 0 is already at the floor.
-    const edges = checkTransformOutput(['0,-25\n1,0\n2,2000\n'], targets, raw, range);
-    expect(edges).toMatchObject({ ok: true, refused: [], floored: 1 });
+  it('keeps both ends of the range, stores values within the tolerance past a bound as the bound, and only those', () => {
+    // Raw targets: the outputs are the values. -25 and 2025 are in, stored as 0 and 2000; 0 is already at the floor.
+    const edges = checkTransformOutput(['0,-25\n1,0\n2,2025\n'], targets, raw, range);
+    expect(edges).toMatchObject({ ok: true, refused: [], clamped: 2 });
     expect(edges.ok && edges.predictions.map((row) => row.value)).toEqual([0, 0, 2000]);
     const small = checkTransformOutput(['0,-0.001\n1,0.001\n2,1999.999\n'], targets, raw, range);
-    expect(small).toMatchObject({ ok: true, refused: [], floored: 1 });
+    expect(small).toMatchObject({ ok: true, refused: [], clamped: 1 });
     expect(small.ok && small.predictions.map((row) => row.value)).toEqual([0, 0.001, 1999.999]);
-    const beyond = checkTransformOutput(['0,-25.001\n1,1\n2,2000.001\n'], targets, raw, range);
+    const beyond = checkTransformOutput(['0,-25.001\n1,1\n2,2025.001\n'], targets, raw, range);
     expect(beyond.ok && beyond.refused.map((row) => row.deviceId)).toEqual(['d0', 'd2']);
+  });
+
+  it("checks each parameter against its own physical range: temperature may be negative, a configured range replaces the default", () => {
+    const temperature = targets.map((target) => ({ ...target, parameter: 'Temperature' }));
+    const check = checkTransformOutput(['0,-35\n1,71\n2,-95\n'], temperature, raw, plausibleRangeFor('Temperature'));
+    expect(check.ok && check.predictions.map((row) => [row.deviceId, row.value])).toEqual([
+      ['d0', -35],
+      ['d1', 70],
+    ]);
+    expect(check.ok && check.refused.map((row) => row.reason)).toEqual(['-95 is outside the plausible range of Temperature, -90 to 70 (give or take 2)']);
+    // The loader's range file format: names matched as the loader matches them.
+    const no2 = plausibleRangeFor('NO2', { ranges: { no2: { min: 0, max: 400 } } });
+    expect(no2).toEqual({ min: -5, max: 405, floor: 0, ceiling: 400 });
+    expect(plausibleRangeFor('NO2')).toEqual({ min: -62.5, max: 5062.5, floor: 0, ceiling: 5000 });
+    expect(plausibleRangeFor('wind speed')).toEqual({ min: -1e6, max: 1e6 });
+  });
+
+  it('keeps intervals inside the physical bounds', () => {
+    const calibration = {
+      version: 'airfill-calibration-1',
+      level: 0.9,
+      stepMs: 3_600_000,
+      bandEdges: [],
+      minCount: 150,
+      floor: 0,
+      count: 200,
+      bins: [{ gap: null, neighbours: null, band: null, count: 200, low: -50, high: 50 }],
+    };
+    const check = checkTransformOutput(['0,5\n1,1990\n2,100\n'], targets, { ...raw, calibration }, range);
+    if (!check.ok) throw new Error(check.reason);
+    for (const row of check.predictions) {
+      expect(row.lower).toBeGreaterThanOrEqual(0);
+      expect(row.upper).toBeLessThanOrEqual(2000);
+    }
+    expect(check.predictions).toHaveLength(3);
   });
 });

@@ -14,7 +14,7 @@ async function predictedRun(name: string): Promise<{ bucket: Bucket; event: Writ
   const deps = awsDeps(fixture, bucket);
   await startTransform(deps, transformSettings(fixture), startEvent(`token-${name}`));
   await runLocalTransform(bucket, run.runId, fixture.model);
-  await handleTransformEvent(deps, { jobPrefix: JOB_PREFIX, parameter: PARAMETER }, {
+  await handleTransformEvent(deps, { jobPrefix: JOB_PREFIX }, {
     source: 'aws.sagemaker',
     'detail-type': 'SageMaker Transform Job State Change',
     detail: { TransformJobName: `${JOB_PREFIX}${run.runId}`, TransformJobStatus: 'Completed' },
@@ -28,7 +28,7 @@ describe('writePredictions', () => {
   it('stores every prediction as an imputation of this run and closes the run with its counts', async () => {
     const { bucket, event, transform } = await predictedRun('w1');
     const deps = { database: fixture.database, bucket, logger: silentLogger };
-    const result = await writePredictions(deps, { parameter: PARAMETER }, event);
+    const result = await writePredictions(deps, event);
     const runId = event.run.runId;
     expect(result).toEqual({ runId, found: 5, predicted: 5, written: 5, alreadyImputed: 0, notMissing: 0, unknownSensor: 0, refused: 0 });
     expect(await unfilled(fixture.database)).toBe(0);
@@ -54,9 +54,9 @@ describe('writePredictions', () => {
       imputations: predictions.map((row) => ({ deviceId: row.deviceId, parameter: row.parameter, ts: new Date(row.ts), value: row.value })),
     });
     const deps = { database: fixture.database, bucket, logger: silentLogger };
-    const retry = await writePredictions(deps, { parameter: PARAMETER }, event);
+    const retry = await writePredictions(deps, event);
     expect(retry).toMatchObject({ written: 5, alreadyImputed: 5 });
-    const again = await writePredictions(deps, { parameter: PARAMETER }, event);
+    const again = await writePredictions(deps, event);
     expect(again).toMatchObject({ written: 5, alreadyImputed: 5 });
     expect(await countRows(fixture.database, 'imputations')).toBe(5);
     expect(await getRun(fixture.database, event.run.runId)).toMatchObject({ status: 'succeeded', written: 5 });
@@ -65,7 +65,7 @@ describe('writePredictions', () => {
   it('refuses predictions whose count differs from what the transform reported', async () => {
     const { bucket, event } = await predictedRun('w3');
     const wrong = { ...event, run: { ...event.run, transform: { ...event.run.transform, predicted: 4 } } };
-    await expect(writePredictions({ database: fixture.database, bucket, logger: silentLogger }, { parameter: PARAMETER }, wrong)).rejects.toMatchObject({
+    await expect(writePredictions({ database: fixture.database, bucket, logger: silentLogger }, wrong)).rejects.toMatchObject({
       name: 'InputError',
     });
     expect(await countRows(fixture.database, 'imputations')).toBe(0);
@@ -79,7 +79,7 @@ describe('writePredictions', () => {
     const predictions = (await getText(bucket, transform.predictionsKey)).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     predictions[2] = change(predictions[2]!);
     await putText(bucket, transform.predictionsKey, `${predictions.map((row) => JSON.stringify(row)).join('\n')}\n`, 'application/x-ndjson');
-    const attempt = writePredictions({ database: fixture.database, bucket, logger: silentLogger }, { parameter: PARAMETER }, event);
+    const attempt = writePredictions({ database: fixture.database, bucket, logger: silentLogger }, event);
     await expect(attempt).rejects.toMatchObject({ name: 'InputError', message: expect.stringMatching(reason) });
     await expect(attempt).rejects.toThrow(new RegExp(`prediction for ${String(predictions[2]!.deviceId)} ${String(predictions[2]!.ts)}`));
     expect(await countRows(fixture.database, 'imputations')).toBe(0);
@@ -89,17 +89,27 @@ describe('writePredictions', () => {
   it('refuses a refused list whose count differs from what the transform reported', async () => {
     const { bucket, event } = await predictedRun('w6');
     const wrong = { ...event, run: { ...event.run, transform: { ...event.run.transform, refused: 2 } } };
-    await expect(writePredictions({ database: fixture.database, bucket, logger: silentLogger }, { parameter: PARAMETER }, wrong)).rejects.toMatchObject({
+    await expect(writePredictions({ database: fixture.database, bucket, logger: silentLogger }, wrong)).rejects.toMatchObject({
       name: 'InputError',
       message: expect.stringMatching(/holds 0 refused predictions, the transform reported 2/),
     });
     expect(await countRows(fixture.database, 'imputations')).toBe(0);
   });
 
+  it("refuses a state whose run is not this execution's run of its parameter, or whose ledger row fills another parameter", async () => {
+    const { bucket, event } = await predictedRun('w7');
+    const deps = { database: fixture.database, bucket, logger: silentLogger };
+    const relabelled = { ...event, run: { ...event.run, parameter: 'Temperature' } };
+    await expect(writePredictions(deps, relabelled)).rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining('is not the Temperature run of execution') });
+    await fixture.database.pool.query(`update runs set parameter = 'Temperature' where run_id = $1`, [event.run.runId]);
+    await expect(writePredictions(deps, event)).rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining('fills Temperature in the ledger') });
+    expect(await countRows(fixture.database, 'imputations')).toBe(0);
+  });
+
   it('refuses a run that already failed (its readings belong to the next run)', async () => {
     const { bucket, event } = await predictedRun('w4');
     await fixture.database.pool.query(`update runs set status = 'failed' where run_id = $1`, [event.run.runId]);
-    await expect(writePredictions({ database: fixture.database, bucket, logger: silentLogger }, { parameter: PARAMETER }, event)).rejects.toMatchObject({
+    await expect(writePredictions({ database: fixture.database, bucket, logger: silentLogger }, event)).rejects.toMatchObject({
       name: 'InputError',
     });
     expect(await countRows(fixture.database, 'imputations')).toBe(0);

@@ -6,6 +6,31 @@ const JOB_PREFIX_MAX = 63 - 36;
 const positiveInt = z.coerce.number().int().positive();
 
 /**
+ * The models the pipeline fills with, by parameter: the SageMaker model each
+ * parameter's transform runs, and the version recorded with its predictions
+ * (the bundled copy of that model must have the same version).
+ */
+export const deployedModelsSchema = z
+  .record(z.string().trim().min(1), z.object({ name: z.string().min(1).max(63), version: z.string().min(1) }).strict())
+  .refine((models) => Object.keys(models).length > 0, 'at least one model');
+export type DeployedModels = z.output<typeof deployedModelsSchema>;
+
+/** A JSON-valued variable, parsed and then validated by `schema`. */
+function jsonVariable<T extends z.ZodType>(schema: T) {
+  return z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
+/**
  * Environment of the pipeline Lambdas (names fixed with the stacks). Every
  * handler parses it once per container; a missing or malformed variable
  * stops the Lambda at start, with the variable's name in the error.
@@ -13,20 +38,19 @@ const positiveInt = z.coerce.number().int().positive();
 export const lambdaEnvSchema = z.object({
   AIRFILL_ENV: z.enum(['dev', 'staging', 'prod']),
   AIRFILL_BUCKET: z.string().min(3),
-  AIRFILL_PARAMETER: z.string().trim().min(1),
   AIRFILL_JOB_PREFIX: z
     .string()
     .regex(new RegExp(`^[a-zA-Z0-9][a-zA-Z0-9-]{0,${JOB_PREFIX_MAX - 1}}$`), `AIRFILL_JOB_PREFIX must be 1-${JOB_PREFIX_MAX} letters, digits or hyphens`),
   AIRFILL_SSM_PREFIX: z.string().regex(/^\/[a-zA-Z0-9_.\-/]*[a-zA-Z0-9_.-]$/, 'AIRFILL_SSM_PREFIX must be an SSM path like /airfill/dev/jobs'),
-  AIRFILL_MODEL_NAME: z.string().min(1),
-  AIRFILL_MODEL_VERSION: z.string().min(1),
+  /** JSON: `{ "<parameter>": { "name": "<SageMaker model>", "version": "<model version>" } }` (see `deployedModelsSchema`). */
+  AIRFILL_MODELS: jsonVariable(deployedModelsSchema),
   AIRFILL_TRANSFORM_INSTANCE_TYPE: z.string().regex(/^ml\./, 'AIRFILL_TRANSFORM_INSTANCE_TYPE must be a SageMaker instance type (ml.*)'),
   AIRFILL_TRANSFORM_INSTANCE_COUNT: positiveInt.max(100),
   AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: positiveInt.max(100),
   AIRFILL_MAX_READINGS_PER_RUN: positiveInt,
   /** Quality-control settings (`@airfill/quality`'s schema, validated by the step) as JSON; `{}` for the defaults. */
   AIRFILL_QUALITY_CONFIG: z.string().trim().min(2).default('{}'),
-  /** The plausibility configuration the loader applies (ranges, sentinels) as JSON, so the range check uses the same; `{}` for the defaults. */
+  /** The plausibility configuration the loader applies (ranges, sentinels) as JSON, so quality-check's range check and the predictions' plausible ranges use the same; `{}` for the defaults. */
   AIRFILL_PLAUSIBILITY: z.string().trim().min(2).default('{}'),
 });
 
@@ -40,11 +64,12 @@ export type LambdaEnv = z.output<typeof lambdaEnvSchema>;
 export const lambdaEnvSchemas = {
   migrate: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true }),
   qualityCheck: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_QUALITY_CONFIG: true, AIRFILL_PLAUSIBILITY: true }),
-  queryMissing: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_PARAMETER: true, AIRFILL_MAX_READINGS_PER_RUN: true, AIRFILL_MODEL_VERSION: true }),
-  startTransform: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_PARAMETER: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true, AIRFILL_MODEL_NAME: true, AIRFILL_MODEL_VERSION: true, AIRFILL_TRANSFORM_INSTANCE_TYPE: true, AIRFILL_TRANSFORM_INSTANCE_COUNT: true, AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: true }),
-  transformCallback: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_PARAMETER: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true }),
-  writePredictions: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_PARAMETER: true }),
-  recordFailure: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_PARAMETER: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true }),
+  planParameters: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_MODELS: true }),
+  queryMissing: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_MAX_READINGS_PER_RUN: true, AIRFILL_MODELS: true }),
+  startTransform: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true, AIRFILL_MODELS: true, AIRFILL_PLAUSIBILITY: true, AIRFILL_TRANSFORM_INSTANCE_TYPE: true, AIRFILL_TRANSFORM_INSTANCE_COUNT: true, AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: true }),
+  transformCallback: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true, AIRFILL_PLAUSIBILITY: true }),
+  writePredictions: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true }),
+  recordFailure: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true }),
 };
 
 /** The Lambdas by the name `lambdaEnvSchemas` uses. */
@@ -59,10 +84,10 @@ export function parseLambdaEnv<N extends LambdaName>(name: N, env: Record<string
 }
 
 /**
- * Variables the stacks set beside the fixed ones, for one Lambda each:
+ * Variables the stacks set beside the fixed ones, for some Lambdas:
  * `AIRFILL_DB_MASTER_SECRET_ARN` (migrate: the database master secret, used
- * to migrate and to create the IAM-authenticated app user `DB_USER`) and
- * `AIRFILL_KMS_KEY_ARN` (start-transform: the key of the task-token
+ * to migrate and to create the IAM-authenticated app user `DB_USER`)
+ * and `AIRFILL_KMS_KEY_ARN` (start-transform: the key of the task-token
  * SecureStrings; the account's aws/ssm key when absent).
  */
 export const optionalLambdaEnvSchema = z.object({

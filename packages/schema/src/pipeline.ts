@@ -33,6 +33,9 @@ export const runKeys = (run: string) => ({
   refused: `predicted_values_output/${run}/refused.jsonl`,
 });
 
+/** A parameter's name as the input data spells it (`PM 2.5`, `Temperature`). */
+const parameterName = z.string().trim().min(1).max(200);
+
 /** Execution input (the schedule, the CLI): all optional. */
 export const pipelineInputSchema = z
   .object({
@@ -41,8 +44,11 @@ export const pipelineInputSchema = z
     from: isoInstant.optional(),
     /** Only readings before this instant. @default no bound */
     to: isoInstant.optional(),
+    /** Fill only these parameters. @default every stored parameter that has a current model */
+    parameters: z.array(parameterName).min(1).max(100).optional(),
   })
   .loose();
+export type PipelineInput = z.output<typeof pipelineInputSchema>;
 
 /** Namespace of the pipeline's own CloudWatch metrics (embedded metric format, dimension `Step`). */
 export const METRICS_NAMESPACE = 'airfill';
@@ -90,9 +96,28 @@ export const qualityCheckResultSchema = z.object({
 });
 export type QualityCheckResult = z.output<typeof qualityCheckResultSchema>;
 
-/** query-missing's event: the execution input plus the execution id. */
+/** plan-parameters' event: the execution input plus the execution id. */
+export const planParametersEventSchema = z.object({
+  executionId,
+  input: pipelineInputSchema.default({ trigger: 'schedule' }),
+});
+export type PlanParametersEvent = z.input<typeof planParametersEventSchema>;
+
+/** plan-parameters' result at `$.plan`: what the Map fills, one run per parameter. */
+export const planParametersResultSchema = z.object({
+  /** Parameters with a current model (and readings), in the order the Map runs them. */
+  parameters: z.array(parameterName),
+  /** Parameters stored (and asked for) that no current model fills: reported, not filled. */
+  withoutModel: z.array(parameterName),
+  /** The execution input, for every parameter's run. */
+  input: pipelineInputSchema,
+});
+export type PlanParametersResult = z.output<typeof planParametersResultSchema>;
+
+/** query-missing's event: one parameter of the execution (a Map item), the execution input and id. */
 export const queryMissingEventSchema = z.object({
   executionId,
+  parameter: parameterName,
   input: pipelineInputSchema.default({ trigger: 'schedule' }),
 });
 export type QueryMissingEvent = z.input<typeof queryMissingEventSchema>;
@@ -100,7 +125,7 @@ export type QueryMissingEvent = z.input<typeof queryMissingEventSchema>;
 /** query-missing's result, the state every later step reads. */
 export const queryMissingResultSchema = z.object({
   runId,
-  parameter: z.string().min(1),
+  parameter: parameterName,
   found: count,
   bucket: z.string().min(1),
   /** Keys of retrieved_from_db/ objects; absent when nothing was found. */
@@ -159,9 +184,10 @@ export const writePredictionsResultSchema = z.object({
 });
 export type WritePredictionsResult = z.output<typeof writePredictionsResultSchema>;
 
-/** record-failure's event: the error a Catch put at `$.error`. */
+/** record-failure's event: the parameter whose run failed, and the error a Catch put at `$.error`. */
 export const recordFailureEventSchema = z.object({
   executionId,
+  parameter: parameterName,
   error: z.object({ Error: z.string().default('Unknown'), Cause: z.string().default('') }).loose(),
 });
 export type RecordFailureEvent = z.input<typeof recordFailureEventSchema>;

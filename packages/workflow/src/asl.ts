@@ -47,6 +47,7 @@ export interface AslChoiceRule {
   Variable: string;
   NumericEquals?: number;
   NumericGreaterThan?: number;
+  BooleanEquals?: boolean;
   Next: string;
 }
 
@@ -67,23 +68,6 @@ export interface AslPassState extends AslStateBase {
   End?: true;
 }
 
-/** A Map state running its item processor once per item of an array in the input (inline). */
-export interface AslMapState extends AslStateBase {
-  Type: 'Map';
-  ItemsPath: string;
-  MaxConcurrency?: number;
-  ItemProcessor: {
-    ProcessorConfig: { Mode: 'INLINE' };
-    StartAt: string;
-    States: Record<string, AslState>;
-  };
-  ResultPath?: string | null;
-  Retry?: AslRetrier[];
-  Catch?: AslCatcher[];
-  Next?: string;
-  End?: true;
-}
-
 /** A Succeed state. */
 export interface AslSucceedState extends AslStateBase {
   Type: 'Succeed';
@@ -97,6 +81,27 @@ export interface AslFailState {
   Cause?: string;
   ErrorPath?: string;
   CausePath?: string;
+}
+
+/** The states a Map runs for each item (an inline Map: in the execution itself). */
+export interface AslItemProcessor {
+  ProcessorConfig: { Mode: 'INLINE' };
+  StartAt: string;
+  States: Record<string, AslState>;
+}
+
+/** A Map state: the item processor once per item of `ItemsPath`, at most `MaxConcurrency` at a time. */
+export interface AslMapState extends AslStateBase {
+  Type: 'Map';
+  ItemsPath: string;
+  ItemSelector?: Record<string, unknown>;
+  MaxConcurrency: number;
+  ItemProcessor: AslItemProcessor;
+  ResultPath?: string | null;
+  Retry?: AslRetrier[];
+  Catch?: AslCatcher[];
+  Next?: string;
+  End?: true;
 }
 
 /** Any state the pipeline uses. */

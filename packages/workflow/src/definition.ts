@@ -1,10 +1,10 @@
-import type { AslCatcher, AslDefinition, AslMapState, AslRetrier, AslTaskState } from './asl';
+import type { AslCatcher, AslDefinition, AslMapState, AslRetrier, AslState, AslTaskState } from './asl';
 import { TIMEOUT_ERROR, TRANSIENT_ERRORS } from './errors';
 
 /** What the definition is built from: resource ARNs and settings. */
 export interface PipelineWorkflowProps {
   /** Lambda function ARNs. */
-  functions: { qualityCheck: string; queryMissing: string; startTransform: string; writePredictions: string; recordFailure: string };
+  functions: { qualityCheck: string; planParameters: string; queryMissing: string; startTransform: string; writePredictions: string; recordFailure: string };
   /** How long start-transform may wait for its task token. */
   transformTimeoutSeconds: number;
   /**
@@ -15,6 +15,12 @@ export interface PipelineWorkflowProps {
   heartbeatSeconds?: number;
   /** Time limit of each short Lambda step. @default 900 (the Lambda maximum) */
   stepTimeoutSeconds?: number;
+  /**
+   * How many parameters are filled at the same time (the Map's
+   * MaxConcurrency): each holds database connections, a transform job's
+   * instances and, locally, memory for its features. @default 2
+   */
+  maxConcurrency?: number;
   /**
    * The SNS topic quality alerts go to: with it, the state machine publishes
    * each alert QualityCheck raised as its own message (one per sensor and
@@ -28,15 +34,28 @@ export const STATES = {
   qualityCheck: 'QualityCheck',
   notifyQualityAlerts: 'NotifyQualityAlerts',
   publishQualityAlert: 'PublishQualityAlert',
+  planParameters: 'PlanParameters',
+  fillParameters: 'FillParameters',
   queryMissing: 'QueryMissing',
   anythingToFill: 'AnythingToFill',
   nothingToFill: 'NothingToFill',
   startTransform: 'StartTransform',
   writePredictions: 'WritePredictions',
-  done: 'Done',
+  parameterFilled: 'ParameterFilled',
   recordFailure: 'RecordFailure',
+  parameterFailed: 'ParameterFailed',
+  checkOutcomes: 'CheckOutcomes',
+  anyParameterFailed: 'AnyParameterFailed',
+  describeFailures: 'DescribeFailures',
+  done: 'Done',
   failed: 'Failed',
 } as const;
+
+/** What a parameter's run ends as in the Map's result (`$.outcomes`, in the order of `$.plan.parameters`). */
+export const PARAMETER_OUTCOMES = { succeeded: 'succeeded', failed: 'failed' } as const;
+
+/** The error an execution fails with when at least one parameter's run failed (the others' fills are kept). */
+export const PARAMETERS_FAILED_ERROR = 'ParametersFailed';
 
 /** Service integration that publishes one message to an SNS topic. */
 export const SNS_PUBLISH = 'arn:aws:states:::sns:publish';
@@ -58,38 +77,38 @@ function transientRetry(extra: readonly string[] = []): AslRetrier[] {
   ];
 }
 
-/** Every failure of a working step is recorded before the execution fails. */
+/** Every failure of a parameter's working step is recorded for that parameter, and the other parameters carry on. */
 const toRecordFailure: AslCatcher[] = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATES.recordFailure }];
 
-/**
- * Builds the one pipeline state machine (DESIGN section 4), JSONPath only so
- * the local engine runs the very same definition:
- *
- * QualityCheck [-> NotifyQualityAlerts (Map: SNS publish per alert)] -> QueryMissing
- *   -> AnythingToFill? -(0)-> NothingToFill (succeed)
- *                                 -(n)-> StartTransform (waits for the task token)
- *                                        -> WritePredictions -> Done
- * any Task error -> RecordFailure (ledger: run failed, claims released) -> Failed
- *
- * QualityCheck comes first, over every parameter of the window at once: the
- * values it finds invalid become missing, so the fill that follows fills
- * them. Its result lands at `$.quality`, leaving the execution input for
- * QueryMissing.
- *
- * The run id is derived from the execution id inside the Lambdas, so a retried
- * step, and the failure recorder, all find the same run.
- */
-export function buildPipelineDefinition(props: PipelineWorkflowProps): AslDefinition {
-  if (!Number.isInteger(props.transformTimeoutSeconds) || props.transformTimeoutSeconds <= 0) {
-    throw new RangeError(`transformTimeoutSeconds must be a positive integer, got ${props.transformTimeoutSeconds}`);
-  }
-  if (props.heartbeatSeconds !== undefined && !(Number.isInteger(props.heartbeatSeconds) && props.heartbeatSeconds > 0 && props.heartbeatSeconds < props.transformTimeoutSeconds)) {
-    throw new RangeError(`heartbeatSeconds must be a positive integer below transformTimeoutSeconds, got ${props.heartbeatSeconds}`);
-  }
-  const stepTimeout = props.stepTimeoutSeconds ?? 900;
+/** A failure outside any parameter's run (the plan, the Map itself) fails the execution with its error. */
+const toFailed: AslCatcher[] = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATES.failed }];
 
+/** A short Lambda step: the step time limit, retries on transient errors and timeouts, and where its failures go. */
+function lambdaStep(
+  stepTimeout: number,
+  catchers: AslCatcher[],
+  step: Pick<AslTaskState, 'Comment' | 'Resource' | 'Parameters' | 'ResultPath' | 'Next'>,
+): AslTaskState {
+  return { Type: 'Task', ...step, TimeoutSeconds: stepTimeout, Retry: transientRetry([TIMEOUT_ERROR]), Catch: catchers };
+}
+
+/** How a parameter's run ends: its outcome, as the Map's item result. */
+const outcome = (value: string, comment: string): AslState => ({ Comment: comment, Type: 'Pass', Result: value, End: true });
+
+/**
+ * The states of one parameter's run (the Map's item processor), the
+ * single-parameter pipeline as it was:
+ *
+ * QueryMissing -> AnythingToFill? -(0)-> NothingToFill
+ *                                 -(n)-> StartTransform (waits for the task token) -> WritePredictions -> ParameterFilled
+ * any Task error -> RecordFailure (this parameter's run failed, its claims released) -> ParameterFailed
+ *
+ * Each ends in a Pass whose result is the run's outcome, never in a Fail:
+ * a Fail inside an inline Map would stop the other parameters mid-run.
+ */
+function parameterStates(props: PipelineWorkflowProps, stepTimeout: number): Record<string, AslState> {
   const startTransform: AslTaskState = {
-    Comment: 'Writes features to input_batch/, starts the SageMaker batch transform and waits until the transform-callback sends the task token back.',
+    Comment: 'Writes features to input_batch/, starts the SageMaker batch transform on the parameter\'s model and waits until the transform-callback sends the task token back.',
     Type: 'Task',
     Resource: LAMBDA_WAIT_FOR_TOKEN,
     Parameters: {
@@ -108,15 +127,90 @@ export function buildPipelineDefinition(props: PipelineWorkflowProps): AslDefini
     Catch: toRecordFailure,
     Next: STATES.writePredictions,
   };
+  return {
+    [STATES.queryMissing]: lambdaStep(stepTimeout, toRecordFailure, {
+      Comment: "Opens the parameter's run, claims its missing readings, writes them and their context to retrieved_from_db/.",
+      Resource: props.functions.queryMissing,
+      Parameters: { 'executionId.$': '$$.Execution.Id', 'parameter.$': '$.parameter', 'input.$': '$.input' },
+      Next: STATES.anythingToFill,
+    }),
+    [STATES.anythingToFill]: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.found', NumericEquals: 0, Next: STATES.nothingToFill }],
+      Default: STATES.startTransform,
+    },
+    [STATES.nothingToFill]: outcome(PARAMETER_OUTCOMES.succeeded, 'No missing readings of the parameter: query-missing already closed its run with found = 0.'),
+    [STATES.startTransform]: startTransform,
+    [STATES.writePredictions]: lambdaStep(stepTimeout, toRecordFailure, {
+      Comment: "Stores the parameter's predicted_values_output/ in imputations in one transaction and closes its run.",
+      Resource: props.functions.writePredictions,
+      Parameters: { 'executionId.$': '$$.Execution.Id', 'run.$': '$' },
+      ResultPath: '$.written',
+      Next: STATES.parameterFilled,
+    }),
+    [STATES.parameterFilled]: outcome(PARAMETER_OUTCOMES.succeeded, "The parameter's predictions are stored and its run closed."),
+    [STATES.recordFailure]: {
+      Comment: "Marks the parameter's run failed with the error and releases its claims, so the next run picks its readings up.",
+      Type: 'Task',
+      Resource: props.functions.recordFailure,
+      Parameters: { 'executionId.$': '$$.Execution.Id', 'parameter.$': '$.parameter', 'error.$': '$.error' },
+      ResultPath: '$.recorded',
+      TimeoutSeconds: stepTimeout,
+      Retry: transientRetry([TIMEOUT_ERROR]),
+      // Even when recording fails, the parameter's outcome is a failure, never a success.
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.recordError', Next: STATES.parameterFailed }],
+      Next: STATES.parameterFailed,
+    },
+    [STATES.parameterFailed]: outcome(PARAMETER_OUTCOMES.failed, "The parameter's run failed; the other parameters carry on and the execution fails at the end."),
+  };
+}
 
-  /** A short Lambda step: the step time limit, retries on transient errors and timeouts, failures to the recorder. */
-  const lambdaStep = (step: Pick<AslTaskState, 'Comment' | 'Resource' | 'Parameters' | 'ResultPath' | 'Next'>): AslTaskState => ({
-    Type: 'Task',
-    ...step,
-    TimeoutSeconds: stepTimeout,
-    Retry: transientRetry([TIMEOUT_ERROR]),
-    Catch: toRecordFailure,
-  });
+/**
+ * Builds the one pipeline state machine (DESIGN section 4), JSONPath only so
+ * the local engine runs the very same definition:
+ *
+ * QualityCheck [-> NotifyQualityAlerts (Map: SNS publish per alert)] ->
+ * PlanParameters (which parameters a current model fills) ->
+ * FillParameters: a Map over them, `maxConcurrency` at a time, each one the
+ *   single-parameter run (see `parameterStates`), ending in its outcome ->
+ * CheckOutcomes -> AnyParameterFailed? -(no)-> Done
+ *                                      -(yes)-> DescribeFailures -> Failed (ParametersFailed)
+ * QualityCheck, PlanParameters or the Map itself failing -> Failed (the original error)
+ *
+ * QualityCheck comes first, over every parameter of the window at once: the
+ * values it finds invalid become missing, so the fills that follow fill
+ * them. Its result lands at `$.quality`; its own record (`quality_checks`)
+ * stays unfinished when it fails, and the failed execution raises the alarm.
+ *
+ * A parameter's failure is recorded in its own run and never stops the
+ * others: their predictions are written before the execution fails. Run ids
+ * are derived from the execution id and the parameter inside the Lambdas,
+ * so a retried step, and the failure recorder, find the same run.
+ */
+export function buildPipelineDefinition(props: PipelineWorkflowProps): AslDefinition {
+  if (!Number.isInteger(props.transformTimeoutSeconds) || props.transformTimeoutSeconds <= 0) {
+    throw new RangeError(`transformTimeoutSeconds must be a positive integer, got ${props.transformTimeoutSeconds}`);
+  }
+  if (props.heartbeatSeconds !== undefined && !(Number.isInteger(props.heartbeatSeconds) && props.heartbeatSeconds > 0 && props.heartbeatSeconds < props.transformTimeoutSeconds)) {
+    throw new RangeError(`heartbeatSeconds must be a positive integer below transformTimeoutSeconds, got ${props.heartbeatSeconds}`);
+  }
+  const maxConcurrency = props.maxConcurrency ?? 2;
+  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > 40) {
+    throw new RangeError(`maxConcurrency must be an integer from 1 to 40, got ${props.maxConcurrency}`);
+  }
+  const stepTimeout = props.stepTimeoutSeconds ?? 900;
+
+  const fillParameters: AslMapState = {
+    Comment: "Fills each planned parameter in a run of its own, with its own claims, model and transform job; a failed parameter's run is recorded and the others carry on.",
+    Type: 'Map',
+    ItemsPath: '$.plan.parameters',
+    ItemSelector: { 'parameter.$': '$$.Map.Item.Value', 'input.$': '$.plan.input' },
+    MaxConcurrency: maxConcurrency,
+    ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: STATES.queryMissing, States: parameterStates(props, stepTimeout) },
+    ResultPath: '$.outcomes',
+    Catch: toFailed,
+    Next: STATES.checkOutcomes,
+  };
 
   const notifyQualityAlerts = (topicArn: string): AslMapState => ({
     Comment: 'Publishes each alert QualityCheck raised as its own message (one per sensor and episode). A failed publish does not stop the fill.',
@@ -139,61 +233,57 @@ export function buildPipelineDefinition(props: PipelineWorkflowProps): AslDefini
     },
     ResultPath: null,
     // The alerts are stored and logged already: a topic that cannot be reached must not cost the run its fill.
-    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.notifyError', Next: STATES.queryMissing }],
-    Next: STATES.queryMissing,
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.notifyError', Next: STATES.planParameters }],
+    Next: STATES.planParameters,
   });
 
   return {
-    Comment: 'airfill: fill missing sensor readings with model predictions (one definition for the cloud and the local engine).',
+    Comment: 'airfill: fill missing sensor readings of every parameter with model predictions (one definition for the cloud and the local engine).',
     QueryLanguage: 'JSONPath',
     StartAt: STATES.qualityCheck,
     States: {
-      [STATES.qualityCheck]: lambdaStep({
+      [STATES.qualityCheck]: lambdaStep(stepTimeout, toFailed, {
         Comment: 'Checks every parameter of the window: stores flags, turns invalid values into missing (raw kept), raises one alert per sensor and episode.',
         Resource: props.functions.qualityCheck,
         Parameters: { 'executionId.$': '$$.Execution.Id', 'input.$': '$' },
         ResultPath: '$.quality',
-        Next: props.alertTopicArn ? STATES.notifyQualityAlerts : STATES.queryMissing,
+        Next: props.alertTopicArn ? STATES.notifyQualityAlerts : STATES.planParameters,
       }),
       ...(props.alertTopicArn ? { [STATES.notifyQualityAlerts]: notifyQualityAlerts(props.alertTopicArn) } : {}),
-      [STATES.queryMissing]: lambdaStep({
-        Comment: 'Opens the run, claims the missing readings, writes them and their context to retrieved_from_db/.',
-        Resource: props.functions.queryMissing,
+      [STATES.planParameters]: lambdaStep(stepTimeout, toFailed, {
+        Comment: 'Lists the parameters to fill: stored (or named in the input) and filled by a current model; the others are reported as without a model.',
+        Resource: props.functions.planParameters,
         Parameters: { 'executionId.$': '$$.Execution.Id', 'input.$': '$' },
-        Next: STATES.anythingToFill,
+        ResultPath: '$.plan',
+        Next: STATES.fillParameters,
       }),
-      [STATES.anythingToFill]: {
+      [STATES.fillParameters]: fillParameters,
+      [STATES.checkOutcomes]: {
+        Comment: 'Whether any parameter failed: its outcome is in $.outcomes, in the order of $.plan.parameters.',
+        Type: 'Pass',
+        Parameters: { 'anyFailed.$': `States.ArrayContains($.outcomes, '${PARAMETER_OUTCOMES.failed}')` },
+        ResultPath: '$.check',
+        Next: STATES.anyParameterFailed,
+      },
+      [STATES.anyParameterFailed]: {
         Type: 'Choice',
-        Choices: [{ Variable: '$.found', NumericEquals: 0, Next: STATES.nothingToFill }],
-        Default: STATES.startTransform,
+        Choices: [{ Variable: '$.check.anyFailed', BooleanEquals: true, Next: STATES.describeFailures }],
+        Default: STATES.done,
       },
-      [STATES.nothingToFill]: {
-        Comment: 'No missing readings: query-missing already closed the run with found = 0.',
-        Type: 'Succeed',
-      },
-      [STATES.startTransform]: startTransform,
-      [STATES.writePredictions]: lambdaStep({
-        Comment: 'Stores predicted_values_output/ in imputations in one transaction and closes the run.',
-        Resource: props.functions.writePredictions,
-        Parameters: { 'executionId.$': '$$.Execution.Id', 'run.$': '$' },
-        ResultPath: '$.written',
-        Next: STATES.done,
-      }),
       [STATES.done]: { Type: 'Succeed' },
-      [STATES.recordFailure]: {
-        Comment: 'Marks the run failed with the error and releases its claims, so the next run picks the readings up.',
-        Type: 'Task',
-        Resource: props.functions.recordFailure,
-        Parameters: { 'executionId.$': '$$.Execution.Id', 'error.$': '$.error' },
-        ResultPath: '$.recorded',
-        TimeoutSeconds: stepTimeout,
-        Retry: transientRetry([TIMEOUT_ERROR]),
-        // Even when recording fails, the execution must fail, never succeed.
-        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.recordError', Next: STATES.failed }],
+      [STATES.describeFailures]: {
+        Comment: 'Names the outcome of each parameter in the error the execution fails with; the failed runs hold their errors in the ledger.',
+        Type: 'Pass',
+        Parameters: {
+          Error: PARAMETERS_FAILED_ERROR,
+          'Cause.$':
+            "States.Format('filling failed for at least one parameter: parameters {}, outcomes {}; each failed run is in the ledger with its error, and its readings are free for the next run', States.JsonToString($.plan.parameters), States.JsonToString($.outcomes))",
+        },
+        ResultPath: '$.error',
         Next: STATES.failed,
       },
       [STATES.failed]: {
-        Comment: 'Fails the execution with the original error, so a failure is never reported as success.',
+        Comment: 'Fails the execution with the error, so a failure is never reported as success.',
         Type: 'Fail',
         ErrorPath: '$.error.Error',
         CausePath: '$.error.Cause',

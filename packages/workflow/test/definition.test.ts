@@ -1,19 +1,39 @@
 import validator from 'asl-validator';
-import { buildPipelineDefinition, LAMBDA_WAIT_FOR_TOKEN, SNS_PUBLISH, STATES, TRANSIENT_ERRORS, transformEventPattern, type AslMapState, type AslTaskState } from '../src';
+import {
+  buildPipelineDefinition,
+  LAMBDA_WAIT_FOR_TOKEN,
+  SNS_PUBLISH,
+  STATES,
+  TRANSIENT_ERRORS,
+  transformEventPattern,
+  type AslDefinition,
+  type AslMapState,
+  type AslState,
+  type AslTaskState,
+} from '../src';
 
 const functions = {
   qualityCheck: 'arn:aws:lambda:eu-west-1:123456789012:function:airfill-dev-quality-check',
+  planParameters: 'arn:aws:lambda:eu-west-1:123456789012:function:airfill-dev-plan-parameters',
   queryMissing: 'arn:aws:lambda:eu-west-1:123456789012:function:airfill-dev-query-missing',
   startTransform: 'arn:aws:lambda:eu-west-1:123456789012:function:airfill-dev-start-transform',
   writePredictions: 'arn:aws:lambda:eu-west-1:123456789012:function:airfill-dev-write-predictions',
   recordFailure: 'arn:aws:lambda:eu-west-1:123456789012:function:airfill-dev-record-failure',
 };
 
-const tasks = (definition: ReturnType<typeof buildPipelineDefinition>) =>
-  Object.entries(definition.States).filter((entry): entry is [string, AslTaskState] => entry[1].Type === 'Task');
+/** Every state of the definition, those inside the Map's item processor too. */
+function allStates(definition: AslDefinition): [string, AslState][] {
+  return Object.entries(definition.States).flatMap(([name, state]): [string, AslState][] =>
+    state.Type === 'Map' ? [[name, state], ...Object.entries(state.ItemProcessor.States)] : [[name, state]],
+  );
+}
+
+const tasks = (definition: AslDefinition) => allStates(definition).filter((entry): entry is [string, AslTaskState] => entry[1].Type === 'Task');
+const state = (definition: AslDefinition, name: string) => Object.fromEntries(allStates(definition))[name];
 
 describe('buildPipelineDefinition', () => {
-  const definition = buildPipelineDefinition({ functions, transformTimeoutSeconds: 7200, heartbeatSeconds: 900 });
+  const definition = buildPipelineDefinition({ functions, transformTimeoutSeconds: 7200, heartbeatSeconds: 900, maxConcurrency: 3 });
+  const map = definition.States[STATES.fillParameters] as AslMapState;
 
   it('produces a definition asl-validator accepts', () => {
     const { isValid, errorsText } = validator(JSON.parse(JSON.stringify(definition)));
@@ -26,18 +46,31 @@ describe('buildPipelineDefinition', () => {
     expect(JSON.stringify(definition)).not.toMatch(/\{%|JSONata/);
   });
 
+  it('plans the parameters after quality-check, then fills them in a Map with the configured concurrency, one item per planned parameter', () => {
+    expect((definition.States[STATES.qualityCheck] as AslTaskState).Next).toBe(STATES.planParameters);
+    expect((definition.States[STATES.planParameters] as AslTaskState).Next).toBe(STATES.fillParameters);
+    expect(map).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.plan.parameters',
+      MaxConcurrency: 3,
+      ItemSelector: { 'parameter.$': '$$.Map.Item.Value', 'input.$': '$.plan.input' },
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: STATES.queryMissing },
+    });
+    expect(buildPipelineDefinition({ functions, transformTimeoutSeconds: 600 }).States[STATES.fillParameters]).toMatchObject({ MaxConcurrency: 2 });
+  });
+
   it('waits for the task token in start-transform with the configured timeout and heartbeat', () => {
-    const state = definition.States[STATES.startTransform] as AslTaskState;
-    expect(state.Resource).toBe(LAMBDA_WAIT_FOR_TOKEN);
-    expect(state.TimeoutSeconds).toBe(7200);
-    expect(state.HeartbeatSeconds).toBe(900);
-    expect(state.Parameters).toEqual({
+    const start = state(definition, STATES.startTransform) as AslTaskState;
+    expect(start.Resource).toBe(LAMBDA_WAIT_FOR_TOKEN);
+    expect(start.TimeoutSeconds).toBe(7200);
+    expect(start.HeartbeatSeconds).toBe(900);
+    expect(start.Parameters).toEqual({
       FunctionName: functions.startTransform,
       Payload: { 'executionId.$': '$$.Execution.Id', 'run.$': '$', 'taskToken.$': '$$.Task.Token' },
     });
   });
 
-  it('starts with quality-check, which keeps the execution input for query-missing and puts its result at $.quality', () => {
+  it('starts with quality-check over every parameter, which keeps the execution input for the plan and puts its result at $.quality', () => {
     expect(definition.StartAt).toBe(STATES.qualityCheck);
     const state = definition.States[STATES.qualityCheck] as AslTaskState;
     expect(state).toMatchObject({
@@ -45,10 +78,11 @@ describe('buildPipelineDefinition', () => {
       Resource: functions.qualityCheck,
       Parameters: { 'executionId.$': '$$.Execution.Id', 'input.$': '$' },
       ResultPath: '$.quality',
-      Next: STATES.queryMissing,
+      Next: STATES.planParameters,
     });
     expect(state.Retry?.[0]?.ErrorEquals).toEqual([...TRANSIENT_ERRORS, 'States.Timeout']);
-    expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATES.recordFailure }]);
+    // No parameter's run is open yet: a failed check fails the execution with its error (alarmed), nothing is claimed.
+    expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATES.failed }]);
   });
 
   describe('with an alert topic', () => {
@@ -62,9 +96,9 @@ describe('buildPipelineDefinition', () => {
       expect(isValid).toBe(true);
     });
 
-    it("publishes each of quality-check's alerts as its own message, between quality-check and query-missing", () => {
+    it("publishes each of quality-check's alerts as its own message, between quality-check and the plan", () => {
       expect((notifying.States[STATES.qualityCheck] as AslTaskState).Next).toBe(STATES.notifyQualityAlerts);
-      expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.quality.alerts', ResultPath: null, Next: STATES.queryMissing });
+      expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.quality.alerts', ResultPath: null, Next: STATES.planParameters });
       expect(map.ItemProcessor.States[STATES.publishQualityAlert]).toMatchObject({
         Type: 'Task',
         Resource: SNS_PUBLISH,
@@ -76,7 +110,7 @@ describe('buildPipelineDefinition', () => {
     it('retries a throttled publish and goes on to the fill when publishing fails', () => {
       const publish = map.ItemProcessor.States[STATES.publishQualityAlert] as AslTaskState;
       expect(publish.Retry?.[0]).toMatchObject({ ErrorEquals: expect.arrayContaining(['SNS.ThrottledException']), BackoffRate: 2, JitterStrategy: 'FULL' });
-      expect(map.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.notifyError', Next: STATES.queryMissing }]);
+      expect(map.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.notifyError', Next: STATES.planParameters }]);
     });
 
     it('is left out without a topic', () => {
@@ -86,38 +120,59 @@ describe('buildPipelineDefinition', () => {
 
   it('leaves the heartbeat out unless asked for', () => {
     const plain = buildPipelineDefinition({ functions, transformTimeoutSeconds: 600 });
-    expect(plain.States[STATES.startTransform]).not.toHaveProperty('HeartbeatSeconds');
+    expect(state(plain, STATES.startTransform)).not.toHaveProperty('HeartbeatSeconds');
   });
 
-  it('gives every working Task a jittered backoff retry on the named transient errors and a catch to the failure recorder', () => {
-    for (const [name, state] of tasks(definition)) {
-      const retry = state.Retry?.[0];
+  it("gives every working Task a jittered backoff retry on the named transient errors; a parameter's steps catch into its failure recorder, the check and the plan into Failed", () => {
+    for (const [name, task] of tasks(definition)) {
+      const retry = task.Retry?.[0];
       expect({ name, errors: retry?.ErrorEquals }).toEqual({ name, errors: expect.arrayContaining([...TRANSIENT_ERRORS]) });
       expect(retry).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL' });
       expect(retry?.ErrorEquals).not.toContain('States.ALL');
-      const target = name === STATES.recordFailure ? STATES.failed : STATES.recordFailure;
-      expect({ name, catch: state.Catch }).toEqual({ name, catch: [expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: target })] });
+      const target = name === STATES.planParameters || name === STATES.qualityCheck ? STATES.failed : name === STATES.recordFailure ? STATES.parameterFailed : STATES.recordFailure;
+      expect({ name, catch: task.Catch }).toEqual({ name, catch: [expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: target })] });
     }
   });
 
-  it('never retries the transform wait on a timeout, which is a failure to record', () => {
-    const state = definition.States[STATES.startTransform] as AslTaskState;
-    expect(state.Retry?.flatMap((retrier) => retrier.ErrorEquals)).not.toContain('States.Timeout');
+  it("records a parameter's failure for that parameter and ends its item in a failed outcome, never in a Fail state that would stop the others", () => {
+    const inner = Object.values(map.ItemProcessor.States);
+    expect(inner.some((candidate) => candidate.Type === 'Fail' || candidate.Type === 'Succeed')).toBe(false);
+    expect((state(definition, STATES.recordFailure) as AslTaskState).Parameters).toEqual({
+      'executionId.$': '$$.Execution.Id',
+      'parameter.$': '$.parameter',
+      'error.$': '$.error',
+    });
+    expect((state(definition, STATES.recordFailure) as AslTaskState).Next).toBe(STATES.parameterFailed);
+    expect(state(definition, STATES.parameterFailed)).toMatchObject({ Type: 'Pass', Result: 'failed', End: true });
+    expect(state(definition, STATES.parameterFilled)).toMatchObject({ Type: 'Pass', Result: 'succeeded', End: true });
+    expect(state(definition, STATES.nothingToFill)).toMatchObject({ Type: 'Pass', Result: 'succeeded', End: true });
   });
 
-  it('ends every failure path in a Fail state carrying the original error', () => {
-    expect((definition.States[STATES.recordFailure] as AslTaskState).Next).toBe(STATES.failed);
+  it('never retries the transform wait on a timeout, which is a failure to record', () => {
+    const start = state(definition, STATES.startTransform) as AslTaskState;
+    expect(start.Retry?.flatMap((retrier) => retrier.ErrorEquals)).not.toContain('States.Timeout');
+  });
+
+  it('fails the execution after the Map when any parameter failed, and ends every failure path in a Fail state carrying the error', () => {
+    expect(map.Next).toBe(STATES.checkOutcomes);
+    expect(definition.States[STATES.anyParameterFailed]).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.check.anyFailed', BooleanEquals: true, Next: STATES.describeFailures }],
+      Default: STATES.done,
+    });
     expect(definition.States[STATES.failed]).toEqual(expect.objectContaining({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' }));
+    expect(map.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: STATES.failed })]);
   });
 
   it('passes the Lambda ARNs through unchanged', () => {
-    const resources = tasks(definition).map(([, state]) => (state.Resource === LAMBDA_WAIT_FOR_TOKEN ? state.Parameters?.FunctionName : state.Resource));
+    const resources = tasks(definition).map(([, task]) => (task.Resource === LAMBDA_WAIT_FOR_TOKEN ? task.Parameters?.FunctionName : task.Resource));
     expect(resources.sort()).toEqual(Object.values(functions).sort());
   });
 
-  it('rejects a timeout or heartbeat that cannot work', () => {
+  it('rejects a timeout, heartbeat or concurrency that cannot work', () => {
     expect(() => buildPipelineDefinition({ functions, transformTimeoutSeconds: 0 })).toThrow(RangeError);
     expect(() => buildPipelineDefinition({ functions, transformTimeoutSeconds: 600, heartbeatSeconds: 600 })).toThrow(/heartbeatSeconds/);
+    expect(() => buildPipelineDefinition({ functions, transformTimeoutSeconds: 600, maxConcurrency: 0 })).toThrow(/maxConcurrency/);
   });
 });
 

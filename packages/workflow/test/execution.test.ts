@@ -1,17 +1,20 @@
 /**
  * Runs the real definition in aws-local-stepfunctions with the Lambdas
  * replaced by local functions, to check the paths: nothing to fill, the happy
- * path, a retried transient error, and a failure that is recorded and then fails.
+ * path for every parameter, a retried transient error, a failure that is
+ * recorded for its parameter while the others carry on, a failed quality
+ * check and a failed plan.
  */
 import '../src/promise-polyfill';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { buildPipelineDefinition, STATES } from '../src';
+import { buildPipelineDefinition, PARAMETERS_FAILED_ERROR, STATES } from '../src';
 
 type Handler = (input: unknown) => Promise<unknown>;
 
 const definition = buildPipelineDefinition({
   functions: {
     qualityCheck: 'arn:aws:lambda:eu-west-1:123456789012:function:c',
+    planParameters: 'arn:aws:lambda:eu-west-1:123456789012:function:p',
     queryMissing: 'arn:aws:lambda:eu-west-1:123456789012:function:q',
     startTransform: 'arn:aws:lambda:eu-west-1:123456789012:function:s',
     writePredictions: 'arn:aws:lambda:eu-west-1:123456789012:function:w',
@@ -19,6 +22,8 @@ const definition = buildPipelineDefinition({
   },
   transformTimeoutSeconds: 600,
 });
+
+const EXECUTION = 'arn:aws:states:eu-west-1:123456789012:execution:airfill:exec-1';
 
 /** An error as a Lambda reports it: Step Functions matches on `name`. */
 function named(name: string, message: string): Error {
@@ -28,6 +33,12 @@ function named(name: string, message: string): Error {
 }
 
 const qualityChecked: Handler = async () => ({ runId: 'r1', invalid: 2, alertsRaised: 0 });
+
+/** Plans the given parameters, as plan-parameters would: the execution input for every run, without quality-check's result. */
+const plan = (parameters: string[], withoutModel: string[] = []): Handler => async (input) => {
+  const { quality: _quality, ...executionInput } = (input as { input: Record<string, unknown> }).input;
+  return { parameters, withoutModel, input: executionInput };
+};
 
 async function run(overrides: Record<string, Handler>) {
   const handlers: Record<string, Handler> = { [STATES.qualityCheck]: qualityChecked, ...overrides };
@@ -48,81 +59,119 @@ async function run(overrides: Record<string, Handler>) {
       retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((state) => [state, 0])),
     },
     // The engine has no task tokens: the context supplies one for `$$.Task.Token`.
-    context: { Execution: { Id: 'arn:aws:states:eu-west-1:123456789012:execution:airfill:exec-1' }, Task: { Token: 'local-token' } } as never,
+    context: { Execution: { Id: EXECUTION }, Task: { Token: 'local-token' } } as never,
   });
   const outcome = await execution.result.then(
-    (output) => ({ ok: true as const, output }),
-    (error: Error) => ({ ok: false as const, error }),
+    (output) => ({ ok: true as const, output: output as Record<string, unknown> }),
+    (error: Error) => ({ ok: false as const, error: (error.cause as Error | undefined) ?? error }),
   );
-  return { outcome, calls };
+  const of = (state: string) => calls.filter((call) => call.state === state);
+  return { outcome, calls, of };
 }
 
-const queryFound = (found: number): Handler => async () => ({ runId: 'r1', found, keys: { missing: 'retrieved_from_db/r1/missing.jsonl' } });
+/** query-missing's answer for the parameter it was asked about. */
+const queryFound = (found: number | ((parameter: string) => number)): Handler => async (input) => {
+  const { parameter } = input as { parameter: string };
+  return { runId: `run-${parameter}`, parameter, found: typeof found === 'number' ? found : found(parameter), keys: { missing: 'm', context: 'c' } };
+};
 
 describe('the pipeline definition in the local engine', () => {
-  it('succeeds without starting a transform when nothing is missing', async () => {
-    const { outcome, calls } = await run({ [STATES.queryMissing]: queryFound(0) });
-    expect(outcome).toEqual({ ok: true, output: expect.objectContaining({ found: 0 }) });
-    expect(calls.map((call) => call.state)).toEqual([STATES.qualityCheck, STATES.queryMissing]);
+  it('succeeds without starting a transform when no parameter has anything missing', async () => {
+    const { outcome, of } = await run({ [STATES.planParameters]: plan(['PM 2.5', 'NO2']), [STATES.queryMissing]: queryFound(0) });
+    expect(outcome).toEqual({ ok: true, output: expect.objectContaining({ outcomes: ['succeeded', 'succeeded'] }) });
+    expect(of(STATES.queryMissing)).toHaveLength(2);
+    expect(of(STATES.startTransform)).toHaveLength(0);
   });
 
-  it('runs quality-check -> query -> transform -> write and hands each step what the previous one returned', async () => {
-    const { outcome, calls } = await run({
+  it('succeeds at once when the plan holds no parameter', async () => {
+    const { outcome, calls } = await run({ [STATES.planParameters]: plan([], ['humidity']) });
+    expect(outcome).toEqual({ ok: true, output: expect.objectContaining({ plan: expect.objectContaining({ withoutModel: ['humidity'] }), outcomes: [] }) });
+    expect(calls.map((call) => call.state)).toEqual([STATES.qualityCheck, STATES.planParameters]);
+  });
+
+  it('runs query -> transform -> write for every planned parameter and hands each step what the previous one returned', async () => {
+    const { outcome, of } = await run({
+      [STATES.planParameters]: plan(['PM 2.5', 'PM 10', 'NO2']),
       [STATES.queryMissing]: queryFound(3),
-      [STATES.startTransform]: async () => ({ jobName: 'airfill-dev-r1', predicted: 3 }),
+      [STATES.startTransform]: async (input) => ({ jobName: `job-${(input as { Payload: { run: { parameter: string } } }).Payload.run.parameter}`, predicted: 3 }),
       [STATES.writePredictions]: async () => ({ written: 3 }),
     });
-    expect(outcome.ok).toBe(true);
-    expect(calls.map((call) => call.state)).toEqual([STATES.qualityCheck, STATES.queryMissing, STATES.startTransform, STATES.writePredictions]);
-    const executionId = 'arn:aws:states:eu-west-1:123456789012:execution:airfill:exec-1';
-    expect(calls[0]?.input).toEqual({ executionId, input: { trigger: 'test' } });
-    // query-missing gets the execution input, with quality-check's result beside it.
-    expect(calls[1]?.input).toEqual({ executionId, input: { trigger: 'test', quality: { runId: 'r1', invalid: 2, alertsRaised: 0 } } });
-    expect(calls[2]?.input).toMatchObject({ Payload: { run: { runId: 'r1', found: 3 }, executionId: expect.stringContaining('exec-1'), taskToken: 'local-token' } });
-    expect(calls[3]?.input).toMatchObject({ run: { runId: 'r1', transform: { jobName: 'airfill-dev-r1', predicted: 3 } } });
+    expect(outcome).toMatchObject({ ok: true, output: { outcomes: ['succeeded', 'succeeded', 'succeeded'] } });
+    expect(of(STATES.qualityCheck)[0]?.input).toEqual({ executionId: EXECUTION, input: { trigger: 'test' } });
+    // The plan gets the execution input, with quality-check's result beside it.
+    expect(of(STATES.planParameters)[0]?.input).toEqual({ executionId: EXECUTION, input: { trigger: 'test', quality: { runId: 'r1', invalid: 2, alertsRaised: 0 } } });
+    expect(of(STATES.queryMissing).map((call) => call.input)).toEqual(
+      expect.arrayContaining(['PM 2.5', 'PM 10', 'NO2'].map((parameter) => ({ executionId: EXECUTION, parameter, input: { trigger: 'test' } }))),
+    );
+    expect(of(STATES.startTransform)[0]?.input).toMatchObject({ Payload: { run: { found: 3 }, executionId: EXECUTION, taskToken: 'local-token' } });
+    expect(of(STATES.writePredictions).map((call) => (call.input as { run: { parameter: string; transform: { jobName: string } } }).run)).toEqual(
+      expect.arrayContaining(['PM 2.5', 'PM 10', 'NO2'].map((parameter) => expect.objectContaining({ parameter, transform: expect.objectContaining({ jobName: `job-${parameter}` }) }))),
+    );
   });
 
   it('retries a transient error and then carries on', async () => {
     let attempts = 0;
     const { outcome } = await run({
-      [STATES.queryMissing]: async () => {
+      [STATES.planParameters]: plan(['PM 2.5']),
+      [STATES.queryMissing]: async (input) => {
         attempts += 1;
         if (attempts < 3) throw named('TransientError', 'connection reset');
-        return { runId: 'r1', found: 0 };
+        return queryFound(0)(input);
       },
     });
     expect(outcome.ok).toBe(true);
     expect(attempts).toBe(3);
   });
 
-  it('records a permanent failure once and fails the execution with the original error', async () => {
-    const { outcome, calls } = await run({
+  it("records one parameter's permanent failure for that parameter, fills the others, then fails the execution naming the outcomes", async () => {
+    const { outcome, of } = await run({
+      [STATES.planParameters]: plan(['PM 2.5', 'NO2', 'O3']),
       [STATES.queryMissing]: queryFound(2),
-      [STATES.startTransform]: async () => {
-        throw named('OutputValidationError', 'id 7 missing from the output');
+      [STATES.startTransform]: async (input) => {
+        if ((input as { Payload: { run: { parameter: string } } }).Payload.run.parameter === 'NO2') throw named('OutputValidationError', 'id 7 missing from the output');
+        return { jobName: 'j', predicted: 2 };
       },
+      [STATES.writePredictions]: async () => ({ written: 2 }),
       [STATES.recordFailure]: async () => ({ recorded: true }),
     });
     expect(outcome.ok).toBe(false);
-    expect(calls.map((call) => call.state)).toEqual([STATES.qualityCheck, STATES.queryMissing, STATES.startTransform, STATES.recordFailure]);
-    expect(calls[3]?.input).toMatchObject({ error: { Error: 'OutputValidationError', Cause: expect.stringContaining('id 7 missing') } });
-    expect(!outcome.ok && (outcome.error.cause as Error).name).toBe('OutputValidationError');
+    expect(!outcome.ok && outcome.error.name).toBe(PARAMETERS_FAILED_ERROR);
+    expect(!outcome.ok && outcome.error.message).toContain('parameters ["PM 2.5","NO2","O3"], outcomes ["succeeded","failed","succeeded"]');
+    expect(of(STATES.writePredictions).map((call) => (call.input as { run: { parameter: string } }).run.parameter).sort()).toEqual(['O3', 'PM 2.5']);
+    expect(of(STATES.recordFailure).map((call) => call.input)).toEqual([
+      { executionId: EXECUTION, parameter: 'NO2', error: { Error: 'OutputValidationError', Cause: expect.stringContaining('id 7 missing') } },
+    ]);
   });
 
-  it('still fails the execution when recording the failure fails too', async () => {
-    const { outcome, calls } = await run({
-      [STATES.queryMissing]: async () => {
-        throw named('InputError', 'bad trigger');
+  it("still counts a parameter as failed when recording its failure fails too, and carries on with the others", async () => {
+    const { outcome, of } = await run({
+      [STATES.planParameters]: plan(['PM 2.5', 'NO2']),
+      [STATES.queryMissing]: async (input) => {
+        if ((input as { parameter: string }).parameter === 'PM 2.5') throw named('InputError', 'bad trigger');
+        return queryFound(0)(input);
       },
       [STATES.recordFailure]: async () => {
         throw named('InputError', 'ledger refused');
       },
     });
     expect(outcome.ok).toBe(false);
-    expect(calls.map((call) => call.state)).toEqual([STATES.qualityCheck, STATES.queryMissing, STATES.recordFailure]);
+    expect(!outcome.ok && outcome.error.name).toBe(PARAMETERS_FAILED_ERROR);
+    expect(of(STATES.queryMissing)).toHaveLength(2);
+    expect(of(STATES.recordFailure)).toHaveLength(1);
   });
 
-  it('retries a transient quality-check failure, and records a permanent one without filling anything', async () => {
+  it('fails the execution with the original error when planning fails, before any run is opened', async () => {
+    const { outcome, calls } = await run({
+      [STATES.planParameters]: async () => {
+        throw named('InputError', 'no readings of "PM25" are stored');
+      },
+    });
+    expect(outcome.ok).toBe(false);
+    expect(!outcome.ok && [outcome.error.name, outcome.error.message]).toEqual(['InputError', 'no readings of "PM25" are stored']);
+    expect(calls.map((call) => call.state)).toEqual([STATES.qualityCheck, STATES.planParameters]);
+  });
+
+  it('retries a transient quality-check failure, and fails the execution on a permanent one before planning or filling anything', async () => {
     let attempts = 0;
     const retried = await run({
       [STATES.qualityCheck]: async () => {
@@ -130,6 +179,7 @@ describe('the pipeline definition in the local engine', () => {
         if (attempts < 2) throw named('DatabaseUnavailableError', 'failover');
         return { runId: 'r1' };
       },
+      [STATES.planParameters]: plan(['PM 2.5']),
       [STATES.queryMissing]: queryFound(0),
     });
     expect(retried.outcome.ok).toBe(true);
@@ -138,10 +188,9 @@ describe('the pipeline definition in the local engine', () => {
       [STATES.qualityCheck]: async () => {
         throw named('InputError', 'invalid quality-control settings');
       },
-      [STATES.recordFailure]: async () => ({ recorded: true }),
+      [STATES.planParameters]: plan(['PM 2.5']),
     });
-    expect(outcome.ok).toBe(false);
-    expect(calls.map((call) => call.state)).toEqual([STATES.qualityCheck, STATES.recordFailure]);
-    expect(calls[1]?.input).toMatchObject({ error: { Error: 'InputError' } });
+    expect(!outcome.ok && [outcome.error.name, outcome.error.message]).toEqual(['InputError', 'invalid quality-control settings']);
+    expect(calls.map((call) => call.state)).toEqual([STATES.qualityCheck]);
   });
 });

@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_MODEL_DIR, loadModel } from '@airfill/model';
+import { DEFAULT_MODELS_DIR, loadModelFromSet, modelFolderName, readModelSet } from '@airfill/model';
+import { MissingArtifactError } from '../errors';
 import { writeModelArchive, type ModelArchive } from './model-archive';
 
 /** A model directory packaged for SageMaker, with the version predictions are recorded under. */
@@ -11,12 +12,24 @@ export interface PackagedModel {
 }
 
 /**
- * Validates a model directory with `@airfill/model` (the same loader the
- * local pipeline uses) and packages its model.json as model.tar.gz.
- * @param modelDir defaults to the committed default model.
+ * Validates each model of a model set with `@airfill/model` (the same loader
+ * the local pipeline uses) and packages its model.json as model.tar.gz, by
+ * parameter: every model of the set, or those of `parameters` (each must be
+ * in the set).
+ * @param modelsDir defaults to the committed default models.
+ * @throws MissingArtifactError naming a parameter the set has no model for.
  */
-export async function packageModel(modelDir: string = DEFAULT_MODEL_DIR, outDir?: string): Promise<PackagedModel> {
-  const model = await loadModel(modelDir);
-  const archive = writeModelArchive(model.dir, outDir ?? mkdtempSync(join(tmpdir(), 'airfill-model-')));
-  return { archive, version: model.version };
+export async function packageModels(
+  parameters?: readonly string[],
+  modelsDir: string = DEFAULT_MODELS_DIR,
+  outDir: string = mkdtempSync(join(tmpdir(), 'airfill-models-')),
+): Promise<Record<string, PackagedModel>> {
+  const wanted = parameters ?? (await readModelSet(modelsDir)).map((entry) => entry.parameter);
+  const packaged: Record<string, PackagedModel> = {};
+  for (const parameter of wanted) {
+    const model = await loadModelFromSet(parameter, modelsDir);
+    if (!model) throw new MissingArtifactError(`the ${parameter} model`, join(modelsDir, 'manifest.json'), `train one into the set: pnpm airfill train --parameter "${parameter}" --out ${modelsDir}`);
+    packaged[parameter] = { archive: writeModelArchive(model.dir, join(outDir, modelFolderName(parameter))), version: model.version };
+  }
+  return packaged;
 }

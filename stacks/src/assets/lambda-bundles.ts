@@ -6,6 +6,7 @@ import { MissingArtifactError } from '../errors';
 export const LAMBDA_APPS = [
   'migrate',
   'quality-check',
+  'plan-parameters',
   'query-missing',
   'start-transform',
   'transform-callback',

@@ -15,8 +15,11 @@ export const LAMBDA_API_ENDPOINTS = ['sagemaker.api', 'ssm', 'secretsmanager', '
 /** AWS refuses a reserved concurrency that leaves fewer unreserved executions than this. */
 export const UNRESERVED_CONCURRENCY_FLOOR = 100;
 
-/** quality-check, query-missing, write-predictions, record-failure and the read API each get `reservedConcurrency.database`. */
-const DATABASE_FUNCTIONS_WITH_RESERVATION = 5;
+/** quality-check, plan-parameters, query-missing, write-predictions, record-failure and the read API each get `reservedConcurrency.database`. */
+const DATABASE_FUNCTIONS_WITH_RESERVATION = 6;
+
+/** The parameters the committed default models fill (packages/model/default-models), filled unless the config says otherwise. */
+export const DEFAULT_PIPELINE_PARAMETERS = ['NO2', 'O3', 'PM 10', 'PM 2.5', 'Temperature'] as const;
 
 const accountId = z.string().regex(/^\d{12}$/, { error: 'an AWS account id has 12 digits' });
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'not an AWS region name' });
@@ -32,22 +35,27 @@ const ecrImageUri = z
     error: 'not an ECR image URI (<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>)',
   });
 
-/** Where the model comes from: the committed XGBoost model, or a registered model package. */
+/** Where the models come from: the committed XGBoost models, or registered model packages, one per parameter. */
 const modelSourceSchema = z.discriminatedUnion('source', [
   z.object({
-    /** Package the committed default model as model.tar.gz for SageMaker's built-in XGBoost container. */
+    /** Package the committed default model of each parameter as model.tar.gz for SageMaker's built-in XGBoost container. */
     source: z.literal('xgboost-artifact'),
     /** The XGBoost 1.7-1 image for the environment's region (it differs per region). */
     imageUri: ecrImageUri,
   }),
   z.object({
-    /** Serve a registered model package (Canvas, Autopilot, Model Registry) instead. */
+    /** Serve a registered model package (Canvas, Autopilot, Model Registry) per parameter instead. */
     source: z.literal('model-package'),
-    modelPackageArn: z.string().regex(/^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/.+$/, {
-      error: 'not a SageMaker model package ARN',
-    }),
-    /** The version the ledger records for predictions of this package. */
-    version: z.string().min(1),
+    packages: z.record(
+      z.string().min(1),
+      z.object({
+        modelPackageArn: z.string().regex(/^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/.+$/, {
+          error: 'not a SageMaker model package ARN',
+        }),
+        /** The version the ledger records for predictions of this package (the bundled copy must have the same). */
+        version: z.string().min(1),
+      }),
+    ),
   }),
 ]);
 
@@ -141,7 +149,15 @@ export const environmentConfigSchema = z
       heartbeatSeconds: z.number().int().min(60).optional(),
     }),
     pipeline: z.object({
-      parameter: z.string().min(1).default('PM 2.5'),
+      /** The parameters a model is deployed for: each execution fills those of them that are stored, one run each. */
+      parameters: z
+        .array(z.string().trim().min(1))
+        .min(1)
+        .refine((names) => new Set(names).size === names.length, { error: 'each parameter once' })
+        .default([...DEFAULT_PIPELINE_PARAMETERS]),
+      /** How many parameters an execution fills at the same time (the state machine's Map). */
+      maxConcurrency: z.number().int().min(1).max(40).default(2),
+      /** Most missing readings one run claims, per parameter. */
       maxReadingsPerRun: z.number().int().min(1),
       /**
        * Quality control's thresholds as `@airfill/quality` reads them (stuck, spike,
@@ -213,6 +229,11 @@ export const environmentConfigSchema = z
     }
     if (config.model.source === 'xgboost-artifact' && !config.model.imageUri.includes(`.dkr.ecr.${config.region}.`)) {
       ctx.addIssue({ code: 'custom', path: ['model', 'imageUri'], message: `the image must be in ${config.region}` });
+    }
+    if (config.model.source === 'model-package') {
+      const packages = config.model.packages;
+      const missing = config.pipeline.parameters.filter((parameter) => !packages[parameter]);
+      if (missing.length) ctx.addIssue({ code: 'custom', path: ['model', 'packages'], message: `no model package for ${missing.join(', ')}` });
     }
     if (config.name === 'prod' && !config.production) {
       ctx.addIssue({ code: 'custom', path: ['production'], message: 'prod is a production environment' });

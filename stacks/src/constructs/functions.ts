@@ -58,11 +58,10 @@ export class Functions extends Construct {
     const settings: Record<string, string> = {
       AIRFILL_ENV: config.name,
       AIRFILL_BUCKET: storage.bucketName,
-      AIRFILL_PARAMETER: config.pipeline.parameter,
       AIRFILL_JOB_PREFIX: naming.transformJobPrefix,
       AIRFILL_SSM_PREFIX: naming.tokenParameterPath,
-      AIRFILL_MODEL_NAME: model.model.name,
-      AIRFILL_MODEL_VERSION: model.version,
+      // Per parameter the SageMaker model its transforms run and the version recorded with its predictions.
+      AIRFILL_MODELS: JSON.stringify(model.deployed),
       AIRFILL_TRANSFORM_INSTANCE_TYPE: config.transform.instanceType,
       AIRFILL_TRANSFORM_INSTANCE_COUNT: String(config.transform.instanceCount),
       AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: String(config.transform.maxPayloadMb),
@@ -155,6 +154,13 @@ export class Functions extends Construct {
         usesDatabase: true,
         reservedConcurrency: reserved?.database,
       }),
+      'plan-parameters': make(
+        'plan-parameters',
+        'Lists the stored parameters a deployed model fills, for the Map; reports those without a model',
+        // Reads the database only: the stored parameters.
+        [],
+        { usesDatabase: true, reservedConcurrency: reserved?.database },
+      ),
       'query-missing': make(
         'query-missing',
         'Claims missing readings for a run and writes them and their context to retrieved_from_db/',
@@ -225,6 +231,7 @@ export class Functions extends Construct {
 const LAMBDA_ENV_NAMES: Readonly<Record<LambdaApp, LambdaName>> = {
   migrate: 'migrate',
   'quality-check': 'qualityCheck',
+  'plan-parameters': 'planParameters',
   'query-missing': 'queryMissing',
   'start-transform': 'startTransform',
   'transform-callback': 'transformCallback',

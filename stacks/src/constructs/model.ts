@@ -1,3 +1,5 @@
+import { modelFolderName } from '@airfill/model';
+import type { DeployedModels } from '@airfill/schema';
 import { type KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { SagemakerModel } from '@cdktf/provider-aws/lib/sagemaker-model';
@@ -15,24 +17,34 @@ export interface ModelProps {
   storage: Storage;
   key: KmsKey;
   /**
-   * The packaged default model, required when the config's model source is
-   * `xgboost-artifact` (ignored for a model package).
+   * The packaged default model of each parameter, by parameter; required for
+   * every parameter of `pipeline.parameters` when the config's model source is
+   * `xgboost-artifact` (ignored for model packages).
+   * @default none
    */
-  artifact?: { archive: ModelArchive; version: string };
+  artifacts?: Readonly<Record<string, { archive: ModelArchive; version: string }>>;
+}
+
+/** One parameter's SageMaker model and the version its predictions are recorded under. */
+export interface DeployedModel {
+  model: SagemakerModel;
+  version: string;
 }
 
 /**
- * The SageMaker model batch transform runs: the built-in XGBoost 1.7-1 image
- * with the committed model uploaded as model.tar.gz, or a model package from
- * config. Its execution role reads input_batch/ and the model, writes
- * output_batch/, and nothing else in the bucket; it holds no ECR grants, since
- * SageMaker pulls AWS's own images itself.
+ * The SageMaker models batch transform runs, one per parameter of
+ * `pipeline.parameters`: the built-in XGBoost 1.7-1 image with the
+ * parameter's committed model uploaded as model.tar.gz, or the parameter's
+ * model package from config. Their one execution role reads input_batch/
+ * and the models, writes output_batch/, and nothing else in the bucket; it
+ * holds no ECR grants, since SageMaker pulls AWS's own images itself.
  */
 export class Model extends Construct {
-  readonly model: SagemakerModel;
+  /** By parameter. */
+  readonly models: Readonly<Record<string, DeployedModel>>;
   readonly executionRole: WorkloadRole;
-  /** The model version recorded with every prediction. */
-  readonly version: string;
+  /** What the pipeline Lambdas get as `AIRFILL_MODELS`: per parameter the SageMaker model's name and the version. */
+  readonly deployed: DeployedModels;
 
   constructor(scope: Construct, id: string, props: ModelProps) {
     super(scope, id);
@@ -88,40 +100,50 @@ export class Model extends Construct {
       statements,
     });
 
-    if (source.source === 'xgboost-artifact') {
-      if (!props.artifact) {
-        throw new TypeError(`${naming.prefix}: the xgboost-artifact model source needs the packaged model`);
+    const models: Record<string, DeployedModel> = {};
+    for (const parameter of naming.config.pipeline.parameters) {
+      const slug = modelFolderName(parameter);
+      if (source.source === 'xgboost-artifact') {
+        const packaged = props.artifacts?.[parameter];
+        if (!packaged) throw new TypeError(`${naming.prefix}: the xgboost-artifact model source needs the packaged model of ${parameter}`);
+        const { archive, version } = packaged;
+        const asset = new TerraformAsset(this, `archive-${slug}`, { path: archive.path, type: AssetType.FILE });
+        const digest = archive.modelSha256.slice(0, 12);
+        const object = new S3Object(this, `artifact-${slug}`, {
+          bucket: storage.bucketName,
+          key: `${MODEL_PREFIX}${slug}/${digest}/model.tar.gz`,
+          source: asset.path,
+          sourceHash: archive.sha256,
+          kmsKeyId: key.arn,
+          serverSideEncryption: 'aws:kms',
+        });
+        models[parameter] = {
+          version,
+          model: new SagemakerModel(this, `model-${slug}`, {
+            // SageMaker models are immutable: a new artifact is a new model, created before the old one goes.
+            name: naming.name(`xgb-${slug}-${digest}`).slice(0, 63),
+            executionRoleArn: this.executionRole.arn,
+            // The built-in container needs no network; SageMaker itself moves the data.
+            enableNetworkIsolation: true,
+            primaryContainer: { image: source.imageUri, modelDataUrl: `s3://${object.bucket}/${object.key}` },
+            lifecycle: { createBeforeDestroy: true },
+          }),
+        };
+      } else {
+        const configured = source.packages[parameter]!;
+        models[parameter] = {
+          version: configured.version,
+          model: new SagemakerModel(this, `model-${slug}`, {
+            name: naming.name(`pkg-${slug}-${configured.version.replace(/[^A-Za-z0-9-]/g, '-')}`).slice(0, 63),
+            executionRoleArn: this.executionRole.arn,
+            enableNetworkIsolation: true,
+            primaryContainer: { modelPackageName: configured.modelPackageArn },
+            lifecycle: { createBeforeDestroy: true },
+          }),
+        };
       }
-      const { archive, version } = props.artifact;
-      const asset = new TerraformAsset(this, 'archive', { path: archive.path, type: AssetType.FILE });
-      const digest = archive.modelSha256.slice(0, 12);
-      const object = new S3Object(this, 'artifact', {
-        bucket: storage.bucketName,
-        key: `${MODEL_PREFIX}${digest}/model.tar.gz`,
-        source: asset.path,
-        sourceHash: archive.sha256,
-        kmsKeyId: key.arn,
-        serverSideEncryption: 'aws:kms',
-      });
-      this.version = version;
-      this.model = new SagemakerModel(this, 'model', {
-        // SageMaker models are immutable: a new artifact is a new model, created before the old one goes.
-        name: naming.name(`xgb-${digest}`),
-        executionRoleArn: this.executionRole.arn,
-        // The built-in container needs no network; SageMaker itself moves the data.
-        enableNetworkIsolation: true,
-        primaryContainer: { image: source.imageUri, modelDataUrl: `s3://${object.bucket}/${object.key}` },
-        lifecycle: { createBeforeDestroy: true },
-      });
-    } else {
-      this.version = source.version;
-      this.model = new SagemakerModel(this, 'model', {
-        name: naming.name(`pkg-${source.version.replace(/[^A-Za-z0-9-]/g, '-')}`.slice(0, 63)),
-        executionRoleArn: this.executionRole.arn,
-        enableNetworkIsolation: true,
-        primaryContainer: { modelPackageName: source.modelPackageArn },
-        lifecycle: { createBeforeDestroy: true },
-      });
     }
+    this.models = models;
+    this.deployed = Object.fromEntries(Object.entries(models).map(([parameter, deployed]) => [parameter, { name: deployed.model.name, version: deployed.version }]));
   }
 }

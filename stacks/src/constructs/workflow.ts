@@ -21,7 +21,7 @@ export interface WorkflowProps {
 /**
  * The Step Functions state machine from `@airfill/workflow` (the same ASL the
  * local engine runs), with logging to an encrypted log group and X-Ray
- * tracing. Its role may invoke only the five Lambdas the definition names,
+ * tracing. Its role may invoke only the six Lambdas the definition names,
  * and publish quality alerts only to the environment's alarm topic.
  */
 export class Workflow extends Construct {
@@ -33,7 +33,7 @@ export class Workflow extends Construct {
     super(scope, id);
     const { naming, functions, key } = props;
     const fns = functions.all;
-    const invoked = [fns['quality-check'], fns['query-missing'], fns['start-transform'], fns['write-predictions'], fns['record-failure']];
+    const invoked = [fns['quality-check'], fns['plan-parameters'], fns['query-missing'], fns['start-transform'], fns['write-predictions'], fns['record-failure']];
     // The monitoring's topic, named before it exists (monitoring needs the state machine for its alarms).
     const alertTopicArn = naming.arn('sns', naming.name(ALARM_TOPIC));
 
@@ -90,6 +90,7 @@ export class Workflow extends Construct {
     const definition = buildPipelineDefinition({
       functions: {
         qualityCheck: fns['quality-check'].arn,
+        planParameters: fns['plan-parameters'].arn,
         queryMissing: fns['query-missing'].arn,
         startTransform: fns['start-transform'].arn,
         writePredictions: fns['write-predictions'].arn,
@@ -98,6 +99,7 @@ export class Workflow extends Construct {
       transformTimeoutSeconds: transform.timeoutSeconds,
       heartbeatSeconds: transform.heartbeatSeconds,
       alertTopicArn,
+      maxConcurrency: naming.config.pipeline.maxConcurrency,
     });
 
     this.stateMachine = new SfnStateMachine(this, 'state-machine', {

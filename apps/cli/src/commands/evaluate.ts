@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { type Command } from 'commander';
-import { DEFAULT_SENTINEL } from '@airfill/schema';
-import { DEFAULT_MODEL_DIR, drawHoldout, evaluateOnHoldout, formatEvaluationTable, loadModel, requireParameter } from '@airfill/model';
+import { DEFAULT_PARAMETER, DEFAULT_SENTINEL } from '@airfill/schema';
+import { DEFAULT_MODELS_DIR, drawHoldout, evaluateOnHoldout, formatEvaluationTable, loadModel, loadModelFromSet, requireParameter } from '@airfill/model';
 import { CliError } from '../errors';
 import { note } from '../output';
 import { userPath } from '../paths';
 import { countFlag, numberFlag } from '../input-options';
-import { readDatasetCsv } from './train';
+import { readDatasetCsv } from '../model-training';
 
 interface EvaluateFlags {
   csv: string;
@@ -22,8 +22,10 @@ interface EvaluateFlags {
 
 /** `airfill evaluate`: mask observed values in the latest time range, predict them, print the metrics table. */
 async function runEvaluate(flags: EvaluateFlags): Promise<void> {
-  const model = await loadModel(flags.model ? userPath(flags.model) : DEFAULT_MODEL_DIR);
-  const parameter = flags.parameter ?? model.contract.parameter;
+  const given = flags.model ? await loadModel(userPath(flags.model)) : undefined;
+  const parameter = flags.parameter ?? given?.contract.parameter ?? DEFAULT_PARAMETER;
+  const model = given ?? (await loadModelFromSet(parameter, DEFAULT_MODELS_DIR));
+  if (!model) throw new CliError(`no default model predicts ${parameter}; pass --model with a ${parameter} model (airfill train --parameter "${parameter}" --out <dir> makes one)`);
   if (parameter !== model.contract.parameter) {
     throw new CliError(`model ${model.version} predicts ${model.contract.parameter}, not ${parameter}; pass --model with a ${parameter} model`);
   }
@@ -46,8 +48,8 @@ async function runEvaluate(flags: EvaluateFlags): Promise<void> {
 export function register(command: Command): void {
   command
     .requiredOption('--csv <file>', 'CSV file in the input contract (plain or .gz)')
-    .option('--model <dir>', 'model directory (model.json, contract.json, metrics.json); default: the committed default model')
-    .option('--parameter <name>', "parameter to evaluate; default: the model's")
+    .option('--model <dir>', 'model directory (model.json, contract.json, metrics.json); default: the committed default model of the parameter')
+    .option('--parameter <name>', `parameter to evaluate (default: ${DEFAULT_PARAMETER}, or the --model's)`)
     .option('--fraction <share>', 'share of the time span, at the end, held out', numberFlag, 0.2)
     .option('--share <share>', 'share of the held-out observed values each mask hides', numberFlag, 0.15)
     .option('--seed <n>', 'seed of the masks (same seed, same holdout)', numberFlag, 7)

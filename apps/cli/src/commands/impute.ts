@@ -10,7 +10,7 @@ import { CliError } from '../errors';
 import { note } from '../output';
 import { userPath } from '../paths';
 import { levelFlag, numberFlag } from '../input-options';
-import { readDatasetCsv, resolveCurrentModel, trainAndGate } from './train';
+import { readDatasetCsv, resolveCurrentModel, trainAndGate } from '../model-training';
 
 interface ImputeFlags {
   input: string;

@@ -13,10 +13,10 @@ export interface CommandModule {
  */
 export const COMMANDS: readonly { name: string; description: string; load(): Promise<CommandModule> }[] = [
   { name: 'demo', description: 'run the whole pipeline on the bundled real sample (Beijing, June 2015, 12 stations) and show the report', load: () => import('./demo.js') },
-  { name: 'run', description: 'run the pipeline once on this machine: migrate, load the CSV, fill every missing value, report', load: () => import('./run.js') },
+  { name: 'run', description: 'run the pipeline once on this machine: migrate, load the CSV, fill every missing value of every parameter a model fills, report', load: () => import('./run.js') },
   { name: 'load', description: 'load a CSV file of readings (plain or .gz) into the database; loading the same file again changes nothing', load: () => import('./load.js') },
-  { name: 'status', description: 'count sensors, readings, missing values and imputations, and data capture (valid / expected readings), per parameter', load: () => import('./status.js') },
-  { name: 'export', description: 'write the imputations of a parameter as CSV: device_id,parameter,timestamp,value,lower,upper,model_version,run_id', load: () => import('./export.js') },
+  { name: 'status', description: 'count sensors, readings, missing values, imputations and data capture per parameter, and name the model that fills each', load: () => import('./status.js') },
+  { name: 'export', description: 'write the imputations (of every parameter, or one) as CSV: device_id,parameter,timestamp,value,lower,upper,model_version,run_id', load: () => import('./export.js') },
   {
     name: 'flags',
     description: 'write the quality flags (device_id,parameter,timestamp,check,severity,detail) as CSV or JSON; `flags clear` clears flags with a reason (kept)',
@@ -24,7 +24,7 @@ export const COMMANDS: readonly { name: string; description: string; load(): Pro
   },
   { name: 'readings', description: 'correct stored readings of a device over a time range (recorded in the corrections ledger)', load: () => import('./readings.js') },
   { name: 'synth', description: 'generate realistic sample data in the input contract (deterministic: the same flags give the same file)', load: () => import('./synth.js') },
-  { name: 'train', description: 'train a model with the xgboost CLI on masked values of a CSV file, evaluate it, register it, and promote it if it beats the current model', load: () => import('./train.js') },
+  { name: 'train', description: 'train a model per parameter with the xgboost CLI on masked values of a CSV file, evaluate each, register it, and promote it if it beats the current model', load: () => import('./train.js') },
   {
     name: 'evaluate',
     description:

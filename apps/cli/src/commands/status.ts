@@ -1,29 +1,35 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { readStatus, summariseCompleteness, type CompletenessSummary, type ParameterCompleteness, type ParameterCounts, type StatusReport } from '@airfill/db';
 import { addDatabaseOptions, withDatabase, type DatabaseFlags } from '../database-options';
+import { describeModels, type ModelStatus } from '../model-status';
 import { formatTable } from '../output';
 
-/** What `airfill status --json` prints: the counts, and per parameter its data capture over the window. */
-export interface StatusWithCompleteness extends Omit<StatusReport, 'parameters'> {
-  parameters: Record<string, ParameterCounts & { completeness: ParameterCompleteness | null }>;
+/**
+ * What `airfill status --json` prints: the counts, and per parameter its data
+ * capture over the window and the model that fills it (null: none does, it
+ * is not filled).
+ */
+export interface StatusReportWithDetail extends Omit<StatusReport, 'parameters'> {
+  parameters: Record<string, ParameterCounts & { completeness: ParameterCompleteness | null; model: ModelStatus | null }>;
   /** The window data capture is counted over: the last `--days` days of data. */
   completenessWindow: CompletenessSummary['window'];
 }
 
 const percent = (share: number | null | undefined) => (share === null || share === undefined ? '-' : `${(100 * share).toFixed(1)} %`);
 
-/** Renders the status counts and data capture as a table. */
-export function formatStatus(status: StatusWithCompleteness): string {
+/** Renders the status counts, data capture and models as a table. */
+export function formatStatus(status: StatusReportWithDetail): string {
   const rows = Object.entries(status.parameters).map(([name, counts]) => {
     const days = counts.completeness?.sensors.reduce((sum, sensor) => [sum[0]! + sensor.daysMeetingObjective, sum[1]! + sensor.days], [0, 0]) ?? [0, 0];
-    return [name, counts.readings, counts.missing, counts.imputed, counts.unfilled, percent(counts.completeness?.capture), `${days[0]} of ${days[1]}`];
+    const model = counts.model ? `${counts.model.version} (${counts.model.source})` : 'none: not filled';
+    return [name, counts.readings, counts.missing, counts.imputed, counts.unfilled, percent(counts.completeness?.capture), `${days[0]} of ${days[1]}`, model];
   });
-  rows.push(['all', status.readings, status.missing, status.imputed, status.unfilled, '', '']);
+  rows.push(['all', status.readings, status.missing, status.imputed, status.unfilled, '', '', '']);
   const window = status.completenessWindow;
   const note = window
     ? `\ndata capture: valid / expected readings (EEA; invalid values do not count), ${window.from.slice(0, 16)} to ${window.to.slice(0, 16)} UTC; sensor-days meeting 75 %`
     : '';
-  return `${status.sensors} sensors\n${formatTable(['parameter', 'readings', 'missing', 'imputed', 'unfilled', 'data capture', 'days >= 75 %'], rows)}${note}`;
+  return `${status.sensors} sensors\n${formatTable(['parameter', 'readings', 'missing', 'imputed', 'unfilled', 'data capture', 'days >= 75 %', 'model'], rows)}${note}`;
 }
 
 function daysFlag(text: string): number {
@@ -36,13 +42,14 @@ function daysFlag(text: string): number {
 export function register(command: Command): void {
   addDatabaseOptions(
     command
-      .option('--json', 'print one JSON object: sensors, readings, missing, imputed, unfilled, and per parameter its counts and completeness (per sensor and day)')
+      .option('--json', 'print one JSON object: sensors, readings, missing, imputed, unfilled, and per parameter its counts, completeness (per sensor and day) and model')
       .option('--days <n>', 'count data capture over the last n days of data', daysFlag, 30),
   ).action(async (flags: DatabaseFlags & { json?: boolean; days: number }) => {
-    const status = await withDatabase(flags, async (database): Promise<StatusWithCompleteness> => {
+    const status = await withDatabase(flags, async (database): Promise<StatusReportWithDetail> => {
       const [counts, completeness] = await Promise.all([readStatus(database), summariseCompleteness(database, { days: flags.days })]);
+      const models = await describeModels(database, Object.keys(counts.parameters));
       const parameters = Object.fromEntries(
-        Object.entries(counts.parameters).map(([name, parameter]) => [name, { ...parameter, completeness: completeness.parameters[name] ?? null }]),
+        Object.entries(counts.parameters).map(([name, parameter]) => [name, { ...parameter, completeness: completeness.parameters[name] ?? null, model: models[name] ?? null }]),
       );
       return { ...counts, parameters, completenessWindow: completeness.window };
     });

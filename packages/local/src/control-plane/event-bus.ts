@@ -22,7 +22,7 @@ export interface BusRule {
   /** Wait before a retry. @default 100 */
   retryDelayMs?: number;
   /** Told about each failed delivery. */
-  onDeliveryError?: (error: unknown, attempt: number) => void;
+  onDeliveryError?: (error: unknown, attempt: number, event: BusEvent) => void;
 }
 
 function matches(pattern: EventPattern, value: unknown): boolean {
@@ -59,7 +59,7 @@ export class LocalEventBus {
           delivered += 1;
           break;
         } catch (error) {
-          rule.onDeliveryError?.(error, attempt);
+          rule.onDeliveryError?.(error, attempt, event);
           if (attempt === attempts) failed += 1;
           else await sleep(rule.retryDelayMs ?? 100);
         }

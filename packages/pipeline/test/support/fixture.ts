@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
-import { DEFAULT_MODEL_DIR, loadModel, type LoadedModel } from '@airfill/model';
+import { loadModelFromSet, type LoadedModel } from '@airfill/model';
 import type { QueryMissingResult, StartTransformEvent } from '@airfill/schema';
-import { queryMissing, silentLogger, type Bucket, type Logger, type StartTransformSettings } from '../../src';
+import { queryMissing, silentLogger, type Bucket, type Logger, type QueryMissingSettings, type StartTransformSettings } from '../../src';
 import { mockAws, type AwsMocks } from './aws-mocks';
 import { startLocalS3, type LocalS3 } from '../../src/local-s3';
 import { PARAMETER, seedReadings } from './seed';
@@ -19,7 +19,7 @@ export interface Fixture {
 }
 
 export async function openFixture(): Promise<Fixture> {
-  const [database, local, model] = await Promise.all([createTestDatabase(), startLocalS3(), loadModel(DEFAULT_MODEL_DIR)]);
+  const [database, local, model] = await Promise.all([createTestDatabase(), startLocalS3(), loadModelFromSet(PARAMETER).then((found) => found!)]);
   await seedReadings(database);
   const aws = mockAws();
   return {
@@ -36,18 +36,25 @@ export async function openFixture(): Promise<Fixture> {
 
 export const executionArn = (name: string) => `arn:aws:states:eu-west-1:123456789012:execution:airfill-test:${name}`;
 
-/** Settings of start-transform as the Lambda environment would give them. */
+/** The SageMaker model name the tests' PM 2.5 transforms run. */
+export const MODEL_NAME = 'airfill-test-model';
+
+/** Settings of start-transform as the Lambda environment would give them: the default PM 2.5 model, no other. */
 export function transformSettings(fixture: Fixture): StartTransformSettings {
+  const { model } = fixture;
   return {
-    parameter: PARAMETER,
     jobPrefix: JOB_PREFIX,
-    modelName: 'airfill-test-model',
-    modelVersion: fixture.model.version,
     instanceType: 'ml.m5.large',
     instanceCount: 1,
     maxPayloadMb: 6,
-    model: { version: fixture.model.version, contract: fixture.model.contract, calibration: fixture.model.calibration },
+    modelOf: async (parameter) =>
+      parameter === PARAMETER ? { name: MODEL_NAME, version: model.version, contract: model.contract, calibration: model.calibration } : undefined,
   };
+}
+
+/** Settings of query-missing: the default PM 2.5 model's contract, no other model. */
+export function querySettings(fixture: Fixture, maxReadings = 100): QueryMissingSettings {
+  return { maxReadings, contractOf: async (parameter) => (parameter === PARAMETER ? fixture.model.contract : undefined) };
 }
 
 /** Dependencies of the S3/SSM/SFN/SageMaker steps. */
@@ -71,8 +78,8 @@ export async function queriedRun(
   const executionId = executionArn(name);
   const run = await queryMissing(
     { database: fixture.database, bucket, logger: silentLogger },
-    { parameter: PARAMETER, maxReadings: options.maxReadings ?? 100, contract: fixture.model.contract },
-    { executionId, input: options.input ?? {} },
+    querySettings(fixture, options.maxReadings),
+    { executionId, parameter: PARAMETER, input: options.input ?? {} },
   );
   return { bucket, executionId, run, startEvent: (taskToken: string) => ({ executionId, run, taskToken }) };
 }
