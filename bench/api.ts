@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   const url = database.pool.options.connectionString!;
   const api = connectReadOnly({ kind: 'url', url }, { max: concurrency });
   try {
-    const filled = await runLocally({ parameter: 'PM 2.5', dataDir, database, csv, keepObjects: false, writeReport: false });
+    const filled = await runLocally({ parameters: ['PM 2.5'], dataDir, database, csv, keepObjects: false, writeReport: false });
     console.log(`${sensors} sensors x ${days} days: ${filled.report.totals.readings.toLocaleString('en-US')} readings, ${filled.report.totals.filledTotal.toLocaleString('en-US')} filled`);
     // What autovacuum does within a minute of a bulk load: the planner needs statistics of the new rows.
     await database.pool.query('analyze');

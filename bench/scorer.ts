@@ -17,7 +17,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { compileForest, DEFAULT_MODEL_DIR, hasXgboost, predictForest, predictForestParallel, predictWithCli, seededRandom, writeLibsvm } from '@airfill/model';
+import { compileForest, DEFAULT_MODELS_DIR, hasXgboost, predictForest, predictForestParallel, predictWithCli, seededRandom, writeLibsvm } from '@airfill/model';
 
 function flag(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -26,7 +26,7 @@ function flag(name: string, fallback: string): string {
 
 async function main(): Promise<void> {
   const rows = Number(flag('rows', '1000000'));
-  const modelDir = flag('model', DEFAULT_MODEL_DIR);
+  const modelDir = flag('model', join(DEFAULT_MODELS_DIR, 'pm25'));
   const modelPath = join(modelDir, 'model.json');
   const forest = compileForest(JSON.parse(await readFile(modelPath, 'utf8')));
   const contract = JSON.parse(await readFile(join(modelDir, 'contract.json'), 'utf8')) as { columns: string[] };

@@ -83,7 +83,7 @@ export async function fillFaults(
   try {
     const started = performance.now();
     const run = await runLocally({
-      parameter,
+      parameters: [parameter],
       dataDir,
       database,
       csv,

@@ -21,9 +21,10 @@ describe('environment config', () => {
     expect(config.schedule.expression).toMatch(/^(rate|cron)\(/);
   });
 
-  it('fills defaults: PM 2.5, every-24-hours schedule, the four endpoints the Lambdas call, all flow logs, the OIDC provider created', () => {
+  it('fills defaults: the five parameters the default models fill, every-24-hours schedule, the four endpoints the Lambdas call, all flow logs, the OIDC provider created', () => {
     const config = loadEnvironmentConfig('dev');
-    expect(config.pipeline.parameter).toBe('PM 2.5');
+    expect(config.pipeline.parameters).toEqual(['NO2', 'O3', 'PM 10', 'PM 2.5', 'Temperature']);
+    expect(config.pipeline.maxConcurrency).toBe(2);
     expect(config.schedule.expression).toBe('rate(24 hours)');
     expect(config.network.interfaceEndpoints).toEqual(['sagemaker.api', 'ssm', 'secretsmanager', 'states']);
     expect(config.network.flowLogs).toEqual({ trafficType: 'ALL', retentionDays: 30 });

@@ -12,7 +12,7 @@ import { LAMBDA_APPS, type LambdaBundles } from '../src/assets/lambda-bundles';
 import { writeModelArchive } from '../src/assets/model-archive';
 import { ENVIRONMENT_CONFIGS, parseEnvironmentConfig, type EnvironmentConfig } from '../src/config';
 import { list, rolePolicy, type Statement } from './support/policies';
-import { resourceNamed, resourcesOf, synthesizeAll, type Synthesized, type TerraformJson } from './support/synth';
+import { resourceNamed, resourcesOf, standInModels, synthesizeAll, type Synthesized, type TerraformJson } from './support/synth';
 
 let synthesized: Synthesized;
 beforeAll(() => {
@@ -135,10 +135,10 @@ function synthesizeWithApi(api: unknown): TerraformJson {
   const bundles = Object.fromEntries(LAMBDA_APPS.map((app) => [app, dist(app)])) as unknown as LambdaBundles;
   const modelDir = dist('model');
   writeFileSync(join(modelDir, 'model.json'), '{}');
-  const model = { archive: writeModelArchive(modelDir, join(root, 'model-out')), version: 'test-model-1' };
+  const models = standInModels(writeModelArchive(modelDir, join(root, 'model-out')));
   const config = parseEnvironmentConfig({ ...(ENVIRONMENT_CONFIGS.dev as object), api }, 'dev with a test api');
   const readApi = { apiBundle: dist('api'), dashboardDir: dist('dashboard') };
-  const stack = new AirfillStack(new App({ outdir: join(root, 'out') }), { config, bundles, readApi, model });
+  const stack = new AirfillStack(new App({ outdir: join(root, 'out') }), { config, bundles, readApi, models });
   return JSON.parse(Testing.synth(stack)) as TerraformJson;
 }
 

@@ -5,7 +5,7 @@
  */
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_MODEL_DIR } from '@airfill/model';
+import { DEFAULT_MODELS_DIR } from '@airfill/model';
 import { airfillIn, expectOneLineFailure, workFolder } from './support/airfill';
 
 jest.setTimeout(180_000);
@@ -47,7 +47,7 @@ describe('airfill run on the embedded database', () => {
   it('exits 1 when it refuses implausible predictions, naming them, and still succeeds', () => {
     // A model whose every output is a million: no PM 2.5 can be that, so each prediction is refused.
     const broken = path.join(work, 'million-model');
-    cpSync(DEFAULT_MODEL_DIR, broken, { recursive: true });
+    cpSync(path.join(DEFAULT_MODELS_DIR, 'pm25'), broken, { recursive: true });
     const file = path.join(broken, 'model.json');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"base_score":"5E-1"', '"base_score":"1E6"'));
     // Fresh gaps to fill: invalidate a few hours of one sensor.

@@ -4,6 +4,7 @@
  * cloud, the progress events locally), once; a publish that fails costs the
  * run nothing.
  */
+import { runIdForExecution } from '@airfill/pipeline';
 import { alertNoticeSchema } from '@airfill/schema';
 import { runPipeline, type PipelineProgress } from '../src';
 import { count, openNetwork, unfilled, type Network } from './support/network';
@@ -33,7 +34,7 @@ describe('quality alerts', () => {
     expect(first.status).toBe('succeeded');
     const raised = await network.database.pool.query<{ device_id: string; parameter: string }>(
       `select s.device_id, a.parameter from quality_alerts a join sensors s on s.id = a.sensor_ref where a.raised_run_id = $1 order by 1, 2`,
-      [first.runId],
+      [runIdForExecution(first.executionId)],
     );
     expect(raised.rows.length).toBeGreaterThan(0);
     const published = alertsOf(events);
@@ -56,6 +57,6 @@ describe('quality alerts', () => {
     expect(alertsOf(events)).toEqual([]);
     expect(events).toContainEqual(expect.objectContaining({ kind: 'state', state: 'NotifyQualityAlerts', phase: 'caught' }));
     expect(await unfilled(network)).toBe(0);
-    expect(await count(network, 'select count(*) as n from quality_alerts where raised_run_id = $1', [result.runId])).toBeGreaterThan(0);
+    expect(await count(network, 'select count(*) as n from quality_alerts where raised_run_id = $1', [runIdForExecution(result.executionId)])).toBeGreaterThan(0);
   });
 });

@@ -47,9 +47,9 @@ describe('a step failing once is retried and the execution completes', () => {
     expect(result.status).toBe('succeeded');
     expect(result.states.find((timing) => timing.state === state)?.attempts).toBe(2);
     await expectAllFilledOnce();
-    expect(await getRun(network.database, result.runId)).toMatchObject({ status: 'succeeded', found: gaps, written: gaps });
+    expect(await getRun(network.database, result.runs[0]!.runId)).toMatchObject({ status: 'succeeded', found: gaps, written: gaps });
     // One transform job per run, also when start-transform ran twice.
-    expect([...network.runtime.sagemaker.jobs.keys()].filter((job) => job.endsWith(result.runId))).toHaveLength(1);
+    expect([...network.runtime.sagemaker.jobs.keys()].filter((job) => job.endsWith(result.runs[0]!.runId))).toHaveLength(1);
   });
 
   it('the callback crashes and EventBridge delivers the event again', async () => {
@@ -76,7 +76,7 @@ describe('a step that keeps failing fails the execution, and the next run comple
     const failed = await runPipeline(network.runtime, { faults: [fault], retryIntervalMs: 20, transformTimeoutSeconds: 3, onProgress: (event) => progress.push(event) });
     // The progress rides along so that a failure here shows what the execution went through.
     expect({ ...failed, progress }).toMatchObject({ status: 'failed', error: { name: error } });
-    expect(await getRun(network.database, failed.runId)).toMatchObject({ status: 'failed', error: { name: error } });
+    expect(await getRun(network.database, failed.runs[0]!.runId)).toMatchObject({ status: 'failed', error: { name: error } });
     expect(await count(network, 'select count(*) as n from claims')).toBe(0);
     expect(await count(network, 'select count(*) as n from imputations')).toBe(0);
     expect(network.runtime.parameters.parameters.size).toBe(0);
@@ -99,7 +99,7 @@ describe('an aborted execution (Ctrl-C)', () => {
       },
     });
     expect(aborted).toMatchObject({ status: 'failed', error: { name: 'ExecutionAbortedError' } });
-    expect(await getRun(network.database, aborted.runId)).toMatchObject({ status: 'failed', error: { name: 'ExecutionAbortedError' } });
+    expect(await getRun(network.database, aborted.runs[0]!.runId)).toMatchObject({ status: 'failed', error: { name: 'ExecutionAbortedError' } });
     expect(await count(network, 'select count(*) as n from claims')).toBe(0);
     expect(network.runtime.parameters.parameters.size).toBe(0);
     await network.runtime.sagemaker.idle();

@@ -34,7 +34,7 @@ describe('runs an interrupted local process left open', () => {
   it('are left alone on a database the runtime does not own alone', async () => {
     const { runId, claimed } = await interruptedRun('shared');
     expect(claimed).toBeGreaterThan(0);
-    const runtime = await startLocalRuntime({ parameter: 'PM 2.5', dataDir: dir, database, keepObjects: false });
+    const runtime = await startLocalRuntime({ parameters: ['PM 2.5'], dataDir: dir, database, keepObjects: false });
     try {
       expect(runtime.orphanedRuns).toEqual([]);
       expect(await getRun(database, runId)).toMatchObject({ status: 'running' });
@@ -44,7 +44,7 @@ describe('runs an interrupted local process left open', () => {
   });
 
   it('are closed at start when the runtime owns the database, so the next run fills their readings at once', async () => {
-    const runtime = await startLocalRuntime({ parameter: 'PM 2.5', dataDir: dir, database, keepObjects: false, closeOrphanedRuns: true });
+    const runtime = await startLocalRuntime({ parameters: ['PM 2.5'], dataDir: dir, database, keepObjects: false, closeOrphanedRuns: true });
     try {
       expect(runtime.orphanedRuns).toHaveLength(1);
       expect(await getRun(database, runtime.orphanedRuns[0]!)).toMatchObject({ status: 'failed', error: { name: ORPHANED_RUN_ERROR } });

@@ -30,13 +30,13 @@ describe('the local pipeline, end to end', () => {
     expect(await filled(network)).toBe(gaps);
     expect(await count(network, 'select count(*) as n from imputations')).toBe(gaps);
     expect(await readingsFingerprint(network)).toBe(before);
-    expect(await getRun(network.database, first.runId)).toMatchObject({ status: 'succeeded', found: gaps, predicted: gaps, written: gaps, error: null });
+    expect(await getRun(network.database, first.runs[0]!.runId)).toMatchObject({ status: 'succeeded', found: gaps, predicted: gaps, written: gaps, error: null });
     expect(await count(network, 'select count(*) as n from claims')).toBe(0);
     expect(network.runtime.parameters.parameters.size).toBe(0);
     expect(network.runtime.tokens.waiting).toBe(0);
 
     // SageMaker's layout: the input keeps the id first; the output is `id,prediction`, one line per input row.
-    const keys = runKeys(first.runId);
+    const keys = runKeys(first.runs[0]!.runId);
     const input = (await getText(network.runtime.bucket, keys.input)).trim().split('\n');
     expect(input).toHaveLength(gaps);
     expect(await listKeys(network.runtime.bucket, keys.outputPrefix)).toEqual([`${keys.outputPrefix}features.csv.out`]);
@@ -47,7 +47,7 @@ describe('the local pipeline, end to end', () => {
     const second = await runPipeline(network.runtime, { retryIntervalMs: 10 });
     expect(second).toMatchObject({ status: 'succeeded', output: { found: 0 } });
     expect(await count(network, 'select count(*) as n from imputations')).toBe(gaps);
-    expect(await getRun(network.database, second.runId)).toMatchObject({ status: 'succeeded', found: 0, written: 0 });
+    expect(await getRun(network.database, second.runs[0]!.runId)).toMatchObject({ status: 'succeeded', found: 0, written: 0 });
   });
 
   it('fills only the parameter it runs for', async () => {
@@ -59,11 +59,15 @@ describe('the local pipeline, end to end', () => {
     await network.database.pool.query('delete from imputations');
     const result = await runPipeline(network.runtime, { retryIntervalMs: 10 });
     // NotifyQualityAlerts runs over no alerts here: quality control already ran over this network.
-    expect(result.states.map((timing) => timing.state)).toEqual(['QualityCheck', 'NotifyQualityAlerts', 'QueryMissing', 'AnythingToFill', 'StartTransform', 'WritePredictions', 'Done']);
+    expect(result.states.map((timing) => timing.state)).toEqual(['QualityCheck', 'NotifyQualityAlerts', 'PlanParameters', 'FillParameters', 'CheckOutcomes', 'AnyParameterFailed', 'Done']);
     expect(result.states.filter((timing) => timing.ms >= 0 && timing.attempts === 1)).toHaveLength(7);
+    // The one parameter's run, inside the Map.
+    expect(result.runs).toHaveLength(1);
+    const [run] = result.runs;
+    expect(run!.states.map((timing) => timing.state)).toEqual(['QueryMissing', 'AnythingToFill', 'StartTransform', 'WritePredictions', 'ParameterFilled']);
     // The wait in StartTransform covers the transform job and the callback.
-    const wait = result.states.find((timing) => timing.state === 'StartTransform')!;
-    expect(result.transformMs).toBeGreaterThan(0);
-    expect(wait.ms).toBeGreaterThanOrEqual(result.transformMs! + result.callbackMs - 5);
+    const wait = run!.states.find((timing) => timing.state === 'StartTransform')!;
+    expect(run!.transformMs).toBeGreaterThan(0);
+    expect(wait.ms).toBeGreaterThanOrEqual(run!.transformMs! + run!.callbackMs - 5);
   });
 });

@@ -1,4 +1,8 @@
-import { DEFAULT_MODEL_DIR, loadModel, type LoadedModel } from '@airfill/model';
+import { join } from 'node:path';
+import { DEFAULT_MODELS_DIR, loadModel, type LoadedModel } from '@airfill/model';
+
+/** The committed default PM 2.5 model. */
+const DEFAULT_MODEL_DIR = join(DEFAULT_MODELS_DIR, 'pm25');
 import { getText, putText, transformJobRequest, type Bucket } from '@airfill/pipeline';
 import { runKeys } from '@airfill/schema';
 import { runTransformJob, startLocalS3, TransformJobError, type LocalS3 } from '../src';
@@ -16,21 +20,7 @@ afterAll(() => s3.stop());
 const RUN = '0b0c0d0e-0000-4000-8000-000000000001';
 
 function request(runId: string) {
-  return transformJobRequest(
-    {
-      parameter: model.contract.parameter,
-      jobPrefix: 'airfill-local-',
-      modelName: 'm',
-      modelVersion: model.version,
-      instanceType: 'ml.local',
-      instanceCount: 1,
-      maxPayloadMb: 6,
-      model: { version: model.version, contract: model.contract, calibration: model.calibration },
-    },
-    bucket.name,
-    runId,
-    `airfill-local-${runId}`,
-  );
+  return transformJobRequest({ instanceType: 'ml.local', instanceCount: 1, maxPayloadMb: 6 }, { name: 'm', version: model.version }, bucket.name, runId, `airfill-local-${runId}`  );
 }
 
 describe('the local batch transform', () => {

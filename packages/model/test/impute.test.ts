@@ -1,5 +1,10 @@
 import { imputeMissing } from '../src/impute';
-import { DEFAULT_MODEL_DIR, loadModel, type LoadedModel } from '../src/artifact';
+import { join } from 'node:path';
+import { loadModel, type LoadedModel } from '../src/artifact';
+import { DEFAULT_MODELS_DIR } from '../src/model-set';
+
+/** The committed default PM 2.5 model. */
+const DEFAULT_MODEL_DIR = join(DEFAULT_MODELS_DIR, 'pm25');
 import { DataError } from '../src/errors';
 import { syntheticNetwork } from './helpers/synthetic';
 

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileForest, predictForest } from '../src/scorer';
 import { predictForestParallel } from '../src/parallel';
-import { DEFAULT_MODEL_DIR } from '../src/artifact';
+import { DEFAULT_MODELS_DIR } from '../src/model-set';
+
+/** The committed default PM 2.5 model. */
+const DEFAULT_MODEL_DIR = join(DEFAULT_MODELS_DIR, 'pm25');
 import { needsTool } from '@airfill/tooling/needs-tool';
 import { hasXgboost, predictWithCli, trainWithCli } from '../src/xgboost-cli';
 import { seededRandom } from '../src/random';

@@ -12,12 +12,26 @@ const RUN_NAMESPACE = Buffer.from('6f1c2a7e4b9d4e0f8a3b5c7d9e1f2a3b', 'hex');
  * it before the run exists.
  */
 export function runIdFor(executionId: string, parameter: string): string {
-  // A newline cannot be part of an execution ARN: the pair is unambiguous.
-  const hash = createHash('sha1').update(RUN_NAMESPACE).update(`${executionId}\n${parameter}`, 'utf8').digest();
+  // A newline cannot be part of an execution ARN: the pair is unambiguous, and never equal to the execution's own id.
+  return uuidV5(`${executionId}\n${parameter}`);
+}
+
+/** A name-based UUID (v5) in airfill's namespace. */
+function uuidV5(name: string): string {
+  const hash = createHash('sha1').update(RUN_NAMESPACE).update(name, 'utf8').digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * The execution's own id in the ledger: a UUID v5 of the execution id alone.
+ * quality-check, which runs once per execution over every parameter, keeps
+ * its record (`quality_checks`, its flags and alerts) under it.
+ */
+export function runIdForExecution(executionId: string): string {
+  return uuidV5(executionId);
 }
 
 /** The transform job of a run: one per run, so a retried start finds the job it created. */

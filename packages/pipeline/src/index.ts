@@ -1,7 +1,7 @@
 export { PipelineError, TransientError, InputError, OutputValidationError, TransformJobFailedError } from './errors';
 export { isTransientAwsError, isAwsError, aws } from './aws-errors';
 export { createLogger, silentLogger, METRICS_NAMESPACE, type Logger, type LogLevel, type MetricUnit } from './logger';
-export { runIdFor, transformJobName, runIdFromJobName, tokenParameterName } from './ids';
+export { runIdFor, runIdForExecution, transformJobName, runIdFromJobName, tokenParameterName } from './ids';
 export { putText, getText, listKeys, toJsonLines, parseJsonLines, type Bucket } from './s3-objects';
 export { putToken, getToken, deleteToken, type TokenStore } from './token-store';
 export { buildFeatureRows, type FeatureRows } from './feature-rows';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../src/app';
 import { LAMBDA_APPS, type LambdaBundles } from '../../src/assets/lambda-bundles';
-import { writeModelArchive } from '../../src/assets/model-archive';
-import { type EnvironmentConfig, loadAllEnvironmentConfigs } from '../../src/config';
+import { writeModelArchive, type ModelArchive } from '../../src/assets/model-archive';
+import { DEFAULT_PIPELINE_PARAMETERS, type EnvironmentConfig, loadAllEnvironmentConfigs } from '../../src/config';
 
 /** A synthesized Terraform JSON document (cdk.tf.json). */
 export interface TerraformJson {
@@ -21,6 +21,11 @@ export interface Synthesized {
   configs: EnvironmentConfig[];
   stacks: Record<string, TerraformJson>;
   stackDir(name: string): string;
+}
+
+/** One stand-in model per default parameter, all the same archive, each with its own version. */
+export function standInModels(archive: ModelArchive): Record<string, { archive: ModelArchive; version: string }> {
+  return Object.fromEntries(DEFAULT_PIPELINE_PARAMETERS.map((parameter) => [parameter, { archive, version: `test-${parameter.toLowerCase().replace(/[^a-z0-9]+/g, '')}-1` }]));
 }
 
 /**
@@ -58,7 +63,7 @@ export function synthesizeAll(configs: EnvironmentConfig[] = loadAllEnvironmentC
     environments: configs,
     bundles,
     readApi: { apiBundle, dashboardDir },
-    model: { archive, version: 'test-model-1' },
+    models: standInModels(archive),
   });
   app.synth();
   const stackDir = (name: string) => join(outdir, 'stacks', name);

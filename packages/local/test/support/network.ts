@@ -28,7 +28,7 @@ export async function openNetwork({ qualityChecked = true }: { qualityChecked?: 
   // Quality control once, as a first run would: every later run's quality-check then changes nothing
   // (it is idempotent), so the tests' fingerprints of the readings hold across runs.
   if (qualityChecked) await qualityCheck({ database, logger: silentLogger }, {}, { executionId: 'arn:aws:states:us-east-1:000000000000:execution:airfill-local:network-setup', input: {} });
-  const runtime = await startLocalRuntime({ parameter: PARAMETER, dataDir: dir, database, keepObjects: false, callbackRetryDelayMs: 10 });
+  const runtime = await startLocalRuntime({ parameters: [PARAMETER], dataDir: dir, database, keepObjects: false, callbackRetryDelayMs: 10 });
   return {
     database,
     runtime,
