@@ -6,7 +6,8 @@
  * fill. Never a value lost, never one written twice, never an original touched.
  */
 import { getRun } from '@airfill/db';
-import { runPipeline, type Fault, type PipelineProgress } from '../src';
+import { PARAMETERS_FAILED_ERROR } from '@airfill/workflow';
+import { runPipeline, type ExecutionResult, type Fault, type PipelineProgress } from '../src';
 import { count, filled, missing, openNetwork, readingsFingerprint, unfilled, type Network } from './support/network';
 
 // Executions with retries and a transform timeout take seconds, more on a loaded machine.
@@ -24,6 +25,9 @@ afterAll(() => network.close());
 beforeEach(async () => {
   await network.database.pool.query('delete from imputations; delete from claims');
 });
+
+/** A state's timing, top-level or in the parameter's run. */
+const timingOf = (result: ExecutionResult, state: string) => [...result.states, ...result.runs.flatMap((run) => run.states)].find((timing) => timing.state === state);
 
 async function expectAllFilledOnce(): Promise<void> {
   expect(await unfilled(network)).toBe(0);
@@ -45,7 +49,7 @@ describe('a step failing once is retried and the execution completes', () => {
   ])('%s', async (_name, fault, state, retryIntervalMs) => {
     const result = await runPipeline(network.runtime, { faults: [fault], retryIntervalMs });
     expect(result.status).toBe('succeeded');
-    expect(result.states.find((timing) => timing.state === state)?.attempts).toBe(2);
+    expect(timingOf(result, state)?.attempts).toBe(2);
     await expectAllFilledOnce();
     expect(await getRun(network.database, result.runs[0]!.runId)).toMatchObject({ status: 'succeeded', found: gaps, written: gaps });
     // One transform job per run, also when start-transform ran twice.
@@ -75,15 +79,22 @@ describe('a step that keeps failing fails the execution, and the next run comple
     const progress: PipelineProgress[] = [];
     const failed = await runPipeline(network.runtime, { faults: [fault], retryIntervalMs: 20, transformTimeoutSeconds: 3, onProgress: (event) => progress.push(event) });
     // The progress rides along so that a failure here shows what the execution went through.
-    expect({ ...failed, progress }).toMatchObject({ status: 'failed', error: { name: error } });
-    expect(await getRun(network.database, failed.runs[0]!.runId)).toMatchObject({ status: 'failed', error: { name: error } });
+    if (fault.at === 'qualityCheck') {
+      // Before the plan: the execution fails with the check's error, and no parameter's run was opened.
+      expect({ ...failed, progress }).toMatchObject({ status: 'failed', error: { name: error }, runs: [] });
+    } else {
+      // The parameter's run failed with the error; the execution names the parameters' outcomes.
+      expect({ ...failed, progress }).toMatchObject({ status: 'failed', error: { name: PARAMETERS_FAILED_ERROR } });
+      expect(await getRun(network.database, failed.runs[0]!.runId)).toMatchObject({ status: 'failed', error: { name: error } });
+    }
     expect(await count(network, 'select count(*) as n from claims')).toBe(0);
     expect(await count(network, 'select count(*) as n from imputations')).toBe(0);
     expect(network.runtime.parameters.parameters.size).toBe(0);
     expect(await readingsFingerprint(network)).toBe(fingerprint);
 
     const next = await runPipeline(network.runtime, { retryIntervalMs: 20 });
-    expect(next).toMatchObject({ status: 'succeeded', output: { found: gaps } });
+    expect(next).toMatchObject({ status: 'succeeded', output: { outcomes: ['succeeded'] } });
+    expect(await getRun(network.database, next.runs[0]!.runId)).toMatchObject({ status: 'succeeded', found: gaps });
     await expectAllFilledOnce();
   });
 });
@@ -106,7 +117,8 @@ describe('an aborted execution (Ctrl-C)', () => {
     expect(await count(network, 'select count(*) as n from imputations')).toBe(0);
 
     const next = await runPipeline(network.runtime, { retryIntervalMs: 20 });
-    expect(next).toMatchObject({ status: 'succeeded', output: { found: gaps } });
+    expect(next).toMatchObject({ status: 'succeeded', output: { outcomes: ['succeeded'] } });
+    expect(await getRun(network.database, next.runs[0]!.runId)).toMatchObject({ status: 'succeeded', found: gaps });
     await expectAllFilledOnce();
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { claimMissingReadings, getRun, openRun } from '@airfill/db';
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
 import { loadReadingsCsv } from '@airfill/ingest';
-import { runIdForExecution } from '@airfill/pipeline';
+import { runIdFor } from '@airfill/pipeline';
 import { ORPHANED_RUN_ERROR, runPipeline, startLocalRuntime, writeSynthCsv } from '../src';
 
 jest.setTimeout(30_000);
@@ -24,7 +24,7 @@ afterAll(async () => {
 /** A run as an interrupted process leaves it: open, its readings claimed. */
 async function interruptedRun(name: string): Promise<{ runId: string; claimed: number }> {
   const executionId = `arn:aws:states:us-east-1:000000000000:execution:airfill-local:${name}`;
-  const runId = runIdForExecution(executionId);
+  const runId = runIdFor(executionId, 'PM 2.5');
   await openRun(database, { runId, trigger: 'local', parameter: 'PM 2.5', executionId });
   const claimed = await claimMissingReadings(database, { runId, parameter: 'PM 2.5', limit: 1_000_000 });
   return { runId, claimed: claimed.length };
@@ -52,7 +52,7 @@ describe('runs an interrupted local process left open', () => {
       expect(Number(rows[0]!.n)).toBe(0);
       const next = await runPipeline(runtime, { retryIntervalMs: 10 });
       expect(next.status).toBe('succeeded');
-      expect((next.output as { found: number }).found).toBeGreaterThan(0);
+      expect((await getRun(database, next.runs[0]!.runId))?.found).toBeGreaterThan(0);
     } finally {
       await runtime.stop();
     }

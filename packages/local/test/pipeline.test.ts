@@ -25,7 +25,7 @@ describe('the local pipeline, end to end', () => {
     expect(gaps).toBeGreaterThan(50);
 
     const first = await runPipeline(network.runtime, { retryIntervalMs: 10 });
-    expect(first).toMatchObject({ status: 'succeeded', output: { found: gaps, written: { written: gaps, predicted: gaps } } });
+    expect(first).toMatchObject({ status: 'succeeded', output: { plan: { parameters: ['PM 2.5'], withoutModel: [] }, outcomes: ['succeeded'] } });
     expect(await unfilled(network)).toBe(0);
     expect(await filled(network)).toBe(gaps);
     expect(await count(network, 'select count(*) as n from imputations')).toBe(gaps);
@@ -45,7 +45,8 @@ describe('the local pipeline, end to end', () => {
     expect(output.filter((line) => /^\d+,-?\d+(\.\d+)?(e-?\d+)?$/.test(line))).toHaveLength(gaps);
 
     const second = await runPipeline(network.runtime, { retryIntervalMs: 10 });
-    expect(second).toMatchObject({ status: 'succeeded', output: { found: 0 } });
+    expect(second).toMatchObject({ status: 'succeeded', output: { outcomes: ['succeeded'] } });
+    expect(await getRun(network.database, second.runs[0]!.runId)).toMatchObject({ status: 'succeeded', found: 0, written: 0 });
     expect(await count(network, 'select count(*) as n from imputations')).toBe(gaps);
     expect(await getRun(network.database, second.runs[0]!.runId)).toMatchObject({ status: 'succeeded', found: 0, written: 0 });
   });

@@ -45,5 +45,8 @@ export async function planParameters(deps: PlanParametersDeps, settings: PlanPar
   }
   logger.info('planned', { parameters: parameters.map((parameter) => ({ parameter, runId: runIdFor(event.executionId, parameter) })), withoutModel });
   logger.metrics({ ParametersPlanned: parameters.length, ParametersWithoutModel: withoutModel.length });
-  return { parameters, withoutModel, input: event.input };
+  // Every run gets the execution input as the schedule or the CLI gave it, not what earlier states added (quality-check's result).
+  const { trigger, from, to } = event.input;
+  const input = { trigger, ...(from ? { from } : {}), ...(to ? { to } : {}), ...(asked ? { parameters: asked } : {}) };
+  return { parameters, withoutModel, input };
 }
