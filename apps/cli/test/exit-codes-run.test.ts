@@ -20,13 +20,16 @@ beforeAll(() => {
   // The same network, with one row whose timestamp has no offset.
   const lines = readFileSync(path.join(work, 'net.csv'), 'utf8').trim().split('\n');
   writeFileSync(path.join(work, 'net-one-bad.csv'), `${[...lines, lines[1]!.replace(/ [+-]\d{4},/, ',')].join('\n')}\n`);
+  // A parameter no model fills: the network's PM 10 readings, named CO.
+  writeFileSync(path.join(work, 'co.csv'), `${[lines[0], ...lines.filter((line) => line.includes(',PM 10,')).map((line) => line.replace(',PM 10,', ',CO,'))].join('\n')}\n`);
 });
 
 describe('airfill run on the embedded database', () => {
   it('exits 0 when it fills what is missing, then 1 when the CSV has a rejected row', () => {
     const first = airfill(['run', '--csv', 'net.csv']);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/succeeded; ledger: succeeded, found \d+, written \d+, refused 0/);
+    // One run per parameter, each filled by its default model.
+    for (const parameter of ['NO2', 'O3', 'PM 10', 'PM 2\\.5', 'Temperature']) expect(first.stdout).toMatch(new RegExp(`^${parameter} +succeeded +([\\d,]+) +\\1 +\\1 +0 +0$`, 'm'));
     const rejected = airfill(['run', '--csv', 'net-one-bad.csv']);
     expect(rejected.code).toBe(1);
     expect(rejected.stderr).toMatch(/1 CSV row\(s\) rejected; every one is in/);
@@ -38,10 +41,16 @@ describe('airfill run on the embedded database', () => {
     expectOneLineFailure(outcome, /no readings of parameter "PM25" are stored; the parameters stored are: "NO2", "O3", "PM 10", "PM 2\.5", "Temperature"/);
   });
 
-  it('exits 2 in one line for a parameter no model fills', () => {
-    const outcome = airfill(['run', '--parameter', 'NO2']);
-    expect(outcome.code).toBe(2);
-    expectOneLineFailure(outcome, /no model fills NO2: the default model fills PM 2\.5; train one with: airfill train --parameter "NO2"/);
+  it('exits 2 in one line when asked for a parameter no model fills, and 1 naming it when it fills the others', () => {
+    const asked = airfillIn(work, ['run', '--csv', 'co.csv', '--parameter', 'CO', '--data-dir', 'data-co']);
+    expect(asked.code).toBe(2);
+    expectOneLineFailure(asked, /no model fills "CO": neither a current model in the registry nor a default model; train one with: airfill train --parameter "CO"/);
+    // Every stored parameter: the one without a model is reported, never skipped in silence.
+    const all = airfillIn(work, ['run', '--csv', 'net.csv', '--data-dir', 'data-co']);
+    expect(all.code).toBe(1);
+    expect(all.stdout).toMatch(/^CO +no model +- +0 +0 +(\d+) +0$/m);
+    expect(all.stdout).toMatch(/CO: no model fills it, not filled \(\d+ of [\d,]+ readings missing\); train one with: airfill train --parameter "CO"/);
+    expect(all.stderr).toMatch(/not filled, no model: CO; train one with: airfill train --parameter <name>/);
   });
 
   it('exits 1 when it refuses implausible predictions, naming them, and still succeeds', () => {
@@ -53,11 +62,11 @@ describe('airfill run on the embedded database', () => {
     // Fresh gaps to fill: invalidate a few hours of one sensor.
     const device = 'synth-001';
     expect(airfill(['readings', 'invalidate', '--device', device, '--parameter', 'PM 2.5', '--from', '2024-01-02', '--to', '2024-01-02 03:00:00 +0000']).code).toBe(0);
-    const outcome = airfill(['run'], { AIRFILL_MODEL_DIR: broken });
+    const outcome = airfill(['run', '--parameter', 'PM 2.5'], { AIRFILL_MODEL_DIR: broken });
     expect(outcome.code).toBe(1);
-    expect(outcome.stdout).toMatch(/succeeded; ledger: succeeded, found (\d+), written 0, refused \1/);
-    expect(outcome.stdout).toMatch(/refused \d+ implausible prediction\(s\); their readings stay missing:\n/);
-    expect(outcome.stdout).toMatch(new RegExp(`^  ${device} PM 2\\.5 at 2024-01-02T00:00:00\\.000Z: 1000\\d{3}(\\.\\d+)? is outside the plausible range \\[-25, 2000\\]$`, 'm'));
+    expect(outcome.stdout).toMatch(/^PM 2\.5 +succeeded +([\d,]+) +0 +[\d,]+ +\1 +\1$/m);
+    expect(outcome.stdout).toMatch(/PM 2\.5: refused \d+ implausible prediction\(s\); their readings stay missing:\n/);
+    expect(outcome.stdout).toMatch(new RegExp(`^  ${device} PM 2\\.5 at 2024-01-02T00:00:00\\.000Z: 1000\\d{3}(\\.\\d+)? is outside the plausible range of PM 2\\.5, 0 to 2000 \\(give or take 25\\)$`, 'm'));
     expect(outcome.stderr).toMatch(/prediction\(s\) refused as implausible/);
   });
 
@@ -80,14 +89,16 @@ describe('airfill demo on the embedded database', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/input: beijing_2015-06\.csv\.gz: 43,200 rows \(43,200 new/);
     // 187 readings the sample lacks, and 2 spikes quality control sets aside before the fill (raw kept).
-    expect(run.stdout).toMatch(/PM 2\.5: 8,640 readings of 12 sensors, 189 missing; filled by this run 189/);
-    expect(run.stdout).toMatch(/of those filled now, 2 were values flagged invalid, not missing: spike 2/);
+    expect(run.stdout).toMatch(/^PM 2\.5 +succeeded +189 +189 +189 +0 +0$/m);
+    for (const parameter of ['NO2', 'O3', 'PM 10', 'Temperature']) expect(run.stdout).toMatch(new RegExp(`^${parameter} +succeeded +([\\d,]+) +\\1 +\\1 +0 +0$`, 'm'));
+    expect(run.stdout).toMatch(/of the values filled now, \d+ were values flagged invalid, not missing: .*spike \d+/);
     expect(run.stdout).toMatch(/quality control of .*: 42,422 readings checked; new flags: 37 invalid/);
     expect(run.stdout).toMatch(/bj-aotizhongxin/);
     const demo = airfillIn(work, ['demo', '--data-dir', 'demo']);
     expect(demo.code).toBe(0);
     expect(demo.stdout).toMatch(/input: beijing_2015-06\.csv\.gz: 43,200 rows \(0 new, 43,200 already stored/);
-    expect(demo.stdout).toMatch(/filled by this run 0, filled in all 189, still missing 0/);
+    expect(demo.stdout).toMatch(/^PM 2\.5 +succeeded +0 +0 +189 +0 +0$/m);
+    expect(demo.stdout).toMatch(/^all filled +0 +[\d,]+ +0 *$/m);
     // The second check finds nothing new: flags are stored once per reading and check.
     expect(demo.stdout).toMatch(/new flags: 0 invalid/);
   });

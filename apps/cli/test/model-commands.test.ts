@@ -68,9 +68,11 @@ describe('airfill impute', () => {
   });
 
   it('refuses a parameter no model predicts, saying how to get one', () => {
-    const result = airfill(['impute', '--input', 'network.csv', '--out', 'x.csv', '--parameter', 'NO2']);
+    // The network's PM 10, named CO: no default model fills CO.
+    writeFileSync(path.join(work, 'co.csv'), readFileSync(csv, 'utf8').replace(/,PM 10,/g, ',CO,'));
+    const result = airfill(['impute', '--input', 'co.csv', '--out', 'x.csv', '--parameter', 'CO']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/no model for NO2: pass --train-csv/);
+    expect(result.stderr).toMatch(/no model for CO: pass --train-csv/);
   });
 });
 
@@ -111,18 +113,24 @@ describe('airfill train', () => {
   });
 
   withXgboost(
-    'trains, registers the model, applies the gate, and the model then fills the file',
+    'trains every parameter, registers each model, applies each gate, writes the model set, and a model then fills the file',
     async () => {
-      const result = airfill(['train', '--csv', 'network.csv', '--out', 'model', '--rounds', '60', '--json', '--database-url', database.url]);
+      const result = airfill(['train', '--csv', 'network.csv', '--out', 'models', '--rounds', '60', '--json', '--database-url', database.url]);
       expect(result).toMatchObject({ code: 0 });
-      const outcome = JSON.parse(result.stdout) as { model: string; gate: { promote: boolean; reason: string } };
-      const { rows } = await database.pool.query<{ version: string; status: string; forced: boolean }>(
-        `select version, status, (metrics->'gate'->>'forced')::boolean as forced from models`,
+      const outcome = JSON.parse(result.stdout) as { models: { parameter: string; model: string; gate: { promote: boolean; reason: string } }[]; notTrained: unknown[] };
+      expect(outcome.models.map((model) => model.parameter)).toEqual(['PM 10', 'PM 2.5']);
+      expect(outcome.notTrained).toEqual([]);
+      const { rows } = await database.pool.query<{ parameter: string; version: string; status: string; forced: boolean }>(
+        `select parameter, version, status, (metrics->'gate'->>'forced')::boolean as forced from models order by parameter`,
       );
-      expect(rows).toEqual([{ version: outcome.model, status: outcome.gate.promote ? 'current' : 'candidate', forced: false }]);
-      const filled = airfill(['impute', '--input', 'network.csv', '--out', 'pred2.csv', '--model', 'model']);
+      expect(rows).toEqual(outcome.models.map((model) => ({ parameter: model.parameter, version: model.model, status: model.gate.promote ? 'current' : 'candidate', forced: false })));
+      // One folder per parameter, listed in the set's manifest.
+      const manifest = JSON.parse(readFileSync(path.join(work, 'models', 'manifest.json'), 'utf8')) as { models: { parameter: string; dir: string; version: string }[] };
+      expect(manifest.models).toEqual(outcome.models.map((model) => ({ parameter: model.parameter, dir: model.parameter === 'PM 10' ? 'pm10' : 'pm25', version: model.model })));
+      const pm25 = outcome.models.find((model) => model.parameter === 'PM 2.5')!;
+      const filled = airfill(['impute', '--input', 'network.csv', '--out', 'pred2.csv', '--model', 'models/pm25']);
       expect(filled).toMatchObject({ code: 0 });
-      expect(readFileSync(path.join(work, 'pred2.csv'), 'utf8')).toContain(outcome.model);
+      expect(readFileSync(path.join(work, 'pred2.csv'), 'utf8')).toContain(pm25.model);
     },
     120_000,
   );
@@ -132,9 +140,10 @@ describe('airfill train', () => {
     async () => {
       const before = await database.pool.query<{ version: string }>(`select version from models where status = 'current'`);
       // Three boosting rounds: far worse than the model trained above, or the default model it was gated against.
-      const result = airfill(['train', '--csv', 'network.csv', '--out', 'weak-kept', '--rounds', '3', '--json', '--database-url', database.url]);
+      const result = airfill(['train', '--csv', 'network.csv', '--parameter', 'PM 2.5', '--out', 'weak-kept', '--rounds', '3', '--json', '--database-url', database.url]);
       expect(result).toMatchObject({ code: 0 });
-      const outcome = JSON.parse(result.stdout) as { model: string; gate: { promote: boolean; forced: boolean; reason: string } };
+      const [outcome] = (JSON.parse(result.stdout) as { models: { model: string; gate: { promote: boolean; forced: boolean; reason: string } }[] }).models;
+      if (!outcome) throw new Error(`no model trained: ${result.stdout}`);
       expect(outcome.gate).toMatchObject({ promote: false, forced: false, reason: expect.stringMatching(/does not beat/) });
       const { rows } = await database.pool.query<{ version: string; status: string }>(`select version, status from models where version = $1`, [outcome.model]);
       expect(rows).toEqual([{ version: outcome.model, status: 'candidate' }]);
@@ -147,10 +156,11 @@ describe('airfill train', () => {
     'promotes a model that loses the gate only with --force, and records that it was forced',
     async () => {
       // Three boosting rounds: far worse than the model trained above, which is now current.
-      const result = airfill(['train', '--csv', 'network.csv', '--out', 'weak', '--rounds', '3', '--force', '--json', '--database-url', database.url]);
+      const result = airfill(['train', '--csv', 'network.csv', '--parameter', 'PM 2.5', '--out', 'weak', '--rounds', '3', '--force', '--json', '--database-url', database.url]);
       expect(result).toMatchObject({ code: 0 });
       expect(result.stderr).toMatch(/warning: .*promoted anyway \(--force\)/);
-      const outcome = JSON.parse(result.stdout) as { model: string; gate: { promote: boolean; forced: boolean } };
+      const [outcome] = (JSON.parse(result.stdout) as { models: { model: string; gate: { promote: boolean; forced: boolean } }[] }).models;
+      if (!outcome) throw new Error(`no model trained: ${result.stdout}`);
       expect(outcome.gate).toMatchObject({ promote: true, forced: true });
       const { rows } = await database.pool.query<{ status: string; forced: boolean }>(
         `select status, (metrics->'gate'->>'forced')::boolean as forced from models where version = $1`,

@@ -26,7 +26,7 @@ afterAll(async () => {
 const airfill = (...args: string[]) => airfillIn(work, args, { databaseUrl: database.url });
 
 describe('airfill synth, run, export', () => {
-  it('generates a network, fills it with a report, exports the imputations, and a second run fills nothing', () => {
+  it('generates a network, fills every parameter with a report, exports the imputations, and a second run fills nothing', () => {
     const synth = airfill('synth', '--out', 'net.csv', '--sensors', '5', '--days', '4', '--missing', '0.1', '--seed', '3');
     expect(synth.code).toBe(0);
     const missing = Number(/(\d+) missing/.exec(synth.stdout)?.[1]);
@@ -34,13 +34,21 @@ describe('airfill synth, run, export', () => {
 
     const run = airfill('run', '--csv', 'net.csv', '--data-dir', 'data');
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/query-missing: claiming/);
-    expect(run.stderr).toMatch(/transform job airfill-local-[0-9a-f-]+: Completed/);
-    const filled = Number(/filled by this run ([\d,]+)/.exec(run.stdout)?.[1]?.replace(/,/g, ''));
+    expect(run.stderr).toMatch(/filling NO2, O3, PM 10, PM 2\.5, Temperature/);
+    expect(run.stderr).toMatch(/PM 10: query-missing: claiming/);
+    expect(run.stderr).toMatch(/Temperature: transform job airfill-local-[0-9a-f-]+: Completed/);
+    const totals = /^all filled +([\d,]+) +([\d,]+) +([\d,]+)/m.exec(run.stdout)!.slice(1).map((text) => Number(text.replace(/,/g, '')));
+    const [filled] = totals as [number];
     expect(filled).toBeGreaterThan(0);
     expect(filled).toBeLessThanOrEqual(missing);
-    expect(run.stdout).toMatch(/still missing 0/);
-    expect(run.stdout).toMatch(/time per step:[\s\S]*write-predictions/);
+    expect(totals[2]).toBe(0);
+    expect(run.stdout).toMatch(/time per step[\s\S]*PM 10: write-predictions/);
+    // Every parameter is complete, each filled by its own model.
+    const status = JSON.parse(airfill('status', '--json', '--data-dir', 'data').stdout) as { parameters: Record<string, { unfilled: number; imputed: number; model: { source: string } | null }> };
+    expect(Object.keys(status.parameters)).toEqual(['NO2', 'O3', 'PM 10', 'PM 2.5', 'Temperature']);
+    for (const [parameter, counts] of Object.entries(status.parameters)) {
+      expect({ parameter, unfilled: counts.unfilled, source: counts.model?.source }).toEqual({ parameter, unfilled: 0, source: 'default' });
+    }
     const html = /report: (\S+\.html)/.exec(run.stderr)?.[1];
     expect(html && existsSync(html)).toBe(true);
 
@@ -49,6 +57,12 @@ describe('airfill synth, run, export', () => {
     const lines = readFileSync(path.join(work, 'filled.csv'), 'utf8').trim().split('\n');
     expect(lines[0]).toBe('device_id,parameter,timestamp,value,lower,upper,model_version,run_id');
     expect(lines).toHaveLength(filled + 1);
+    expect(new Set(lines.slice(1).map((line) => line.split(',')[1]))).toEqual(new Set(['NO2', 'O3', 'PM 10', 'PM 2.5', 'Temperature']));
+    // --parameter keeps one parameter's imputations.
+    expect(airfill('export', '--out', 'pm10.csv', '--parameter', 'PM 10').code).toBe(0);
+    const pm10 = readFileSync(path.join(work, 'pm10.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(pm10.length).toBe(status.parameters['PM 10']!.imputed);
+    expect(pm10.every((line) => line.split(',')[1] === 'PM 10')).toBe(true);
     // Every filled value carries its interval, around it.
     const bounded = lines.slice(1).map((line) => line.split(',').slice(3, 6).map(Number)).filter(([value, lower, upper]) => lower! <= value! && value! <= upper! && lower! < upper!);
     expect(bounded).toHaveLength(filled);

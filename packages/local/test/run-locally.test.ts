@@ -152,7 +152,7 @@ describe('runLocally on a CSV with implausible values and a typo in the paramete
   it('names the parameters that exist when asked for one that does not, before any run', async () => {
     await expect(runLocally({ parameters: ['PM25'], dataDir: path.join(dir, 'typo'), database, keepObjects: false, writeReport: false })).rejects.toMatchObject({
       name: 'DatabaseInputError',
-      message: expect.stringContaining('"PM25"'),
+      message: 'no readings of parameter "PM25" are stored; the parameters stored are: "PM 10", "PM 2.5"',
     });
     const { rows } = await database.pool.query<{ n: string }>(`select count(*) as n from runs where parameter = 'PM25'`);
     expect(Number(rows[0]!.n)).toBe(0);
