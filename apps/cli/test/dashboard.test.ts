@@ -96,7 +96,11 @@ describe('airfill serve', () => {
       await page.locator(`path.sensor-marker[data-device="${device}"]`).click({ force: true });
       await page.waitForSelector('#series-summary[data-filled]');
       expect(await page.locator('#sensor-heading').textContent()).toBe(`Sensor ${device}`);
-      expect(await page.locator('#parameter').inputValue()).toBe('PM 2.5');
+      // Every parameter the sensor measures is there to pick; it opens on the first one filled.
+      expect(await page.locator('#parameter option').allTextContents()).toEqual(['NO2', 'O3', 'PM 10', 'PM 2.5', 'Temperature']);
+      expect(await page.locator('#parameter').inputValue()).toBe('NO2');
+      await page.selectOption('#parameter', 'PM 2.5');
+      await page.locator('#series-summary', { hasText: /^720 readings/ }).waitFor();
       const filled = Number(await page.locator('#series-summary').getAttribute('data-filled'));
       expect(filled).toBeGreaterThan(0);
       expect(await page.locator('#series-summary').textContent()).toMatch(new RegExp(`720 readings: \\d+ observed, ${filled} filled, 0 still missing`));

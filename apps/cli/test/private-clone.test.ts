@@ -39,7 +39,8 @@ if (!asRoot) process.stderr.write('not root: skipping the demo in a cloned priva
     const demo = spawnSync('pnpm', ['--silent', 'airfill', 'demo'], { cwd: clone, env, encoding: 'utf8' });
     expect({ code: demo.status, stderr: demo.stderr.split('\n').filter((line) => line.startsWith('airfill:')) }).toEqual({ code: 0, stderr: [] });
     // 187 readings the sample lacks, and 2 spikes quality control sets aside before the fill.
-    expect(demo.stdout).toMatch(/PM 2\.5: 8,640 readings of 12 sensors, 189 missing; filled by this run 189/);
+    expect(demo.stdout).toMatch(/^PM 2\.5 +succeeded +189 +189 +189 +0 +0$/m);
+    expect(demo.stdout).toMatch(/^all filled +[\d,]+ +[\d,]+ +0 *$/m);
     expect(demo.stderr).toMatch(/note: the postgres user cannot reach .*\/\.airfill \(a folder above it is private\); its embedded cluster lives in \/var\/lib\/airfill\/clusters\//);
   }, 120_000);
 });
