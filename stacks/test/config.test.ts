@@ -66,7 +66,7 @@ describe('environment config', () => {
 
   it('rejects reserved concurrency that would leave less than 100 of the account quota unreserved', () => {
     const tooMuch = withChanges((c) => ({ ...c, functions: { ...c.functions, reservedConcurrency: { accountQuota: 10, database: 2 } } }));
-    expect(() => parseEnvironmentConfig(tooMuch, 'new-account')).toThrow(/functions\.reservedConcurrency: reserving 11 leaves less than the 100 unreserved/);
+    expect(() => parseEnvironmentConfig(tooMuch, 'new-account')).toThrow(/functions\.reservedConcurrency: reserving 13 leaves less than the 100 unreserved/);
     const fits = withChanges((c) => ({ ...c, functions: { ...c.functions, reservedConcurrency: { accountQuota: 1000, database: 4 } } }));
     expect(parseEnvironmentConfig(fits, 'raised').functions.reservedConcurrency).toEqual({ accountQuota: 1000, migrate: 1, database: 4 });
   });
@@ -101,12 +101,16 @@ describe('environment config', () => {
     expect(() => parseEnvironmentConfig(input, 'pi')).toThrow(/Performance Insights/);
   });
 
-  it('accepts a model package instead of the artifact, with its version', () => {
+  it('accepts a model package per parameter instead of the artifacts, with its version, and names a parameter without one', () => {
+    const pkg = (n: number) => ({ modelPackageArn: `arn:aws:sagemaker:eu-central-1:111111111111:model-package/airfill/${n}`, version: `canvas-${n}` });
     const input = withChanges((c) => ({
       ...c,
-      model: { source: 'model-package', modelPackageArn: 'arn:aws:sagemaker:eu-central-1:111111111111:model-package/airfill/3', version: 'canvas-3' },
+      pipeline: { ...c.pipeline, parameters: ['PM 2.5', 'PM 10'] },
+      model: { source: 'model-package', packages: { 'PM 2.5': pkg(3), 'PM 10': pkg(4) } },
     }));
-    expect(parseEnvironmentConfig(input, 'package').model).toMatchObject({ source: 'model-package', version: 'canvas-3' });
+    expect(parseEnvironmentConfig(input, 'package').model).toMatchObject({ source: 'model-package', packages: { 'PM 2.5': { version: 'canvas-3' }, 'PM 10': { version: 'canvas-4' } } });
+    const short = withChanges((c) => ({ ...c, pipeline: { ...c.pipeline, parameters: ['PM 2.5', 'NO2'] }, model: { source: 'model-package', packages: { 'PM 2.5': pkg(3) } } }));
+    expect(() => parseEnvironmentConfig(short, 'short')).toThrow(/model\.packages: no model package for NO2/);
   });
 
   it('names every invalid field in one error', () => {

@@ -126,7 +126,7 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
         .map((p) => (p.id.startsWith('read-api_') ? 'api' : p.id.split('_')[1]))
         .sort();
       // The API connects too, as its own read-only login (test/read-api.test.ts).
-      expect(connecting).toEqual(['api', 'migrate', 'quality-check', 'query-missing', 'record-failure', 'write-predictions']);
+      expect(connecting).toEqual(['api', 'migrate', 'plan-parameters', 'quality-check', 'query-missing', 'record-failure', 'write-predictions']);
       const statement = rolePolicy(stack(), 'functions_query-missing').find((s) => s.Action === 'rds-db:connect')!;
       expect(statement.Resource).toBe(
         `arn:aws:rds-db:${config().region}:${config().accountId}:dbuser:\${aws_rds_cluster.database_cluster_FAF2FB92.cluster_resource_id}/${config().database.appUsername}`,
@@ -157,10 +157,10 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
       expect(objectsOf('model_execution', 's3:PutObject')).toEqual(['output_batch/*']);
     });
 
-    it('limits the workflow role to invoking the five pipeline Lambdas', () => {
+    it('limits the workflow role to invoking the six pipeline Lambdas', () => {
       const invoke = rolePolicy(stack(), 'workflow_execution').find((s) => s.Action === 'lambda:InvokeFunction')!;
       const functions = list(invoke.Resource).map((r) => /aws_lambda_function\.functions_([a-z-]+)_function/.exec(r)?.[1]);
-      expect(new Set(functions)).toEqual(new Set(['quality-check', 'query-missing', 'start-transform', 'write-predictions', 'record-failure']));
+      expect(new Set(functions)).toEqual(new Set(['quality-check', 'plan-parameters', 'query-missing', 'start-transform', 'write-predictions', 'record-failure']));
     });
 
     it('lets quality-check do nothing but connect to the database as the app user (its alerts reach SNS through a metric alarm)', () => {
@@ -228,7 +228,10 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
       }
       expect(resourceNamed(stack(), 'aws_sns_topic', 'alarms').kms_master_key_id).toMatch(/aws_kms_key\.encryption_key/);
       expect(resourceNamed(stack(), 'aws_sqs_queue', 'callback-dlq').sqs_managed_sse_enabled).toBe(true);
-      expect(resourceNamed(stack(), 'aws_s3_object', 'artifact')).toMatchObject({ server_side_encryption: 'aws:kms' });
+      // One model artifact per parameter, each under the key.
+      const artifacts = resourcesOf(stack(), 'aws_s3_object').filter(([id]) => id.includes('artifact'));
+      expect(artifacts.map(([id]) => /artifact-([a-z0-9]+)_/.exec(id)?.[1]).sort()).toEqual(['no2', 'o3', 'pm10', 'pm25', 'temperature']);
+      for (const [id, artifact] of artifacts) expect({ id, sse: artifact.server_side_encryption, key: artifact.kms_key_id }).toEqual({ id, sse: 'aws:kms', key: expect.stringMatching(/aws_kms_key\.encryption_key/) });
       expect(resourceNamed(stack(), 'aws_kms_key', 'encryption_key').enable_key_rotation).toBe(true);
     });
   });
@@ -359,6 +362,7 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
       const names: Record<string, keyof typeof lambdaEnvSchemas> = {
         migrate: 'migrate',
         'quality-check': 'qualityCheck',
+        'plan-parameters': 'planParameters',
         'query-missing': 'queryMissing',
         'start-transform': 'startTransform',
         'transform-callback': 'transformCallback',
@@ -401,12 +405,17 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
       const machine = resourceNamed(stack(), 'aws_sfn_state_machine', 'state-machine');
       expect(machine).toMatchObject({ type: 'STANDARD', tracing_configuration: { enabled: true } });
       expect(machine.logging_configuration).toMatchObject({ level: 'ERROR', log_destination: expect.stringMatching(/aws_cloudwatch_log_group\.workflow_logs/) });
-      const definition = JSON.parse(machine.definition as string) as { StartAt: string; States: Record<string, { Resource?: string; TimeoutSeconds?: number; Parameters?: { FunctionName?: string } }> };
+      type Task = { Resource?: string; TimeoutSeconds?: number; Parameters?: { FunctionName?: string } };
+      const definition = JSON.parse(machine.definition as string) as { StartAt: string; States: Record<string, Task & { ItemsPath?: string; MaxConcurrency?: number; ItemProcessor?: { States: Record<string, Task> } }> };
       expect(definition.StartAt).toBe('QualityCheck');
       expect(definition.States.QualityCheck!.Resource).toMatch(/aws_lambda_function\.functions_quality-check_function/);
-      expect(definition.States.QueryMissing!.Resource).toMatch(/aws_lambda_function\.functions_query-missing_function/);
-      expect(definition.States.StartTransform!.Parameters!.FunctionName).toMatch(/aws_lambda_function\.functions_start-transform_function/);
-      expect(definition.States.StartTransform!.TimeoutSeconds).toBe(config().transform.timeoutSeconds);
+      expect(definition.States.PlanParameters!.Resource).toMatch(/aws_lambda_function\.functions_plan-parameters_function/);
+      // Every parameter in a run of its own: a Map with the configured concurrency around the fill steps.
+      const fill = definition.States.FillParameters!;
+      expect(fill).toMatchObject({ Type: 'Map', ItemsPath: '$.plan.parameters', MaxConcurrency: config().pipeline.maxConcurrency });
+      expect(fill.ItemProcessor!.States.QueryMissing!.Resource).toMatch(/aws_lambda_function\.functions_query-missing_function/);
+      expect(fill.ItemProcessor!.States.StartTransform!.Parameters!.FunctionName).toMatch(/aws_lambda_function\.functions_start-transform_function/);
+      expect(fill.ItemProcessor!.States.StartTransform!.TimeoutSeconds).toBe(config().transform.timeoutSeconds);
     });
 
     it('publishes each quality alert to the alarm topic from the state machine, whose role may publish there and nowhere else', () => {
@@ -417,7 +426,7 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
         States: Record<string, { Next?: string; ItemsPath?: string; ItemProcessor?: { States: Record<string, { Resource: string; Parameters: Record<string, string> }> } }>;
       };
       expect(definition.States.QualityCheck!.Next).toBe('NotifyQualityAlerts');
-      expect(definition.States.NotifyQualityAlerts).toMatchObject({ ItemsPath: '$.quality.alerts', Next: 'QueryMissing' });
+      expect(definition.States.NotifyQualityAlerts).toMatchObject({ ItemsPath: '$.quality.alerts', Next: 'PlanParameters' });
       expect(definition.States.NotifyQualityAlerts!.ItemProcessor!.States.PublishQualityAlert).toMatchObject({
         Resource: 'arn:aws:states:::sns:publish',
         Parameters: { TopicArn: topicArn },
