@@ -19,8 +19,9 @@ export interface Network {
 /**
  * Six sensors, six days, every parameter, about 10% missing (outages, single points, a dead sensor).
  * Quality control has run once over it, unless `qualityChecked` is false.
+ * Its runtime fills PM 2.5, or every stored parameter with `everyParameter`.
  */
-export async function openNetwork({ qualityChecked = true }: { qualityChecked?: boolean } = {}): Promise<Network> {
+export async function openNetwork({ qualityChecked = true, everyParameter = false }: { qualityChecked?: boolean; everyParameter?: boolean } = {}): Promise<Network> {
   const dir = await mkdtemp(path.join(tmpdir(), 'airfill-local-test-'));
   const database = await createTestDatabase();
   const csv = await writeSynthCsv(path.join(dir, 'network.csv'), { sensors: 6, days: 6, missing: 0.1, seed: 3 });
@@ -28,7 +29,7 @@ export async function openNetwork({ qualityChecked = true }: { qualityChecked?: 
   // Quality control once, as a first run would: every later run's quality-check then changes nothing
   // (it is idempotent), so the tests' fingerprints of the readings hold across runs.
   if (qualityChecked) await qualityCheck({ database, logger: silentLogger }, {}, { executionId: 'arn:aws:states:us-east-1:000000000000:execution:airfill-local:network-setup', input: {} });
-  const runtime = await startLocalRuntime({ parameters: [PARAMETER], dataDir: dir, database, keepObjects: false, callbackRetryDelayMs: 10 });
+  const runtime = await startLocalRuntime({ ...(everyParameter ? {} : { parameters: [PARAMETER] }), dataDir: dir, database, keepObjects: false, callbackRetryDelayMs: 10 });
   return {
     database,
     runtime,
