@@ -345,6 +345,20 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
     });
   });
 
+  describe('models', () => {
+    it('runs one SageMaker model per configured parameter and gives each parameter its own Model Registry package group', () => {
+      const parameters = config().pipeline.parameters;
+      const slug = (parameter: string) => parameter.toLowerCase().replace(/[^a-z0-9]+/g, '');
+      expect(resourcesOf(stack(), 'aws_sagemaker_model')).toHaveLength(parameters.length);
+      const groups = resourcesOf(stack(), 'aws_sagemaker_model_package_group').map(([, group]) => group.model_package_group_name);
+      expect(groups.sort()).toEqual(parameters.map((parameter) => `airfill-${name}-${slug(parameter)}-models`).sort());
+      // The Lambdas learn each parameter's SageMaker model and version from AIRFILL_MODELS.
+      const start = resourcesOf(stack(), 'aws_lambda_function').find(([id]) => id.includes('start-transform'))![1];
+      const deployed = JSON.parse((start.environment as { variables: Record<string, string> }).variables.AIRFILL_MODELS!) as Record<string, { name: string; version: string }>;
+      expect(Object.keys(deployed).sort()).toEqual([...parameters].sort());
+    });
+  });
+
   describe('functions', () => {
     it('runs every Lambda from its bundle, in the VPC, with its own log group', () => {
       const functions = resourcesOf(stack(), 'aws_lambda_function').map(([, fn]) => fn);

@@ -3,6 +3,7 @@ import type { DeployedModels } from '@airfill/schema';
 import { type KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { SagemakerModel } from '@cdktf/provider-aws/lib/sagemaker-model';
+import { SagemakerModelPackageGroup } from '@cdktf/provider-aws/lib/sagemaker-model-package-group';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { type ModelArchive } from '../assets/model-archive';
@@ -38,11 +39,16 @@ export interface DeployedModel {
  * model package from config. Their one execution role reads input_batch/
  * and the models, writes output_batch/, and nothing else in the bucket; it
  * holds no ECR grants, since SageMaker pulls AWS's own images itself.
+ * Beside them, one SageMaker Model Registry package group per parameter:
+ * where trained models of the parameter are registered as packages (the
+ * `model-package` source serves one of them).
  */
 export class Model extends Construct {
   /** By parameter. */
   readonly models: Readonly<Record<string, DeployedModel>>;
   readonly executionRole: WorkloadRole;
+  /** The Model Registry's package group of each parameter, by parameter. */
+  readonly packageGroups: Readonly<Record<string, SagemakerModelPackageGroup>>;
   /** What the pipeline Lambdas get as `AIRFILL_MODELS`: per parameter the SageMaker model's name and the version. */
   readonly deployed: DeployedModels;
 
@@ -144,6 +150,15 @@ export class Model extends Construct {
       }
     }
     this.models = models;
+    this.packageGroups = Object.fromEntries(
+      naming.config.pipeline.parameters.map((parameter) => [
+        parameter,
+        new SagemakerModelPackageGroup(this, `package-group-${modelFolderName(parameter)}`, {
+          modelPackageGroupName: naming.name(`${modelFolderName(parameter)}-models`).slice(0, 63),
+          modelPackageGroupDescription: `airfill models of ${parameter}, one package per trained version`.slice(0, 1024),
+        }),
+      ]),
+    );
     this.deployed = Object.fromEntries(Object.entries(models).map(([parameter, deployed]) => [parameter, { name: deployed.model.name, version: deployed.version }]));
   }
 }
