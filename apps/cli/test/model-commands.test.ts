@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
 import { hasXgboost, seededRandom } from '@airfill/model';
@@ -182,6 +182,29 @@ describe('airfill impute --train-csv', () => {
       const rows = readFileSync(path.join(work, 'pred3.csv'), 'utf8').trim().split('\n').slice(1);
       expect(rows).toHaveLength(missing);
       expect(rows.filter((row) => /,-?[\d.]+,-?[\d.]+,-?[\d.]+,[^,]+$/.test(row))).toHaveLength(missing);
+    },
+    120_000,
+  );
+});
+
+describe('airfill train over every parameter, when one cannot be trained', () => {
+  withXgboost(
+    'trains the others, names the one that failed with the line xgboost gave, and exits 1',
+    () => {
+      // The first training call (PM 10's, trained first) fails as xgboost fails; the probe and every later call are the real xgboost.
+      const calls = path.join(work, 'xgboost-calls');
+      const script = path.join(work, 'xgboost-failing-once');
+      writeFileSync(
+        script,
+        `#!/bin/sh\ncase "$1" in --help | -h) exec xgboost "$@" ;; esac\nn=$(cat '${calls}' 2>/dev/null || echo 0)\necho $((n + 1)) > '${calls}'\nif [ "$n" = 0 ]; then echo '[00:00:00] Check failed: injected' >&2; echo 'Use xgboost -h for showing help information.' >&2; exit 1; fi\nexec xgboost "$@"\n`,
+      );
+      chmodSync(script, 0o755);
+      const result = airfill(['train', '--csv', 'network.csv', '--rounds', '20', '--json', '--database-url', database.url], { XGBOOST_BIN: script });
+      expect(result.code).toBe(1);
+      const outcome = JSON.parse(result.stdout) as { models: { parameter: string }[]; notTrained: { parameter: string; reason: string }[] };
+      expect(outcome.models.map((model) => model.parameter)).toEqual(['PM 2.5']);
+      expect(outcome.notTrained).toEqual([{ parameter: 'PM 10', reason: 'xgboost exited with code 1: [00:00:00] Check failed: injected' }]);
+      expect(result.stderr).toMatch(/PM 10: not trained: xgboost exited with code 1: \[00:00:00\] Check failed: injected/);
     },
     120_000,
   );

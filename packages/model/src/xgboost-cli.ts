@@ -25,6 +25,12 @@ export function requireXgboost(): void {
   if (!hasXgboost()) throw new XgboostMissingError(`xgboost not found (${xgboostCommand()}). ${INSTALL_HINT}`);
 }
 
+/** The line of xgboost's stderr that says what went wrong (its last line is only "Use xgboost -h ..."). */
+export function telling(stderr: string): string {
+  const lines = stderr.trim().split('\n').map((line) => line.trim()).filter(Boolean);
+  return lines.find((line) => /error|check failed|cannot|invalid/i.test(line) && !/^Use xgboost -h/.test(line)) ?? lines.at(-1) ?? '';
+}
+
 /** Runs the CLI with a config file and key=value overrides; rejects with its stderr on failure. */
 export async function runXgboost(workDir: string, config: Record<string, string | number>): Promise<void> {
   requireXgboost();
@@ -42,7 +48,7 @@ export async function runXgboost(workDir: string, config: Record<string, string 
     child.on('error', (error) => reject(new XgboostMissingError(`xgboost could not start. ${INSTALL_HINT}`, {}, { cause: error })));
     child.on('close', (code) => {
       if (code === 0) resolve();
-      else reject(new TrainingError(`xgboost exited with code ${code}: ${stderr.trim().split('\n').pop() ?? ''}`, { code, stderr }));
+      else reject(new TrainingError(`xgboost exited with code ${code}: ${telling(stderr)}`, { code, stderr }));
     });
   });
 }

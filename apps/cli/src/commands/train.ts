@@ -7,11 +7,13 @@ import {
   DEFAULT_ROUNDS,
   formatEvaluationTable,
   isModelSet,
+  ModelError,
   modelFolderName,
   readModelSet,
   requireParameter,
   trainableParameters,
   writeModelSet,
+  XgboostMissingError,
   type Dataset,
   type ModelSetEntry,
 } from '@airfill/model';
@@ -141,8 +143,8 @@ async function runTrain(flags: TrainFlags): Promise<number> {
       try {
         trained.push(await trainParameter(database, dataset, parameter, flags, where, path.basename(csv)));
       } catch (error) {
-        // Training every parameter: one with too little data to train on never costs the others their models.
-        if (flags.parameter || !(error instanceof DataError)) throw error;
+        // Training every parameter: one that cannot be trained (too little data, a failed training job) never costs the others their models.
+        if (flags.parameter || error instanceof XgboostMissingError || !(error instanceof ModelError)) throw error;
         notTrained.push({ parameter, reason: error.message });
         note(`${parameter}: not trained: ${error.message}`);
       }
