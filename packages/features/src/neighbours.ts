@@ -88,17 +88,19 @@ export function writeNeighbourFeatures(out: Float64Array, k: number, neighbours:
   const idwValue = idwWeight > 0 ? idwSum / idwWeight : NaN;
   const change = changeWeight > 0 ? changeSum / changeWeight : NaN;
   // Cross-station ratio at the gap's ends, smoothed by +1 so clean air does not divide by zero.
+  // A ratio means something only between positive amounts: a parameter that crosses zero (a
+  // temperature) gets none where a smoothed value is not positive, rather than an infinite one.
   let ratioSum = 0;
   let ratioCount = 0;
-  if (hasPrev && prevNbWeight > 0) {
+  if (hasPrev && prevNbWeight > 0 && prevValue + 1 > 0 && prevNbSum / prevNbWeight + 1 > 0) {
     ratioSum += (prevValue + 1) / (prevNbSum / prevNbWeight + 1);
     ratioCount += 1;
   }
-  if (hasNext && nextNbWeight > 0) {
+  if (hasNext && nextNbWeight > 0 && nextValue + 1 > 0 && nextNbSum / nextNbWeight + 1 > 0) {
     ratioSum += (nextValue + 1) / (nextNbSum / nextNbWeight + 1);
     ratioCount += 1;
   }
-  const ratioEstimate = ratioCount > 0 && idwValue === idwValue ? (idwValue + 1) * (ratioSum / ratioCount) - 1 : NaN;
+  const ratioEstimate = ratioCount > 0 && idwValue + 1 > 0 ? (idwValue + 1) * (ratioSum / ratioCount) - 1 : NaN;
   out[k++] = idwValue;
   out[k++] = count;
   out[k++] = nearestValue;

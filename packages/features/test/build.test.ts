@@ -67,6 +67,21 @@ describe('buildFeatureMatrix', () => {
     expect(cell(matrix, 0, 'nb_idw_value')).toBeCloseTo((4 * 130 + 160) / 5, 1);
   });
 
+  it('gives no cross-station ratio for a parameter that crosses zero, never an infinity', () => {
+    // Neighbours at -1 °C: the +1 smoothing that keeps clean air from dividing by zero would divide by zero here.
+    const T = 'Temperature';
+    const cold = makeFeatureContract(T, [T]);
+    const observations = [...hourly('a', T, [-2, null, -3]), ...hourly('b', T, [-1, -2, -3]), ...hourly('c', T, [-1, -2, -3])];
+    const matrix = buildFeatureMatrix({ sites, observations }, [{ deviceId: 'a', ts: T0 + HOUR }], cold);
+    expect(Array.from(matrix.values).filter((value) => value === Infinity || value === -Infinity)).toEqual([]);
+    expect(Number.isNaN(cell(matrix, 0, 'nb_ratio_estimate'))).toBe(true);
+    // The other neighbour features are there as for any parameter.
+    expect(cell(matrix, 0, 'nb_idw_value')).toBeCloseTo(-2, 10);
+    // Positive amounts keep their ratio.
+    const warm = buildFeatureMatrix({ sites, observations: [...hourly('a', T, [10, null, 12]), ...hourly('b', T, [20, 21, 24]), ...hourly('c', T, [20, 21, 24])] }, [{ deviceId: 'a', ts: T0 + HOUR }], cold);
+    expect(Number.isFinite(cell(warm, 0, 'nb_ratio_estimate'))).toBe(true);
+  });
+
   it('never uses an observation at the target time itself as last or next value', () => {
     const observations = hourly('a', PM, [10, 99, 30]);
     const matrix = buildFeatureMatrix({ sites, observations }, [{ deviceId: 'a', ts: T0 + HOUR }], contract);

@@ -125,7 +125,8 @@ export function scoreCompleteRange(
       const base = row * columns;
       for (let column = 0; column < columns; column += 1, at += 2) {
         const value = x[base + column] as number;
-        const missing = value !== value;
+        // NaN or an infinity (value - value is NaN for both): missing, as in training.
+        const missing = value - value !== 0;
         wide[at] = missing ? -Infinity : value;
         wide[at + 1] = missing ? Infinity : value;
       }

@@ -2,8 +2,9 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 
 /**
- * Writes a matrix as LIBSVM text (`label index:value ...`), leaving NaN cells out
- * so xgboost treats them as missing. Values are written as the float32 xgboost
+ * Writes a matrix as LIBSVM text (`label index:value ...`), leaving NaN cells
+ * out so xgboost treats them as missing (an infinite cell, which xgboost
+ * refuses outright, is left out too, as the scorer treats it as missing). Values are written as the float32 xgboost
  * will hold. Streams in chunks: training sets reach
  * hundreds of MB of text.
  */
@@ -23,7 +24,8 @@ export async function writeLibsvm(
       const value = values[base + column] as number;
       // Nine significant digits name a float32 exactly; xgboost's fast text parser
       // misrounds long decimals near a threshold (seen: 1 row in 1,000,000).
-      if (value === value) line += ` ${column}:${Math.fround(value).toPrecision(9)}`;
+      const single = Math.fround(value);
+      if (Number.isFinite(single)) line += ` ${column}:${single.toPrecision(9)}`;
     }
     chunk += `${line}\n`;
     if (chunk.length > 1 << 20) {

@@ -92,7 +92,7 @@ const completeCache = new WeakMap<CompiledForest, CompleteForest | null>();
 
 /**
  * Raw predictions (margins) for a row-major matrix of `rows x columns`.
- * NaN means missing and follows the node's default direction. Features are
+ * NaN (or an infinity) means missing and follows the node's default direction. Features are
  * rounded to float32 first, because xgboost compares float32 features with
  * float32 thresholds; a float64 comparison would take the other branch for
  * values that sit between the two roundings of a threshold. Sums are kept in
@@ -138,8 +138,8 @@ function walkForest(forest: CompiledForest, x: Float32Array, rows: number, colum
         let next = left[node] as number;
         while (next !== -1) {
           const value = x[base + (feature[node] as number)] as number;
-          if (value !== value) {
-            // NaN: missing, take the learned default direction.
+          // NaN, and an infinity (value - value is NaN for both): missing, as in training, where neither is written.
+          if (value - value !== 0) {
             node = defaultLeft[node] === 1 ? next : (right[node] as number);
           } else {
             node = value < (threshold[node] as number) ? next : (right[node] as number);

@@ -97,6 +97,13 @@ describe('compileForest', () => {
     expect(Array.from(out)).toEqual([-0.5, 2.5, -0.5]);
   });
 
+  it.each(['auto', 'walk'] as const)('treats an infinity as missing (%s layout), as training leaves it out of the LIBSVM file', (layout) => {
+    const forest = compileForest(model('reg:squarederror'));
+    // The default direction is left (-1): +Infinity would otherwise go right (2), -Infinity left.
+    const out = predictForest(forest, Float64Array.from([0, Infinity, 0, -Infinity, 0, NaN]), 3, 2, layout);
+    expect(Array.from(out)).toEqual([-0.5, -0.5, -0.5]);
+  });
+
   it('scores deeper-than-full-depth shapes: a leaf above the deepest level keeps its value in the complete layout', () => {
     // Root splits on column 0; its left child is a leaf, its right child splits again on column 1.
     const lopsided = {
