@@ -28,10 +28,11 @@ describe('planParameters', () => {
     expect(result).toMatchObject({ parameters: ['PM 2.5', 'Temperature'], withoutModel: [] });
   });
 
-  it('narrows to the parameters the input names, once each, and passes the input on to every run', async () => {
-    const input = { trigger: 'manual', parameters: ['Temperature', 'Temperature'], from: '2024-03-01T00:00:00Z' };
+  it('narrows to the parameters the input names, once each, and passes the execution input on to every run', async () => {
+    // What earlier states put beside the execution input (quality-check's result) is not passed on.
+    const input = { trigger: 'manual', parameters: ['Temperature', 'Temperature'], from: '2024-03-01T00:00:00Z', quality: { runId: 'q', alerts: [] } };
     const { result } = await plan(['PM 2.5'], input);
-    expect(result).toEqual({ parameters: [], withoutModel: ['Temperature'], input: { ...input } });
+    expect(result).toEqual({ parameters: [], withoutModel: ['Temperature'], input: { trigger: 'manual', parameters: ['Temperature'], from: '2024-03-01T00:00:00Z' } });
     expect((await plan(['PM 2.5', 'Temperature'], { parameters: ['PM 2.5'] })).result).toMatchObject({ parameters: ['PM 2.5'], withoutModel: [] });
   });
 
