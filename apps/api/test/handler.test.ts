@@ -9,6 +9,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await database.pool.query(`insert into sensors (device_id, latitude, longitude) values ('s1', 39.9, 116.4)`);
   await database.pool.query(`insert into sensor_channels (sensor_ref, parameter) select id, 'PM 2.5' from sensors`);
+  await database.pool.query(`select ensure_readings_partitions('2023-07-01T00:00:00Z', '2023-07-01T23:00:00Z')`);
   await database.pool.query(
     `insert into readings (sensor_ref, parameter, ts, value) select s.id, 'PM 2.5', '2023-07-01T00:00:00Z'::timestamptz + n * interval '1 hour', case when n = 3 then null else n end
        from sensors s, generate_series(0, 23) n`,

@@ -33,6 +33,14 @@ export {
   type MissingReadingsQuery,
   type ClaimQuery,
 } from './queries/missing';
+export {
+  ensureReadingsPartitions,
+  ensurePartitionsAhead,
+  listReadingsPartitions,
+  PARTITIONS_AHEAD_MONTHS,
+  type Queryable,
+  type ReadingsPartition,
+} from './queries/partitions';
 export { writeImputations, type Imputation, type ImputationWriteResult } from './queries/imputations';
 export { openRun, getRun, recordRunProgress, completeRun, failRun, type Run, type OpenRunInput } from './queries/runs';
 export { readFeatureContext, countRunImputations, type ContextSite, type ContextObservation } from './queries/context';

@@ -8,6 +8,7 @@ beforeEach(async () => {
   // Two sensors, 24 hours, every third hour missing: 16 missing PM 2.5 readings; NO2 has 8 more.
   await database.pool.query(`
     insert into sensors (device_id, latitude, longitude) values ('a', 1, 2), ('b', 3, 4);
+    select ensure_readings_partitions('2024-01-01T00:00:00Z', '2024-01-01T23:00:00Z');
     insert into readings (sensor_ref, parameter, ts, value, raw_value)
     select s.id, p, t, case when extract(hour from t)::int % 3 = 0 then null else 10 end, '10'
       from sensors s, unnest(array['PM 2.5', 'NO2']) p,

@@ -11,6 +11,7 @@ beforeEach(async () => {
   // Three sensors, two days hourly of PM 2.5 and PM 10; every 4th hour missing.
   await database.pool.query(`
     insert into sensors (device_id, latitude, longitude) values ('a', 1, 2), ('b', 1.01, 2.01), ('c', 1.02, 2.02);
+    select ensure_readings_partitions('2024-01-01T00:00:00Z', '2024-01-02T23:00:00Z');
     insert into readings (sensor_ref, parameter, ts, value, raw_value)
     select s.id, p, t, case when extract(hour from t)::int % 4 = 0 then null else 10 + extract(hour from t) end,
            case when extract(hour from t)::int % 4 = 0 then '' else (10 + extract(hour from t))::text end

@@ -7,6 +7,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await database.pool.query(`
     insert into sensors (device_id, latitude, longitude) values ('a', 1, 2), ('b', 3, 4);
+    select ensure_readings_partitions('2024-01-01T00:00:00Z', '2024-01-01T23:00:00Z');
     insert into readings (sensor_ref, parameter, ts, value, raw_value)
     select s.id, 'PM 2.5', t, case when extract(hour from t)::int % 3 = 0 then null else 10 end, '10'
       from sensors s, generate_series('2024-01-01T00:00:00Z'::timestamptz, '2024-01-01T23:00:00Z', interval '1 hour') t;

@@ -1,11 +1,12 @@
 import type { Database } from '@airfill/db';
-import { detachString, type CsvReading, type PlausibilityConfigInput } from '@airfill/schema';
-import { Batch, STAGE_DDL } from './batch';
+import { detachString, type PlausibilityConfigInput } from '@airfill/schema';
+import { Batch } from './batch';
 import { DoorTally, type UntrustedChannel } from './door-tally';
 import type { CsvHeader } from './header';
+import { PartitionCover } from './partition-cover';
 import { readReadingsCsvBatches, type CsvRecord } from './read-csv';
 import { SensorRegistry } from './sensor-registry';
-import { conflictReject, storeBatch } from './store-batch';
+import { STAGE_DDL, storeBatch } from './store-batch';
 
 /** A rejected row, as reported to the user and the rejects file. */
 export type RejectedRow = Extract<CsvRecord, { kind: 'reject' }>;
@@ -62,26 +63,33 @@ export interface LoadSummary {
   seconds: number;
   /** Of `seconds`, time spent waiting for PostgreSQL to store batches. */
   databaseSeconds: number;
+  /** Batches copied straight into `readings` (nothing of theirs was stored), and batches that took the careful path through a staging table. */
+  batches: { direct: number; staged: number };
 }
 
 /**
  * Loads a CSV file of readings into PostgreSQL. Streams the file (bounded
- * memory), validates each row, and stores valid rows in batches through a
- * staging table: COPY, then one `INSERT ... ON CONFLICT DO NOTHING` per batch.
- * The whole file is one transaction: a file that turns out unusable midway
- * loads nothing. Idempotent: loading the same file again stores nothing new.
- * A row whose reading is already stored with a different value is rejected
- * (the stored reading is kept; originals are never overwritten). A value
- * out of its parameter's plausible range loads with its raw text, flagged
- * invalid and treated as missing; a configured sentinel loads as missing;
- * both are counted and sampled in the summary, never rejected.
+ * memory), validates each row, and stores valid rows in batches, parsing the
+ * next batch while PostgreSQL stores the last. A batch whose readings are
+ * all new is copied straight into `readings`; one that may repeat stored
+ * readings goes through a staging table and `INSERT ... ON CONFLICT DO
+ * NOTHING` (see `storeBatch`). The monthly partitions the rows need are
+ * created on the way. The whole file is one transaction: a file that turns
+ * out unusable midway loads nothing. Idempotent: loading the same file again
+ * stores nothing new. A row whose reading is already stored with a different
+ * value is rejected (the stored reading is kept; originals are never
+ * overwritten). A value out of its parameter's plausible range loads with
+ * its raw text, flagged invalid and treated as missing; a configured
+ * sentinel loads as missing; both are counted and sampled in the summary,
+ * never rejected.
  */
 export async function loadReadingsCsv(database: Database, path: string, options: LoadOptions = {}): Promise<LoadSummary> {
   const started = performance.now();
   const batchSize = options.batchSize ?? 20_000;
-  const registry = new SensorRegistry();
+  const partitions = new PartitionCover();
   const parameters = new Set<string>();
   const summary = { rows: 0, valid: 0, missing: 0, inserted: 0, unchanged: 0, reinterpreted: 0, rejected: 0 };
+  const batches = { direct: 0, staged: 0 };
   const door = new DoorTally();
   const progress: LoadProgress = { rowsRead: 0, rejected: 0, bytesRead: 0, totalBytes: 0 };
   const reject = async (row: RejectedRow) => {
@@ -92,22 +100,25 @@ export async function loadReadingsCsv(database: Database, path: string, options:
   let databaseMs = 0;
   let inFlight: Promise<void> = Promise.resolve();
   const client = await database.pool.connect();
+  let registry: SensorRegistry | undefined;
   try {
     await client.query('begin');
     await client.query(STAGE_DDL);
+    const sensors = (registry = await SensorRegistry.open(client));
     let batch = new Batch();
     const flush = async (rows: Batch) => {
       const flushStarted = performance.now();
-      const outcome = await storeBatch(client, registry, rows);
+      const outcome = await storeBatch(client, sensors, partitions, rows);
       databaseMs += performance.now() - flushStarted;
       summary.inserted += outcome.inserted;
       summary.unchanged += outcome.unchanged;
       summary.reinterpreted += outcome.reinterpreted;
+      batches[outcome.direct ? 'direct' : 'staged'] += 1;
       for (const conflict of outcome.conflicts) await reject(conflict);
       progress.rejected = summary.rejected;
       options.onProgress?.({ ...progress });
     };
-    const batches = readReadingsCsvBatches(path, {
+    const records = readReadingsCsvBatches(path, {
       sentinel: options.sentinel,
       onHeader: options.onHeader,
       maxLineLength: options.maxLineLength,
@@ -117,28 +128,25 @@ export async function loadReadingsCsv(database: Database, path: string, options:
         progress.totalBytes = total;
       },
     });
-    for await (const records of batches) for (const record of records) {
+    for await (const chunk of records) for (const record of chunk) {
       summary.rows += 1;
       progress.rowsRead = summary.rows;
       if (record.kind === 'reject') {
         await reject(record);
         continue;
       }
+      const { reading, verdict } = record;
       summary.valid += 1;
-      if (record.reading.value === null) summary.missing += 1;
-      if (record.verdict) door.note(record.reading, record.verdict);
-      if (!parameters.has(record.reading.parameter)) parameters.add(detachString(record.reading.parameter));
-      const { reading } = record;
-      const key = `${reading.sensor.deviceId}\u0000${reading.parameter}\u0000${reading.ts}`;
-      const earlier = batch.values.get(key);
-      if (earlier !== undefined) {
-        if (earlier === reading.value) summary.unchanged += 1;
-        else await reject(conflictWith(record.line, reading, String(earlier ?? '')));
-        continue;
+      if (reading.value === null) summary.missing += 1;
+      if (verdict) door.note(reading, verdict);
+      if (!parameters.has(reading.parameter)) parameters.add(detachString(reading.parameter));
+      let sensorRef = sensors.refOf(reading);
+      if (sensorRef === undefined) {
+        // Out of reserved ids for new devices: reserve more (waits for the batch in flight, which shares the connection).
+        await sensors.reserve(client);
+        sensorRef = sensors.refOf(reading) as number;
       }
-      batch.values.set(key, reading.value);
-      registry.note(reading);
-      batch.add(record.line, reading, record.verdict);
+      batch.add(record.line, sensorRef, sensors.channelOf(reading), reading, verdict);
       if (batch.rows >= batchSize) {
         // Parse the next batch while PostgreSQL stores this one.
         await inFlight;
@@ -150,8 +158,8 @@ export async function loadReadingsCsv(database: Database, path: string, options:
     }
     await inFlight;
     if (batch.rows > 0) await flush(batch);
-    await registry.storePending(client);
-    await registry.storeChannels(client);
+    await sensors.storePending(client);
+    await sensors.storeChannels(client);
     await client.query('commit');
   } catch (error) {
     // Let a batch still in flight finish with the client before rolling back on it.
@@ -171,9 +179,6 @@ export async function loadReadingsCsv(database: Database, path: string, options:
     parameters: [...parameters].sort(),
     seconds: (performance.now() - started) / 1000,
     databaseSeconds: databaseMs / 1000,
+    batches,
   };
-}
-
-function conflictWith(line: number, reading: CsvReading, kept: string): RejectedRow {
-  return conflictReject(line, reading.sensor.deviceId, reading.parameter, reading.ts, reading.rawValue, kept);
 }

@@ -2,23 +2,13 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { csvCell, makeCsvRowSchema, makePlausibilityCheck, type CsvColumn, type CsvReading, type PlausibilityConfigInput, type PlausibilityVerdict } from '@airfill/schema';
+import type { PlausibilityConfigInput } from '@airfill/schema';
 import { tokenizeCsv, type CsvTokenEntry } from './csv-tokenizer';
 import { CsvFormatError } from './errors';
 import { parseHeader, type CsvHeader } from './header';
+import { RowReader, type CsvRecord } from './row-reader';
 
-/** Why an observed value of a valid row is not trusted (its `reading.value` is then null; `rawValue` keeps the text). */
-export type ValueVerdict = Exclude<PlausibilityVerdict, { kind: 'ok' }>;
-
-/**
- * One data row of a CSV file: a valid reading (with `verdict` when the door
- * turned its value into missing: a device's own sentinel, or invalid), or
- * why the row was rejected (`row` is the row as CSV text, or the start of a
- * line too long).
- */
-export type CsvRecord =
-  | { kind: 'reading'; line: number; reading: CsvReading; verdict?: ValueVerdict }
-  | { kind: 'reject'; line: number; column: string; reason: string; row: string };
+export { toCsvLine, type CsvRecord, type ValueVerdict } from './row-reader';
 
 /** Options for {@link readReadingsCsv}. */
 export interface ReadCsvOptions {
@@ -35,11 +25,6 @@ export interface ReadCsvOptions {
 }
 
 const INVALID_UTF8 = '\uFFFD';
-
-/** Writes cells back as one CSV line, for the rejects file. */
-export function toCsvLine(cells: readonly string[]): string {
-  return cells.map(csvCell).join(',');
-}
 
 function openSource(path: string): { file: ReadStream; source: Readable } {
   // Small chunks keep the records in flight few enough to die young (fewer, cheaper garbage collections).
@@ -64,23 +49,23 @@ export async function* readReadingsCsvBatches(path: string, options: ReadCsvOpti
       throw new CsvFormatError(`${path}: cannot read the file (${(error as Error).message})`, { path }, { cause: error });
     },
   );
-  const rowSchema = makeCsvRowSchema({ sentinel: options.sentinel });
-  const judge = makePlausibilityCheck(options.plausibility);
   const { file, source } = openSource(path);
   let header: CsvHeader | undefined;
-  let columns: [CsvColumn, number][] = [];
+  let reader: RowReader | undefined;
   try {
     for await (const entries of tokenizeCsv(source, { maxLineLength: options.maxLineLength })) {
       let start = 0;
       if (!header) {
         header = readHeader(entries[0]!, path);
-        columns = [...header.positions.entries()];
+        reader = new RowReader(header, options);
         options.onHeader?.(header);
         start = 1;
       }
       const records: CsvRecord[] = new Array(entries.length - start);
       for (let index = start; index < entries.length; index += 1) {
-        records[index - start] = toRecord(entries[index]!, header, columns, rowSchema, judge);
+        const entry = entries[index]!;
+        records[index - start] =
+          'error' in entry ? { kind: 'reject', line: entry.line, column: '', reason: entry.tooLong ? entry.error : `not valid CSV: ${entry.error}`, row: entry.text } : reader!.read(entry);
       }
       options.onBytes?.(file.bytesRead, totalBytes);
       if (records.length > 0) yield records;
@@ -107,39 +92,3 @@ function readHeader(entry: CsvTokenEntry, path: string): CsvHeader {
   return parseHeader(entry.cells, path);
 }
 
-function toRecord(
-  entry: CsvTokenEntry,
-  header: CsvHeader,
-  columns: [CsvColumn, number][],
-  rowSchema: ReturnType<typeof makeCsvRowSchema>,
-  judge: ReturnType<typeof makePlausibilityCheck>,
-): CsvRecord {
-  const { line } = entry;
-  if ('error' in entry) return { kind: 'reject', line, column: '', reason: entry.tooLong ? entry.error : `not valid CSV: ${entry.error}`, row: entry.text };
-  const record = entry.cells;
-  if (record.length !== header.width) {
-    return { kind: 'reject', line, column: '', reason: `row has ${record.length} fields, the header has ${header.width}`, row: toCsvLine(record) };
-  }
-  const cells: Partial<Record<CsvColumn, string>> = {};
-  for (const [column, position] of columns) {
-    const cell = record[position]!;
-    if (cell.includes(INVALID_UTF8)) return { kind: 'reject', line, column, reason: `${column} is not valid UTF-8 text`, row: toCsvLine(record) };
-    cells[column] = cell;
-  }
-  const parsed = rowSchema.safeParse(cells);
-  if (parsed.success) {
-    const reading = parsed.data;
-    if (reading.value === null) return { kind: 'reading', line, reading };
-    const verdict = judge({ deviceId: reading.sensor.deviceId, parameter: reading.parameter, sensorType: reading.channel.sensorType, value: reading.value });
-    if (verdict.kind === 'ok') return { kind: 'reading', line, reading };
-    reading.value = null;
-    return { kind: 'reading', line, reading, verdict };
-  }
-  return {
-    kind: 'reject',
-    line,
-    column: String(parsed.error.issues[0]?.path[0] ?? ''),
-    reason: parsed.error.issues.map((issue) => issue.message).join('; '),
-    row: toCsvLine(record),
-  };
-}

@@ -28,6 +28,7 @@ beforeAll(async () => {
   // One sensor whose PM 2.5 never reported; only its temperature did.
   await database.pool.query(`
     insert into sensors (device_id, latitude, longitude) values ('lonely', 39.9, 116.4);
+    select ensure_readings_partitions('2024-03-01T00:00:00Z', '2024-03-01T05:00:00Z');
     insert into readings (sensor_ref, parameter, ts, value, raw_value)
     select s.id, p.parameter, t, case when p.parameter = 'PM 2.5' then null else 12 end, 'x'
       from sensors s cross join (values ('PM 2.5'), ('Temperature')) p(parameter)

@@ -46,8 +46,13 @@ export const sensorChannels = pgTable(
  *
  * `sensor_ref` has no foreign key: on this, the biggest table, the per-row
  * check cost 40% of every load (bench/load). Readings enter only through the
- * loader, which stores their sensors first in the same transaction and takes
- * `sensor_ref` from a join with `sensors`.
+ * loader, which stores their sensors first in the same transaction.
+ *
+ * Partitioned by range of `ts`, one partition `readings_YYYY_MM` per UTC
+ * month (migration 0006; drizzle-kit cannot declare it). The key keeps `ts`,
+ * the partition key, so it stays the table's key; the partial index exists on
+ * every partition. There is no default partition: writers create the months
+ * they need first with `ensure_readings_partitions` (see `ensureReadingsPartitions`).
  */
 export const readings = pgTable(
   'readings',

@@ -13,6 +13,7 @@ export async function seedReadings(database: Database): Promise<{ missing: numbe
     insert into sensors (device_id, latitude, longitude) values ('a', 39.90, 116.40), ('b', 39.93, 116.44), ('c', 39.88, 116.35);
     -- What the loader records beside the readings: which parameters each device measures.
     insert into sensor_channels (sensor_ref, parameter) select s.id, p from sensors s cross join (values ('PM 2.5'), ('Temperature')) v(p);
+    select ensure_readings_partitions('2024-03-01T00:00:00Z', '2024-03-02T23:00:00Z');
     insert into readings (sensor_ref, parameter, ts, value, raw_value)
     select s.id, p.parameter, t,
            case when p.parameter = 'PM 2.5'
