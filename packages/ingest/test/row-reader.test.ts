@@ -81,13 +81,12 @@ describe('RowReader', () => {
     const got = rows.map((cells, index) => reader.read({ line: index + 2, cells }));
     const want = rows.map((cells, index) => expected(index + 2, cells));
     expect(got).toEqual(want);
-    // The mix exercises both outcomes of both paths.
+    // The mix exercises both outcomes of both paths: hundreds of rows each through the schema and the fast path.
     expect(validate.mock.calls.length).toBeGreaterThan(300);
-    expect(validate.mock.calls.length).toBeLessThan(2000);
+    expect(rows.length - validate.mock.calls.length).toBeGreaterThan(300);
     expect(got.filter((record) => record.kind === 'reject').length).toBeGreaterThan(300);
     expect(got.filter((record) => record.kind === 'reading' && record.verdict).length).toBeGreaterThan(50);
     expect(got.filter((record) => record.kind === 'reading' && !record.verdict).length).toBeGreaterThan(300);
-
   });
 
   it('takes a row with new metadata for the same device through the schema, and the next rows keep it', () => {

@@ -51,8 +51,9 @@ export async function seedQualityNetwork(database: Database, options: { hours?: 
   await insertReadings(database, rows);
 }
 
-/** Stores readings (value and raw text) of the seeded sensors. */
+/** Stores readings (value and raw text) of the seeded sensors, in the monthly partitions of their times (created as the loader does). */
 export async function insertReadings(database: Database, rows: readonly { device: string; ts: Date; value: number }[], parameter = 'PM 2.5'): Promise<void> {
+  await database.pool.query('select ensure_readings_partitions(min(ts), max(ts)) from unnest($1::timestamptz[]) as u(ts)', [rows.map((row) => row.ts)]);
   await database.pool.query(
     `insert into readings (sensor_ref, parameter, ts, value, raw_value)
      select s.id, $4, u.ts, u.value, u.value::text from unnest($1::text[], $2::timestamptz[], $3::float8[]) as u(device, ts, value) join sensors s on s.device_id = u.device`,
