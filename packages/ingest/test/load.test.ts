@@ -1,4 +1,4 @@
-import { readStatus } from '@airfill/db';
+import { listReadingsPartitions, readStatus } from '@airfill/db';
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
 import { CsvFormatError, loadReadingsCsv, type RejectedRow } from '../src';
 import { csvFile, HEADER, row } from './support/files';
@@ -200,6 +200,34 @@ describe('loadReadingsCsv', () => {
     const rows = [row({ device_id: 'a' }), row({ device_id: 'b' }), row({ device_id: 'c', value: '999' }), row({ device_id: 'd' }), row({ device_id: 'e' }), row({ device_id: 'f' })];
     await expect(loadReadingsCsv(database, csvFile(`${HEADER}\n${rows.join('\n')}\n`), { batchSize: 2 })).rejects.toThrow(/refusing 999/);
     expect(await readStatus(database)).toMatchObject({ sensors: 0, readings: 0 });
+  });
+
+  it('loads readings across month and year ends into their monthly partitions, and a reload across them stores nothing', async () => {
+    const times = ['2023-12-31 23:30:00 +0000', '2024-01-01 00:30:00 +0000', '2024-01-31 23:00:00 +0000', '2024-02-01 00:59:00 +0100', '2024-02-01 01:00:00 +0000'];
+    const file = csvFile(`${HEADER}\n${times.map((timestamp, index) => row({ timestamp, value: String(index + 1) })).join('\n')}\n`);
+    const first = await loadReadingsCsv(database, file, { batchSize: 2 });
+    expect(first).toMatchObject({ inserted: 5, rejected: 0, batches: { direct: 3, staged: 0 } });
+    const { rows } = await database.pool.query<{ partition: string; ts: Date }>(`select tableoid::regclass::text as partition, ts from readings order by ts`);
+    expect(rows.map((stored) => [stored.partition, stored.ts.toISOString()])).toEqual([
+      ['readings_2023_12', '2023-12-31T23:30:00.000Z'],
+      ['readings_2024_01', '2024-01-01T00:30:00.000Z'],
+      ['readings_2024_01', '2024-01-31T23:00:00.000Z'],
+      ['readings_2024_01', '2024-01-31T23:59:00.000Z'],
+      ['readings_2024_02', '2024-02-01T01:00:00.000Z'],
+    ]);
+    const again = await loadReadingsCsv(database, file, { batchSize: 2 });
+    expect(again).toMatchObject({ inserted: 0, unchanged: 5, rejected: 0, batches: { direct: 0, staged: 3 } });
+    expect(await readStatus(database)).toMatchObject({ readings: 5 });
+  });
+
+  it('leaves no partition behind when a load that created it fails', async () => {
+    const before = (await listReadingsPartitions(database)).map((partition) => partition.name);
+    const rows = [row({ timestamp: '2019-05-01 00:00:00 +0000' }), row({ timestamp: '2019-06-01 00:00:00 +0000', device_id: '' })];
+    await database.pool.query(`create function refuse_all() returns trigger language plpgsql as $$ begin raise exception 'refusing'; end $$;
+      create trigger refuse_all before insert on readings for each row execute function refuse_all();`);
+    await expect(loadReadingsCsv(database, csvFile(`${HEADER}\n${rows.join('\n')}\n`))).rejects.toThrow(/refusing/);
+    expect((await listReadingsPartitions(database)).map((partition) => partition.name)).toEqual(before);
+    expect(before.some((name) => name.startsWith('readings_2019'))).toBe(false);
   });
 
   it('reports progress after each batch', async () => {
