@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import type { Database } from '@airfill/db';
+import { inTransaction, type Database } from '@airfill/db';
 
 /** A table's rows in COPY text format, cut into batches of whole lines. */
 export async function dumpRows(database: Database, query: string, batchRows: number): Promise<Buffer[]> {
@@ -30,15 +30,7 @@ export async function dumpRows(database: Database, query: string, batchRows: num
 
 /** The database's own limit: COPY of prepared rows into a table, batch after batch, in one transaction. */
 export async function copyRows(database: Database, table: string, batches: readonly Buffer[]): Promise<void> {
-  const client = await database.pool.connect();
-  try {
-    await client.query('begin');
+  await inTransaction(database, async (client) => {
     for (const batch of batches) await pipeline(Readable.from([batch]), client.query(copyFrom(`copy ${table} from stdin`)));
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -20,6 +20,7 @@ export {
 } from './embedded';
 export { openDatabase, type OpenDatabaseOptions, type OpenedDatabase } from './open';
 export { runMigrations, MIGRATIONS_FOLDER } from './migrate';
+export { inTransaction } from './transaction';
 export { DatabaseError, DatabaseInputError, DatabaseUnavailableError } from './errors';
 export { readStatus, summariseGapsBySensor, listParameters, requireStoredParameter, type StatusReport, type ParameterCounts, type SensorGapSummary } from './queries/status';
 export { correctReadings, MANUAL_CHECK, type CorrectionAction, type CorrectionRequest, type CorrectionResult } from './queries/corrections';

@@ -4,6 +4,7 @@ import {
   interpretValue,
   makeCsvRowSchema,
   makePlausibilityCheck,
+  memoize,
   parseOffsetTimestamp,
   type CsvColumn,
   type CsvReading,
@@ -53,20 +54,6 @@ interface KnownDevice {
   deviceId: string;
   sensor: SensorMetadata;
   channels: Map<string, KnownChannel>;
-}
-
-/** A pure function of a string, remembered for the last few thousand distinct inputs. */
-function memoize<T>(fn: (text: string) => T, capacity = 4096): (text: string) => T {
-  const memo = new Map<string, T>();
-  return (text) => {
-    let result = memo.get(text);
-    if (result === undefined) {
-      if (memo.size >= capacity) memo.clear();
-      result = fn(text);
-      memo.set(detachString(text), result);
-    }
-    return result;
-  };
 }
 
 /**

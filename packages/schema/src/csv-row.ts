@@ -59,8 +59,8 @@ export function detachString(text: string): string {
   return Buffer.from(text, 'utf8').toString('utf8');
 }
 
-/** Wraps a pure function of a string with a bounded memo (cleared when full). */
-function memoize<T>(fn: (text: string) => T, capacity = 4096): (text: string) => T {
+/** Wraps a pure function of a string with a bounded memo (cleared when full); kept keys are detached copies. */
+export function memoize<T>(fn: (text: string) => T, capacity = 4096): (text: string) => T {
   const memo = new Map<string, T>();
   return (text) => {
     let result = memo.get(text);

@@ -7,6 +7,7 @@ export {
   makeCsvRowSchema,
   interpretValue,
   detachString,
+  memoize,
   type CsvColumn,
   type CsvReading,
   type SensorMetadata,

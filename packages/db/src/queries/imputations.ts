@@ -1,5 +1,6 @@
 import type { Database } from '../connection';
 import { DatabaseInputError } from '../errors';
+import { inTransaction } from '../transaction';
 
 /** One prediction for a missing reading. */
 export interface Imputation {
@@ -93,28 +94,20 @@ export async function writeImputations(
   batch: { runId: string; modelVersion: string; imputations: readonly Imputation[] },
 ): Promise<ImputationWriteResult> {
   const columns = imputationColumns(batch.runId, batch.imputations);
-  const client = await database.pool.connect();
-  let counts: { run: string; received: string; resolved: string; eligible: string; written: string };
-  try {
-    const parameters = [columns.devices, columns.parameters, columns.timestamps, columns.values, batch.modelVersion, batch.runId, columns.lowers, columns.uppers];
-    await client.query('begin');
+  const parameters = [columns.devices, columns.parameters, columns.timestamps, columns.values, batch.modelVersion, batch.runId, columns.lowers, columns.uppers];
+  type Counts = { run: string; received: string; resolved: string; eligible: string; written: string };
+  const counts = await inTransaction(database, async (client) => {
     await client.query(`set local work_mem = '${WRITE_WORK_MEM}'`);
     await client.query('savepoint fast_write');
     try {
-      counts = (await client.query<typeof counts>(writeSql('fast'), parameters)).rows[0]!;
+      return (await client.query<Counts>(writeSql('fast'), parameters)).rows[0]!;
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
       // Another writer stored some of these readings' imputations since this statement began: store the rest around them.
       await client.query('rollback to savepoint fast_write');
-      counts = (await client.query<typeof counts>(writeSql('careful'), parameters)).rows[0]!;
+      return (await client.query<Counts>(writeSql('careful'), parameters)).rows[0]!;
     }
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   if (Number(counts.run) === 0) {
     throw new DatabaseInputError(`run ${batch.runId} does not exist; imputations must name the run that made them`, { runId: batch.runId });
   }
