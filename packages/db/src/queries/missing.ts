@@ -1,5 +1,5 @@
-import type { PoolClient } from 'pg';
 import type { Database } from '../connection';
+import { inTransaction } from '../transaction';
 
 /** A missing reading: which sensor, which parameter, when. */
 export interface MissingReading {
@@ -59,21 +59,6 @@ export interface ClaimQuery extends MissingReadingsQuery {
 }
 
 const MAX_CLAIM_ATTEMPTS = 5;
-
-async function inTransaction<T>(database: Database, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await database.pool.connect();
-  try {
-    await client.query('begin');
-    const result = await work(client);
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 /**
  * Claims up to `limit` missing, not yet imputed readings for a run and returns
