@@ -230,6 +230,48 @@ describe('loadReadingsCsv', () => {
     expect(before.some((name) => name.startsWith('readings_2019'))).toBe(false);
   });
 
+  it('stores a new device once when two loads meet it at the same time: the second load files its readings under the first one\'s id', async () => {
+    /** Waits until `count` sessions of this database wait on a lock. */
+    const waitingOnLocks = async (count: number) => {
+      for (let polls = 0; ; polls += 1) {
+        const { rows } = await database.pool.query<{ n: string }>(`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+        if (Number(rows[0]!.n) >= count) return;
+        if (polls > 400) throw new Error(`never saw ${count} sessions waiting on a lock`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    };
+    const hours = (device: string, from: number) => Array.from({ length: 4 }, (_, hour) => row({ device_id: device, timestamp: `2023-07-15 ${String(from + hour).padStart(2, '0')}:00:00 +0000`, value: String(from + hour) }));
+    const first = csvFile(`${HEADER}\n${[...hours('dev-x', 0), ...hours('dev-a', 0)].join('\n')}\n`);
+    const second = csvFile(`${HEADER}\n${[...hours('dev-b', 10), ...hours('dev-x', 10)].join('\n')}\n`);
+    // Hold the first load before it commits: it stops at storing its channels, with dev-x stored but not committed.
+    const holder = await database.pool.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('lock table sensor_channels in exclusive mode');
+      const loadingFirst = loadReadingsCsv(database, first, { batchSize: 2 });
+      await waitingOnLocks(1);
+      // The second load reserved its own id for dev-x and now waits on the first one's uncommitted dev-x.
+      const loadingSecond = loadReadingsCsv(database, second, { batchSize: 2 });
+      await waitingOnLocks(2);
+      await holder.query('commit');
+      expect(await loadingFirst).toMatchObject({ inserted: 8, rejected: 0 });
+      expect(await loadingSecond).toMatchObject({ inserted: 8, rejected: 0 });
+    } finally {
+      holder.release();
+    }
+    const { rows } = await database.pool.query<{ device_id: string; readings: string; sensors: string }>(
+      `select s.device_id, count(r.ts) as readings, (select count(*) from sensors t where t.device_id = s.device_id) as sensors
+         from sensors s left join readings r on r.sensor_ref = s.id group by s.device_id order by s.device_id`,
+    );
+    expect(rows.map((stored) => [stored.device_id, Number(stored.readings), Number(stored.sensors)])).toEqual([
+      ['dev-a', 4, 1],
+      ['dev-b', 4, 1],
+      ['dev-x', 8, 1],
+    ]);
+    const { rows: orphans } = await database.pool.query(`select 1 from readings r where not exists (select 1 from sensors s where s.id = r.sensor_ref)`);
+    expect(orphans).toHaveLength(0);
+  });
+
   it('reports progress after each batch', async () => {
     const seen: number[] = [];
     await loadReadingsCsv(database, anchorFile(), { batchSize: 10, onProgress: (progress) => seen.push(progress.rowsRead) });
