@@ -1,3 +1,4 @@
+import type { PoolClient } from 'pg';
 import type { Database } from '@airfill/db';
 import { InputError, TransientError } from '@airfill/pipeline';
 
@@ -53,21 +54,32 @@ export class FaultPlan {
   }
 }
 
+/** Whether a statement is the writer's INSERT into imputations. */
+const INSERTS_IMPUTATIONS = /insert into imputations/i;
+
+const DROPPED = 'Connection terminated unexpectedly (injected fault: the writer died before COMMIT)';
+
 /**
  * The writer's database, with its connection dropping mid-transaction when
  * `crashNow()` says so: the INSERT into imputations runs inside a
  * transaction that is rolled back instead of committed, and the step sees
- * the error node-postgres reports for a lost connection.
+ * the error node-postgres reports for a lost connection. Both ways a writer
+ * reaches the database are covered: `pool.query` (the statement is run in a
+ * transaction of its own, then rolled back) and a client from
+ * `pool.connect()` (the writer's own transaction is rolled back under it).
  */
 export function droppingBeforeCommit(database: Database, crashNow: () => boolean): Database {
   const pool = new Proxy(database.pool, {
     get(target, property) {
+      if (property === 'connect') {
+        return async () => droppingClient(await target.connect(), crashNow);
+      }
       if (property !== 'query') {
         const value: unknown = Reflect.get(target, property, target);
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       }
       return async (text: unknown, values?: unknown[]) => {
-        if (typeof text === 'string' && /insert into imputations/i.test(text) && crashNow()) {
+        if (typeof text === 'string' && INSERTS_IMPUTATIONS.test(text) && crashNow()) {
           const client = await target.connect();
           try {
             await client.query('begin');
@@ -76,11 +88,30 @@ export function droppingBeforeCommit(database: Database, crashNow: () => boolean
           } finally {
             client.release();
           }
-          throw new Error('Connection terminated unexpectedly (injected fault: the writer died before COMMIT)');
+          throw new Error(DROPPED);
         }
         return target.query(text as string, values);
       };
     },
   });
   return { ...database, pool };
+}
+
+/** A pooled client whose INSERT into imputations, when `crashNow()` says so, runs and is then rolled back with its transaction. */
+function droppingClient(client: PoolClient, crashNow: () => boolean): PoolClient {
+  return new Proxy(client, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (property !== 'query') return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      return async (text: unknown, values?: unknown[]) => {
+        if (typeof text === 'string' && INSERTS_IMPUTATIONS.test(text) && crashNow()) {
+          await target.query(text, values);
+          await target.query('rollback');
+          throw new Error(DROPPED);
+        }
+        // Any other form (a query config, a COPY stream) passes through as it is.
+        return (target.query as (...args: unknown[]) => unknown).call(target, text, values);
+      };
+    },
+  });
 }
