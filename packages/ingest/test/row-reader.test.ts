@@ -1,4 +1,4 @@
-import { makeCsvRowSchema, makePlausibilityCheck, type CsvColumn, type PlausibilityConfigInput } from '@airfill/schema';
+import { makeCsvRowSchema, makePlausibilityCheck, seededRandom, type CsvColumn, type PlausibilityConfigInput } from '@airfill/schema';
 import { parseHeader } from '../src';
 import { RowReader, toCsvLine, type CsvRecord } from '../src/row-reader';
 import { HEADER, row } from './support/files';
@@ -28,21 +28,9 @@ function reference(header: ReturnType<typeof parseHeader>, options: { sentinel?:
   };
 }
 
-/** A small deterministic generator (mulberry32). */
-function seededRandomForTests(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Rows of a few devices that mostly repeat their metadata, with every kind of deviation mixed in. */
 function randomRows(seed: number, count: number): string[][] {
-  const random = seededRandomForTests(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const rows: string[][] = [];
   for (let index = 0; index < count; index += 1) {

@@ -1,14 +1,2 @@
-/**
- * A small seeded PRNG (mulberry32): masks and splits must be reproducible so
- * that two models are compared on exactly the same holdout.
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The model's masks and splits draw from the shared seeded PRNG, so two models are compared on exactly the same holdout. */
+export { seededRandom } from '@airfill/schema';

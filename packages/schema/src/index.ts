@@ -32,3 +32,4 @@ export {
   type ResolvedRange,
   type RangeLookup,
 } from './plausibility';
+export { seededRandom } from './random';
