@@ -151,11 +151,20 @@ export interface Interval {
   upper: number;
 }
 
+/**
+ * Where the model says the truth lies around a prediction, before any
+ * physical floor: the calibrated bin's quantiles added to it. A prediction
+ * past a physical bound whose reach still crosses the bound is a model
+ * uncertain near the bound, not a broken one (see the callback's range check).
+ */
+export function reachOf(table: CalibrationTable, key: CalibrationKey, predicted: number): Interval {
+  const bin = binFor(table, gapStratumOf(key.gapSteps), neighbourStratumOf(key.neighboursObserved), bandOf(table.bandEdges, predicted));
+  return { lower: predicted + bin.low, upper: predicted + bin.high };
+}
+
 /** The calibrated interval of a prediction with its key. */
 export function intervalFor(table: CalibrationTable, key: CalibrationKey, predicted: number): Interval {
-  const bin = binFor(table, gapStratumOf(key.gapSteps), neighbourStratumOf(key.neighboursObserved), bandOf(table.bandEdges, predicted));
-  let lower = predicted + bin.low;
-  let upper = predicted + bin.high;
+  let { lower, upper } = reachOf(table, key, predicted);
   if (table.floor !== null) {
     lower = Math.max(table.floor, lower);
     upper = Math.max(table.floor, upper);

@@ -32,6 +32,7 @@ export {
   intervalFor,
   calibrationKeysOf,
   calibrationTableSchema,
+  reachOf,
   type CalibrationTable,
   type CalibrationKey,
   type CalibrationPoint,

@@ -1,5 +1,5 @@
 import { toPrediction, type FeatureContract, type FeatureMatrix } from '@airfill/features';
-import { calibrationTableSchema, intervalFor, type CalibrationTable } from '@airfill/model';
+import { calibrationTableSchema, intervalFor, reachOf, type CalibrationTable, type Interval } from '@airfill/model';
 import type { PredictionRecord, RefusedRecord, TargetRecord, TransformManifest } from '@airfill/schema';
 import { InputError } from './errors';
 import type { PlausibleRange } from './plausible-range';
@@ -57,6 +57,34 @@ function describeRange(range: PlausibleRange, parameter: string): string {
   return `the plausible range of ${parameter}, ${round(range.floor)} to ${round(range.ceiling)} (give or take ${round(range.floor - range.min)})`;
 }
 
+/**
+ * Where a prediction goes in the plausible range. Inside the physical bounds
+ * it stays. Past a bound it is stored as the bound when it is within the
+ * range's fixed tolerance, or when the model's own calibrated reach (its
+ * interval before any floor) still crosses the bound: a residual model
+ * undershooting zero on clean air after a faulty high reading says "low,
+ * and I am unsure how low", and the bound is inside what it says. A
+ * prediction whose whole reach lies past the bound, or that is not finite,
+ * is refused (null): the model is sure of something impossible.
+ */
+export function placeInRange(predicted: number, range: PlausibleRange, reach: Interval | null): number | null {
+  if (!Number.isFinite(predicted)) return null;
+  const floor = range.floor ?? range.min;
+  const ceiling = range.ceiling ?? range.max;
+  if (predicted >= floor && predicted <= ceiling) return predicted;
+  const below = predicted < floor;
+  const withinTolerance = below ? predicted >= range.min : predicted <= range.max;
+  const reachCrosses = reach !== null && (below ? reach.upper >= floor : reach.lower <= ceiling);
+  return withinTolerance || reachCrosses ? (below ? floor : ceiling) : null;
+}
+
+/** Why a prediction was refused, in words: its value, the range, and the model's reach when it has one. */
+function refusalReason(predicted: number, range: PlausibleRange, reach: Interval | null, parameter: string): string {
+  const round = (value: number) => Number(value.toPrecision(7));
+  const reachText = reach ? `; so is its calibrated interval, ${round(reach.lower)} to ${round(reach.upper)}` : '';
+  return `${round(predicted)} is outside ${describeRange(range, parameter)}${reachText}`;
+}
+
 /** A reading as people name it: device, parameter, time. */
 const named = (target: TargetRecord) => `${target.deviceId} ${target.parameter} at ${target.ts}`;
 
@@ -75,9 +103,9 @@ function parseCalibration(raw: unknown): CalibrationTable | null {
  * `id,value`, an id not sent, an id twice or missing) is not trusted at all.
  * Otherwise each prediction stands alone: one that is not a finite number or
  * falls outside the plausible range is refused (its reading stays missing)
- * and the others are kept, so one bad sensor never blocks the rest. Values
- * between the range's minimum and its floor are stored as the floor, values
- * between its ceiling and its maximum as the ceiling.
+ * and the others are kept, so one bad sensor never blocks the rest. A value
+ * a little past a physical bound, or whose calibrated interval crosses it,
+ * is stored as the bound ({@link placeInRange}).
  * Problems and refusals name readings by device, parameter and time.
  */
 export function checkTransformOutput(
@@ -127,22 +155,17 @@ export function checkTransformOutput(
       refused.push({ ...reading, value: null, reason: 'the model gave no finite number' });
       continue;
     }
-    let value = toPrediction(matrix, index, raw[index]!);
-    if (!Number.isFinite(value) || value < range.min || value > range.max) {
-      refused.push({ ...reading, value: Number.isFinite(value) ? value : null, reason: `${Number(value.toPrecision(7))} is outside ${describeRange(range, target.parameter)}` });
+    const predicted = toPrediction(matrix, index, raw[index]!);
+    const key = { gapSteps: target.gapSteps ?? Infinity, neighboursObserved: target.neighboursObserved };
+    const reach = calibration && Number.isFinite(predicted) ? reachOf(calibration, key, predicted) : null;
+    const value = placeInRange(predicted, range, reach);
+    if (value === null) {
+      refused.push({ ...reading, value: Number.isFinite(predicted) ? predicted : null, reason: refusalReason(predicted, range, reach, target.parameter) });
       continue;
     }
-    if (range.floor !== undefined && value < range.floor) {
-      value = range.floor;
-      clamped += 1;
-    } else if (range.ceiling !== undefined && value > range.ceiling) {
-      value = range.ceiling;
-      clamped += 1;
-    }
+    if (value !== predicted) clamped += 1;
     // The model's calibrated interval around the value, never past the physical bounds.
-    const interval = calibration
-      ? intervalFor(calibration, { gapSteps: target.gapSteps ?? Infinity, neighboursObserved: target.neighboursObserved }, value)
-      : null;
+    const interval = calibration ? intervalFor(calibration, key, value) : null;
     predictions.push({
       ...reading,
       value,
