@@ -1,4 +1,4 @@
-import { bundledModelsDir, createLogger, deployedModelCatalog, lambdaClients, once, plausibilityFromEnv, runStep, startTransform } from '@airfill/pipeline';
+import { bundledModelsDir, createLogger, deployedModelCatalog, lambdaClients, once, runStep, startTransform } from '@airfill/pipeline';
 import { optionalLambdaEnvSchema, parseLambdaEnv, type StartTransformEvent, type StartTransformResult } from '@airfill/schema';
 
 const env = once(() => ({ ...parseLambdaEnv('startTransform'), ...optionalLambdaEnvSchema.parse(process.env) }));
@@ -25,7 +25,7 @@ export async function handler(event: StartTransformEvent): Promise<StartTransfor
         instanceCount: settings.AIRFILL_TRANSFORM_INSTANCE_COUNT,
         maxPayloadMb: settings.AIRFILL_TRANSFORM_MAX_PAYLOAD_MB,
         modelOf: (parameter) => catalog.modelOf(parameter),
-        plausibility: plausibilityFromEnv(settings.AIRFILL_PLAUSIBILITY),
+        plausibility: settings.AIRFILL_PLAUSIBILITY,
       },
       event,
     );

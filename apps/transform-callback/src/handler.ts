@@ -1,4 +1,4 @@
-import { createLogger, handleTransformEvent, lambdaClients, once, plausibilityFromEnv, runStep, type SettleOutcome } from '@airfill/pipeline';
+import { createLogger, handleTransformEvent, lambdaClients, once, runStep, type SettleOutcome } from '@airfill/pipeline';
 import { parseLambdaEnv, type TransformJobEvent } from '@airfill/schema';
 
 const env = once(() => parseLambdaEnv('transformCallback'));
@@ -16,7 +16,7 @@ export async function handler(event: TransformJobEvent): Promise<SettleOutcome> 
         sfn: lambdaClients.sfn(),
         logger,
       },
-      { jobPrefix: settings.AIRFILL_JOB_PREFIX, plausibility: plausibilityFromEnv(settings.AIRFILL_PLAUSIBILITY) },
+      { jobPrefix: settings.AIRFILL_JOB_PREFIX, plausibility: settings.AIRFILL_PLAUSIBILITY },
       event,
     );
   });

@@ -44,7 +44,7 @@ export {
 } from './queries/partitions';
 export { writeImputations, type Imputation, type ImputationWriteResult } from './queries/imputations';
 export { openRun, getRun, recordRunProgress, completeRun, failRun, type Run, type OpenRunInput } from './queries/runs';
-export { readFeatureContext, countRunImputations, type ContextSite, type ContextObservation } from './queries/context';
+export { readFeatureContext, countRunImputations, type ContextSite, type ContextSeries } from './queries/context';
 export {
   registerModel,
   getModel,

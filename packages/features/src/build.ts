@@ -1,10 +1,10 @@
-import type { FeatureContract, FeatureMatrix, FeatureTarget, Observation, SensorSite } from './contract';
+import type { FeatureContract, FeatureInput, FeatureMatrix, FeatureTarget, SensorSite } from './contract';
 import { BASE_COLUMNS, FEATURE_SETTINGS, FEATURE_VERSION, otherChangeColumn, otherParameterColumn, otherParametersOf } from './columns';
 import { FeatureContractError } from './errors';
 import { nearestNeighbours, type Neighbour } from './geo';
 import { writeNeighbourFeatures, type NeighbourSeries } from './neighbours';
 import { changeAcrossSpan, gapEnds, levelAround, writeOwnFeatures } from './own';
-import { indexObservations, valueNear, type SeriesIndex } from './series';
+import { indexObservations, indexSeries, valueNear, type SeriesIndex } from './series';
 import { timeFeatures } from './time';
 
 /** A window's observations prepared once (sorted series, neighbour lists) and reused for many target sets. */
@@ -21,8 +21,8 @@ export interface FeatureContext {
 const slotOf = (ts: number) => Math.round(ts / (2 * FEATURE_SETTINGS.alignToleranceMs));
 
 /** Indexes a window (all parameters, all nearby sensors) for `parameter`'s features. */
-export function prepareFeatureContext(input: { sites: SensorSite[]; observations: Observation[] }, parameter: string): FeatureContext {
-  const index = indexObservations(input.observations);
+export function prepareFeatureContext(input: FeatureInput, parameter: string): FeatureContext {
+  const index = 'series' in input ? indexSeries(input.series) : indexObservations(input.observations);
   const withParameter = new Set<string>();
   const observedPerSlot = new Map<number, number>();
   for (const [deviceId, byParameter] of index) {
@@ -55,7 +55,7 @@ export function prepareFeatureContext(input: { sites: SensorSite[]; observations
  * truth it predicts).
  */
 export function buildFeatureMatrix(
-  input: { sites: SensorSite[]; observations: Observation[] },
+  input: FeatureInput,
   targets: FeatureTarget[],
   contract: FeatureContract,
 ): FeatureMatrix {

@@ -12,6 +12,21 @@ export interface Observation {
   value: number | null;
 }
 
+/**
+ * The observed values of one parameter at one sensor (any order; the two
+ * arrays pair up): the compact form a window travels in (one record per
+ * series instead of one per reading).
+ */
+export interface ObservedSeries {
+  deviceId: string;
+  parameter: string;
+  ts: readonly number[];
+  values: readonly number[];
+}
+
+/** A window's readings as features take them: one record per reading, or one per series. */
+export type FeatureInput = { sites: SensorSite[]; observations: readonly Observation[] } | { sites: SensorSite[]; series: readonly ObservedSeries[] };
+
 /** Where a sensor stands. */
 export interface SensorSite {
   deviceId: string;

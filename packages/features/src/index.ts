@@ -9,7 +9,7 @@ export {
   BASE_COLUMNS,
   BASELINE_COLUMN,
 } from './columns';
-export { indexObservations, type Series, type SeriesIndex } from './series';
+export { indexObservations, indexSeries, groupObservations, type Series, type SeriesIndex } from './series';
 export { distanceKm, nearestNeighbours, type Neighbour } from './geo';
 export { FeatureContractError } from './errors';
 export { lowerBound, upperBound, valueNear } from './series';

@@ -1,4 +1,5 @@
-import type { Observation } from './contract';
+import { FeatureContractError } from './errors';
+import type { Observation, ObservedSeries } from './contract';
 
 /** The observed values of one parameter at one sensor, sorted by time, with prefix sums for window means. */
 export interface Series {
@@ -31,6 +32,47 @@ export function indexObservations(observations: readonly Observation[]): SeriesI
     index.set(deviceId, series);
   }
   return index;
+}
+
+/**
+ * Indexes series that arrive already grouped (query-missing's context file),
+ * without a record per reading. Non-finite values are left out, as missing;
+ * a series given twice is joined.
+ */
+export function indexSeries(list: readonly ObservedSeries[]): SeriesIndex {
+  const groups = new Map<string, Map<string, { ts: number[]; values: number[] }>>();
+  for (const entry of list) {
+    if (entry.ts.length !== entry.values.length) {
+      throw new FeatureContractError(`the series of ${entry.parameter} at ${entry.deviceId} has ${entry.ts.length} times for ${entry.values.length} values`, { deviceId: entry.deviceId, parameter: entry.parameter });
+    }
+    let byParameter = groups.get(entry.deviceId);
+    if (!byParameter) groups.set(entry.deviceId, (byParameter = new Map()));
+    let group = byParameter.get(entry.parameter);
+    if (!group) byParameter.set(entry.parameter, (group = { ts: [], values: [] }));
+    for (let i = 0; i < entry.ts.length; i += 1) {
+      const value = entry.values[i] as number;
+      const ts = entry.ts[i] as number;
+      if (!Number.isFinite(value) || !Number.isFinite(ts)) continue;
+      group.ts.push(ts);
+      group.values.push(value);
+    }
+  }
+  const index: SeriesIndex = new Map();
+  for (const [deviceId, byParameter] of groups) {
+    const series = new Map<string, Series>();
+    for (const [parameter, group] of byParameter) if (group.ts.length > 0) series.set(parameter, toSeries(group.ts, group.values));
+    if (series.size > 0) index.set(deviceId, series);
+  }
+  return index;
+}
+
+/** Groups readings into one {@link ObservedSeries} per sensor and parameter, observed values only, sorted by time. */
+export function groupObservations(observations: readonly Observation[]): ObservedSeries[] {
+  const list: ObservedSeries[] = [];
+  for (const [deviceId, byParameter] of indexObservations(observations)) {
+    for (const [parameter, series] of byParameter) list.push({ deviceId, parameter, ts: Array.from(series.ts), values: Array.from(series.values) });
+  }
+  return list;
 }
 
 function toSeries(ts: number[], values: number[]): Series {

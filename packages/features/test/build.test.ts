@@ -1,5 +1,7 @@
 import {
   buildFeatureMatrix,
+  groupObservations,
+  indexSeries,
   FeatureContractError,
   makeFeatureContract,
   toPrediction,
@@ -151,5 +153,36 @@ describe('toPrediction', () => {
     const matrix = buildFeatureMatrix({ sites, observations: hourly('a', PM, [10, null, 30]) }, [{ deviceId: 'a', ts: T0 + HOUR }], contract);
     expect(toPrediction(matrix, 0, 2.5)).toBeCloseTo(22.5, 10);
     expect(toPrediction({ ...matrix, contract: { ...contract, target: { kind: 'raw' } } }, 0, 2.5)).toBe(2.5);
+  });
+});
+
+describe('series input', () => {
+  const contract = makeFeatureContract(PM, [PM, 'PM 10']);
+
+  it('gives the same matrix from grouped series as from one record per reading', () => {
+    const observations = [
+      ...hourly('a', PM, [10, null, null, 40, 50, 45]),
+      ...hourly('a', 'PM 10', [20, 30, null, 70, 80, 75]),
+      ...hourly('b', PM, [100, 130, 100, 90, null, 95]),
+      ...hourly('c', PM, [100, 160, 100, 120, 110, null]),
+    ];
+    const targets = [1, 2, 4].map((hour) => ({ deviceId: hour === 4 ? 'b' : 'a', ts: T0 + hour * HOUR }));
+    const fromReadings = buildFeatureMatrix({ sites, observations }, targets, contract);
+    // Shuffled within a series and split in two records: order and grouping do not matter.
+    const series = groupObservations(observations).flatMap((entry) => {
+      const half = Math.floor(entry.ts.length / 2);
+      return [
+        { ...entry, ts: entry.ts.slice(half).reverse(), values: entry.values.slice(half).reverse() },
+        { ...entry, ts: entry.ts.slice(0, half), values: entry.values.slice(0, half) },
+      ];
+    });
+    const fromSeries = buildFeatureMatrix({ sites, series }, targets, contract);
+    expect(Array.from(fromSeries.values)).toEqual(Array.from(fromReadings.values));
+  });
+
+  it('leaves non-finite values out as missing and refuses a series whose times and values do not pair up', () => {
+    const index = indexSeries([{ deviceId: 'a', parameter: PM, ts: [T0, T0 + HOUR, T0 + 2 * HOUR], values: [1, Number.NaN, 3] }]);
+    expect(Array.from(index.get('a')!.get(PM)!.values)).toEqual([1, 3]);
+    expect(() => indexSeries([{ deviceId: 'a', parameter: PM, ts: [T0], values: [1, 2] }])).toThrow(FeatureContractError);
   });
 });

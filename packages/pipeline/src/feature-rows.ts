@@ -1,4 +1,4 @@
-import { buildFeatureMatrix, type FeatureContract, type FeatureMatrix, type Observation, type SensorSite } from '@airfill/features';
+import { buildFeatureMatrix, type FeatureContract, type FeatureMatrix, type ObservedSeries, type SensorSite } from '@airfill/features';
 import { calibrationKeysOf } from '@airfill/model';
 import { InputError } from './errors';
 import type { ContextRecord, MissingRecord, TargetRecord } from '@airfill/schema';
@@ -31,13 +31,13 @@ function cell(value: number): string {
  */
 export function buildFeatureRows(missing: readonly MissingRecord[], context: readonly ContextRecord[], contract: FeatureContract, stepMs: number): FeatureRows {
   const sites: SensorSite[] = [];
-  const observations: Observation[] = [];
+  const series: ObservedSeries[] = [];
   for (const record of context) {
     if (record.kind === 'site') sites.push({ deviceId: record.deviceId, latitude: record.latitude, longitude: record.longitude });
-    else observations.push({ deviceId: record.deviceId, parameter: record.parameter, ts: record.ts, value: record.value });
+    else series.push(record);
   }
   const matrix = buildFeatureMatrix(
-    { sites, observations },
+    { sites, series },
     missing.map((record) => ({ deviceId: record.deviceId, ts: Date.parse(record.ts) })),
     contract,
   );

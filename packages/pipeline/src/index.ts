@@ -6,7 +6,7 @@ export { putText, getText, listKeys, toJsonLines, parseJsonLines, type Bucket } 
 export { putToken, getToken, deleteToken, type TokenStore } from './token-store';
 export { buildFeatureRows, type FeatureRows } from './feature-rows';
 export { checkTransformOutput, type OutputCheck } from './transform-output';
-export { plausibleRangeFor, plausibilityFromEnv, BOUND_TOLERANCE, type PlausibleRange } from './plausible-range';
+export { plausibleRangeFor, BOUND_TOLERANCE, type PlausibleRange } from './plausible-range';
 export { planParameters, type PlanParametersDeps, type PlanParametersSettings } from './plan-parameters';
 export { queryMissing, type QueryMissingDeps, type QueryMissingSettings, type ContextContract } from './query-missing';
 export { startTransform, transformJobRequest, type StartTransformDeps, type StartTransformSettings, type TransformModel } from './start-transform';

@@ -1,5 +1,4 @@
 import { DEFAULT_RANGES, parameterKey, plausibilityConfigSchema, type PlausibilityConfigInput } from '@airfill/schema';
-import { InputError } from './errors';
 
 /** The range a final value must fall in; outside it the model's output is treated as broken. */
 export interface PlausibleRange {
@@ -38,23 +37,4 @@ export function plausibleRangeFor(parameter: string, config: PlausibilityConfigI
   if (!bounds) return UNBOUNDED;
   const tolerance = BOUND_TOLERANCE * (bounds.max - bounds.min);
   return { min: bounds.min - tolerance, max: bounds.max + tolerance, floor: bounds.min, ceiling: bounds.max };
-}
-
-/**
- * The plausibility configuration in a Lambda's `AIRFILL_PLAUSIBILITY` (JSON in
- * the `--plausibility` format), validated; a bad value is an input error
- * naming the variable.
- */
-export function plausibilityFromEnv(text: string): PlausibilityConfigInput {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`AIRFILL_PLAUSIBILITY is not JSON: ${(error as Error).message}`, { variable: 'AIRFILL_PLAUSIBILITY' });
-  }
-  const parsed = plausibilityConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new InputError(`AIRFILL_PLAUSIBILITY: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`, { variable: 'AIRFILL_PLAUSIBILITY' });
-  }
-  return parsed.data;
 }

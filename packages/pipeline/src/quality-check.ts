@@ -71,16 +71,15 @@ export function contextAround(config: QualityConfig): { beforeMs: number; afterM
   return { beforeMs: config.drift.baselineDays * DAY_MS, afterMs: Math.max(2 * DAY_MS, (config.drift.baselineDays / 2) * DAY_MS) };
 }
 
-/** quality-check's settings from its Lambda environment: the JSON of AIRFILL_QUALITY_CONFIG and AIRFILL_PLAUSIBILITY (validated when the step runs). */
+/** quality-check's settings from its Lambda environment: the JSON of AIRFILL_QUALITY_CONFIG (validated when the step runs) and AIRFILL_PLAUSIBILITY (validated with the environment). */
 export function qualityCheckSettingsFromEnv(env: LambdaEnvFor<'qualityCheck'>): QualityCheckSettings {
-  const json = (name: 'AIRFILL_QUALITY_CONFIG' | 'AIRFILL_PLAUSIBILITY'): unknown => {
-    try {
-      return JSON.parse(env[name]);
-    } catch (error) {
-      throw new InputError(`${name} is not JSON: ${(error as Error).message}`, { variable: name });
-    }
-  };
-  return { config: json('AIRFILL_QUALITY_CONFIG') as QualityConfigInput, plausibility: json('AIRFILL_PLAUSIBILITY') as PlausibilityConfigInput };
+  let config: unknown;
+  try {
+    config = JSON.parse(env.AIRFILL_QUALITY_CONFIG);
+  } catch (error) {
+    throw new InputError(`AIRFILL_QUALITY_CONFIG is not JSON: ${(error as Error).message}`, { variable: 'AIRFILL_QUALITY_CONFIG' });
+  }
+  return { config: config as QualityConfigInput, plausibility: env.AIRFILL_PLAUSIBILITY };
 }
 
 function parseSettings(settings: QualityCheckSettings): { config: QualityConfig; plausibility: PlausibilityConfigInput } {

@@ -91,12 +91,13 @@ export async function queryMissing(deps: QueryMissingDeps, settings: QueryMissin
     keys.context,
     toJsonLines([
       ...context.sites.map((site) => ({ kind: 'site', ...site })),
-      ...context.observations.map((observation) => ({ kind: 'observation', ...observation })),
+      ...context.series.map((series) => ({ kind: 'series', ...series })),
     ]),
     'application/x-ndjson',
   );
   await recordRunProgress(deps.database, runId, { found: missing.length });
-  logger.info('claimed missing readings', { found: missing.length, sites: context.sites.length, observations: context.observations.length });
-  logger.metrics({ ReadingsFound: missing.length, ContextObservations: context.observations.length });
+  const observations = context.series.reduce((sum, series) => sum + series.ts.length, 0);
+  logger.info('claimed missing readings', { found: missing.length, sites: context.sites.length, series: context.series.length, observations });
+  logger.metrics({ ReadingsFound: missing.length, ContextObservations: observations });
   return { ...base, found: missing.length, keys: { missing: keys.missing, context: keys.context } };
 }

@@ -1,5 +1,5 @@
 import { imputeMissing, loadModelFromSet, type Dataset, type LoadedModel } from '@airfill/model';
-import type { FeatureMatrix, Observation } from '@airfill/features';
+import { groupObservations, type FeatureMatrix, type Observation } from '@airfill/features';
 import type { ContextRecord, MissingRecord } from '@airfill/schema';
 import { buildFeatureRows, checkTransformOutput, plausibleRangeFor } from '../src';
 
@@ -51,7 +51,7 @@ describe('intervals on the cloud path', () => {
     const missing: MissingRecord[] = local.map((value, id) => ({ id, deviceId: value.deviceId, parameter: PM, ts: new Date(value.ts).toISOString() }));
     const context: ContextRecord[] = [
       ...dataset.sites.map((site) => ({ kind: 'site' as const, ...site })),
-      ...dataset.observations.map((observation) => ({ kind: 'observation' as const, ...observation })),
+      ...groupObservations(dataset.observations).map((series) => ({ kind: 'series' as const, ...series, ts: [...series.ts], values: [...series.values] })),
     ];
     const rows = buildFeatureRows(missing, context, model.contract, model.calibration!.stepMs);
     expect(rows.skipped).toEqual([]);

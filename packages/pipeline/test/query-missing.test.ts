@@ -1,11 +1,15 @@
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
 import { failRun, getRun, openRun, writeImputations } from '@airfill/db';
 import { loadModelFromSet, type LoadedModel } from '@airfill/model';
-import { contextRecordSchema, missingRecordSchema, runKeys } from '@airfill/schema';
+import { contextRecordSchema, missingRecordSchema, runKeys, type ContextRecord } from '@airfill/schema';
 import { getText, listKeys, parseJsonLines, queryMissing, runIdFor, silentLogger, type Bucket } from '../src';
 import { startLocalS3, type LocalS3 } from '../src/local-s3';
 import { countRows, PARAMETER, seedReadings } from './support/seed';
 
+/** The context file's series, one record per observed value. */
+function observationsOf(context: readonly ContextRecord[]): { deviceId: string; parameter: string; ts: number; value: number }[] {
+  return context.flatMap((row) => (row.kind === 'series' ? row.ts.map((ts, i) => ({ deviceId: row.deviceId, parameter: row.parameter, ts, value: row.values[i] as number })) : []));
+}
 
 let database: TestDatabase;
 let local: LocalS3;
@@ -45,7 +49,7 @@ describe('queryMissing', () => {
     ]);
     const context = parseJsonLines(await getText(bucket, runKeys(runId).context), contextRecordSchema, 'context');
     const sites = context.filter((row) => row.kind === 'site');
-    const observations = context.filter((row) => row.kind === 'observation');
+    const observations = observationsOf(context);
     expect(sites.map((site) => site.deviceId)).toEqual(['a', 'b', 'c']);
     // Every observed value of both parameters (3 sensors x 48 h x 2, less the 5 missing), none of the missing ones.
     expect(observations).toHaveLength(3 * 48 * 2 - 5);
@@ -137,7 +141,7 @@ describe('queryMissing', () => {
       const bucket = await local.bucket();
       const result = await queryMissing(deps(bucket), settings(100), { executionId, parameter: PARAMETER, input: {} });
       const context = parseJsonLines(await getText(bucket, result.keys!.context), contextRecordSchema, 'context');
-      const observations = context.flatMap((row) => (row.kind === 'observation' ? [row] : []));
+      const observations = observationsOf(context);
       expect(observations).toHaveLength(3 * 48 * 2 - 5 - 4);
       expect(observations.filter((row) => row.value === 999)).toEqual([]);
       expect(observations.filter((row) => row.deviceId === 'b' && row.parameter === 'Temperature' && row.ts >= Date.UTC(2024, 2, 1, 10) && row.ts <= Date.UTC(2024, 2, 1, 13))).toEqual([]);

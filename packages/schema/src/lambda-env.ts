@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plausibilityConfigSchema } from './plausibility';
 
 /** SageMaker allows 63 characters for a job name; the run id (a UUID, 36) follows the prefix. */
 const JOB_PREFIX_MAX = 63 - 36;
@@ -15,10 +16,10 @@ export const deployedModelsSchema = z
   .refine((models) => Object.keys(models).length > 0, 'at least one model');
 export type DeployedModels = z.output<typeof deployedModelsSchema>;
 
-/** A JSON-valued variable, parsed and then validated by `schema`. */
-function jsonVariable<T extends z.ZodType>(schema: T) {
-  return z
-    .string()
+/** A JSON-valued variable, parsed and then validated by `schema`; `defaultText` when it is unset. */
+function jsonVariable<T extends z.ZodType>(schema: T, defaultText?: string) {
+  const text = defaultText === undefined ? z.string() : z.string().default(defaultText);
+  return text
     .transform((text, ctx) => {
       try {
         return JSON.parse(text) as unknown;
@@ -51,7 +52,7 @@ export const lambdaEnvSchema = z.object({
   /** Quality-control settings (`@airfill/quality`'s schema, validated by the step) as JSON; `{}` for the defaults. */
   AIRFILL_QUALITY_CONFIG: z.string().trim().min(2).default('{}'),
   /** The plausibility configuration the loader applies (ranges, sentinels) as JSON, so quality-check's range check and the predictions' plausible ranges use the same; `{}` for the defaults. */
-  AIRFILL_PLAUSIBILITY: z.string().trim().min(2).default('{}'),
+  AIRFILL_PLAUSIBILITY: jsonVariable(plausibilityConfigSchema, '{}'),
 });
 
 /** The parsed Lambda environment. */

@@ -236,10 +236,16 @@ export const missingRecordSchema = z.object({
 });
 export type MissingRecord = z.output<typeof missingRecordSchema>;
 
-/** A line of the context file: a sensor site or an observation. */
+/**
+ * A line of the context file: a sensor site, or the observed values of one
+ * parameter at one sensor (epoch ms and values, paired by position): one
+ * line per series keeps a year of a network to a few hundred lines.
+ */
 export const contextRecordSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('site'), deviceId: z.string().min(1), latitude: z.number(), longitude: z.number() }),
-  z.object({ kind: z.literal('observation'), deviceId: z.string().min(1), parameter: z.string().min(1), ts: z.number(), value: z.number().nullable() }),
+  z
+    .object({ kind: z.literal('series'), deviceId: z.string().min(1), parameter: z.string().min(1), ts: z.array(z.number()), values: z.array(z.number()) })
+    .refine((series) => series.ts.length === series.values.length, { message: 'ts and values must have the same length' }),
 ]);
 export type ContextRecord = z.output<typeof contextRecordSchema>;
 

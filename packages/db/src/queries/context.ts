@@ -7,41 +7,51 @@ export interface ContextSite {
   longitude: number;
 }
 
-/** An observed reading of any parameter (the feature contract's `Observation`, time in epoch ms). */
-export interface ContextObservation {
+/** The observed values of one parameter at one sensor, oldest first (the feature contract's `ObservedSeries`, times in epoch ms). */
+export interface ContextSeries {
   deviceId: string;
   parameter: string;
-  ts: number;
-  value: number;
+  ts: number[];
+  values: number[];
+}
+
+/** Splits a server-joined list of numbers ("1,2.5,3"); empty text is an empty list. */
+function numbersOf(text: string): number[] {
+  return text === '' ? [] : text.split(',').map(Number);
 }
 
 /**
  * The context features need around a set of targets: every sensor's site, and
  * every observed value of every parameter (or of `parameters`: those a model's
- * features read) in `[from, to)`. Missing readings are left out (a model never
- * sees the truth it predicts, and NULL carries nothing); imputed values are
- * left out too, from this run or any other: features are made of observations
- * only, so one parameter's fills never feed another's predictions.
+ * features read) in `[from, to)`, one series per sensor and parameter.
+ * Missing readings are left out (a model never sees the truth it predicts,
+ * and NULL carries nothing); imputed values are left out too, from this run
+ * or any other: features are made of observations only, so one parameter's
+ * fills never feed another's predictions. The server joins each series into
+ * two lists of numbers (epoch ms, values: float8's shortest exact text), so
+ * a year of a network is a few hundred rows, not a million.
  */
 export async function readFeatureContext(
   database: Database,
   window: { from: Date; to: Date; parameters?: readonly string[] },
-): Promise<{ sites: ContextSite[]; observations: ContextObservation[] }> {
+): Promise<{ sites: ContextSite[]; series: ContextSeries[] }> {
   const sites = await database.pool.query<{ device_id: string; latitude: number; longitude: number }>(
     'select device_id, latitude, longitude from sensors order by device_id',
   );
-  // Epoch ms computed by the server: one number per row instead of a Date object.
-  const observations = await database.pool.query<{ device_id: string; parameter: string; ts: string; value: number }>(
-    `select s.device_id, r.parameter, (extract(epoch from r.ts) * 1000)::bigint as ts, r.value
+  const series = await database.pool.query<{ device_id: string; parameter: string; ts: string; values: string }>(
+    `select s.device_id, r.parameter,
+            string_agg(((extract(epoch from r.ts) * 1000)::bigint)::text, ',' order by r.ts) as ts,
+            string_agg(r.value::text, ',' order by r.ts) as values
        from readings r join sensors s on s.id = r.sensor_ref
-      where r.value is not null and r.ts >= $1 and r.ts < $2
+      where r.value is not null and r.value not in ('NaN', 'Infinity', '-Infinity') and r.ts >= $1 and r.ts < $2
         and ($3::text[] is null or r.parameter = any($3))
-      order by s.device_id, r.parameter, r.ts`,
+      group by s.device_id, r.parameter
+      order by s.device_id, r.parameter`,
     [window.from, window.to, window.parameters ? [...window.parameters] : null],
   );
   return {
     sites: sites.rows.map((row) => ({ deviceId: row.device_id, latitude: row.latitude, longitude: row.longitude })),
-    observations: observations.rows.map((row) => ({ deviceId: row.device_id, parameter: row.parameter, ts: Number(row.ts), value: row.value })),
+    series: series.rows.map((row) => ({ deviceId: row.device_id, parameter: row.parameter, ts: numbersOf(row.ts), values: numbersOf(row.values) })),
   };
 }
 
