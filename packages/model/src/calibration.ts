@@ -152,19 +152,27 @@ export interface Interval {
 }
 
 /**
- * Where the model says the truth lies around a prediction, before any
- * physical floor: the calibrated bin's quantiles added to it. A prediction
- * past a physical bound whose reach still crosses the bound is a model
- * uncertain near the bound, not a broken one (see the callback's range check).
+ * The widest errors a calibration table allows, over all its bins: how far
+ * below the truth (`under`) and above it (`over`) the model's predictions
+ * fall at the interval's level in its worst stratum. A prediction past a
+ * physical bound by less than this is the model's known error near the
+ * bound, not a broken model (the callback's range check).
  */
-export function reachOf(table: CalibrationTable, key: CalibrationKey, predicted: number): Interval {
-  const bin = binFor(table, gapStratumOf(key.gapSteps), neighbourStratumOf(key.neighboursObserved), bandOf(table.bandEdges, predicted));
-  return { lower: predicted + bin.low, upper: predicted + bin.high };
+export function widestErrors(table: CalibrationTable): { under: number; over: number } {
+  let under = 0;
+  let over = 0;
+  for (const bin of table.bins) {
+    under = Math.max(under, bin.high);
+    over = Math.max(over, -bin.low);
+  }
+  return { under, over };
 }
 
 /** The calibrated interval of a prediction with its key. */
 export function intervalFor(table: CalibrationTable, key: CalibrationKey, predicted: number): Interval {
-  let { lower, upper } = reachOf(table, key, predicted);
+  const bin = binFor(table, gapStratumOf(key.gapSteps), neighbourStratumOf(key.neighboursObserved), bandOf(table.bandEdges, predicted));
+  let lower = predicted + bin.low;
+  let upper = predicted + bin.high;
   if (table.floor !== null) {
     lower = Math.max(table.floor, lower);
     upper = Math.max(table.floor, upper);

@@ -32,7 +32,7 @@ export {
   intervalFor,
   calibrationKeysOf,
   calibrationTableSchema,
-  reachOf,
+  widestErrors,
   type CalibrationTable,
   type CalibrationKey,
   type CalibrationPoint,

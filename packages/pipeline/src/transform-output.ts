@@ -1,5 +1,5 @@
 import { toPrediction, type FeatureContract, type FeatureMatrix } from '@airfill/features';
-import { calibrationTableSchema, intervalFor, reachOf, type CalibrationTable, type Interval } from '@airfill/model';
+import { calibrationTableSchema, intervalFor, widestErrors, type CalibrationTable } from '@airfill/model';
 import type { PredictionRecord, RefusedRecord, TargetRecord, TransformManifest } from '@airfill/schema';
 import { InputError } from './errors';
 import type { PlausibleRange } from './plausible-range';
@@ -50,39 +50,51 @@ function baselineMatrix(contract: TransformManifest['contract'], targets: readon
   };
 }
 
-/** The range in words: the physical bounds and the tolerance past them, or the sanity bounds of a parameter without any. */
-function describeRange(range: PlausibleRange, parameter: string): string {
+/** The range in words: the physical bounds and how far past them a value is still stored as the bound, or the sanity bounds of a parameter without any. */
+function describeRange(range: PlausibleRange, parameter: string, slack: BoundSlack): string {
   const round = (value: number) => Number(value.toPrecision(7));
   if (range.floor === undefined || range.ceiling === undefined) return `the plausible range [${round(range.min)}, ${round(range.max)}]`;
-  return `the plausible range of ${parameter}, ${round(range.floor)} to ${round(range.ceiling)} (give or take ${round(range.floor - range.min)})`;
+  const give = slack.under === slack.over ? `give or take ${round(slack.under)}` : `less ${round(slack.under)}, plus ${round(slack.over)}`;
+  return `the plausible range of ${parameter}, ${round(range.floor)} to ${round(range.ceiling)} (${give})`;
+}
+
+/** How far past a physical bound a prediction may fall and still be stored as the bound. */
+export interface BoundSlack {
+  /** Below the floor. */
+  under: number;
+  /** Above the ceiling. */
+  over: number;
 }
 
 /**
- * Where a prediction goes in the plausible range. Inside the physical bounds
- * it stays. Past a bound it is stored as the bound when it is within the
- * range's fixed tolerance, or when the model's own calibrated reach (its
- * interval before any floor) still crosses the bound: a residual model
- * undershooting zero on clean air after a faulty high reading says "low,
- * and I am unsure how low", and the bound is inside what it says. A
- * prediction whose whole reach lies past the bound, or that is not finite,
- * is refused (null): the model is sure of something impossible.
+ * The slack of a model: the range's fixed tolerance, or the widest error
+ * the model's calibration allows (its worst stratum's interval), whichever
+ * is larger. A residual model that undershoots zero on clean air after a
+ * faulty high reading (Beijing, March 2016: -46 µg/m³ where the model's
+ * widest calibrated under-prediction is 127) is making its known error,
+ * not a broken one; a prediction further out than any error the model
+ * makes is refused.
  */
-export function placeInRange(predicted: number, range: PlausibleRange, reach: Interval | null): number | null {
+export function boundSlackOf(range: PlausibleRange, calibration: CalibrationTable | null): BoundSlack {
+  const widest = calibration ? widestErrors(calibration) : { under: 0, over: 0 };
+  return {
+    under: Math.max(range.floor === undefined ? 0 : range.floor - range.min, widest.under),
+    over: Math.max(range.ceiling === undefined ? 0 : range.max - range.ceiling, widest.over),
+  };
+}
+
+/**
+ * Where a prediction goes in the plausible range: inside the physical
+ * bounds it stays; past a bound by no more than the slack it is stored as
+ * the bound; further out, or not finite, it is refused (null).
+ */
+export function placeInRange(predicted: number, range: PlausibleRange, slack: BoundSlack): number | null {
   if (!Number.isFinite(predicted)) return null;
   const floor = range.floor ?? range.min;
   const ceiling = range.ceiling ?? range.max;
-  if (predicted >= floor && predicted <= ceiling) return predicted;
-  const below = predicted < floor;
-  const withinTolerance = below ? predicted >= range.min : predicted <= range.max;
-  const reachCrosses = reach !== null && (below ? reach.upper >= floor : reach.lower <= ceiling);
-  return withinTolerance || reachCrosses ? (below ? floor : ceiling) : null;
-}
-
-/** Why a prediction was refused, in words: its value, the range, and the model's reach when it has one. */
-function refusalReason(predicted: number, range: PlausibleRange, reach: Interval | null, parameter: string): string {
-  const round = (value: number) => Number(value.toPrecision(7));
-  const reachText = reach ? `; so is its calibrated interval, ${round(reach.lower)} to ${round(reach.upper)}` : '';
-  return `${round(predicted)} is outside ${describeRange(range, parameter)}${reachText}`;
+  if (predicted < floor) return floor - predicted <= slack.under ? floor : null;
+  if (predicted > ceiling) return predicted - ceiling <= slack.over ? ceiling : null;
+  return predicted;
 }
 
 /** A reading as people name it: device, parameter, time. */
@@ -104,8 +116,8 @@ function parseCalibration(raw: unknown): CalibrationTable | null {
  * Otherwise each prediction stands alone: one that is not a finite number or
  * falls outside the plausible range is refused (its reading stays missing)
  * and the others are kept, so one bad sensor never blocks the rest. A value
- * a little past a physical bound, or whose calibrated interval crosses it,
- * is stored as the bound ({@link placeInRange}).
+ * past a physical bound by no more than the model's widest calibrated error
+ * (or the range's fixed tolerance) is stored as the bound ({@link placeInRange}).
  * Problems and refusals name readings by device, parameter and time.
  */
 export function checkTransformOutput(
@@ -146,6 +158,7 @@ export function checkTransformOutput(
   if (!problems.empty) return { ok: false, reason: problems.reason(), problems: problems.counts() };
 
   const matrix = baselineMatrix(manifest.contract, targets);
+  const slack = boundSlackOf(range, calibration);
   const predictions: PredictionRecord[] = [];
   const refused: RefusedRecord[] = [];
   let clamped = 0;
@@ -157,10 +170,9 @@ export function checkTransformOutput(
     }
     const predicted = toPrediction(matrix, index, raw[index]!);
     const key = { gapSteps: target.gapSteps ?? Infinity, neighboursObserved: target.neighboursObserved };
-    const reach = calibration && Number.isFinite(predicted) ? reachOf(calibration, key, predicted) : null;
-    const value = placeInRange(predicted, range, reach);
+    const value = placeInRange(predicted, range, slack);
     if (value === null) {
-      refused.push({ ...reading, value: Number.isFinite(predicted) ? predicted : null, reason: refusalReason(predicted, range, reach, target.parameter) });
+      refused.push({ ...reading, value: Number.isFinite(predicted) ? predicted : null, reason: `${Number(predicted.toPrecision(7))} is outside ${describeRange(range, target.parameter, slack)}` });
       continue;
     }
     if (value !== predicted) clamped += 1;

@@ -104,30 +104,33 @@ describe('checkTransformOutput', () => {
     expect(plausibleRangeFor('wind speed')).toEqual({ min: -1e6, max: 1e6 });
   });
 
-  it("stores a prediction past a bound as the bound when the model's calibrated interval crosses it, and refuses it when the whole interval lies past it", () => {
-    // Beijing, March 2016: a faulty 270 µg/m³ before an outage on clean air; the model undershot to -40 with a wide interval.
+  it("stores a prediction past a bound as the bound when it is within the model's widest calibrated error, and refuses it beyond", () => {
+    // Beijing, March 2016: a faulty 270 µg/m³ before an outage on clean air; the model undershot to -46 where its worst stratum under-predicts by up to 127.
     const calibration = {
       version: 'airfill-calibration-1',
       level: 0.9,
       stepMs: 3_600_000,
-      bandEdges: [],
+      bandEdges: [20],
       minCount: 150,
       floor: 0,
-      count: 200,
-      bins: [{ gap: null, neighbours: null, band: null, count: 200, low: -30, high: 60 }],
+      count: 400,
+      bins: [
+        { gap: null, neighbours: null, band: null, count: 400, low: -20, high: 20 },
+        { gap: '25+', neighbours: null, band: null, count: 200, low: -40, high: 60 },
+      ],
     };
-    const check = checkTransformOutput(['0,-40\n1,-61\n2,2040\n'], targets, { ...raw, calibration }, range);
+    const check = checkTransformOutput(['0,-46\n1,-61\n2,2040.5\n'], targets, { ...raw, calibration }, range);
     if (!check.ok) throw new Error(check.reason);
-    // -40 + 60 reaches 20 >= 0: stored as 0, with the interval of a prediction at 0. 2040 - 30 = 2010 does not reach 2000.
-    expect(check.predictions.map((row) => [row.deviceId, row.value, row.lower, row.upper])).toEqual([['d0', 0, 0, 60]]);
+    // -46 is within 60 (the long gaps' widest under-prediction) of the floor: stored as 0, with the interval of a prediction at 0 in its own stratum (a 1-step gap: the table's overall bin).
+    expect(check.predictions.map((row) => [row.deviceId, row.value, row.lower, row.upper])).toEqual([['d0', 0, 0, 20]]);
     expect(check.clamped).toBe(1);
     expect(check.refused.map((row) => [row.deviceId, row.value, row.reason])).toEqual([
-      ['d1', -61, '-61 is outside the plausible range of PM 2.5, 0 to 2000 (give or take 25); so is its calibrated interval, -91 to -1'],
-      ['d2', 2040, '2040 is outside the plausible range of PM 2.5, 0 to 2000 (give or take 25); so is its calibrated interval, 2010 to 2100'],
+      ['d1', -61, '-61 is outside the plausible range of PM 2.5, 0 to 2000 (less 60, plus 40)'],
+      ['d2', 2040.5, '2040.5 is outside the plausible range of PM 2.5, 0 to 2000 (less 60, plus 40)'],
     ]);
-    // Without a calibration only the fixed tolerance holds.
-    const uncalibrated = checkTransformOutput(['0,-40\n'], targets.slice(0, 1), raw, range);
-    expect(uncalibrated.ok && uncalibrated.refused.map((row) => row.value)).toEqual([-40]);
+    // Without a calibration only the range's fixed tolerance holds.
+    const uncalibrated = checkTransformOutput(['0,-46\n'], targets.slice(0, 1), raw, range);
+    expect(uncalibrated.ok && uncalibrated.refused.map((row) => row.value)).toEqual([-46]);
   });
 
   it('keeps intervals inside the physical bounds', () => {
