@@ -12,6 +12,7 @@ export { LocalParameterStore } from './control-plane/parameter-store';
 export { LocalEventBus, type BusEvent, type BusRule, type EventPattern } from './control-plane/event-bus';
 export type { PipelineProgress } from './progress';
 export { runLocally, type RunLocallyOptions, type LocalRunResult } from './run-locally';
+export { backfillLocally, type BackfillOptions, type BackfillPass, type BackfillResult } from './backfill';
 export { buildRunReport, pipelineSteps, parameterSteps, runReportSchema, type RunReport, type ParameterReport, type StepTime } from './report';
 export { formatRunReport, gainOverLinear } from './report-text';
 export { renderReportHtml } from './report-html';

@@ -10,7 +10,7 @@ import { runPipeline, type ExecutionOptions, type ExecutionResult } from './engi
 import type { PipelineProgress } from './progress';
 import { buildRunReport, pipelineSteps, type RunReport, type StepTime } from './report';
 import { renderReportHtml } from './report-html';
-import { startLocalRuntime, type LocalRuntimeOptions } from './runtime';
+import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from './runtime';
 
 /** Options of {@link runLocally}. */
 export interface RunLocallyOptions
@@ -72,15 +72,15 @@ async function loadInput(database: Database, options: RunLocallyOptions, steps: 
 }
 
 /**
- * `airfill run`: starts the local runtime (embedded PostgreSQL or the given
- * one, s3rver, migrations), loads the CSV, checks the parameters asked for
- * are ones the data has, runs the pipeline once (every parameter with a
- * model, or those asked for), builds the report and writes it as JSON and
- * HTML, and stops everything it started, also when something fails.
+ * Starts the local runtime for `options` (embedded PostgreSQL or the given
+ * one, s3rver, migrations), loads the CSV and checks the parameters asked
+ * for are stored; records the start and load times in `steps`.
  */
-export async function runLocally(options: RunLocallyOptions): Promise<LocalRunResult> {
-  const started = performance.now();
-  const steps: StepTime[] = [];
+export async function startAndLoad(
+  options: RunLocallyOptions,
+  steps: StepTime[],
+  started: number = performance.now(),
+): Promise<{ runtime: LocalRuntime; load: RunReport['input'] }> {
   let load: RunReport['input'] = null;
   const runtime = await startLocalRuntime({
     ...(options.parameters ? { parameters: options.parameters } : {}),
@@ -100,6 +100,20 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRunRe
       for (const parameter of options.parameters ?? []) await requireStoredParameter(database, parameter);
     },
   });
+  return { runtime, load };
+}
+
+/**
+ * `airfill run`: starts the local runtime (embedded PostgreSQL or the given
+ * one, s3rver, migrations), loads the CSV, checks the parameters asked for
+ * are ones the data has, runs the pipeline once (every parameter with a
+ * model, or those asked for), builds the report and writes it as JSON and
+ * HTML, and stops everything it started, also when something fails.
+ */
+export async function runLocally(options: RunLocallyOptions): Promise<LocalRunResult> {
+  const started = performance.now();
+  const steps: StepTime[] = [];
+  const { runtime, load } = await startAndLoad(options, steps, started);
   try {
     for (const chosen of runtime.models.values()) if (chosen.note) options.onProgress?.(chosen.note);
     const execution = await runPipeline(runtime, { ...options.execution, ...(options.onPipelineProgress ? { onProgress: options.onPipelineProgress } : {}) });

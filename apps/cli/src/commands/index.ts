@@ -14,6 +14,11 @@ export interface CommandModule {
 export const COMMANDS: readonly { name: string; description: string; load(): Promise<CommandModule> }[] = [
   { name: 'demo', description: 'run the whole pipeline on the bundled real sample (Beijing, June 2015, 12 stations) and show the report', load: () => import('./demo.js') },
   { name: 'run', description: 'run the pipeline once on this machine: migrate, load the CSV, fill every missing value of every parameter a model fills, report', load: () => import('./run.js') },
+  {
+    name: 'backfill',
+    description: 'fill every missing value a model can fill in executions of a bounded chunk, one after another, until none is left; run it again after an interruption to resume',
+    load: () => import('./backfill.js'),
+  },
   { name: 'load', description: 'load a CSV file of readings (plain or .gz) into the database; loading the same file again changes nothing', load: () => import('./load.js') },
   { name: 'status', description: 'count sensors, readings, missing values, imputations and data capture per parameter, and name the model that fills each', load: () => import('./status.js') },
   { name: 'export', description: 'write the imputations (of every parameter, or one) as CSV: device_id,parameter,timestamp,value,lower,upper,model_version,run_id', load: () => import('./export.js') },

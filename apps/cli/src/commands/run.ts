@@ -1,14 +1,12 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { RejectsFile } from '@airfill/ingest';
 import { formatRunReport, runLocally, type PipelineProgress } from '@airfill/local';
 import { addDatabaseOptions, databaseTarget, type DatabaseFlags } from '../database-options';
 import { EXIT } from '../errors';
 import { addInputOptions, countFlag, readPlausibility, readQualityConfig, type InputFlags } from '../input-options';
 import { endProgress, note, progressLine, throttle } from '../output';
 import { userPath } from '../paths';
+import { openRunSession } from '../run-session';
 import { BUNDLED_SAMPLE } from '../samples';
 import { requireReadable } from './load';
 
@@ -33,7 +31,7 @@ const DOING: Record<string, string> = {
 };
 
 /** Turns pipeline events into progress lines on stderr. */
-function showPipelineProgress(event: PipelineProgress): void {
+export function showPipelineProgress(event: PipelineProgress): void {
   const of = (parameter: string | undefined) => (parameter ? `${parameter}: ` : '');
   if (event.kind === 'plan') {
     note(`filling ${event.parameters.length ? event.parameters.join(', ') : 'no parameter'}${event.withoutModel.length ? `; no model fills ${event.withoutModel.join(', ')}` : ''}`);
@@ -65,24 +63,9 @@ export async function runAndReport(flags: RunFlags, csv: string | undefined, csv
   if (csv) await requireReadable(csv);
   const plausibility = await readPlausibility(flags.plausibility);
   const qualityConfig = await readQualityConfig(flags.qualityConfig);
-  await mkdir(path.join(dataDir, 'logs'), { recursive: true });
-  const logFile = path.join(dataDir, 'logs', `run-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
-  const log = createWriteStream(logFile);
-  let rejects: RejectsFile | undefined;
-  let rejected = 0;
   const label = path.basename(csv ?? csvWhenEmpty ?? 'input');
   // Ctrl-C aborts the execution; the run is recorded failed and everything started is stopped.
-  // A second Ctrl-C exits at once (embedded PostgreSQL is still told to shut down on the way out).
-  const interrupt = new AbortController();
-  const onInterrupt = () => {
-    if (interrupt.signal.aborted) {
-      note('interrupted again: exiting now');
-      process.exit(130);
-    }
-    note('interrupted: ending the run and stopping what it started (Ctrl-C again to exit at once)');
-    interrupt.abort();
-  };
-  process.on('SIGINT', onInterrupt);
+  const session = await openRunSession(dataDir, 'run', label);
   const loading = throttle(500, (rows: number) => progressLine(`loading ${label}: ${rows.toLocaleString('en-US')} rows`));
   try {
     const { report, files, execution } = await runLocally({
@@ -97,25 +80,19 @@ export async function runAndReport(flags: RunFlags, csv: string | undefined, csv
       ...(plausibility ? { plausibility } : {}),
       ...(qualityConfig ? { qualityConfig } : {}),
       maxReadingsPerRun: flags.maxReadings,
-      log: (line) => log.write(`${line}\n`),
+      log: session.log,
       onProgress: progressLine,
       onLoadProgress: (progress) => loading(progress.rowsRead),
-      onReject: async (row) => {
-        rejected += 1;
-        if (!rejects) {
-          await mkdir(path.join(dataDir, 'rejects'), { recursive: true });
-          rejects = await RejectsFile.open(path.join(dataDir, 'rejects', `${label.replace(/\.csv(\.gz)?$/, '')}-${Date.now()}.csv`));
-        }
-        await rejects.write(row);
-      },
+      onReject: session.onReject,
       onPipelineProgress: showPipelineProgress,
-      execution: { signal: interrupt.signal },
+      execution: { signal: session.signal },
     });
     endProgress();
     if (flags.json) console.log(JSON.stringify(report));
     else console.log(formatRunReport(report));
-    if (files) note(`\nreport: ${files.html}\n        ${files.json}\nstep logs: ${logFile}`);
-    if (rejects) note(`${rejected.toLocaleString('en-US')} CSV row(s) rejected; every one is in ${rejects.path}`);
+    if (files) note(`\nreport: ${files.html}\n        ${files.json}\nstep logs: ${session.logFile}`);
+    const rejected = session.rejected();
+    if (rejected.count > 0) note(`${rejected.count.toLocaleString('en-US')} CSV row(s) rejected; every one is in ${rejected.path ?? ''}`);
     if (execution.status === 'failed') {
       const failed = report.parameters.filter((parameter) => parameter.ledger.status === 'failed');
       const filled = report.parameters.filter((parameter) => parameter.ledger.status === 'succeeded').map((parameter) => parameter.parameter);
@@ -132,17 +109,14 @@ export async function runAndReport(flags: RunFlags, csv: string | undefined, csv
     if (report.withoutModel.length > 0) {
       note(`not filled, no model: ${report.withoutModel.map((parameter) => parameter.parameter).join(', ')}; train one with: airfill train --parameter <name>`);
     }
-    return rejected > 0 || refused > 0 || report.withoutModel.length > 0 ? EXIT.rejected : EXIT.ok;
+    return rejected.count > 0 || refused > 0 || report.withoutModel.length > 0 ? EXIT.rejected : EXIT.ok;
   } finally {
-    process.off('SIGINT', onInterrupt);
-    endProgress();
-    await rejects?.close();
-    await new Promise((resolve) => log.end(resolve));
+    await session.close();
   }
 }
 
 /** Collects a repeatable flag's values. */
-const collect = (value: string, previous: string[]) => [...previous, value.trim()];
+export const collect = (value: string, previous: string[]) => [...previous, value.trim()];
 
 /** Adds the flags `run` and `demo` share. */
 export function addRunOptions(command: Command): Command {

@@ -1,0 +1,93 @@
+/**
+ * `airfill backfill` as a user runs it, on the default embedded database:
+ * bounded chunks one after another, and a backfill killed in the middle of
+ * an execution (SIGKILL: no clean-up at all) resumed by the next one with
+ * nothing lost and nothing written twice.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { airfillIn, workFolder } from './support/airfill';
+
+jest.setTimeout(300_000);
+
+const repoRoot = path.resolve(__dirname, '../../..');
+const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
+const main = path.join(repoRoot, 'apps/cli/src/main.ts');
+
+const work = workFolder('airfill-backfill-');
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const CHUNK = 150;
+
+beforeAll(() => {
+  const synth = airfillIn(work, ['synth', '--out', 'net.csv', '--sensors', '6', '--days', '20', '--parameters', 'PM 2.5,PM 10', '--missing', '0.15', '--seed', '9']);
+  expect(synth.code).toBe(0);
+});
+
+/** Missing readings per parameter from `airfill status --json`. */
+function status(dataDir: string): { missing: number; imputed: number; unfilled: number } {
+  const outcome = airfillIn(work, ['status', '--json', '--data-dir', dataDir]);
+  expect(outcome.code).toBe(0);
+  return JSON.parse(outcome.stdout) as { missing: number; imputed: number; unfilled: number };
+}
+
+/** The exported imputations: one line per filled reading (device, parameter, time). */
+function exportedReadings(dataDir: string): string[] {
+  const outcome = airfillIn(work, ['export', '--out', `${dataDir}.csv`, '--data-dir', dataDir]);
+  expect(outcome.code).toBe(0);
+  return readFileSync(path.join(work, `${dataDir}.csv`), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',').slice(0, 3).join(','));
+}
+
+describe('airfill backfill on the embedded database', () => {
+  it('fills everything in executions of at most one chunk per parameter, then exits 0', () => {
+    const outcome = airfillIn(work, ['backfill', '--csv', 'net.csv', '--chunk', String(CHUNK), '--data-dir', 'whole']);
+    expect(outcome.code).toBe(0);
+    const passes = [...outcome.stderr.matchAll(/^pass (\d+): filled PM 10 ([\d,]+), PM 2\.5 ([\d,]+); ([\d,]+) still missing/gm)];
+    // Every execution but the last fills a whole chunk of each parameter; the last one less; nothing is left.
+    expect(passes.length).toBeGreaterThanOrEqual(3);
+    for (const pass of passes.slice(0, -1)) expect([pass[2], pass[3]]).toEqual([String(CHUNK), String(CHUNK)]);
+    expect(passes.at(-1)![4]).toBe('0');
+    expect(outcome.stdout).toMatch(/^backfill done: \d+ execution\(s\)/);
+    expect(status('whole')).toMatchObject({ unfilled: 0 });
+  });
+
+  it('resumes a backfill killed in the middle of an execution: nothing lost, nothing written twice', async () => {
+    // Killed (the whole process group, SIGKILL) while its second execution builds features.
+    const child = spawn(tsx, [main, 'backfill', '--csv', 'net.csv', '--chunk', String(CHUNK), '--data-dir', 'killed'], {
+      cwd: work,
+      env: { ...process.env, INIT_CWD: work, DATABASE_URL: '', AIRFILL_TEST_ADMIN_URL: '' },
+      detached: true,
+    });
+    let stderr = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/^pass 1: /m.test(stderr) && /^pass 1: [\s\S]*start-transform/m.test(stderr)) {
+          process.kill(-child.pid!, 'SIGKILL');
+          resolve();
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`backfill ended (${code}) before it could be killed:\n${stderr}`)));
+    });
+    await new Promise((resolve) => child.once('close', resolve));
+
+    const killed = status('killed');
+    expect(killed.imputed).toBeGreaterThanOrEqual(2 * CHUNK);
+    expect(killed.unfilled).toBeGreaterThan(0);
+
+    const resumed = airfillIn(work, ['backfill', '--chunk', String(CHUNK), '--data-dir', 'killed']);
+    expect(resumed.code).toBe(0);
+    // The runs the killed process left open are closed and their claims taken back.
+    expect(resumed.stderr).toMatch(/closed \d+ run\(s\) an interrupted earlier process had left open/);
+    const after = status('killed');
+    expect(after).toMatchObject({ unfilled: 0, imputed: after.missing });
+    const filled = exportedReadings('killed');
+    expect(filled).toHaveLength(after.missing);
+    expect(new Set(filled).size).toBe(filled.length);
+  });
+});
