@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { InvalidArgumentError } from 'commander';
 import { correctReadings, listModels, type CorrectionRequest, type CorrectionResult, type Database } from '@airfill/db';
-import { DEFAULT_MODELS_DIR, readContractFromSet, readModelSet } from '@airfill/model';
+import { DEFAULT_MODELS_DIR, readEntryContract, readModelSet } from '@airfill/model';
 import { parseOffsetTimestamp } from '@airfill/schema';
 
 /** What `airfill readings` and `airfill flags clear` share: the range flags, who asks, and what a change makes stale. */
@@ -26,7 +26,7 @@ const HOUR_MS = 3_600_000;
  */
 async function featureWindow(database: Database): Promise<{ beforeMs: number; afterMs: number }> {
   const contracts: unknown[] = (await listModels(database)).map((model) => model.featureContract);
-  for (const entry of await readModelSet(DEFAULT_MODELS_DIR)) contracts.push((await readContractFromSet(entry.parameter, DEFAULT_MODELS_DIR))?.contract);
+  for (const entry of await readModelSet(DEFAULT_MODELS_DIR)) contracts.push((await readEntryContract(entry)).contract);
   let beforeMs = 72 * HOUR_MS;
   let afterMs = 72 * HOUR_MS;
   for (const contract of contracts) {

@@ -1,6 +1,6 @@
 import { DatabaseInputError, getRun, readStatus, type StatusReport } from '@airfill/db';
 import { runPipeline, type ExecutionResult } from './engine';
-import type { RunReport, StepTime } from './report';
+import { pipelineSteps, type RunReport, type StepTime } from './report';
 import { startAndLoad, type RunLocallyOptions } from './run-locally';
 import type { LocalRuntime } from './runtime';
 
@@ -39,7 +39,19 @@ export interface BackfillResult {
   /** Stored parameters no model fills (never filled, reported). */
   withoutModel: string[];
   status: StatusReport;
+  /** Time per step: start and load, then each pipeline step summed over the executions. */
+  steps: StepTime[];
   ms: number;
+}
+
+/** Adds an execution's step times to the sums, by step name (every execution's Map fills the same parameters). */
+function addSteps(sums: StepTime[], steps: readonly StepTime[]): void {
+  for (const step of steps) {
+    const name = step.step.startsWith('fill ') ? 'fill (every parameter, in the Map)' : step.step;
+    const sum = sums.find((entry) => entry.step === name);
+    if (sum) sum.ms += step.ms;
+    else sums.push({ step: name, ms: step.ms });
+  }
 }
 
 /** One pass's counts, from the ledger. */
@@ -80,6 +92,7 @@ export async function backfillLocally(options: BackfillOptions): Promise<Backfil
     for (let pass = 1; ; pass += 1) {
       const passStarted = performance.now();
       const execution = await runPipeline(runtime, { ...options.execution, ...(options.onPipelineProgress ? { onProgress: options.onPipelineProgress } : {}) });
+      addSteps(steps, pipelineSteps(execution));
       const parameters = await describePass(execution, runtime);
       for (const parameter of execution.plan?.withoutModel ?? []) withoutModel.add(parameter);
       const status = await readStatus(runtime.database);
@@ -104,7 +117,7 @@ export async function backfillLocally(options: BackfillOptions): Promise<Backfil
         break;
       }
     }
-    return { outcome, passes, load, withoutModel: [...withoutModel], status: await readStatus(runtime.database), ms: performance.now() - started };
+    return { outcome, passes, load, withoutModel: [...withoutModel], status: await readStatus(runtime.database), steps, ms: performance.now() - started };
   } finally {
     await runtime.stop();
   }

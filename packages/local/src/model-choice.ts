@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { getCurrentModel, type Database } from '@airfill/db';
+import type { Database } from '@airfill/db';
 import { DEFAULT_MODELS_DIR, loadModel, loadModelFromSet, type LoadedModel } from '@airfill/model';
 import { AirfillError } from '@airfill/schema';
+import { findModelSource } from './model-source';
 
 /** No model can fill a parameter that was asked for. */
 export class NoModelError extends AirfillError {}
@@ -34,13 +33,12 @@ export async function chooseModel(database: Database, parameter: string, env: No
     const model = await loadModel(env.AIRFILL_MODEL_DIR);
     if (model.contract.parameter === parameter) return { model, source: 'directory' };
   }
-  const current = await getCurrentModel(database, parameter);
-  let note: string | undefined;
-  if (current && existsSync(path.join(current.artifactUri, 'model.json'))) return { model: await loadModel(current.artifactUri), source: 'registry' };
-  if (current) note = `current ${parameter} model ${current.version} is registered at ${current.artifactUri}, which is not here; using the default model`;
-  const fallback = await loadModelFromSet(parameter, DEFAULT_MODELS_DIR);
-  if (!fallback) return undefined;
-  return { model: fallback, source: 'default', ...(note ? { note } : {}) };
+  const found = await findModelSource(database, parameter);
+  if (!found) return undefined;
+  if (found.source === 'registry') return { model: await loadModel(found.dir), source: 'registry' };
+  const model = await loadModelFromSet(parameter, DEFAULT_MODELS_DIR);
+  if (!model) return undefined;
+  return { model, source: 'default', ...(found.note ? { note: found.note } : {}) };
 }
 
 /**

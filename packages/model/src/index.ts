@@ -10,6 +10,7 @@ export {
   modelSetEntry,
   loadModelFromSet,
   readContractFromSet,
+  readEntryContract,
   writeModelSet,
   isModelSet,
   type ModelsManifest,

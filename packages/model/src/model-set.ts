@@ -87,10 +87,14 @@ export async function loadModelFromSet(parameter: string, dir: string = DEFAULT_
  */
 export async function readContractFromSet(parameter: string, dir: string = DEFAULT_MODELS_DIR) {
   const entry = await modelSetEntry(parameter, dir);
-  if (!entry) return undefined;
+  return entry ? readEntryContract(entry) : undefined;
+}
+
+/** The feature contract of a set's entry (see {@link readContractFromSet}), for callers that already listed the set. */
+export async function readEntryContract(entry: ModelSetEntry) {
   const file = join(entry.dir, 'contract.json');
   const parsed = featureContractSchema.safeParse(JSON.parse(await readFile(file, 'utf8')) as unknown);
-  if (!parsed.success || parsed.data.parameter !== parameter) throw new ModelFormatError(`${file} is not the feature contract of a ${parameter} model`, { dir });
+  if (!parsed.success || parsed.data.parameter !== entry.parameter) throw new ModelFormatError(`${file} is not the feature contract of a ${entry.parameter} model`, { dir: entry.dir });
   return { version: entry.version, contract: parsed.data };
 }
 
