@@ -12,26 +12,38 @@ export interface Series {
 /** device -> parameter -> observed series. Missing (null/NaN) observations are left out. */
 export type SeriesIndex = Map<string, Map<string, Series>>;
 
-/** Groups observations into sorted typed-array series, once per window, so every lookup is a binary search. */
-export function indexObservations(observations: readonly Observation[]): SeriesIndex {
-  const groups = new Map<string, Map<string, { ts: number[]; values: number[] }>>();
-  for (const observation of observations) {
-    const value = observation.value;
-    if (value === null || !Number.isFinite(value) || !Number.isFinite(observation.ts)) continue;
-    let byParameter = groups.get(observation.deviceId);
-    if (!byParameter) groups.set(observation.deviceId, (byParameter = new Map()));
-    let group = byParameter.get(observation.parameter);
-    if (!group) byParameter.set(observation.parameter, (group = { ts: [], values: [] }));
-    group.ts.push(observation.ts);
+/** Readings gathered per device and parameter before they become {@link Series}. */
+class SeriesGroups {
+  private readonly groups = new Map<string, Map<string, { ts: number[]; values: number[] }>>();
+
+  /** Adds one reading; non-finite values and times are left out, as missing. */
+  add(deviceId: string, parameter: string, ts: number, value: number | null): void {
+    if (value === null || !Number.isFinite(value) || !Number.isFinite(ts)) return;
+    let byParameter = this.groups.get(deviceId);
+    if (!byParameter) this.groups.set(deviceId, (byParameter = new Map()));
+    let group = byParameter.get(parameter);
+    if (!group) byParameter.set(parameter, (group = { ts: [], values: [] }));
+    group.ts.push(ts);
     group.values.push(value);
   }
-  const index: SeriesIndex = new Map();
-  for (const [deviceId, byParameter] of groups) {
-    const series = new Map<string, Series>();
-    for (const [parameter, group] of byParameter) series.set(parameter, toSeries(group.ts, group.values));
-    index.set(deviceId, series);
+
+  /** The sorted typed-array series of every device and parameter with at least one reading. */
+  index(): SeriesIndex {
+    const index: SeriesIndex = new Map();
+    for (const [deviceId, byParameter] of this.groups) {
+      const series = new Map<string, Series>();
+      for (const [parameter, group] of byParameter) series.set(parameter, toSeries(group.ts, group.values));
+      index.set(deviceId, series);
+    }
+    return index;
   }
-  return index;
+}
+
+/** Groups observations into sorted typed-array series, once per window, so every lookup is a binary search. */
+export function indexObservations(observations: readonly Observation[]): SeriesIndex {
+  const groups = new SeriesGroups();
+  for (const observation of observations) groups.add(observation.deviceId, observation.parameter, observation.ts, observation.value);
+  return groups.index();
 }
 
 /**
@@ -40,30 +52,14 @@ export function indexObservations(observations: readonly Observation[]): SeriesI
  * a series given twice is joined.
  */
 export function indexSeries(list: readonly ObservedSeries[]): SeriesIndex {
-  const groups = new Map<string, Map<string, { ts: number[]; values: number[] }>>();
+  const groups = new SeriesGroups();
   for (const entry of list) {
     if (entry.ts.length !== entry.values.length) {
       throw new FeatureContractError(`the series of ${entry.parameter} at ${entry.deviceId} has ${entry.ts.length} times for ${entry.values.length} values`, { deviceId: entry.deviceId, parameter: entry.parameter });
     }
-    let byParameter = groups.get(entry.deviceId);
-    if (!byParameter) groups.set(entry.deviceId, (byParameter = new Map()));
-    let group = byParameter.get(entry.parameter);
-    if (!group) byParameter.set(entry.parameter, (group = { ts: [], values: [] }));
-    for (let i = 0; i < entry.ts.length; i += 1) {
-      const value = entry.values[i] as number;
-      const ts = entry.ts[i] as number;
-      if (!Number.isFinite(value) || !Number.isFinite(ts)) continue;
-      group.ts.push(ts);
-      group.values.push(value);
-    }
+    for (let i = 0; i < entry.ts.length; i += 1) groups.add(entry.deviceId, entry.parameter, entry.ts[i] as number, entry.values[i] as number);
   }
-  const index: SeriesIndex = new Map();
-  for (const [deviceId, byParameter] of groups) {
-    const series = new Map<string, Series>();
-    for (const [parameter, group] of byParameter) if (group.ts.length > 0) series.set(parameter, toSeries(group.ts, group.values));
-    if (series.size > 0) index.set(deviceId, series);
-  }
-  return index;
+  return groups.index();
 }
 
 /** Groups readings into one {@link ObservedSeries} per sensor and parameter, observed values only, sorted by time. */
