@@ -10,7 +10,9 @@ import {
   type Database,
 } from '@airfill/db';
 import {
+  countReadings,
   findAlertEpisodes,
+  forEachReading,
   parseQualityConfig,
   QUALITY_CHECKS,
   QualityConfigError,
@@ -154,18 +156,21 @@ export async function qualityCheck(deps: QualityCheckDeps, settings: QualityChec
     const read = { from: from - around.beforeMs, to: Math.max(to, Math.min(window.dataEnd, to + around.afterMs)) };
     const data = await readQualityWindow(deps.database, { from: new Date(read.from), to: new Date(read.to) }, QUALITY_CHECKS);
     const started = performance.now();
-    const { flags } = runQualityChecks({ sites: data.sites, observations: data.observations, channels: data.channels, plausibility }, config);
+    const { flags } = runQualityChecks({ sites: data.sites, series: data.series, channels: data.channels, plausibility }, config);
     const inPiece = (ts: number) => ts >= from && ts < to;
     const stored = await writeQualityFlags(deps.database, runId, flags.filter((flag) => inPiece(flag.ts)));
     const cleared = new Set(data.cleared.map((flag) => `${flag.deviceId}\u0000${flag.parameter}\u0000${flag.ts}\u0000${flag.check}`));
     const upheld = flags.filter((flag: QualityFlag) => !cleared.has(`${flag.deviceId}\u0000${flag.parameter}\u0000${flag.ts}\u0000${flag.check}`));
-    episodes.push(...findAlertEpisodes({ observations: data.observations, flags: upheld, window: { from, to }, dataEnd: read.to }, config.alerts));
-    const checked = data.observations.filter((observation) => inPiece(observation.ts)).length;
+    episodes.push(...findAlertEpisodes({ series: data.series, flags: upheld, window: { from, to }, dataEnd: read.to }, config.alerts));
+    let checked = 0;
+    forEachReading(data, (_device, _parameter, ts) => {
+      if (inPiece(ts)) checked += 1;
+    });
     readings += checked;
     logger.info('checked readings', {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
-      read: data.observations.length,
+      read: countReadings(data),
       checked,
       ms: Math.round(performance.now() - started),
       ...stored,

@@ -1,5 +1,6 @@
-import { indexObservations, nearestNeighbours, type Observation, type SensorSite, type Series, type SeriesIndex } from '@airfill/features';
+import { nearestNeighbours, type SensorSite, type Series, type SeriesIndex } from '@airfill/features';
 import type { QualityConfig } from './config';
+import { indexReadings, type ReadingsInput } from './readings';
 import { DEFAULT_PARAMETER_SETTINGS, inferParameterSettings, parameterKey, type ParameterSettings } from './parameters';
 import { cadenceOf, HOUR_MS, resolutionOf } from './series-stats';
 
@@ -17,8 +18,8 @@ export interface QualityContext {
  * each sensor's nearest `neighbours.count` sensors within `neighbours.maxKm`
  * that report it. Sensors without a site have no neighbours.
  */
-export function buildContext(sites: readonly SensorSite[], observations: readonly Observation[], config: QualityConfig): QualityContext {
-  const index = indexObservations(observations);
+export function buildContext(sites: readonly SensorSite[], readings: ReadingsInput, config: QualityConfig): QualityContext {
+  const index = indexReadings(readings);
   const byParameter = new Map<string, Map<string, Series>>();
   for (const [deviceId, series] of index) {
     for (const [parameter, one] of series) {

@@ -23,3 +23,4 @@ export { QualityError, QualityConfigError } from './errors';
 export { findAlertEpisodes, ALERT_KINDS, type AlertEpisode, type AlertKind, type EpisodeInput } from './alerts/episodes';
 export { reconcileAlerts, type RaisedAlert, type AlertDecision } from './alerts/reconcile';
 export { channelCadence } from './completeness';
+export { forEachReading, countReadings, type ReadingsInput } from './readings';

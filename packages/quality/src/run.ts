@@ -1,4 +1,4 @@
-import type { Observation, SensorSite, Series } from '@airfill/features';
+import type { SensorSite, Series } from '@airfill/features';
 import { makeRangeLookup, type PlausibilityConfigInput } from '@airfill/schema';
 import { checkDrift } from './checks/drift';
 import { checkFaultConstants, faultConstantsFor } from './checks/fault-constant';
@@ -10,6 +10,7 @@ import { buildContext, cadenceOrHour, type QualityContext } from './context';
 import { QualityConfigError, QualityError } from './errors';
 import { QUALITY_CHECKS, type QualityCheck, type QualityFlag, type SeriesFlag } from './flags';
 import { parameterKey, type ParameterSettings } from './parameters';
+import { withoutReadings, type ReadingsInput } from './readings';
 
 /** The sensor type measuring one parameter on one device (the input contract's `sensor_type`). */
 export interface ChannelType {
@@ -18,16 +19,18 @@ export interface ChannelType {
   sensorType: string | null;
 }
 
-/** A window of readings to check: every parameter of the sensors and of their neighbours. */
-export interface QualityInput {
+/**
+ * A window of readings to check: every parameter of the sensors and of
+ * their neighbours, one record per reading (`value` null when missing;
+ * missing readings are not checked) or one per series.
+ */
+export type QualityInput = ReadingsInput & {
   sites: readonly SensorSite[];
-  /** `value` null when missing; missing readings are not checked. */
-  observations: readonly Observation[];
   /** Sensor types, for the fault constants and per-type ranges; a channel without one matches only rules for any type (`*`). */
   channels?: readonly ChannelType[];
   /** The physical ranges (and sentinels) the loader applies (`--plausibility`); the defaults when absent. */
   plausibility?: PlausibilityConfigInput;
-}
+};
 
 /** The flags of a run and how long each check took (ms). */
 export interface QualityResult {
@@ -68,7 +71,7 @@ export function runQualityChecks(input: QualityInput, config: QualityConfigInput
     timings[check] += performance.now() - started;
   };
 
-  let context = buildContext(input.sites, input.observations, settings);
+  let context = buildContext(input.sites, input, settings);
   const sensorTypes = new Map((input.channels ?? []).map((channel) => [`${channel.deviceId}\u0000${channel.parameter}`, channel.sensorType]));
   const rangeFor = makeRangeLookup(input.plausibility);
   eachSeries(context, (deviceId, parameter, series) => {
@@ -161,8 +164,7 @@ function parameterSettings(context: QualityContext, parameter: string): Paramete
 /** The context again without the readings flagged invalid so far (the same context when there are none). */
 function withoutInvalid(context: QualityContext, input: QualityInput, invalid: ReadonlySet<string>, settings: QualityConfig): QualityContext {
   if (invalid.size === 0) return context;
-  const kept = input.observations.filter((observation) => !invalid.has(readingKey(observation.deviceId, observation.parameter, observation.ts)));
-  return buildContext(input.sites, kept, settings);
+  return buildContext(input.sites, withoutReadings(input, (deviceId, parameter, ts) => invalid.has(readingKey(deviceId, parameter, ts))), settings);
 }
 
 function readingKey(deviceId: string, parameter: string, ts: number): string {

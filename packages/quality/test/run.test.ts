@@ -1,4 +1,5 @@
-import { parseQualityConfig, QUALITY_CHECKS, QualityConfigError, runQualityChecks } from '../src';
+import { groupObservations } from '@airfill/features';
+import { findAlertEpisodes, parseQualityConfig, QUALITY_CHECKS, QualityConfigError, runQualityChecks } from '../src';
 import { network, PM10, SITES } from './network';
 
 describe('runQualityChecks', () => {
@@ -34,6 +35,20 @@ describe('runQualityChecks', () => {
     const second = runQualityChecks({ sites: SITES, observations, channels });
     expect(second.flags).toEqual(first.flags);
     expect(observations).toEqual(copy);
+  });
+
+  it('finds the same flags in series (as the database reads a window) as in one record per reading', () => {
+    const observations = faulty();
+    const byReading = runQualityChecks({ sites: SITES, observations, channels });
+    expect(byReading.flags.length).toBeGreaterThan(10);
+    const series = groupObservations(observations);
+    expect(runQualityChecks({ sites: SITES, series, channels }).flags).toEqual(byReading.flags);
+    // The episodes read the same either way.
+    const window = { from: Math.min(...observations.map((o) => o.ts)), to: Math.max(...observations.map((o) => o.ts)) + 1 };
+    const settings = parseQualityConfig({}).alerts;
+    const episodes = findAlertEpisodes({ observations, flags: byReading.flags, window }, settings);
+    expect(episodes.length).toBeGreaterThan(0);
+    expect(findAlertEpisodes({ series, flags: byReading.flags, window }, settings)).toEqual(episodes);
   });
 
   it('skips missing readings and readings of sensors without a site', () => {

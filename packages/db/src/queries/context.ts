@@ -1,4 +1,5 @@
 import type { Database } from '../connection';
+import { numbersOf } from './numbers';
 
 /** Where a sensor stands (the feature contract's `SensorSite`). */
 export interface ContextSite {
@@ -13,11 +14,6 @@ export interface ContextSeries {
   parameter: string;
   ts: number[];
   values: number[];
-}
-
-/** Splits a server-joined list of numbers ("1,2.5,3"); empty text is an empty list. */
-function numbersOf(text: string): number[] {
-  return text === '' ? [] : text.split(',').map(Number);
 }
 
 /**

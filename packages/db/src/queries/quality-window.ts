@@ -1,5 +1,6 @@
 import type { Database } from '../connection';
 import { NUMBER_PATTERN } from './number-pattern';
+import { numbersOf } from './numbers';
 
 /** Where the stored readings begin and end (epoch ms), or null when none are stored. */
 export async function readingsSpan(database: Database): Promise<{ first: number; last: number } | null> {
@@ -26,7 +27,8 @@ export async function lastCheckedUntil(database: Database): Promise<number | nul
 export interface QualityWindow {
   sites: { deviceId: string; latitude: number; longitude: number }[];
   channels: { deviceId: string; parameter: string; sensorType: string | null }[];
-  observations: { deviceId: string; parameter: string; ts: number; value: number }[];
+  /** One per channel: the epoch ms and values of its readings, oldest first. */
+  series: { deviceId: string; parameter: string; ts: number[]; values: number[] }[];
   /** Readings (device, parameter, ts) whose flag of a check a person cleared: the checks' finding on them is overruled. */
   cleared: { deviceId: string; parameter: string; ts: number; check: string }[];
 }
@@ -40,14 +42,16 @@ export interface QualityWindow {
  * invalidated (`manual`), missing values and sentinels are left out.
  */
 export async function readQualityWindow(database: Database, window: { from: Date; to: Date }, checks: readonly string[]): Promise<QualityWindow> {
-  const [sites, channels, observations, cleared] = await Promise.all([
+  const [sites, channels, series, cleared] = await Promise.all([
     database.pool.query<{ device_id: string; latitude: number; longitude: number }>('select device_id, latitude, longitude from sensors order by device_id'),
     database.pool.query<{ device_id: string; parameter: string; sensor_type: string | null }>(
       'select s.device_id, c.parameter, c.sensor_type from sensor_channels c join sensors s on s.id = c.sensor_ref order by 1, 2',
     ),
-    database.pool.query<{ device_id: string; parameter: string; ts: string; value: number }>(
-      `select s.device_id, r.parameter, (extract(epoch from r.ts) * 1000)::bigint as ts,
-              case when r.value is not null then r.value else r.raw_value::double precision end as value
+    // Each channel joined into two lists of numbers by the server: a few hundred rows instead of millions.
+    database.pool.query<{ device_id: string; parameter: string; ts: string; values: string }>(
+      `select s.device_id, r.parameter,
+              string_agg(((extract(epoch from r.ts) * 1000)::bigint)::text, ',' order by r.ts) as ts,
+              string_agg((case when r.value is not null then r.value else r.raw_value::double precision end)::text, ',' order by r.ts) as values
          from readings r join sensors s on s.id = r.sensor_ref
         where r.ts >= $1 and r.ts < $2
           and (r.value is not null
@@ -58,7 +62,8 @@ export async function readQualityWindow(database: Database, window: { from: Date
                    and not exists (select 1 from flags f
                                     where f.sensor_ref = r.sensor_ref and f.parameter = r.parameter and f.ts = r.ts
                                       and f.severity = 'invalid' and f.cleared_at is null and f."check" <> all($3::text[]))))
-        order by s.device_id, r.parameter, r.ts`,
+        group by s.device_id, r.parameter
+        order by s.device_id, r.parameter`,
       [window.from, window.to, checks],
     ),
     database.pool.query<{ device_id: string; parameter: string; ts: string; check: string }>(
@@ -71,7 +76,7 @@ export async function readQualityWindow(database: Database, window: { from: Date
   return {
     sites: sites.rows.map((row) => ({ deviceId: row.device_id, latitude: row.latitude, longitude: row.longitude })),
     channels: channels.rows.map((row) => ({ deviceId: row.device_id, parameter: row.parameter, sensorType: row.sensor_type })),
-    observations: observations.rows.map((row) => ({ deviceId: row.device_id, parameter: row.parameter, ts: Number(row.ts), value: row.value })),
+    series: series.rows.map((row) => ({ deviceId: row.device_id, parameter: row.parameter, ts: numbersOf(row.ts), values: numbersOf(row.values) })),
     cleared: cleared.rows.map((row) => ({ deviceId: row.device_id, parameter: row.parameter, ts: Number(row.ts), check: row.check })),
   };
 }

@@ -1,8 +1,8 @@
-import type { Observation } from '@airfill/features';
 import type { AlertSettings } from '../config';
 import type { QualityFlag } from '../flags';
 import { formatInstant, HOUR_MS } from '../series-stats';
 import { channelCadence } from '../completeness';
+import { forEachReading, type ReadingsInput } from '../readings';
 
 /** What an alert is about: a sensor that stopped reporting, froze, or drifted away from its neighbours. */
 export const ALERT_KINDS = ['dead', 'stuck', 'drift'] as const;
@@ -23,16 +23,14 @@ export interface AlertEpisode {
 }
 
 /** What episodes are found in. */
-export interface EpisodeInput {
-  /** The readings received (a value, trusted or not; missing ones left out or `value: null`). */
-  observations: readonly Observation[];
+export type EpisodeInput = ReadingsInput & {
   /** The quality flags over the same readings (cleared ones left out). */
   flags: readonly QualityFlag[];
   /** Only episodes reaching into [from, to) are returned. */
   window: { from: number; to: number };
   /** Where the data ends: a silence up to it is still going on. @default window.to */
   dataEnd?: number;
-}
+};
 
 const hours = (ms: number) => `${Math.round(ms / HOUR_MS)} h`;
 const span = (from: number, to: number) => `from ${formatInstant(from)} to ${formatInstant(to)} (${hours(to - from)})`;
@@ -69,16 +67,16 @@ function findDeadEpisodes(input: EpisodeInput, settings: AlertSettings): AlertEp
   const minMs = settings.deadHours * HOUR_MS;
   const channels = new Map<string, { deviceId: string; parameter: string; ts: number[] }>();
   const reporting = new Map<string, Set<number>>();
-  for (const observation of input.observations) {
-    if (observation.value === null || !Number.isFinite(observation.value)) continue;
-    const key = `${observation.deviceId}\u0000${observation.parameter}`;
+  forEachReading(input, (deviceId, parameter, ts, value) => {
+    if (value === null || !Number.isFinite(value)) return;
+    const key = `${deviceId}\u0000${parameter}`;
     let channel = channels.get(key);
-    if (!channel) channels.set(key, (channel = { deviceId: observation.deviceId, parameter: observation.parameter, ts: [] }));
-    channel.ts.push(observation.ts);
-    let hoursOfParameter = reporting.get(observation.parameter);
-    if (!hoursOfParameter) reporting.set(observation.parameter, (hoursOfParameter = new Set()));
-    hoursOfParameter.add(Math.floor(observation.ts / HOUR_MS));
-  }
+    if (!channel) channels.set(key, (channel = { deviceId, parameter, ts: [] }));
+    channel.ts.push(ts);
+    let hoursOfParameter = reporting.get(parameter);
+    if (!hoursOfParameter) reporting.set(parameter, (hoursOfParameter = new Set()));
+    hoursOfParameter.add(Math.floor(ts / HOUR_MS));
+  });
   const episodes: AlertEpisode[] = [];
   for (const channel of channels.values()) {
     const ts = Float64Array.from(channel.ts).sort();
