@@ -53,6 +53,11 @@ describe('environment config', () => {
     expect(() => parseEnvironmentConfig(input, 'pg16')).toThrow(/database\.engineVersion: an exact/);
   });
 
+  it('rejects transform settings SageMaker would refuse: concurrent payloads past 100 MB per instance', () => {
+    const input = withChanges((c) => ({ ...c, transform: { ...c.transform, maxPayloadMb: 30, maxConcurrentTransforms: 4 } }));
+    expect(() => parseEnvironmentConfig(input, 'payload')).toThrow(/transform\.maxConcurrentTransforms: maxPayloadMb x maxConcurrentTransforms must be at most 100/);
+  });
+
   it('rejects a production environment without an alarm subscriber', () => {
     const input = { ...structuredClone(prod), monitoring: { alarmEmails: [] } };
     expect(() => parseEnvironmentConfig(input, 'silent-prod')).toThrow(/monitoring\.alarmEmails: a production environment needs at least one alarm subscriber/);

@@ -24,6 +24,7 @@ export async function handler(event: StartTransformEvent): Promise<StartTransfor
         instanceType: settings.AIRFILL_TRANSFORM_INSTANCE_TYPE,
         instanceCount: settings.AIRFILL_TRANSFORM_INSTANCE_COUNT,
         maxPayloadMb: settings.AIRFILL_TRANSFORM_MAX_PAYLOAD_MB,
+        maxConcurrentTransforms: settings.AIRFILL_TRANSFORM_MAX_CONCURRENT,
         modelOf: (parameter) => catalog.modelOf(parameter),
         plausibility: settings.AIRFILL_PLAUSIBILITY,
       },

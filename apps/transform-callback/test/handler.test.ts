@@ -22,7 +22,7 @@ beforeAll(async () => {
     JSON.stringify({ runId, jobName, modelVersion: 'm1', parameter: PARAMETER, contract: { target: { kind: 'residual', baselineColumn: 'baseline' } }, rows: 1, skipped: 0 }),
     'application/json',
   );
-  await putText(bucket, `${keys.outputPrefix}features.csv.out`, '0,1.5\n', 'text/csv');
+  await putText(bucket, `${keys.outputPrefix}features-00000.csv.out`, '0,1.5\n', 'text/csv');
   aws.parameters.set(`/airfill/dev/jobs/${jobName}`, { value: JSON.stringify({ taskToken: 'tok', runId, executionId: 'x' }), type: 'SecureString' });
   Object.assign(process.env, {
     AIRFILL_ENV: 'dev',

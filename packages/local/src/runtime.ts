@@ -205,7 +205,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       transformSettings: {
         jobPrefix: LOCAL_NAMES.jobPrefix,
         instanceType: 'ml.local',
-        instanceCount: 1,
+        // As two instances would: the input goes in two objects, so every local run joins predictions back across objects, as a scaled-out job in the cloud does.
+        instanceCount: 2,
         maxPayloadMb: 6,
         modelOf: async (parameter) => {
           const model = models.get(parameter)?.model;

@@ -37,10 +37,14 @@ describe('the local pipeline, end to end', () => {
 
     // SageMaker's layout: the input keeps the id first; the output is `id,prediction`, one line per input row.
     const keys = runKeys(first.runs[0]!.runId);
-    const input = (await getText(network.runtime.bucket, keys.input)).trim().split('\n');
+    // In two objects, as for two instances; each comes back as `<name>.out`, and the callback joins them by id.
+    const parts = [keys.inputPart(0), keys.inputPart(1)];
+    expect(await listKeys(network.runtime.bucket, keys.inputPrefix)).toEqual(parts);
+    const input = (await Promise.all(parts.map((key) => getText(network.runtime.bucket, key)))).join('').trim().split('\n');
     expect(input).toHaveLength(gaps);
-    expect(await listKeys(network.runtime.bucket, keys.outputPrefix)).toEqual([`${keys.outputPrefix}features.csv.out`]);
-    const output = (await getText(network.runtime.bucket, `${keys.outputPrefix}features.csv.out`)).trim().split('\n');
+    const outputs = parts.map((key) => `${keys.outputPrefix}${key.slice(keys.inputPrefix.length)}.out`);
+    expect(await listKeys(network.runtime.bucket, keys.outputPrefix)).toEqual(outputs);
+    const output = (await Promise.all(outputs.map((key) => getText(network.runtime.bucket, key)))).join('').trim().split('\n');
     expect(output.map((line) => line.split(',')[0])).toEqual(input.map((line) => line.split(',')[0]));
     expect(output.filter((line) => /^\d+,-?\d+(\.\d+)?(e-?\d+)?$/.test(line))).toHaveLength(gaps);
 

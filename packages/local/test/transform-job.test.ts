@@ -28,7 +28,7 @@ describe('the local batch transform', () => {
     const columns = model.contract.columns.length;
     const rows = [7, 3, 12].map((id, index) => [String(id), ...Array.from({ length: columns }, (_, column) => (column + index) % 4 === 0 ? '' : String(column + index))]);
     const keys = runKeys(RUN);
-    await putText(bucket, keys.input, `${rows.map((row) => row.join(',')).join('\n')}\n`, 'text/csv');
+    await putText(bucket, keys.inputPart(0), `${rows.map((row) => row.join(',')).join('\n')}\n`, 'text/csv');
 
     expect(await runTransformJob(s3.s3, request(RUN), model)).toEqual({ objects: 1, rows: 3 });
     const expected = model.predict({
@@ -37,13 +37,13 @@ describe('the local batch transform', () => {
       columns,
       values: Float64Array.from(rows.flatMap((row) => row.slice(1).map((cell) => (cell === '' ? Number.NaN : Number(cell))))),
     });
-    const lines = (await getText(bucket, `${keys.outputPrefix}features.csv.out`)).trim().split('\n');
+    const lines = (await getText(bucket, `${keys.outputPrefix}features-00000.csv.out`)).trim().split('\n');
     expect(lines).toEqual(['7', '3', '12'].map((id, index) => `${id},${expected[index]}`));
   });
 
   it('fails like a ClientError when a record does not have the model\'s features', async () => {
     const run = '0b0c0d0e-0000-4000-8000-000000000002';
-    await putText(bucket, runKeys(run).input, '1,2,3\n', 'text/csv');
+    await putText(bucket, runKeys(run).inputPart(0), '1,2,3\n', 'text/csv');
     await expect(runTransformJob(s3.s3, request(run), model)).rejects.toThrow(TransformJobError);
     await expect(runTransformJob(s3.s3, request(run), model)).rejects.toThrow(/ClientError: record 1 .* has 2 features/);
   });

@@ -5,8 +5,8 @@ import type { ContextRecord, MissingRecord, TargetRecord } from '@airfill/schema
 
 /** Feature rows ready for the batch transform, and what the callback needs per row. */
 export interface FeatureRows {
-  /** Headerless CSV, one line per target, the row id first; empty cells are unknown (NaN). */
-  csv: string;
+  /** Headerless CSV lines, one per target, the row id first; empty cells are unknown (NaN). */
+  lines: string[];
   /** One per line of `csv`, same order. */
   targets: TargetRecord[];
   /** Targets left out because their final value could not be computed (unknown baseline). */
@@ -67,5 +67,5 @@ export function buildFeatureRows(missing: readonly MissingRecord[], context: rea
       neighboursObserved: key?.neighboursObserved ?? 0,
     });
   }
-  return { csv: lines.length ? `${lines.join('\n')}\n` : '', targets, skipped, matrix };
+  return { lines, targets, skipped, matrix };
 }

@@ -16,6 +16,7 @@ import { InputError } from './errors';
 import { buildFeatureRows } from './feature-rows';
 import { transformJobName } from './ids';
 import { assertRunOfExecution } from './run-state';
+import { splitInputParts } from './input-parts';
 import { getText, parseJsonLines, putText, toJsonLines } from './s3-objects';
 import { settleTransformJob, type SettleDeps } from './settle-transform';
 import { putToken } from './token-store';
@@ -43,6 +44,8 @@ export interface StartTransformSettings {
   instanceType: string;
   instanceCount: number;
   maxPayloadMb: number;
+  /** Mini-batches each instance scores at once (SageMaker's MaxConcurrentTransforms). @default 1 */
+  maxConcurrentTransforms?: number;
   /** The current model of a parameter; undefined when no model fills it. */
   modelOf(parameter: string): Promise<TransformModel | undefined>;
   /** Ranges over the defaults that predictions must fall in (a retry may settle a finished job here). */
@@ -50,7 +53,7 @@ export interface StartTransformSettings {
 }
 
 /** What the transform request is made of. */
-type TransformJobSettings = Pick<StartTransformSettings, 'instanceType' | 'instanceCount' | 'maxPayloadMb'>;
+type TransformJobSettings = Pick<StartTransformSettings, 'instanceType' | 'instanceCount' | 'maxPayloadMb' | 'maxConcurrentTransforms'>;
 
 /**
  * The batch transform request. The filters keep the row id out of the model's
@@ -64,6 +67,7 @@ export function transformJobRequest(settings: TransformJobSettings, model: Pick<
     TransformJobName: jobName,
     ModelName: model.name,
     MaxPayloadInMB: settings.maxPayloadMb,
+    MaxConcurrentTransforms: settings.maxConcurrentTransforms ?? 1,
     BatchStrategy: 'MultiRecord' as const,
     TransformInput: {
       DataSource: { S3DataSource: { S3DataType: 'S3Prefix' as const, S3Uri: `s3://${bucket}/${keys.inputPrefix}` } },
@@ -130,10 +134,11 @@ export async function startTransform(deps: StartTransformDeps, settings: StartTr
     return { jobName, rows: 0, state: 'settled' };
   }
 
-  await putText(deps.bucket, keys.input, rows.csv, 'text/csv');
+  const parts = splitInputParts(rows.lines, settings.instanceCount);
+  for (const [part, text] of parts.entries()) await putText(deps.bucket, keys.inputPart(part), text, 'text/csv');
   try {
     await aws('SageMaker CreateTransformJob', () => deps.sagemaker.send(new CreateTransformJobCommand(transformJobRequest(settings, model, deps.bucket.name, runId, jobName))));
-    logger.info('transform job created', { rows: rows.targets.length, columns: rows.matrix.columns });
+    logger.info('transform job created', { rows: rows.targets.length, columns: rows.matrix.columns, inputObjects: parts.length });
     return { jobName, rows: rows.targets.length, state: 'created' };
   } catch (error) {
     if (!isAwsError(error, 'ResourceInUse')) throw error;

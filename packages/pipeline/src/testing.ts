@@ -30,6 +30,7 @@ export function lambdaTestEnv(options: { bucket: string; s3Endpoint?: string; da
     AIRFILL_TRANSFORM_INSTANCE_TYPE: 'ml.m5.xlarge',
     AIRFILL_TRANSFORM_INSTANCE_COUNT: '2',
     AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: '6',
+    AIRFILL_TRANSFORM_MAX_CONCURRENT: '4',
     AIRFILL_MAX_READINGS_PER_RUN: '1000',
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'S3RVER',

@@ -30,8 +30,8 @@ function network(): Dataset {
 }
 
 /** What SageMaker's XGBoost container does with the input: drop the id, score, join id and output. */
-function transform(csv: string, model: LoadedModel): string[] {
-  const rows = csv.split('\n').filter((line) => line !== '').map((line) => line.split(','));
+function transform(lines: readonly string[], model: LoadedModel): string[] {
+  const rows = lines.map((line) => line.split(','));
   const columns = model.contract.columns.length;
   const values = new Float64Array(rows.length * columns);
   rows.forEach((cells, row) => cells.slice(1).forEach((cell, column) => (values[row * columns + column] = cell === '' ? Number.NaN : Number(cell))));
@@ -57,7 +57,7 @@ describe('intervals on the cloud path', () => {
     expect(rows.skipped).toEqual([]);
     // The manifest travels as JSON through S3.
     const manifest = JSON.parse(JSON.stringify({ modelVersion: model.version, contract: model.contract, calibration: model.calibration })) as Parameters<typeof checkTransformOutput>[2];
-    const check = checkTransformOutput(transform(rows.csv, model), rows.targets, manifest, plausibleRangeFor(PM));
+    const check = checkTransformOutput(transform(rows.lines, model), rows.targets, manifest, plausibleRangeFor(PM));
     if (!check.ok) throw new Error(check.reason);
 
     const cloud = new Map(check.predictions.map((prediction) => [`${prediction.deviceId}@${Date.parse(prediction.ts)}`, prediction]));

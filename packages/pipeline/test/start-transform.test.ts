@@ -11,6 +11,19 @@ let fixture: Fixture;
 useFixture((opened) => (fixture = opened));
 
 describe('startTransform', () => {
+  it('writes one input object per transform instance (contiguous shares of the rows), so every instance scores a share', async () => {
+    const { bucket, run, startEvent } = await queriedRun(fixture, 's-parts');
+    const result = await startTransform(awsDeps(fixture, bucket), { ...transformSettings(fixture), instanceCount: 2 }, startEvent('token-parts'));
+    expect(result).toMatchObject({ rows: 5, state: 'created' });
+    const keys = runKeys(run.runId);
+    expect(await listKeys(bucket, keys.inputPrefix)).toEqual([keys.inputPart(0), keys.inputPart(1)]);
+    const ids = await Promise.all([0, 1].map(async (part) => (await getText(bucket, keys.inputPart(part))).trimEnd().split('\n').map((line) => line.split(',')[0])));
+    expect(ids).toEqual([['0', '1'], ['2', '3', '4']]);
+    const request = fixture.aws.sagemaker.commandCalls(CreateTransformJobCommand).at(-1)!.args[0].input;
+    expect(request.TransformResources).toMatchObject({ InstanceCount: 2 });
+    expect(request.TransformInput?.DataSource?.S3DataSource).toMatchObject({ S3DataType: 'S3Prefix', S3Uri: `s3://${bucket.name}/${keys.inputPrefix}` });
+  });
+
   it('writes headerless feature rows, id first, and keeps what the callback needs under retrieved_from_db/', async () => {
     const { bucket, run, startEvent } = await queriedRun(fixture, 's1');
     const result = await startTransform(awsDeps(fixture, bucket), transformSettings(fixture), startEvent('token-1'));
@@ -18,8 +31,8 @@ describe('startTransform', () => {
     expect(result).toEqual({ jobName, rows: 5, state: 'created' });
 
     const keys = runKeys(run.runId);
-    expect(await listKeys(bucket, keys.inputPrefix)).toEqual([keys.input]);
-    const lines = (await getText(bucket, keys.input)).trimEnd().split('\n');
+    expect(await listKeys(bucket, keys.inputPrefix)).toEqual([keys.inputPart(0)]);
+    const lines = (await getText(bucket, keys.inputPart(0))).trimEnd().split('\n');
     const columns = fixture.model.contract.columns.length;
     expect(lines).toHaveLength(5);
     lines.forEach((line, id) => {
@@ -60,6 +73,7 @@ describe('startTransform', () => {
       TransformJobName: `${JOB_PREFIX}${run.runId}`,
       ModelName: 'airfill-test-model',
       MaxPayloadInMB: 6,
+      MaxConcurrentTransforms: 1,
       BatchStrategy: 'MultiRecord',
       TransformInput: {
         DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${bucket.name}/input_batch/${run.runId}/` } },

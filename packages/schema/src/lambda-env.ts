@@ -48,6 +48,8 @@ export const lambdaEnvSchema = z.object({
   AIRFILL_TRANSFORM_INSTANCE_TYPE: z.string().regex(/^ml\./, 'AIRFILL_TRANSFORM_INSTANCE_TYPE must be a SageMaker instance type (ml.*)'),
   AIRFILL_TRANSFORM_INSTANCE_COUNT: positiveInt.max(100),
   AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: positiveInt.max(100),
+  /** SageMaker's MaxConcurrentTransforms: mini-batches each instance scores at once. */
+  AIRFILL_TRANSFORM_MAX_CONCURRENT: positiveInt.max(64),
   AIRFILL_MAX_READINGS_PER_RUN: positiveInt,
   /** Quality-control settings (`@airfill/quality`'s schema, validated by the step) as JSON; `{}` for the defaults. */
   AIRFILL_QUALITY_CONFIG: z.string().trim().min(2).default('{}'),
@@ -67,7 +69,7 @@ export const lambdaEnvSchemas = {
   qualityCheck: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_QUALITY_CONFIG: true, AIRFILL_PLAUSIBILITY: true }),
   planParameters: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_MODELS: true }),
   queryMissing: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_MAX_READINGS_PER_RUN: true, AIRFILL_MODELS: true }),
-  startTransform: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true, AIRFILL_MODELS: true, AIRFILL_PLAUSIBILITY: true, AIRFILL_TRANSFORM_INSTANCE_TYPE: true, AIRFILL_TRANSFORM_INSTANCE_COUNT: true, AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: true }),
+  startTransform: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true, AIRFILL_MODELS: true, AIRFILL_PLAUSIBILITY: true, AIRFILL_TRANSFORM_INSTANCE_TYPE: true, AIRFILL_TRANSFORM_INSTANCE_COUNT: true, AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: true, AIRFILL_TRANSFORM_MAX_CONCURRENT: true }),
   transformCallback: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true, AIRFILL_PLAUSIBILITY: true }),
   writePredictions: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true }),
   recordFailure: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true }),

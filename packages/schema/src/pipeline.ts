@@ -22,9 +22,9 @@ export const runKeys = (run: string) => ({
   targets: `retrieved_from_db/${run}/targets.jsonl`,
   /** The transform's manifest: job name, model version, feature contract, row counts. */
   transform: `retrieved_from_db/${run}/transform.json`,
-  /** Feature rows for the batch transform: headerless CSV, row id first. SageMaker reads the whole prefix. */
+  /** Feature rows for the batch transform: headerless CSV, row id first, in parts (at least one per instance). SageMaker reads the whole prefix. */
   inputPrefix: `input_batch/${run}/`,
-  input: `input_batch/${run}/features.csv`,
+  inputPart: (part: number) => `input_batch/${run}/features-${String(part).padStart(5, '0')}.csv`,
   /** Where SageMaker writes `<input name>.out` (lines "id,raw output"). */
   outputPrefix: `output_batch/${run}/`,
   /** The validated final predictions, one JSON line each (device, parameter, timestamp, value, model version). */

@@ -25,7 +25,7 @@ export const prod: EnvironmentConfigInput = {
     accessLogging: { enabled: true, retentionDays: 365 },
   },
   model: { source: 'xgboost-artifact', imageUri: XGBOOST_IMAGE_URI },
-  transform: { instanceType: 'ml.m5.xlarge', instanceCount: 2, maxPayloadMb: 6, timeoutSeconds: 7200 },
+  transform: { instanceType: 'ml.m5.xlarge', instanceCount: 2, maxPayloadMb: 6, maxConcurrentTransforms: 4, timeoutSeconds: 7200 },
   pipeline: { maxReadingsPerRun: 1_000_000 },
   functions: { memoryMb: 2048, timeoutSeconds: 900, logRetentionDays: 90 },
   schedule: { enabled: true, expression: 'rate(24 hours)' },

@@ -144,6 +144,12 @@ export const environmentConfigSchema = z
       instanceType: z.string().regex(/^ml\./),
       instanceCount: z.number().int().min(1).max(100),
       maxPayloadMb: z.number().int().min(1).max(100),
+      /**
+       * Mini-batch requests each instance works on at once (SageMaker's
+       * `MaxConcurrentTransforms`): the instance type's vCPUs for the
+       * XGBoost container, one model worker per vCPU.
+       */
+      maxConcurrentTransforms: z.number().int().min(1).max(64).default(1),
       /** How long the workflow waits for the transform job's callback. */
       timeoutSeconds: z.number().int().min(60).max(86_400),
       heartbeatSeconds: z.number().int().min(60).optional(),
@@ -212,6 +218,10 @@ export const environmentConfigSchema = z
     for (const [key, schema] of [['quality', qualityConfigSchema], ['plausibility', plausibilityConfigSchema]] as const) {
       const parsed = schema.safeParse(config.pipeline[key]);
       for (const issue of parsed.error?.issues ?? []) ctx.addIssue({ code: 'custom', path: ['pipeline', key, ...issue.path.map(String)], message: issue.message });
+    }
+    if (config.transform.maxPayloadMb * config.transform.maxConcurrentTransforms > 100) {
+      // SageMaker refuses a job whose concurrent payloads can exceed 100 MB on an instance.
+      ctx.addIssue({ code: 'custom', path: ['transform', 'maxConcurrentTransforms'], message: 'maxPayloadMb x maxConcurrentTransforms must be at most 100 (MB), as SageMaker requires' });
     }
     const zones = config.network.subnets.map((s) => s.availabilityZone);
     if (new Set(zones).size !== zones.length) {

@@ -26,7 +26,7 @@ export const staging: EnvironmentConfigInput = {
     accessLogging: { enabled: false },
   },
   model: { source: 'xgboost-artifact', imageUri: XGBOOST_IMAGE_URI },
-  transform: { instanceType: 'ml.m5.large', instanceCount: 1, maxPayloadMb: 6, timeoutSeconds: 3600 },
+  transform: { instanceType: 'ml.m5.large', instanceCount: 1, maxPayloadMb: 6, maxConcurrentTransforms: 2, timeoutSeconds: 3600 },
   pipeline: { maxReadingsPerRun: 200_000 },
   functions: { memoryMb: 1536, timeoutSeconds: 600, logRetentionDays: 30 },
   schedule: { enabled: true, expression: 'rate(24 hours)' },

@@ -65,6 +65,7 @@ export class Functions extends Construct {
       AIRFILL_TRANSFORM_INSTANCE_TYPE: config.transform.instanceType,
       AIRFILL_TRANSFORM_INSTANCE_COUNT: String(config.transform.instanceCount),
       AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: String(config.transform.maxPayloadMb),
+      AIRFILL_TRANSFORM_MAX_CONCURRENT: String(config.transform.maxConcurrentTransforms),
       AIRFILL_MAX_READINGS_PER_RUN: String(config.pipeline.maxReadingsPerRun),
       AIRFILL_QUALITY_CONFIG: JSON.stringify(config.pipeline.quality),
       AIRFILL_PLAUSIBILITY: JSON.stringify(config.pipeline.plausibility),
