@@ -10,13 +10,22 @@ const DAY_MS = 24 * HOUR_MS;
 export const FEATURE_SETTINGS = {
   /** Neighbours used for IDW (the probe found ~8 best). */
   neighbours: 8,
-  /** Readings of other sensors/parameters count as "at t" within this distance. */
+  /**
+   * A series' reading counts as "at t" within half its step, at most this
+   * (`alignToleranceOf`): a reading every 2 min stands for t within 1 min, an
+   * hourly or slower one within 30 min, as before cadences were detected.
+   */
   alignToleranceMs: 30 * 60_000,
   /** Own last/next observations are looked for this far from t. */
   endSearchMs: 72 * HOUR_MS,
-  /** The observation before the last (after the next) gives the slope at a gap's end when it is this close. */
+  /**
+   * The observation before the last (after the next) gives the slope at a
+   * gap's end when it is within `slopeSteps` steps of the series, at most
+   * this: a slope across another gap says little about the gap's end.
+   */
   slopeSpanMs: 3 * HOUR_MS,
-  /** Other days whose same hours serve as temporal neighbours (days before and after). */
+  slopeSteps: 3,
+  /** Physical time from here on (the same at any cadence): other days whose same hours serve as temporal neighbours (days before and after). */
   dailyLags: [-3, -2, -1, 1, 2, 3] as readonly number[],
   shortWindowMs: 6 * HOUR_MS,
   longWindowMs: 24 * HOUR_MS,

@@ -54,6 +54,13 @@ export interface FeatureContract {
   /** How far before/after a target the features look (ms); callers fetch this much context. */
   contextBeforeMs: number;
   contextAfterMs: number;
+  /**
+   * The cadence (ms) of the data the model was trained on, recorded at
+   * training; data far from it is refused (`assertCadenceFits`). Absent in
+   * contracts from before cadences were recorded: those models were trained
+   * on hourly data.
+   */
+  stepMs?: number;
 }
 
 /** Features for a list of targets: row-major, `rows x columns`, NaN for unknown. */

@@ -1,3 +1,4 @@
+import { alignToleranceOf } from './cadence';
 import { FEATURE_SETTINGS } from './columns';
 import type { Neighbour } from './geo';
 import type { GapEnds } from './own';
@@ -23,7 +24,7 @@ export type NeighbourSeries = readonly { neighbour: Neighbour; series: Series }[
  * between the target and them at the gap's ends, and their recent mean.
  */
 export function writeNeighbourFeatures(out: Float64Array, k: number, neighbours: NeighbourSeries, t: number, ends: GapEnds): { next: number; summary: NeighbourSummary } {
-  const { alignToleranceMs: tolerance, shortWindowMs } = FEATURE_SETTINGS;
+  const { alignToleranceMs, shortWindowMs } = FEATURE_SETTINGS;
   const { prevTs, nextTs, prevValue, nextValue, weight, interp } = ends;
   const hasPrev = prevTs === prevTs;
   const hasNext = nextTs === nextTs;
@@ -46,6 +47,8 @@ export function writeNeighbourFeatures(out: Float64Array, k: number, neighbours:
   let meanWeight = 0;
   for (const { neighbour, series } of neighbours) {
     const w = neighbour.weight;
+    // "At t" on the neighbour's own cadence: within half its step.
+    const tolerance = alignToleranceOf(series.stepMs, alignToleranceMs);
     const recent = windowMean(series, t - shortWindowMs, t + 1);
     if (recent === recent) {
       meanSum += w * recent;

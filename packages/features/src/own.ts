@@ -1,3 +1,4 @@
+import { alignToleranceOf } from './cadence';
 import { CONTEXT_MS, FEATURE_SETTINGS } from './columns';
 import { lowerBound, upperBound, valueNear, windowMean, type Series } from './series';
 
@@ -47,7 +48,8 @@ export function gapEnds(series: Series | undefined, t: number): GapEnds {
  * has no value at the times needed (within the alignment tolerance).
  */
 export function changeAcrossSpan(series: Series | undefined, t: number, ends: GapEnds): number {
-  const { alignToleranceMs: tolerance } = FEATURE_SETTINGS;
+  if (!series) return NaN;
+  const tolerance = alignToleranceOf(series.stepMs, FEATURE_SETTINGS.alignToleranceMs);
   const atT = valueNear(series, t, tolerance);
   if (atT !== atT) return NaN;
   const atPrev = ends.prevTs === ends.prevTs ? valueNear(series, ends.prevTs, tolerance) : NaN;
@@ -56,13 +58,13 @@ export function changeAcrossSpan(series: Series | undefined, t: number, ends: Ga
   return atT - expected;
 }
 
-/** The value two observations away from the gap on one side, and the slope it gives at the gap's end (per hour). */
+/** The value two observations away from the gap on one side, and the slope it gives at the gap's end (per hour, at any cadence). */
 function slopeAt(series: Series, endTs: number, side: -1 | 1): number {
   const at = side < 0 ? lowerBound(series.ts, endTs) - 1 : upperBound(series.ts, endTs);
   const endAt = side < 0 ? at + 1 : at - 1;
   if (at < 0 || at >= series.ts.length) return NaN;
   const dt = ((series.ts[endAt] as number) - (series.ts[at] as number)) * -side;
-  if (dt <= 0 || dt > FEATURE_SETTINGS.slopeSpanMs) return NaN;
+  if (dt <= 0 || dt > Math.min(FEATURE_SETTINGS.slopeSpanMs, FEATURE_SETTINGS.slopeSteps * series.stepMs)) return NaN;
   return (((series.values[endAt] as number) - (series.values[at] as number)) * -side * HOUR_MS) / dt;
 }
 

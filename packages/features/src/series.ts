@@ -1,3 +1,4 @@
+import { cadenceOfTimes, networkCadence } from './cadence';
 import { FeatureContractError } from './errors';
 import type { Observation, ObservedSeries } from './contract';
 
@@ -7,6 +8,12 @@ export interface Series {
   values: Float64Array;
   /** prefix[i] = sum of values[0..i-1]. */
   prefix: Float64Array;
+  /**
+   * The step it reports at (ms): detected from its own timestamps, or its
+   * network's (the parameter's other series in the window) when it has too
+   * few readings to say (see `cadenceOfTimes`).
+   */
+  stepMs: number;
 }
 
 /** device -> parameter -> observed series. Missing (null/NaN) observations are left out. */
@@ -35,7 +42,7 @@ class SeriesGroups {
       for (const [parameter, group] of byParameter) series.set(parameter, toSeries(group.ts, group.values));
       index.set(deviceId, series);
     }
-    return index;
+    return withNetworkCadences(index);
   }
 }
 
@@ -44,6 +51,33 @@ export function indexObservations(observations: readonly Observation[]): SeriesI
   const groups = new SeriesGroups();
   for (const observation of observations) groups.add(observation.deviceId, observation.parameter, observation.ts, observation.value);
   return groups.index();
+}
+
+/** Gives every series without a cadence of its own the cadence of its parameter's network. */
+function withNetworkCadences(index: SeriesIndex): SeriesIndex {
+  const byParameter = new Map<string, number[]>();
+  for (const series of index.values()) {
+    for (const [parameter, one] of series) {
+      let list = byParameter.get(parameter);
+      if (!list) byParameter.set(parameter, (list = []));
+      list.push(one.stepMs);
+    }
+  }
+  const network = new Map([...byParameter].map(([parameter, steps]) => [parameter, networkCadence(steps)]));
+  for (const series of index.values()) {
+    for (const [parameter, one] of series) if (!Number.isFinite(one.stepMs)) one.stepMs = network.get(parameter) as number;
+  }
+  return index;
+}
+
+/** The cadence of `parameter` across a window's series (see `networkCadence`). */
+export function parameterCadence(index: SeriesIndex, parameter: string): number {
+  const steps: number[] = [];
+  for (const series of index.values()) {
+    const one = series.get(parameter);
+    if (one) steps.push(one.stepMs);
+  }
+  return networkCadence(steps);
 }
 
 /**
@@ -80,12 +114,14 @@ function toSeries(ts: number[], values: number[]): Series {
     ts: new Float64Array(ts.length),
     values: new Float64Array(ts.length),
     prefix: new Float64Array(ts.length + 1),
+    stepMs: NaN,
   };
   order.forEach((from, to) => {
     series.ts[to] = ts[from] as number;
     series.values[to] = values[from] as number;
     series.prefix[to + 1] = (series.prefix[to] as number) + (values[from] as number);
   });
+  series.stepMs = cadenceOfTimes(series.ts);
   return series;
 }
 
