@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,6 +33,61 @@ describe('airfill synth', () => {
     const c = await writeSynthCsv(path.join(dir, 'c.csv'), { sensors: 4, days: 3, seed: 10 });
     expect(await readFile(a.file, 'utf8')).toBe(await readFile(b.file, 'utf8'));
     expect(await readFile(a.file, 'utf8')).not.toBe(await readFile(c.file, 'utf8'));
+  });
+
+  it('keeps the hourly default byte for byte as before --step-minutes existed (tests and benchmarks pin it)', async () => {
+    const hourly = await writeSynthCsv(path.join(dir, 'pinned.csv'), { sensors: 4, days: 3, seed: 9 });
+    const explicit = await writeSynthCsv(path.join(dir, 'pinned-60.csv'), { sensors: 4, days: 3, seed: 9, stepMinutes: 60 });
+    const digest = createHash('sha256').update(await readFile(hourly.file)).digest('hex');
+    expect(digest).toBe('d6ce5ce1fd4a899cf5cba3ff707011f3436b7a7a973db8f9ec05e5fbd759fa19');
+    expect(await readFile(explicit.file, 'utf8')).toBe(await readFile(hourly.file, 'utf8'));
+  });
+
+  it('writes readings every 2 minutes with --step-minutes 2, outages as long in hours as hourly ones (30 times the readings)', () => {
+    const options = { sensors: 8, days: 12, parameters: ['PM 2.5'], missing: 0.12, seed: 4 };
+    const outageHours = (stepMinutes: number) => {
+      const bySensor = new Map<string, { ts: number[]; missing: boolean[] }>();
+      for (const reading of generateReadings({ ...options, stepMinutes })) {
+        const list = bySensor.get(reading.sensor.deviceId) ?? { ts: [], missing: [] };
+        list.ts.push(reading.ts);
+        list.missing.push(reading.missing);
+        bySensor.set(reading.sensor.deviceId, list);
+      }
+      const hours: number[] = [];
+      let readings = 0;
+      let missing = 0;
+      let offStep = 0;
+      for (const series of bySensor.values()) {
+        readings += series.ts.length;
+        for (let i = 1; i < series.ts.length; i += 1) if (series.ts[i]! - series.ts[i - 1]! !== stepMinutes * 60_000) offStep += 1;
+        let length = 0;
+        for (const gone of [...series.missing, false]) {
+          if (gone) {
+            length += 1;
+            missing += 1;
+          } else if (length > 0) {
+            // Runs of at least two hours: outages (single lost readings, a share of readings at any cadence, are shorter).
+            if (length * stepMinutes >= 120) hours.push((length * stepMinutes) / 60);
+            length = 0;
+          }
+        }
+      }
+      hours.sort((a, b) => a - b);
+      return { readings, offStep, missingShare: missing / readings, outages: hours.length, medianHours: hours[hours.length >> 1]! };
+    };
+    const hourly = outageHours(60);
+    const twoMinutes = outageHours(2);
+    expect(hourly.readings).toBe(8 * 12 * 24);
+    expect(twoMinutes.readings).toBe(8 * 12 * 24 * 30);
+    expect(twoMinutes.offStep).toBe(0);
+    expect(twoMinutes.missingShare).toBeGreaterThan(0.06);
+    expect(twoMinutes.missingShare).toBeLessThan(0.2);
+    expect(twoMinutes.outages).toBeGreaterThan(5);
+    expect(hourly.outages).toBeGreaterThan(5);
+    // The same wall-clock outages: hours long at both cadences, not 30 times shorter at 2 minutes.
+    expect(twoMinutes.medianHours).toBeGreaterThanOrEqual(2);
+    expect(twoMinutes.medianHours).toBeLessThan(3 * hourly.medianHours);
+    expect(twoMinutes.medianHours).toBeGreaterThan(hourly.medianHours / 3);
   });
 
   it('writes the input contract: every row loads, missing values as sentinel, empty and NaN', async () => {

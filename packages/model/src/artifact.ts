@@ -16,6 +16,8 @@ export const featureContractSchema = z.object({
   target: z.discriminatedUnion('kind', [z.object({ kind: z.literal('raw') }), z.object({ kind: z.literal('residual'), baselineColumn: z.string() })]),
   contextBeforeMs: z.number().nonnegative(),
   contextAfterMs: z.number().nonnegative(),
+  /** The cadence of the training data (ms); absent in models trained before it was recorded (hourly data). */
+  stepMs: z.number().positive().optional(),
 });
 
 const metricsSchema = z.object({ count: z.number(), mae: z.number(), rmse: z.number(), mre: z.number(), r2: z.number() });

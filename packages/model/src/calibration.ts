@@ -95,7 +95,7 @@ export function fitCalibration(points: readonly CalibrationPoint[], options: Cal
   const bandCount = options.bands ?? 4;
   const bandEdges = Array.from({ length: bandCount - 1 }, (_, i) => quantileOf(points.map((point) => point.predicted), (i + 1) / bandCount));
   const scored = points.map((point) => ({
-    gap: gapStratumOf(point.gapSteps),
+    gap: gapStratumOf(point.gapSteps, options.stepMs),
     neighbours: neighbourStratumOf(point.neighboursObserved),
     band: bandOf(bandEdges, point.predicted),
     score: point.truth - point.predicted,
@@ -170,7 +170,7 @@ export function widestErrors(table: CalibrationTable): { under: number; over: nu
 
 /** The calibrated interval of a prediction with its key. */
 export function intervalFor(table: CalibrationTable, key: CalibrationKey, predicted: number): Interval {
-  const bin = binFor(table, gapStratumOf(key.gapSteps), neighbourStratumOf(key.neighboursObserved), bandOf(table.bandEdges, predicted));
+  const bin = binFor(table, gapStratumOf(key.gapSteps, table.stepMs), neighbourStratumOf(key.neighboursObserved), bandOf(table.bandEdges, predicted));
   let lower = predicted + bin.low;
   let upper = predicted + bin.high;
   if (table.floor !== null) {

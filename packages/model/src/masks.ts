@@ -1,4 +1,4 @@
-import type { Observation } from '@airfill/features';
+import { indexObservations, parameterCadence, type Observation } from '@airfill/features';
 import { seededRandom } from './random';
 
 /** How masks are drawn. */
@@ -9,14 +9,19 @@ export interface MaskOptions {
   seed: number;
   from: number;
   to: number;
-  /** Time step of the data (ms); gap lengths are drawn in steps. */
+  /** Time step of the data (ms): gaps start on it and last whole steps. */
   stepMs: number;
 }
 
+const HOUR_MS = 3_600_000;
+
 /**
- * Gap lengths in steps and their probabilities: many single points, runs of a
- * few hours and a thin tail of days: by gap the median is 2-3 steps; by masked
- * value about a third sit in gaps of 9-24 steps and a quarter in longer ones.
+ * Gap lengths in hours (wall-clock, so the same at any cadence) and their
+ * probabilities: many gaps of up to an hour (a single reading of hourly
+ * data), runs of a few hours and a thin tail of days: by gap the median is
+ * 2-3 hours; by masked value about a third sit in gaps of 9-24 hours and a
+ * quarter in longer ones. A network reporting every 2 min has its outages
+ * last as long, 30 times as many steps.
  */
 const GAP_SHAPES: ReadonlyArray<{ p: number; min: number; max: number }> = [
   { p: 0.4, min: 1, max: 1 },
@@ -36,13 +41,21 @@ const NETWORK_OUTAGE_SHARE = 0.03;
 /** Share of gaps that take down the whole device (all its parameters), not just this parameter. */
 const DEVICE_OUTAGE_SHARE = 0.5;
 
-function drawLength(random: () => number): number {
+/** A gap length in steps of `stepMs`: hours drawn from GAP_SHAPES; the shortest shape spreads over 1 step to 1 hour when steps are shorter. */
+function drawLength(random: () => number, stepMs: number): number {
   let pick = random();
+  let hours = 1;
   for (const shape of GAP_SHAPES) {
-    if (pick < shape.p) return shape.min + Math.floor(random() * (shape.max - shape.min + 1));
+    if (pick < shape.p) {
+      hours = shape.min + Math.floor(random() * (shape.max - shape.min + 1));
+      break;
+    }
     pick -= shape.p;
   }
-  return 1;
+  const steps = Math.max(1, Math.round((hours * HOUR_MS) / stepMs));
+  // Only when an hour holds several steps (no extra draw for hourly data, whose masks stay as they were).
+  if (hours === 1 && steps > 1) return 1 + Math.floor(random() * steps);
+  return steps;
 }
 
 /**
@@ -83,7 +96,7 @@ export function drawOutageMask(observations: readonly Observation[], options: Ma
   const span = options.to - options.from;
   for (let attempt = 0; hidden < goal && attempt < goal * 20 + 100; attempt += 1) {
     const start = options.from + Math.floor((random() * span) / options.stepMs) * options.stepMs;
-    const end = start + drawLength(random) * options.stepMs;
+    const end = start + drawLength(random, options.stepMs) * options.stepMs;
     if (random() < NETWORK_OUTAGE_SHARE) {
       for (const device of devices) hide(windowOf(observations, byDevice.get(device) ?? [], start, end), start, end, true);
     } else {
@@ -111,17 +124,12 @@ function windowOf(observations: readonly Observation[], positions: readonly numb
   return result;
 }
 
-/** The typical time step of the parameter's series (median spacing), for drawing gaps in steps. */
+/**
+ * The typical time step of the parameter's series, for the masks' time grid
+ * and the gap lengths' steps: the same cadence the features detect
+ * (`parameterCadence`: each series' lower-median step, snapped to a standard
+ * cadence; the network's lower median of those).
+ */
 export function typicalStepMs(observations: readonly Observation[], parameter: string): number {
-  const last = new Map<string, number>();
-  const steps: number[] = [];
-  for (const observation of observations) {
-    if (observation.parameter !== parameter) continue;
-    const previous = last.get(observation.deviceId);
-    if (previous !== undefined && observation.ts > previous) steps.push(observation.ts - previous);
-    last.set(observation.deviceId, observation.ts);
-    if (steps.length >= 10_000) break;
-  }
-  steps.sort((a, b) => a - b);
-  return steps[Math.floor(steps.length / 2)] ?? 3_600_000;
+  return parameterCadence(indexObservations(observations.filter((observation) => observation.parameter === parameter)), parameter);
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { makeFeatureContract, type FeatureContract } from '@airfill/features';
+import { describeCadence, makeFeatureContract, type FeatureContract } from '@airfill/features';
 import { saveModel, type LoadedModel, type ModelMetricsFile } from './artifact';
 import { fitCalibration, type CalibrationKey, type CalibrationPoint, type CalibrationTable } from './calibration';
 import { crossFitResiduals } from './cross-fit';
@@ -86,9 +86,10 @@ export async function trainModel(dataset: Dataset, options: TrainOptions): Promi
   const parameter = options.parameter;
   requireParameter(dataset, parameter);
   const started = Date.now();
-  const contract: FeatureContract = makeFeatureContract(parameter, dataset.parameters);
   const plan = planMasks(dataset.observations, parameter);
-  log(`masks: ${describeMaskPlan(plan)}`);
+  // The model records the cadence it learned; data far from it is refused at scoring (assertCadenceFits).
+  const contract: FeatureContract = { ...makeFeatureContract(parameter, dataset.parameters), stepMs: plan.stepMs };
+  log(`masks: ${describeMaskPlan(plan)}; readings ${describeCadence(plan.stepMs)}`);
   const holdout = drawHoldout(dataset, parameter, options.holdout, plan);
   const copies = options.copies ?? 24;
   const share = options.share ?? 0.15;

@@ -46,7 +46,7 @@ describe('fitCalibration and intervalFor', () => {
     expect(Math.abs(coverageOf(table, test).coverage - 0.9)).toBeLessThan(0.02);
     for (const gap of GAP_STRATA) {
       for (const none of [true, false]) {
-        const stratum = test.filter((point) => gapStratumOf(point.gapSteps) === gap && (point.neighboursObserved === 0) === none);
+        const stratum = test.filter((point) => gapStratumOf(point.gapSteps, HOUR) === gap && (point.neighboursObserved === 0) === none);
         expect(stratum.length).toBeGreaterThan(1000);
         expect(Math.abs(coverageOf(table, stratum).coverage - 0.9)).toBeLessThan(0.03);
       }

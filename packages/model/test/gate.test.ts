@@ -29,7 +29,7 @@ function evaluation(version: string, maeByGap: Record<string, number>, seed: num
     const gapSteps = gaps[row % gaps.length]!;
     const truth = 50 + 40 * truthRandom();
     const sign = () => (random() < 0.5 ? -1 : 1);
-    const gap = gapStratumOf(gapSteps);
+    const gap = gapStratumOf(gapSteps, HOUR);
     scores.ts[row] = row * HOUR;
     scores.truth[row] = truth;
     scores.predicted[row] = truth + sign() * (maeByGap[gap]! + 0.2 * (random() - 0.5));

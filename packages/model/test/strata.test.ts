@@ -6,8 +6,13 @@ const HOUR = 3_600_000;
 const PM = 'PM 2.5';
 
 describe('gapStratumOf', () => {
-  it('puts gap lengths in the strata 1, 2-3, 4-8, 9-24 and 25+ steps', () => {
-    expect([1, 2, 3, 4, 8, 9, 24, 25, Infinity].map(gapStratumOf)).toEqual(['1', '2-3', '2-3', '4-8', '4-8', '9-24', '9-24', '25+', '25+']);
+  it('puts hourly gap lengths in the strata 1, 2-3, 4-8, 9-24 and 25+ hours', () => {
+    expect([1, 2, 3, 4, 8, 9, 24, 25, Infinity].map((steps) => gapStratumOf(steps, HOUR))).toEqual(['1', '2-3', '2-3', '4-8', '4-8', '9-24', '9-24', '25+', '25+']);
+  });
+
+  it('counts the wall-clock hours a gap spans at any cadence, so 30 two-minute steps are the 1 h stratum', () => {
+    const twoMinutes = 2 * 60_000;
+    expect([1, 30, 31, 90, 91, 240, 241, 720, 721].map((steps) => gapStratumOf(steps, twoMinutes))).toEqual(['1', '1', '2-3', '2-3', '4-8', '4-8', '9-24', '9-24', '25+']);
   });
 });
 

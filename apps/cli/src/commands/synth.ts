@@ -10,6 +10,7 @@ interface SynthFlags {
   out: string;
   sensors: number;
   days: number;
+  stepMinutes: number;
   start: string;
   parameters: string[];
   missing: number;
@@ -20,6 +21,12 @@ interface SynthFlags {
 function shareFlag(text: string): number {
   const value = numberFlag(text);
   if (value < 0 || value >= 0.9) throw new InvalidArgumentError(`"${text}" is not a share between 0 and 0.9`);
+  return value;
+}
+
+function stepMinutesFlag(text: string): number {
+  const value = countFlag(text);
+  if (value > 1440) throw new InvalidArgumentError(`"${text}" is more than a day (1440 minutes) between readings`);
   return value;
 }
 
@@ -35,7 +42,8 @@ export function register(command: Command): void {
   command
     .requiredOption('--out <file>', 'CSV file to write (.gz to compress)')
     .option('--sensors <count>', 'sensors on the map', countFlag, 12)
-    .option('--days <count>', 'days of hourly readings', countFlag, 30)
+    .option('--days <count>', 'days of readings', countFlag, 30)
+    .option('--step-minutes <n>', 'minutes between readings (1 to 1440); outages last as many hours at any step', stepMinutesFlag, 60)
     .option('--start <date>', 'first hour, UTC', instantFlag, '2024-01-01T00:00:00.000Z')
     .option('--parameters <names>', 'comma-separated parameters', (text: string) => text.split(',').map((name) => name.trim()).filter(Boolean), SYNTH_PARAMETERS)
     .option('--missing <share>', 'share of readings missing (single points, outages, a dead sensor)', shareFlag, 0.08)
@@ -46,6 +54,7 @@ export function register(command: Command): void {
       const summary = await writeSynthCsv(userPath(flags.out), {
         sensors: flags.sensors,
         days: flags.days,
+        stepMinutes: flags.stepMinutes,
         start: flags.start,
         parameters: flags.parameters,
         missing: flags.missing,

@@ -7,6 +7,12 @@ export interface SynthOptions {
   sensors?: number;
   /** @default 30 */
   days?: number;
+  /**
+   * Minutes between readings. Outages keep their wall-clock lengths (hours to
+   * days) at any cadence, so at 2 min they span 30 times as many readings;
+   * single lost readings stay a share of readings. @default 60
+   */
+  stepMinutes?: number;
   /** First hour (UTC). @default 2024-01-01T00:00:00Z */
   start?: string;
   /** @default ['PM 2.5', 'PM 10', 'NO2', 'O3', 'Temperature'] */
@@ -71,6 +77,11 @@ function traffic(hour: number): number {
 export function* generateReadings(options: SynthOptions = {}): Generator<SynthReading> {
   const sensorsCount = options.sensors ?? 12;
   const hours = Math.round((options.days ?? 30) * 24);
+  const stepMs = (options.stepMinutes ?? 60) * 60_000;
+  if (!(stepMs > 0)) throw new RangeError(`a step of ${options.stepMinutes} minutes is not positive`);
+  // Steps per hour: 1 for hourly data, whose arithmetic below then stays exactly as it was (x * 1, x / 1).
+  const perHour = HOUR / stepMs;
+  const steps = Math.round(hours * perHour);
   const start = Date.parse(options.start ?? '2024-01-01T00:00:00Z');
   const parameters = options.parameters ?? SYNTH_PARAMETERS;
   const seed = options.seed ?? 1;
@@ -85,7 +96,7 @@ export function* generateReadings(options: SynthOptions = {}): Generator<SynthRe
   const degLon = radius / (111.32 * Math.cos((center.latitude * Math.PI) / 180));
   const at = (x: number, y: number): Site => ({ latitude: +(center.latitude + y * degLat).toFixed(5), longitude: +(center.longitude + x * degLon).toFixed(5) });
   const anchors = [at(-0.8, -0.8), at(0.8, -0.6), at(-0.6, 0.8), at(0.7, 0.7), at(0, 0)];
-  const weather = anchors.map((_, index) => weatherSeries(hours, seed * 101 + index));
+  const weather = anchors.map((_, index) => weatherSeries(hours + 1, seed * 101 + index));
   const sensors = Array.from({ length: sensorsCount }, (_, index) => {
     const site = at(2 * random() - 1, 2 * random() - 1);
     const street = STREETS[index % STREETS.length]!;
@@ -105,16 +116,22 @@ export function* generateReadings(options: SynthOptions = {}): Generator<SynthRe
   });
 
   // Missingness: outages and single points scaled to the asked share; one sensor dies for good.
-  // Outages last 2 h to a few days (mean about 17.6 h) and carry most of the missing share.
+  // Outages last 2 h to a few days (mean about 17.6 h) and carry most of the missing share;
+  // they start at the same rate per hour, and last the same hours, at any cadence.
   const meanOutage = 2 + 36 * (1 / 3) * 1.3;
-  const outageRate = (0.6 * missingShare) / (meanOutage * Math.max(0.1, 1 - 0.6 * missingShare));
+  const outageRate = (0.6 * missingShare) / (meanOutage * Math.max(0.1, 1 - 0.6 * missingShare)) / perHour;
   const pointRate = missingShare * 0.35;
   const deadSensor = sensorsCount >= 5 ? Math.floor(random() * sensorsCount) : -1;
-  const deathHour = Math.floor(hours * (1 - Math.min(0.6, missingShare * 0.2 * sensorsCount)));
+  const deathStep = Math.floor(steps * (1 - Math.min(0.6, missingShare * 0.2 * sensorsCount)));
   const outageLeft = new Int32Array(sensorsCount);
+  // Each sensor's own noise is an AR(1) with the hourly coefficient 0.8 per hour at any cadence, with the same spread.
+  const arCoefficient = 0.8 ** (1 / perHour);
+  const arInnovation = Math.sqrt((1 - arCoefficient * arCoefficient) / (1 - 0.8 * 0.8));
 
-  for (let hour = 0; hour < hours; hour += 1) {
-    const ts = start + hour * HOUR;
+  for (let step = 0; step < steps; step += 1) {
+    const ts = start + step * stepMs;
+    const hour = Math.floor(step / perHour);
+    const within = step / perHour - hour;
     const local = new Date(ts + offsetHours * HOUR);
     const hourOfDay = local.getUTCHours() + local.getUTCMinutes() / 60;
     const weekday = local.getUTCDay();
@@ -124,11 +141,15 @@ export function* generateReadings(options: SynthOptions = {}): Generator<SynthRe
     const sun = Math.max(0, Math.sin((Math.PI * (hourOfDay - 6)) / 14));
     for (const [index, sensor] of sensors.entries()) {
       let regional = 0;
-      for (const [anchor, weight] of sensor.weights.entries()) regional += weight * weather[anchor]![hour]!;
-      sensor.ar = 0.8 * sensor.ar + sensor.noise * normal(random);
+      for (const [anchor, weight] of sensor.weights.entries()) {
+        const series = weather[anchor]!;
+        // Between hours the regional weather moves linearly (hourly data reads it on the hour).
+        regional += weight * (within === 0 ? series[hour]! : series[hour]! + (series[hour + 1]! - series[hour]!) * within);
+      }
+      sensor.ar = arCoefficient * sensor.ar + sensor.noise * arInnovation * normal(random);
       if (outageLeft[index]! > 0) outageLeft[index]! -= 1;
-      else if (random() < outageRate) outageLeft[index] = Math.round(2 + 36 * random() ** 2 * (random() < 0.1 ? 4 : 1));
-      const dead = index === deadSensor && hour >= deathHour;
+      else if (random() < outageRate) outageLeft[index] = Math.max(1, Math.round(Math.round(2 + 36 * random() ** 2 * (random() < 0.1 ? 4 : 1)) * perHour));
+      const dead = index === deadSensor && step >= deathStep;
       const sensorDown = dead || outageLeft[index]! > 0;
 
       const pm25 = Math.max(1, 18 * sensor.bias * Math.exp(1.1 * regional + sensor.ar + 0.25 * winter) * traffic(hourOfDay) ** 0.5 * weekly ** 0.4);
