@@ -25,7 +25,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeSynthCsv } from '@airfill/local';
-import { formatEvaluationTable, formatStrataTable, type EvaluationTable } from '@airfill/model';
+import { formatEvaluationTable, type EvaluationTable } from '@airfill/model';
 import { machineLoad } from './lib/cpu';
 
 const CLI = path.join(__dirname, '..', 'apps', 'cli', 'src', 'main.ts');
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     const model = trained.models[0];
     if (!model) throw new Error(`no model trained: ${train.stdout}`);
     const filled = JSON.parse(run.stdout) as { totals: { filledNow: number; unfilled: number } };
-    console.log(`\n${formatEvaluationTable(model.table)}\n\n${formatStrataTable(model.table)}`);
+    console.log(`\n${formatEvaluationTable(model.table)}`);
     console.log(`\ngate: ${model.gate.reason}`);
     console.log(`fill: ${filled.totals.filledNow.toLocaleString('en-US')} values filled, ${filled.totals.unfilled.toLocaleString('en-US')} left unfilled`);
 

@@ -44,7 +44,7 @@ export function formatEvaluationTable(table: EvaluationTable): string {
     overall,
     `model MAE vs linear interpolation: ${percent(1 - table.model.mae / table.baselines.linear.mae)} lower`,
     '',
-    `by stratum (gap length in steps of the series; "at t": another sensor observed at the value's time)`,
+    `by stratum (gap length in hours of missing readings; "at t": another sensor observed at the value's time)`,
     formatStrataTable(table),
   ];
   if (table.intervals) {
