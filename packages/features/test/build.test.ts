@@ -5,31 +5,18 @@ import {
   FeatureContractError,
   makeFeatureContract,
   toPrediction,
-  type FeatureMatrix,
   type Observation,
   type SensorSite,
 } from '../src';
+import { cell, lineSites, PM, T0 } from './helpers/line';
 
 const HOUR = 3_600_000;
-const T0 = Date.UTC(2024, 0, 1);
-const PM = 'PM 2.5';
-
-/** Three sensors on a line: a at 0 km, b ~1.1 km east, c ~2.2 km east (longitude 0.01° ≈ 1.1 km at the equator). */
-const sites: SensorSite[] = [
-  { deviceId: 'a', latitude: 0, longitude: 0 },
-  { deviceId: 'b', latitude: 0, longitude: 0.01 },
-  { deviceId: 'c', latitude: 0, longitude: 0.02 },
-];
+const sites = lineSites;
 
 function hourly(deviceId: string, parameter: string, values: (number | null)[]): Observation[] {
   return values.map((value, hour) => ({ deviceId, parameter, ts: T0 + hour * HOUR, value }));
 }
 
-function cell(matrix: FeatureMatrix, row: number, column: string): number {
-  const at = matrix.contract.columns.indexOf(column);
-  if (at < 0) throw new Error(`no column ${column}`);
-  return matrix.values[row * matrix.columns + at] as number;
-}
 
 describe('buildFeatureMatrix', () => {
   const contract = makeFeatureContract(PM, [PM, 'PM 10']);

@@ -6,32 +6,19 @@ import {
   makeFeatureContract,
   parameterCadence,
   prepareFeatureContext,
-  type FeatureMatrix,
   type Observation,
-  type SensorSite,
 } from '../src';
+import { cell, lineSites, PM, T0 } from './helpers/line';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const T0 = Date.UTC(2024, 0, 1);
-const PM = 'PM 2.5';
-
-const sites: SensorSite[] = [
-  { deviceId: 'a', latitude: 0, longitude: 0 },
-  { deviceId: 'b', latitude: 0, longitude: 0.01 },
-  { deviceId: 'c', latitude: 0, longitude: 0.02 },
-];
+const sites = lineSites;
 
 /** A series every `stepMs` from T0, one value per step (null: missing). */
 function every(stepMs: number, deviceId: string, values: (number | null)[], parameter = PM): Observation[] {
   return values.map((value, step) => ({ deviceId, parameter, ts: T0 + step * stepMs, value }));
 }
 
-function cell(matrix: FeatureMatrix, row: number, column: string): number {
-  const at = matrix.contract.columns.indexOf(column);
-  if (at < 0) throw new Error(`no column ${column}`);
-  return matrix.values[row * matrix.columns + at] as number;
-}
 
 const times = (stepMs: number, count: number, jitter = (_: number) => 0) => Array.from({ length: count }, (_, i) => T0 + i * stepMs + jitter(i));
 
