@@ -1,7 +1,8 @@
-import { buildFeatureMatrixFromContext, prepareFeatureContext, type FeatureContract, type Observation, type SensorSite } from '@airfill/features';
+import { buildFeatureMatrixFromContext, prepareFeatureContext, type FeatureContract, type FeatureTarget, type Observation, type SensorSite } from '@airfill/features';
 import type { Dataset } from './dataset';
 import { DataError } from './errors';
-import { applyMask } from './holdout';
+import { applyMask, type HoldoutDraw } from './holdout';
+import { seededRandom } from './random';
 import { drawMask, type MaskPlan } from './mask-plan';
 
 /** How training rows are made. */
@@ -18,7 +19,13 @@ export interface TrainingSetOptions {
    * keeps growing, so a large network needs fewer copies. @default Infinity
    */
   targetRows?: number;
-  /** @default 6 */
+  /**
+   * At least this many masks are used; each adds at most `targetRows /
+   * minCopies` rows (a seeded sample of its hidden values), so a network
+   * whose one mask hides more than that (a 2-minute network of 100 sensors
+   * hides ~250,000 values a mask) still trains on about `targetRows` rows
+   * from `minCopies` different outage draws. @default 6
+   */
   minCopies?: number;
   /** Share of observed values each copy hides. @default 0.15 */
   share?: number;
@@ -43,9 +50,30 @@ export function trainingObservations(dataset: Dataset, options: Pick<TrainingSet
   return dataset.observations.filter((observation) => observation.ts < options.before && (!exclude || observation.ts < exclude.from || observation.ts >= exclude.to));
 }
 
+/**
+ * At most `limit` of a copy's hidden values, picked at random (seeded; in time
+ * order): a mask of a large or fast network hides far more values than a
+ * training set needs, and every copy should still add its own outages.
+ */
+function sampleTargets(draw: HoldoutDraw, limit: number, seed: number): HoldoutDraw {
+  if (draw.targets.length <= limit) return draw;
+  const random = seededRandom(seed);
+  const keep = new Uint8Array(draw.targets.length);
+  // Selection sampling (Knuth's algorithm S): exactly `limit` rows, each equally likely.
+  let needed = limit;
+  for (let row = 0; row < draw.targets.length && needed > 0; row += 1) {
+    if (random() * (draw.targets.length - row) < needed) {
+      keep[row] = 1;
+      needed -= 1;
+    }
+  }
+  const rows = [...keep.keys()].filter((row) => keep[row] === 1);
+  return { context: draw.context, targets: rows.map((row) => draw.targets[row] as FeatureTarget), truth: Float64Array.from(rows, (row) => draw.truth[row] as number) };
+}
+
 /** Feature rows of one masked copy whose label (truth minus baseline) is known. */
-function maskedRows(sites: SensorSite[], observations: readonly Observation[], masked: Uint8Array, contract: FeatureContract) {
-  const draw = applyMask(observations, masked, contract.parameter);
+function maskedRows(sites: SensorSite[], observations: readonly Observation[], masked: Uint8Array, contract: FeatureContract, limit: number, seed: number) {
+  const draw = sampleTargets(applyMask(observations, masked, contract.parameter), limit, seed);
   const matrix = buildFeatureMatrixFromContext(prepareFeatureContext({ sites, observations: draw.context }, contract.parameter), draw.targets, contract);
   const baselineAt = contract.target.kind === 'residual' ? contract.columns.indexOf(contract.target.baselineColumn) : -1;
   const labels = new Float64Array(matrix.rows);
@@ -73,11 +101,13 @@ export function buildTrainingSet(dataset: Dataset, contract: FeatureContract, op
   const observations = trainingObservations(dataset, options);
   const from = observations[0]?.ts ?? 0;
   const parts: ReturnType<typeof maskedRows>[] = [];
+  const minCopies = options.minCopies ?? 6;
+  const perCopy = Math.ceil((options.targetRows ?? Infinity) / minCopies);
   let rows = 0;
   for (let copy = 0; copy < copies; copy += 1) {
-    if (copy >= (options.minCopies ?? 6) && rows >= (options.targetRows ?? Infinity)) break;
+    if (copy >= minCopies && rows >= (options.targetRows ?? Infinity)) break;
     const masked = drawMask(observations, options.plan, { parameter: contract.parameter, share, seed: seed + copy * 7919, from, to: options.before });
-    const part = maskedRows(dataset.sites, observations, masked, contract);
+    const part = maskedRows(dataset.sites, observations, masked, contract, perCopy, seed + copy * 7919 + 1);
     parts.push(part);
     rows += part.rows;
   }
