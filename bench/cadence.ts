@@ -49,7 +49,14 @@ function airfill(name: string, args: string[], cwd: string): Step {
   const seconds = (performance.now() - started) / 1000;
   if (result.status !== 0) throw new Error(`airfill ${args.join(' ')} exited ${result.status}`);
   const peakKb = withTime && existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) : NaN;
-  return { name, seconds, peakRssMb: Number.isFinite(peakKb) ? peakKb / 1024 : null, stdout: result.stdout };
+  const step = { name, seconds, peakRssMb: Number.isFinite(peakKb) ? peakKb / 1024 : null, stdout: result.stdout };
+  // As each step ends, so a run stopped later still has its figures.
+  console.error(`[bench] ${describeStep(step)}; ${machineLoad()}`);
+  return step;
+}
+
+function describeStep(step: Step): string {
+  return `${`airfill ${step.name}`.padEnd(24)} ${step.seconds.toFixed(1).padStart(8)} s  ${step.peakRssMb === null ? 'n/a (no GNU time)' : `${step.peakRssMb.toFixed(0).padStart(6)} MB`}`;
 }
 
 async function main(): Promise<void> {
@@ -85,9 +92,7 @@ async function main(): Promise<void> {
     console.log(`fill: ${filled.totals.filledNow.toLocaleString('en-US')} values filled, ${filled.totals.unfilled.toLocaleString('en-US')} left unfilled`);
 
     console.log('\nstep                        time     peak RSS (Node)');
-    for (const step of [load, train, run]) {
-      console.log(`${`airfill ${step.name}`.padEnd(24)} ${step.seconds.toFixed(1).padStart(8)} s  ${step.peakRssMb === null ? 'n/a (no GNU time)' : `${step.peakRssMb.toFixed(0).padStart(6)} MB`}`);
-    }
+    for (const step of [load, train, run]) console.log(describeStep(step));
     const { mae } = model.table.model;
     const linear = model.table.baselines.linear.mae;
     const coverage = model.table.intervals?.overall.coverage ?? NaN;
