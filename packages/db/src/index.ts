@@ -1,5 +1,21 @@
 export * as schema from './schema';
-export { sensors, sensorChannels, readings, flags, corrections, imputations, runs, claims, runRefusals, models, readingsFilled, qualityAlerts, qualityChecks } from './schema';
+export {
+  sensors,
+  sensorChannels,
+  readings,
+  flags,
+  corrections,
+  imputations,
+  runs,
+  claims,
+  runRefusals,
+  models,
+  trainingRuns,
+  modelPromotions,
+  readingsFilled,
+  qualityAlerts,
+  qualityChecks,
+} from './schema';
 export {
   connect,
   connectionSettingsFromEnv,
@@ -51,8 +67,13 @@ export {
   getCurrentModel,
   listModels,
   promoteModel,
+  rollbackModel,
+  listPromotions,
   type RegisteredModel,
   type RegisterModelInput,
+  type PromotionChange,
+  type ModelPromotion,
+  type Rollback,
 } from './queries/models';
 export {
   readDailyCompleteness,
@@ -80,3 +101,14 @@ export {
 } from './queries/quality-checks';
 export { recordAlerts, listAlerts, type AlertKindName, type FoundEpisode, type StoredAlertSpan, type AlertChanges, type StoredAlert } from './queries/quality-alerts';
 export { iterateFlags, countOpenFlags, type StoredFlag, type FlagFilter, type FlagCount } from './queries/flags';
+export {
+  openTrainingRun,
+  getTrainingRun,
+  completeTrainingRun,
+  failTrainingRun,
+  listTrainingRuns,
+  readTrainingData,
+  type TrainingRun,
+  type TrainingSite,
+  type TrainingObservation,
+} from './queries/training';

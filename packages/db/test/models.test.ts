@@ -1,5 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
-import { getCurrentModel, listModels, promoteModel, registerModel, DatabaseInputError } from '../src';
+import { getCurrentModel, listModels, listPromotions, promoteModel, registerModel, rollbackModel, DatabaseInputError } from '../src';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -40,5 +40,45 @@ describe('model registry', () => {
 
   it('refuses to promote a version that is not registered', async () => {
     await expect(promoteModel(database, 'nope')).rejects.toThrow(DatabaseInputError);
+  });
+});
+
+describe('promotions and rollback', () => {
+  const current = async (parameter: string) => (await getCurrentModel(database, parameter))?.version;
+
+  it('records every change of the current model with who, why and what it replaced; promoting the current one again records nothing', async () => {
+    for (const version of ['n1', 'n2', 'n3']) await registerModel(database, candidate(version, 'NO2'));
+    await promoteModel(database, 'n1');
+    await promoteModel(database, 'n2', { action: 'promote', reason: 'better on winter data', forced: true, actor: 'ana' });
+    await promoteModel(database, 'n2', { action: 'promote', reason: 'again', actor: 'ana' });
+    const ledger = await listPromotions(database, 'NO2');
+    expect(ledger.map(({ version, previousVersion, action, forced, reason, actor }) => ({ version, previousVersion, action, forced, reason, actor }))).toEqual([
+      { version: 'n2', previousVersion: 'n1', action: 'promote', forced: true, reason: 'better on winter data', actor: 'ana' },
+      { version: 'n1', previousVersion: null, action: 'gate', forced: false, reason: 'the evaluation gate promoted it', actor: 'airfill' },
+    ]);
+  });
+
+  it('rolls back one step at a time, further back each time, and says when there is nothing left', async () => {
+    await promoteModel(database, 'n3');
+    expect(await current('NO2')).toBe('n3');
+    expect(await rollbackModel(database, 'NO2', { reason: 'drifting', actor: 'ana' })).toEqual({ parameter: 'NO2', from: 'n3', to: 'n2' });
+    expect(await rollbackModel(database, 'NO2', { reason: 'still bad', actor: 'ana' })).toEqual({ parameter: 'NO2', from: 'n2', to: 'n1' });
+    expect(await current('NO2')).toBe('n1');
+    await expect(rollbackModel(database, 'NO2', { reason: 'again', actor: 'ana' })).rejects.toThrow(/no earlier model to roll back to \(current: n1\)/);
+    expect(await current('NO2')).toBe('n1');
+    const statuses = Object.fromEntries((await listModels(database, 'NO2')).map((row) => [row.version, row.status]));
+    expect(statuses).toEqual({ n1: 'current', n2: 'retired', n3: 'retired' });
+    expect((await listPromotions(database, 'NO2'))[0]).toMatchObject({ version: 'n1', action: 'rollback', reason: 'still bad', previousVersion: null });
+  });
+
+  it('refuses to roll back a parameter without a current model', async () => {
+    await expect(rollbackModel(database, 'SO2', { reason: 'x', actor: 'ana' })).rejects.toThrow(DatabaseInputError);
+  });
+
+  it('rolls back to the latest retired model when the current one was promoted before the ledger existed', async () => {
+    for (const version of ['c1', 'c2']) await registerModel(database, candidate(version, 'CO'));
+    await database.pool.query(`update models set status = 'retired', promoted_at = now() - interval '1 day' where version = 'c1'`);
+    await database.pool.query(`update models set status = 'current', promoted_at = now() where version = 'c2'`);
+    expect(await rollbackModel(database, 'CO', { reason: 'old ledger', actor: 'ana' })).toEqual({ parameter: 'CO', from: 'c2', to: 'c1' });
   });
 });

@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { DatabaseInputError } from '../errors';
-import { models } from '../schema';
+import { modelPromotions, models } from '../schema';
 
 /** A row of the model registry. */
 export type RegisteredModel = typeof models.$inferSelect;
@@ -48,25 +48,126 @@ export async function listModels(database: Database, parameter?: string): Promis
   return (parameter ? query.where(eq(models.parameter, parameter)) : query).orderBy(desc(models.createdAt));
 }
 
+/** How a model becomes current, recorded in `model_promotions`. */
+export interface PromotionChange {
+  /** `gate`: the evaluation gate promoted it; `promote`: a person did. */
+  action: 'gate' | 'promote';
+  reason: string;
+  /** Promoted although the gate refused it. */
+  forced?: boolean;
+  /** Who: a command, a Lambda, a user name. */
+  actor: string;
+}
+
+/** A row of the promotion ledger. */
+export type ModelPromotion = typeof modelPromotions.$inferSelect;
+
+type Transaction = Parameters<Parameters<Database['db']['transaction']>[0]>[0];
+
+async function lockModel(tx: Transaction, version: string): Promise<RegisteredModel> {
+  const [model] = await tx.select().from(models).where(eq(models.version, version)).for('update');
+  if (!model) throw new DatabaseInputError(`model ${version} is not registered`, { version });
+  return model;
+}
+
+/** Retires the parameter's current model and makes `version` current; returns the retired version. */
+async function swapCurrent(tx: Transaction, parameter: string, version: string): Promise<{ promoted: RegisteredModel; previous: string | null }> {
+  const [previous] = await tx
+    .update(models)
+    .set({ status: 'retired' })
+    .where(and(eq(models.parameter, parameter), eq(models.status, 'current')))
+    .returning({ version: models.version });
+  const [promoted] = await tx
+    .update(models)
+    .set({ status: 'current', promotedAt: sql`now()` })
+    .where(eq(models.version, version))
+    .returning();
+  return { promoted: promoted as RegisteredModel, previous: previous?.version ?? null };
+}
+
 /**
  * Makes a registered model the current one for its parameter, retiring the
  * previous current model in the same transaction (the partial unique index
- * allows only one current model per parameter).
+ * allows only one current model per parameter), and records the change in
+ * `model_promotions`. Promoting the current model again changes nothing.
  */
-export async function promoteModel(database: Database, version: string): Promise<RegisteredModel> {
+export async function promoteModel(
+  database: Database,
+  version: string,
+  change: PromotionChange = { action: 'gate', reason: 'the evaluation gate promoted it', actor: 'airfill' },
+): Promise<RegisteredModel> {
   return database.db.transaction(async (tx) => {
-    const [model] = await tx.select().from(models).where(eq(models.version, version)).for('update');
-    if (!model) throw new DatabaseInputError(`model ${version} is not registered`, { version });
+    const model = await lockModel(tx, version);
     if (model.status === 'current') return model;
-    await tx
-      .update(models)
-      .set({ status: 'retired' })
-      .where(and(eq(models.parameter, model.parameter), eq(models.status, 'current')));
-    const [promoted] = await tx
-      .update(models)
-      .set({ status: 'current', promotedAt: sql`now()` })
-      .where(eq(models.version, version))
-      .returning();
-    return promoted as RegisteredModel;
+    const { promoted, previous } = await swapCurrent(tx, model.parameter, version);
+    await tx.insert(modelPromotions).values({
+      parameter: model.parameter,
+      version,
+      previousVersion: previous,
+      action: change.action,
+      forced: change.forced ?? false,
+      reason: change.reason,
+      actor: change.actor,
+    });
+    return promoted;
   });
+}
+
+/** What a rollback changed. */
+export interface Rollback {
+  parameter: string;
+  /** The model that was current. */
+  from: string;
+  /** The model that is current now. */
+  to: string;
+}
+
+/**
+ * Makes the model that was current before the current one current again
+ * (the previous link of the promotion that made the current model current;
+ * for models promoted before the ledger existed, the latest retired one).
+ * The rollback inherits the previous link of the promotion it returns to, so
+ * a second rollback goes one further back. Throws a `DatabaseInputError`
+ * when the parameter has no current model or nothing to go back to.
+ */
+export async function rollbackModel(database: Database, parameter: string, change: { reason: string; actor: string }): Promise<Rollback> {
+  return database.db.transaction(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(models)
+      .where(and(eq(models.parameter, parameter), eq(models.status, 'current')))
+      .for('update');
+    if (!current) throw new DatabaseInputError(`${parameter} has no current model to roll back`, { parameter });
+    const latest = async (version: string) =>
+      (await tx.select().from(modelPromotions).where(eq(modelPromotions.version, version)).orderBy(desc(modelPromotions.id)).limit(1))[0];
+    const promotion = await latest(current.version);
+    let target = promotion ? promotion.previousVersion : null;
+    if (!promotion) {
+      const [retired] = await tx
+        .select({ version: models.version })
+        .from(models)
+        .where(and(eq(models.parameter, parameter), eq(models.status, 'retired')))
+        .orderBy(desc(models.promotedAt))
+        .limit(1);
+      target = retired?.version ?? null;
+    }
+    if (target === null) throw new DatabaseInputError(`${parameter} has no earlier model to roll back to (current: ${current.version})`, { parameter, current: current.version });
+    await lockModel(tx, target);
+    await swapCurrent(tx, parameter, target);
+    await tx.insert(modelPromotions).values({
+      parameter,
+      version: target,
+      previousVersion: (await latest(target))?.previousVersion ?? null,
+      action: 'rollback',
+      reason: change.reason,
+      actor: change.actor,
+    });
+    return { parameter, from: current.version, to: target };
+  });
+}
+
+/** The promotion ledger, newest first, optionally for one parameter. */
+export async function listPromotions(database: Database, parameter?: string): Promise<ModelPromotion[]> {
+  const query = database.db.select().from(modelPromotions);
+  return (parameter ? query.where(eq(modelPromotions.parameter, parameter)) : query).orderBy(desc(modelPromotions.id));
 }

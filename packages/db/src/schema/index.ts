@@ -12,4 +12,5 @@ export { sensors, sensorChannels, readings, flagSeverity, flags, correctionActio
 export { runStatus, runs, imputations, claims, runRefusals } from './pipeline';
 export { modelStatus, models } from './registry';
 export { alertKind, qualityAlerts, qualityChecks } from './quality';
+export { trainingDecision, trainingRuns, promotionAction, modelPromotions } from './training';
 export { readingsFilled } from './views';
