@@ -1,14 +1,15 @@
 import type { FeatureContract } from '@airfill/features';
+import type { LoadedModel } from './artifact';
 import type { CalibrationPoint } from './calibration';
 import type { Dataset } from './dataset';
 import { scoreOnHoldout } from './evaluate';
 import type { FittedForest } from './fit';
 import { applyMask, type Holdout } from './holdout';
 import { drawMask, type MaskPlan } from './mask-plan';
-import { buildTrainingSet, trainingObservations } from './training-set';
+import { buildTrainingSet, trainingObservations, type TrainingSet } from './training-set';
 
 /** How the calibration residuals are cross-fitted. */
-export interface CrossFitOptions {
+export interface CrossFitSettings {
   /** The training period ends here (the evaluation holdout starts). */
   before: number;
   /** Contiguous time blocks; each is predicted by a model trained without it. @default 3 */
@@ -21,8 +22,73 @@ export interface CrossFitOptions {
   /** Masks drawn on each fold to collect residuals. @default 2 */
   repeats?: number;
   plan: MaskPlan;
-  fit(set: ReturnType<typeof buildTrainingSet>): Promise<FittedForest>;
+}
+
+/** How the calibration residuals are cross-fitted, and how a fold model is trained. */
+export interface CrossFitOptions extends CrossFitSettings {
+  fit(set: TrainingSet): Promise<FittedForest>;
   log?: (message: string) => void;
+}
+
+/** One block of the training period, predicted by a model trained without it. */
+export interface CrossFitFold {
+  /** 0-based. */
+  index: number;
+  from: number;
+  to: number;
+}
+
+/** The blocks of time the training period is cut into, on the data's time grid. */
+export function crossFitFolds(dataset: Dataset, settings: Pick<CrossFitSettings, 'before' | 'folds' | 'plan'>): CrossFitFold[] {
+  const folds = settings.folds ?? 3;
+  const first = trainingObservations(dataset, { before: settings.before })[0]?.ts ?? settings.before;
+  const stepMs = settings.plan.stepMs;
+  const span = settings.before - first;
+  return Array.from({ length: folds }, (_, index) => ({
+    index,
+    from: first + Math.round((span * index) / folds / stepMs) * stepMs,
+    to: first + Math.round((span * (index + 1)) / folds / stepMs) * stepMs,
+  }));
+}
+
+/** The training rows of a fold model: the training period without the fold. */
+export function foldTrainingSet(dataset: Dataset, contract: FeatureContract, fold: CrossFitFold, settings: CrossFitSettings): TrainingSet {
+  return buildTrainingSet(dataset, contract, {
+    before: settings.before,
+    exclude: { from: fold.from, to: fold.to },
+    copies: settings.copies ?? 12,
+    targetRows: settings.targetRows,
+    share: settings.share,
+    plan: settings.plan,
+    seed: 1 + fold.index * 31,
+  });
+}
+
+/** Out-of-sample residuals of a fold model: values masked inside its fold (in the data's outage shapes), predicted. */
+export function foldResiduals(
+  dataset: Dataset,
+  contract: FeatureContract,
+  fold: CrossFitFold,
+  predict: LoadedModel['predict'],
+  settings: CrossFitSettings,
+): CalibrationPoint[] {
+  const observations = trainingObservations(dataset, { before: settings.before });
+  const share = settings.share ?? 0.15;
+  const draws = Array.from({ length: settings.repeats ?? 2 }, (_, repeat) => {
+    const masked = drawMask(observations, settings.plan, { parameter: contract.parameter, share, seed: 1_000 + fold.index * 17 + repeat, from: fold.from, to: fold.to });
+    return applyMask(observations, masked, contract.parameter);
+  });
+  const holdout: Holdout = {
+    parameter: contract.parameter,
+    from: fold.from,
+    to: fold.to,
+    stepMs: settings.plan.stepMs,
+    masks: settings.plan.kind,
+    draws,
+    options: { fraction: 0, share, seed: 0, repeats: draws.length },
+  };
+  const scores = scoreOnHoldout({ predict, contract }, dataset.sites, holdout);
+  return Array.from(scores.truth, (truth, row) => ({ ...scores.keys[row]!, predicted: scores.predicted[row] as number, truth }));
 }
 
 /**
@@ -32,27 +98,16 @@ export interface CrossFitOptions {
  * outage shapes as everywhere else). Residuals from every season make
  * intervals that hold in the next one, where residuals of one recent stretch
  * did not (Beijing: 0.85 coverage at a nominal 0.90 with the last weeks
- * alone, 0.90 with the cross-fit).
+ * alone, 0.90 with the cross-fit). The training workflow runs the same
+ * folds as parallel training jobs and scores them in a later step.
  */
 export async function crossFitResiduals(dataset: Dataset, contract: FeatureContract, options: CrossFitOptions): Promise<CalibrationPoint[]> {
-  const folds = options.folds ?? 3;
-  const observations = trainingObservations(dataset, { before: options.before });
-  const first = observations[0]?.ts ?? options.before;
-  const stepMs = options.plan.stepMs;
   const points: CalibrationPoint[] = [];
-  for (let fold = 0; fold < folds; fold += 1) {
-    const from = first + Math.round(((options.before - first) * fold) / folds / stepMs) * stepMs;
-    const to = first + Math.round(((options.before - first) * (fold + 1)) / folds / stepMs) * stepMs;
-    options.log?.(`calibration: fold ${fold + 1} of ${folds}, training without ${new Date(from).toISOString().slice(0, 10)} .. ${new Date(to).toISOString().slice(0, 10)}`);
-    const set = buildTrainingSet(dataset, contract, { before: options.before, exclude: { from, to }, copies: options.copies ?? 12, targetRows: options.targetRows, share: options.share, plan: options.plan, seed: 1 + fold * 31 });
-    const forest = await options.fit(set);
-    const draws = Array.from({ length: options.repeats ?? 2 }, (_, repeat) => {
-      const masked = drawMask(observations, options.plan, { parameter: contract.parameter, share: options.share ?? 0.15, seed: 1_000 + fold * 17 + repeat, from, to });
-      return applyMask(observations, masked, contract.parameter);
-    });
-    const holdout: Holdout = { parameter: contract.parameter, from, to, stepMs, masks: options.plan.kind, draws, options: { fraction: 0, share: options.share ?? 0.15, seed: 0, repeats: draws.length } };
-    const scores = scoreOnHoldout({ predict: forest.predict, contract }, dataset.sites, holdout);
-    scores.truth.forEach((truth, row) => points.push({ ...scores.keys[row]!, predicted: scores.predicted[row] as number, truth }));
+  const folds = crossFitFolds(dataset, options);
+  for (const fold of folds) {
+    options.log?.(`calibration: fold ${fold.index + 1} of ${folds.length}, training without ${new Date(fold.from).toISOString().slice(0, 10)} .. ${new Date(fold.to).toISOString().slice(0, 10)}`);
+    const forest = await options.fit(foldTrainingSet(dataset, contract, fold, options));
+    points.push(...foldResiduals(dataset, contract, fold, forest.predict, options));
   }
   return points;
 }

@@ -40,12 +40,17 @@ export {
   type CalibrationOptions,
   type Interval,
 } from './calibration';
-export { crossFitResiduals, type CrossFitOptions } from './cross-fit';
+export { crossFitResiduals, crossFitFolds, foldTrainingSet, foldResiduals, type CrossFitOptions, type CrossFitSettings, type CrossFitFold } from './cross-fit';
+export { prepareTraining, candidateTrainingSet, crossFitSettings, type PreparedTraining, type TrainingRecipe, type TrainingRecipeOptions } from './training-plan';
+export { assessCandidate, buildModelMetrics, modelVersionOf, type CandidateAssessment, type MetricsProvenance } from './candidate-assessment';
+export { encodeDataset, decodeDataset } from './dataset-file';
+export { packModelArchive, readModelArchive, unpackModelArchive, modelFileOf, SAGEMAKER_MODEL_FILE, ARCHIVE_METADATA_DIR, type ModelArchiveFiles } from './model-archive';
+export { readTar, writeTar, type TarEntry } from './tar';
 export { fitForest, type FittedForest } from './fit';
 export { trainModel, DEFAULT_BOOSTER_PARAMS, DEFAULT_ROUNDS, type TrainOptions, type TrainResult } from './train';
 export { decidePromotion, type GateDecision, type GateOptions } from './gate';
 export { imputeMissing, type ImputedValue } from './impute';
-export { hasXgboost, requireXgboost, trainWithCli, predictWithCli, xgboostCommand, type BoosterParams } from './xgboost-cli';
+export { hasXgboost, requireXgboost, trainWithCli, trainLibsvmWithCli, predictWithCli, xgboostCommand, type BoosterParams } from './xgboost-cli';
 export { writeLibsvm } from './libsvm';
 export { seededRandom } from './random';
 export { ModelError, ModelFormatError, XgboostMissingError, TrainingError, DataError } from './errors';

@@ -71,12 +71,20 @@ export async function trainWithCli(input: {
 }): Promise<string> {
   const data = join(input.workDir, 'train.libsvm');
   await writeLibsvm(data, input.values, input.rows, input.columns, input.labels);
+  return trainLibsvmWithCli({ workDir: input.workDir, dataPath: data, params: input.params, rounds: input.rounds });
+}
+
+/**
+ * Trains with the CLI on a LIBSVM file (as `writeLibsvm` writes it); returns
+ * the model JSON text. What the local training job runs.
+ */
+export async function trainLibsvmWithCli(input: { workDir: string; dataPath: string; params: BoosterParams; rounds: number }): Promise<string> {
   const modelOut = join(input.workDir, 'model.json');
   await runXgboost(input.workDir, {
     booster: 'gbtree',
     ...input.params,
     num_round: input.rounds,
-    data: `${data}?format=libsvm`,
+    data: `${input.dataPath}?format=libsvm`,
     model_out: modelOut,
   });
   return readFile(modelOut, 'utf8');
