@@ -15,6 +15,7 @@ export {
 export { airfillConfigSchema, DEFAULT_MAX_LINE_LENGTH, DEFAULT_PARAMETER, type AirfillConfig } from './config';
 export * from './lambda-env';
 export * from './pipeline';
+export * from './training';
 export { AirfillError } from './errors';
 export {
   DEFAULT_RANGES,

@@ -55,6 +55,15 @@ export const lambdaEnvSchema = z.object({
   AIRFILL_QUALITY_CONFIG: z.string().trim().min(2).default('{}'),
   /** The plausibility configuration the loader applies (ranges, sentinels) as JSON, so quality-check's range check and the predictions' plausible ranges use the same; `{}` for the defaults. */
   AIRFILL_PLAUSIBILITY: jsonVariable(plausibilityConfigSchema, '{}'),
+  /** The parameters the training workflow trains (each has its model package group), comma-separated. */
+  AIRFILL_TRAINING_PARAMETERS: z
+    .string()
+    .transform((text) => text.split(',').map((name) => name.trim()))
+    .pipe(z.array(z.string().min(1)).min(1, 'AIRFILL_TRAINING_PARAMETERS must name at least one parameter')),
+  /** How many days of history a training run reads. */
+  AIRFILL_TRAINING_WINDOW_DAYS: positiveInt.max(3660),
+  /** The SageMaker XGBoost 1.7-1 image a registered model package is served with. */
+  AIRFILL_XGBOOST_IMAGE: z.string().regex(/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/.+:.+$/, 'AIRFILL_XGBOOST_IMAGE must be an ECR image URI'),
 });
 
 /** The parsed Lambda environment. */
@@ -73,6 +82,12 @@ export const lambdaEnvSchemas = {
   transformCallback: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true, AIRFILL_PLAUSIBILITY: true }),
   writePredictions: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true }),
   recordFailure: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true }),
+  exportTrainingData: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_JOB_PREFIX: true, AIRFILL_TRAINING_PARAMETERS: true, AIRFILL_TRAINING_WINDOW_DAYS: true }),
+  calibrateCandidate: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true }),
+  evaluateCandidate: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true }),
+  registerModel: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_XGBOOST_IMAGE: true, AIRFILL_TRANSFORM_INSTANCE_TYPE: true }),
+  recordTrainingFailure: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_JOB_PREFIX: true }),
+  promoteModel: lambdaEnvSchema.pick({ AIRFILL_ENV: true }),
 };
 
 /** The Lambdas by the name `lambdaEnvSchemas` uses. */
