@@ -42,12 +42,13 @@ export interface AslTaskState extends AslStateBase {
   End?: true;
 }
 
-/** One rule of a Choice state (only the comparisons the pipeline needs). */
+/** One rule of a Choice state (only the comparisons the workflows need). */
 export interface AslChoiceRule {
   Variable: string;
   NumericEquals?: number;
   NumericGreaterThan?: number;
   BooleanEquals?: boolean;
+  StringEquals?: string;
   Next: string;
 }
 

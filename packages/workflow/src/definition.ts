@@ -1,5 +1,6 @@
-import type { AslCatcher, AslDefinition, AslMapState, AslRetrier, AslState, AslTaskState } from './asl';
-import { TIMEOUT_ERROR, TRANSIENT_ERRORS } from './errors';
+import type { AslCatcher, AslDefinition, AslMapState, AslState, AslTaskState } from './asl';
+import { TIMEOUT_ERROR } from './errors';
+import { transientRetry } from './retry';
 
 /** What the definition is built from: resource ARNs and settings. */
 export interface PipelineWorkflowProps {
@@ -62,20 +63,6 @@ export const SNS_PUBLISH = 'arn:aws:states:::sns:publish';
 
 /** Service integration that hands a task token to the Lambda and waits for SendTask*. */
 export const LAMBDA_WAIT_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
-
-/** Retries for transient errors: exponential backoff with full jitter, so parallel executions do not retry in step. */
-function transientRetry(extra: readonly string[] = []): AslRetrier[] {
-  return [
-    {
-      ErrorEquals: [...TRANSIENT_ERRORS, ...extra],
-      IntervalSeconds: 2,
-      MaxAttempts: 4,
-      BackoffRate: 2,
-      MaxDelaySeconds: 60,
-      JitterStrategy: 'FULL',
-    },
-  ];
-}
 
 /** Every failure of a parameter's working step is recorded for that parameter, and the other parameters carry on. */
 const toRecordFailure: AslCatcher[] = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATES.recordFailure }];
