@@ -1,4 +1,8 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { z } from 'zod';
 import { aws, isAwsError } from './aws-errors';
 import { InputError } from './errors';
@@ -16,15 +20,59 @@ export async function putText(bucket: Bucket, key: string, body: string, content
   await aws('S3 PutObject', () => bucket.s3.send(new PutObjectCommand(request)), { key });
 }
 
-/** Reads a text object; a missing object is an `InputError` (the step before did not write it). */
-export async function getText(bucket: Bucket, key: string): Promise<string> {
+/** Reads an object; a missing object is an `InputError` (the step before did not write it). */
+async function getObject(bucket: Bucket, key: string): Promise<GetObjectCommandOutput> {
   try {
-    const response = await aws('S3 GetObject', () => bucket.s3.send(new GetObjectCommand({ Bucket: bucket.name, Key: key })), { key });
-    return (await response.Body?.transformToString('utf8')) ?? '';
+    return await aws('S3 GetObject', () => bucket.s3.send(new GetObjectCommand({ Bucket: bucket.name, Key: key })), { key });
   } catch (error) {
     if (isAwsError(error, 'NoSuchKey', 'NotFound')) throw new InputError(`s3://${bucket.name}/${key} does not exist`, { key }, { cause: error });
     throw error;
   }
+}
+
+/** Reads a text object; a missing object is an `InputError` (the step before did not write it). */
+export async function getText(bucket: Bucket, key: string): Promise<string> {
+  return (await (await getObject(bucket, key)).Body?.transformToString('utf8')) ?? '';
+}
+
+/** Reads a binary object (a model archive, a dataset file). */
+export async function getBytes(bucket: Bucket, key: string): Promise<Buffer> {
+  return Buffer.from((await (await getObject(bucket, key)).Body?.transformToByteArray()) ?? new Uint8Array());
+}
+
+/** Writes a binary object. */
+export async function putBytes(bucket: Bucket, key: string, body: Buffer, contentType: string): Promise<void> {
+  const request = { Bucket: bucket.name, Key: key, Body: body, ContentType: contentType, ContentLength: body.length };
+  await aws('S3 PutObject', () => bucket.s3.send(new PutObjectCommand(request)), { key });
+}
+
+/** Uploads a file as it streams from disk (training rows reach hundreds of MB). */
+export async function putFile(bucket: Bucket, key: string, path: string, contentType: string): Promise<void> {
+  const { size } = await stat(path);
+  await aws('S3 PutObject', () => bucket.s3.send(new PutObjectCommand({ Bucket: bucket.name, Key: key, Body: createReadStream(path), ContentType: contentType, ContentLength: size })), {
+    key,
+  });
+}
+
+/** Downloads an object into a file as it streams. */
+export async function getFile(bucket: Bucket, key: string, path: string): Promise<void> {
+  const body = (await getObject(bucket, key)).Body as Readable | undefined;
+  if (!body) throw new InputError(`s3://${bucket.name}/${key} has no body`, { key });
+  await pipeline(body, createWriteStream(path));
+}
+
+/** The bucket and key of an `s3://bucket/key` URI; anything else is an `InputError`. */
+export function s3UriParts(uri: string): { bucket: string; key: string } {
+  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
+  if (!match) throw new InputError(`${uri} is not an s3:// URI`, { uri });
+  return { bucket: match[1]!, key: match[2]! };
+}
+
+/** The key of an s3:// URI in this bucket; a URI of another bucket is an `InputError` (a step only reads its own bucket). */
+export function keyInBucket(bucket: Bucket, uri: string): string {
+  const parts = s3UriParts(uri);
+  if (parts.bucket !== bucket.name) throw new InputError(`${uri} is not in the bucket ${bucket.name}`, { uri, bucket: bucket.name });
+  return parts.key;
 }
 
 /** Lists every key under a prefix (all pages), sorted. */
