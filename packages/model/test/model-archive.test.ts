@@ -2,9 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_MODEL_DIR, loadModel } from '../src/artifact';
+import { loadModel } from '../src/artifact';
 import { ModelFormatError } from '../src/errors';
+import { DEFAULT_MODELS_DIR, modelFolderName } from '../src/model-set';
 import { modelFileOf, packModelArchive, readModelArchive, SAGEMAKER_MODEL_FILE, unpackModelArchive } from '../src/model-archive';
+
+/** The bundled PM 2.5 model: one model of the default model set. */
+const DEFAULT_MODEL_DIR = join(DEFAULT_MODELS_DIR, modelFolderName('PM 2.5'));
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'airfill-archive-test-'));
 
