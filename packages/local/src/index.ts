@@ -22,3 +22,4 @@ export { writeSynthCsv, type SynthSummary } from './synth/write-csv';
 export { exportImputations, EXPORT_HEADER } from './export';
 export { buildQualityReport, qualityReportSchema, type QualityReport } from './report-quality';
 export { closeOrphanedRuns, ORPHANED_RUN_ERROR } from './orphaned-runs';
+export * from './training';

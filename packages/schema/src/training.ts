@@ -18,14 +18,12 @@ const s3Uri = z.string().regex(/^s3:\/\/[^/]+\/.+$/, 'an s3:// URI');
 export class NamingError extends AirfillError {}
 
 /**
- * A parameter as it appears in names (package groups, SSM paths, S3 keys):
- * lower case, every run of other characters a hyphen. `PM 2.5` -> `pm-2-5`.
+ * A parameter as it appears in names (package groups, SSM paths, S3 keys,
+ * model versions), the same as a model set's folder: lower case letters and
+ * digits only. `PM 2.5` -> `pm25`.
  */
 export function parameterSlug(parameter: string): string {
-  const slug = parameter
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+  const slug = parameter.toLowerCase().replace(/[^a-z0-9]+/g, '');
   if (!slug) throw new NamingError(`parameter "${parameter}" has no letter or digit to name it by`, { parameter });
   return slug;
 }
@@ -33,9 +31,9 @@ export function parameterSlug(parameter: string): string {
 /** SageMaker's rule for job, model package group and model names. */
 const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
-/** The model package group of a parameter: `<prefix>-<slug>`, e.g. `airfill-dev-pm-2-5` (one group per parameter). */
+/** The model package group of a parameter, as the stacks name it: `<prefix>-<slug>-models`, e.g. `airfill-dev-pm25-models` (one group per parameter). */
 export function modelPackageGroupName(prefix: string, parameter: string): string {
-  const name = `${prefix}-${parameterSlug(parameter)}`;
+  const name = `${prefix}-${parameterSlug(parameter)}-models`;
   if (!SAGEMAKER_NAME.test(name)) throw new NamingError(`model package group name ${name} is not a SageMaker name (63 characters at most)`, { prefix, parameter });
   return name;
 }
@@ -85,7 +83,7 @@ export const modelPackageKeys = (parameter: string, version: string) => {
 export const trainingInputSchema = z
   .object({
     trigger: z.string().min(1).max(200).default('schedule'),
-    /** The parameter to train a model for. @default the Lambda's AIRFILL_PARAMETER */
+    /** The parameter to train a model for. @default the only one of AIRFILL_TRAINING_PARAMETERS when it names one */
     parameter: z.string().trim().min(1).optional(),
   })
   .loose();
