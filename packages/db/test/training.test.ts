@@ -1,9 +1,11 @@
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
-import { completeTrainingRun, failTrainingRun, getTrainingRun, listTrainingRuns, openTrainingRun, readTrainingData } from '../src';
+import { completeTrainingRun, ensureReadingsPartitions, failTrainingRun, getTrainingRun, listTrainingRuns, openTrainingRun, readTrainingData } from '../src';
 
 let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
+  // Readings are partitioned by month: the month's partition first, as the loader makes it.
+  await ensureReadingsPartitions(database.pool, { from: new Date('2024-01-01T00:00:00Z'), to: new Date('2024-01-01T05:00:00Z') });
   // Two sensors, 6 hours, PM 2.5 missing at 02:00 for sensor b, NO2 alongside.
   await database.pool.query(`
     insert into sensors (device_id, latitude, longitude) values ('b', 3, 4), ('a', 1, 2);
