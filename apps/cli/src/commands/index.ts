@@ -31,6 +31,12 @@ export const COMMANDS: readonly { name: string; description: string; load(): Pro
   { name: 'synth', description: 'generate realistic sample data in the input contract (deterministic: the same flags give the same file)', load: () => import('./synth.js') },
   { name: 'train', description: 'train a model per parameter with the xgboost CLI on masked values of a CSV file, evaluate each, register it, and promote it if it beats the current model', load: () => import('./train.js') },
   {
+    name: 'retrain',
+    description: 'run the training state machine locally, per parameter, on the data in the database: export, training jobs, calibration, evaluation, the gate, registration',
+    load: () => import('./retrain.js'),
+  },
+  { name: 'models', description: 'list the registered models, promote one (--reason, --force for one the gate refused), or roll a parameter back to its previous model', load: () => import('./models.js') },
+  {
     name: 'evaluate',
     description:
       "mask observed values in the latest time range of a CSV file in the data's own outage shapes, predict them, and compare the model with station mean, LOCF and linear interpolation, overall and by stratum, with the intervals' coverage",

@@ -7,7 +7,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { getTrainingRun, type TrainingRun } from '@airfill/db';
 import { modelFolderName, unpackModelArchive } from '@airfill/model';
 import { calibrateCandidate, evaluateCandidate, exportTrainingData, recordTrainingFailure, registerModel, runIdForExecution, runStep } from '@airfill/pipeline';
-import type { RegisterResult } from '@airfill/schema';
+import type { EvaluateResult, RegisterResult } from '@airfill/schema';
 import { buildTrainingDefinition, TRAINING_STATES } from '@airfill/workflow';
 import { chooseModel } from '../model-choice';
 import { LOCAL_NAMES, type LocalRuntime } from '../runtime';
@@ -45,6 +45,8 @@ export interface TrainingExecution {
   executionId: string;
   runId: string;
   status: 'succeeded' | 'failed';
+  /** What the evaluation decided, when it got there. */
+  evaluation?: EvaluateResult;
   /** What registration did, when it got there. */
   registered?: RegisterResult;
   error?: { name: string; cause: string };
@@ -162,7 +164,10 @@ export async function runTraining(runtime: LocalRuntime, options: TrainingOption
     }
   })();
   const outcome = await execution.result.then(
-    (output) => ({ status: 'succeeded' as const, registered: (output as { registered?: RegisterResult }).registered }),
+    (output) => {
+      const { evaluation, registered } = output as { evaluation?: EvaluateResult; registered?: RegisterResult };
+      return { status: 'succeeded' as const, ...(evaluation ? { evaluation } : {}), ...(registered ? { registered } : {}) };
+    },
     (error: Error) => {
       const cause = (error as { cause?: unknown }).cause;
       const failure = cause instanceof Error ? cause : error;

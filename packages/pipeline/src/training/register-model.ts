@@ -74,7 +74,14 @@ export async function registerModel(deps: RegisterModelDeps, settings: RegisterM
     mae: candidate.metrics.model.mae,
   });
   const artifactUri = settings.placeModel ? await settings.placeModel(archive, run.parameter, version) : uri(keys.archive);
-  await registerInLedger(deps.database, { version, parameter: run.parameter, artifactUri, featureContract: candidate.contract, metrics: candidate.metrics });
+  await registerInLedger(deps.database, {
+    version,
+    parameter: run.parameter,
+    artifactUri,
+    featureContract: candidate.contract,
+    // The gate's decision travels with the metrics (as \`airfill train\` records it), so promoting a refused model needs --force.
+    metrics: { ...candidate.metrics, gate: { ...candidate.decision, forced: false }, comparedWith: candidate.current },
+  });
 
   let current = false;
   if (approval === 'Approved') {
