@@ -6,3 +6,4 @@ export { recordTrainingFailure, type RecordTrainingFailureDeps, type TrainingFai
 export { createModelPackage, setModelPackageApproval, writeCurrentPointer, type ModelPackageInput } from './model-registry';
 export { candidateFileSchema, type CandidateFile } from './candidate-file';
 export { readTrainedForest } from './trained-models';
+export { currentModelLoader } from './current-model';
