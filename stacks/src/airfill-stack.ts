@@ -2,7 +2,11 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { VpcEndpointPolicy } from '@cdktf/provider-aws/lib/vpc-endpoint-policy';
 import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { type Construct } from 'constructs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type ModelArchive } from './assets/model-archive';
+import { type TrainingCode, writeTrainingCode } from './assets/training-code';
 import { type LambdaBundles } from './assets/lambda-bundles';
 import { type ReadApiAssets } from './assets/read-api-assets';
 import { type EnvironmentConfig } from './config';
@@ -16,6 +20,8 @@ import { Network } from './constructs/network';
 import { ReadApi } from './constructs/read-api';
 import { Schedule } from './constructs/schedule';
 import { Storage } from './constructs/storage';
+import { Training } from './constructs/training';
+import { TrainingFunctions } from './constructs/training-functions';
 import { Workflow } from './constructs/workflow';
 import { policyDocument } from './iam/policy';
 import { Naming } from './naming';
@@ -28,6 +34,8 @@ export interface AirfillStackProps {
   readApi: ReadApiAssets;
   /** The packaged default model of each parameter, by parameter (for the `xgboost-artifact` model source). */
   models?: Readonly<Record<string, { archive: ModelArchive; version: string }>>;
+  /** The training jobs' code (sourcedir.tar.gz). @default packed from packages/model/sagemaker/train.py at synth */
+  trainingCode?: TrainingCode;
 }
 
 /** The stack name of an environment: `airfill-<env>`. */
@@ -52,6 +60,8 @@ export class AirfillStack extends TerraformStack {
   readonly events: Events;
   readonly monitoring: Monitoring;
   readonly readApi: ReadApi;
+  readonly trainingFunctions: TrainingFunctions;
+  readonly training: Training;
 
   constructor(scope: Construct, props: AirfillStackProps) {
     const { config } = props;
@@ -113,6 +123,26 @@ export class AirfillStack extends TerraformStack {
     });
     this.workflow = new Workflow(this, 'workflow', { naming, functions: this.functions, key, stateMachineName });
     this.schedule = new Schedule(this, 'schedule', { naming, stateMachine: this.workflow.stateMachine });
+    // The training workflow's XGBoost image: its own, else the one the committed models are served with.
+    const trainingImage = config.training.imageUri ?? (config.model.source === 'xgboost-artifact' ? config.model.imageUri : '');
+    this.trainingFunctions = new TrainingFunctions(this, 'training-functions', {
+      naming,
+      bundles: props.bundles,
+      network: this.network,
+      database: this.database,
+      storage: this.storage,
+      model: this.model,
+      key,
+      imageUri: trainingImage,
+    });
+    this.training = new Training(this, 'training', {
+      naming,
+      storage: this.storage,
+      key,
+      functions: this.trainingFunctions,
+      code: props.trainingCode ?? writeTrainingCode(mkdtempSync(join(tmpdir(), 'airfill-training-code-'))),
+      imageUri: trainingImage,
+    });
     this.events = new Events(this, 'events', {
       naming,
       callback: this.functions.all['transform-callback'],
@@ -123,7 +153,8 @@ export class AirfillStack extends TerraformStack {
       naming,
       key,
       stateMachine: this.workflow.stateMachine,
-      functions: [...Object.values(this.functions.all), this.readApi.function],
+      trainingStateMachine: this.training.stateMachine,
+      functions: [...Object.values(this.functions.all), ...Object.values(this.trainingFunctions.all), this.readApi.function],
       deadLetters: this.functions.callbackDeadLetters,
       cluster: this.database.cluster,
     });
@@ -132,6 +163,7 @@ export class AirfillStack extends TerraformStack {
     new TerraformOutput(this, 'api_endpoint', { value: this.readApi.api.apiEndpoint });
     new TerraformOutput(this, 'dashboard_url', { value: `https://${this.readApi.dashboard.distribution.domainName}/` });
     new TerraformOutput(this, 'state_machine_arn', { value: this.workflow.stateMachine.arn });
+    new TerraformOutput(this, 'training_state_machine_arn', { value: this.training.stateMachine.arn });
     new TerraformOutput(this, 'migrate_function', { value: this.functions.all.migrate.functionName });
     new TerraformOutput(this, 'database_endpoint', { value: this.database.cluster.endpoint });
     new TerraformOutput(this, 'alarm_topic_arn', { value: this.monitoring.topic.arn });

@@ -43,6 +43,16 @@ export class Naming implements ArnContext {
     return `${this.prefix}-`;
   }
 
+  /** Prefix of SageMaker training job names (`<prefix><run id>-<fit>`, 63 characters at most). */
+  get trainingJobPrefix(): string {
+    return `${this.prefix}-t-`;
+  }
+
+  /** SSM path under which each parameter's current-model pointer lives (`<path>/<slug>/current`). */
+  get modelPointerPath(): string {
+    return `/airfill/${this.environment}/models`;
+  }
+
   /** The permissions boundary every workload role of the environment carries (created by its bootstrap stack). */
   get permissionsBoundaryName(): string {
     return this.name('boundary');

@@ -112,10 +112,23 @@ describe('environment config', () => {
       ...c,
       pipeline: { ...c.pipeline, parameters: ['PM 2.5', 'PM 10'] },
       model: { source: 'model-package', packages: { 'PM 2.5': pkg(3), 'PM 10': pkg(4) } },
+      training: { imageUri: '492215442770.dkr.ecr.eu-central-1.amazonaws.com/sagemaker-xgboost:1.7-1' },
     }));
     expect(parseEnvironmentConfig(input, 'package').model).toMatchObject({ source: 'model-package', packages: { 'PM 2.5': { version: 'canvas-3' }, 'PM 10': { version: 'canvas-4' } } });
     const short = withChanges((c) => ({ ...c, pipeline: { ...c.pipeline, parameters: ['PM 2.5', 'NO2'] }, model: { source: 'model-package', packages: { 'PM 2.5': pkg(3) } } }));
     expect(() => parseEnvironmentConfig(short, 'short')).toThrow(/model\.packages: no model package for NO2/);
+    // The training jobs need the XGBoost image, which the artifacts' config would otherwise give.
+    const noImage = withChanges((c) => ({ ...c, model: { source: 'model-package', packages: { 'PM 2.5': pkg(3), 'PM 10': pkg(4), NO2: pkg(5), O3: pkg(6), Temperature: pkg(7) } } }));
+    expect(() => parseEnvironmentConfig(noImage, 'no-image')).toThrow(/training\.imageUri: the training jobs need the XGBoost 1\.7-1 image/);
+  });
+
+  it('retrains weekly by default, every parameter the pipeline fills, and refuses a trained parameter without a package group', () => {
+    // Without a training section (dev turns its schedule off).
+    const defaults = parseEnvironmentConfig(withChanges((c) => ({ ...c, training: undefined })), 'training-defaults').training;
+    expect(defaults).toMatchObject({ windowDays: 365, maxConcurrency: 4, schedule: { enabled: true, expression: 'rate(7 days)' } });
+    expect(defaults.parameters).toBeUndefined();
+    const stray = withChanges((c) => ({ ...c, training: { parameters: ['PM 2.5', 'CO'] } }));
+    expect(() => parseEnvironmentConfig(stray, 'stray')).toThrow(/training\.parameters: not filled by the pipeline \(no package group\): CO/);
   });
 
   it('names every invalid field in one error', () => {

@@ -112,12 +112,17 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
       expect(new Set(roles).size).toBe(ALL_FUNCTIONS.length);
     });
 
-    it('allows iam:PassRole only to start-transform, only for the SageMaker role, only to SageMaker', () => {
+    it('allows iam:PassRole only to start-transform (the SageMaker role) and the training workflow (the training role), each only to SageMaker', () => {
       const passing = policiesOf(stack()).filter((p) => allowedActions(p.statements).includes('iam:PassRole'));
-      expect(passing.map((p) => p.id)).toEqual([expect.stringContaining('start-transform')]);
-      const statement = passing[0]!.statements.find((s) => list(s.Action).includes('iam:PassRole'))!;
-      expect(statement.Resource).toMatch(/^\$\{aws_iam_role\.model_execution_role_[A-Z0-9]+\.arn\}$/);
-      expect(statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } });
+      expect(passing.map((p) => p.id).sort()).toEqual([expect.stringContaining('start-transform'), expect.stringContaining('training_execution')]);
+      const passed = (fragment: string) => {
+        const statements = passing.find((p) => p.id.includes(fragment))!.statements.filter((s) => list(s.Action).includes('iam:PassRole'));
+        expect(statements).toHaveLength(1);
+        expect(statements[0]!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } });
+        return statements[0]!.Resource;
+      };
+      expect(passed('start-transform')).toMatch(/^\$\{aws_iam_role\.model_execution_role_[A-Z0-9]+\.arn\}$/);
+      expect(passed('training_execution')).toMatch(/^\$\{aws_iam_role\.training_jobs_role_[A-Z0-9]+\.arn\}$/);
     });
 
     it('lets only the functions that use the database connect, as the app user, by IAM token', () => {
@@ -126,7 +131,20 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
         .map((p) => (p.id.startsWith('read-api_') ? 'api' : p.id.split('_')[1]))
         .sort();
       // The API connects too, as its own read-only login (test/read-api.test.ts).
-      expect(connecting).toEqual(['api', 'migrate', 'plan-parameters', 'quality-check', 'query-missing', 'record-failure', 'write-predictions']);
+      // The training steps that read or write the ledger too; calibrate-candidate reads only the run's files.
+      expect(connecting).toEqual([
+        'api',
+        'evaluate-candidate',
+        'export-training-data',
+        'migrate',
+        'plan-parameters',
+        'quality-check',
+        'query-missing',
+        'record-failure',
+        'record-training-failure',
+        'register-model',
+        'write-predictions',
+      ]);
       const statement = rolePolicy(stack(), 'functions_query-missing').find((s) => s.Action === 'rds-db:connect')!;
       expect(statement.Resource).toBe(
         `arn:aws:rds-db:${config().region}:${config().accountId}:dbuser:\${aws_rds_cluster.database_cluster_FAF2FB92.cluster_resource_id}/${config().database.appUsername}`,
@@ -174,9 +192,15 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
   });
 
   describe('task tokens', () => {
-    it('reaches SSM parameters only under the environment jobs path', () => {
+    it('reaches SSM parameters only under the environment jobs path (register-model: only the current-model pointers)', () => {
       const path = `arn:aws:ssm:${config().region}:${config().accountId}:parameter/airfill/${name}/jobs/*`;
-      const ssm = policiesOf(stack()).flatMap((p) => p.statements.filter((s) => list(s.Action).some((a) => a.startsWith('ssm:'))));
+      const pointers = rolePolicy(stack(), 'training-functions_register-model').filter((s) => list(s.Action).some((a) => a.startsWith('ssm:')));
+      expect(pointers).toEqual([
+        { Sid: 'PointAtCurrentModel', Effect: 'Allow', Action: 'ssm:PutParameter', Resource: `arn:aws:ssm:${config().region}:${config().accountId}:parameter/airfill/${name}/models/*` },
+      ]);
+      const ssm = policiesOf(stack())
+        .filter((p) => !p.id.includes('training-functions_register-model'))
+        .flatMap((p) => p.statements.filter((s) => list(s.Action).some((a) => a.startsWith('ssm:'))));
       expect(ssm.length).toBeGreaterThan(0);
       for (const statement of ssm) expect(statement.Resource).toBe(path);
       const actionsOf = (fragment: string) => allowedActions(rolePolicy(stack(), fragment)).filter((a) => a.startsWith('ssm:')).sort();
@@ -392,6 +416,11 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
         'transform-callback': 'transformCallback',
         'write-predictions': 'writePredictions',
         'record-failure': 'recordFailure',
+        'export-training-data': 'exportTrainingData',
+        'calibrate-candidate': 'calibrateCandidate',
+        'evaluate-candidate': 'evaluateCandidate',
+        'register-model': 'registerModel',
+        'record-training-failure': 'recordTrainingFailure',
       };
       for (const [, fn] of resourcesOf(stack(), 'aws_lambda_function')) {
         const app = String(fn.function_name).slice(`airfill-${name}-`.length);

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MissingArtifactError } from '../errors';
 
-/** The Lambda apps (apps/<name>), one job each. */
-export const LAMBDA_APPS = [
+/** The fill pipeline's Lambda apps (apps/<name>), one job each. */
+export const PIPELINE_LAMBDA_APPS = [
   'migrate',
   'quality-check',
   'plan-parameters',
@@ -13,6 +13,18 @@ export const LAMBDA_APPS = [
   'write-predictions',
   'record-failure',
 ] as const;
+
+/** The training workflow's Lambda apps. */
+export const TRAINING_LAMBDA_APPS = ['export-training-data', 'calibrate-candidate', 'evaluate-candidate', 'register-model', 'record-training-failure'] as const;
+
+/** Every Lambda app the stacks deploy (the read API's aside). */
+export const LAMBDA_APPS = [...PIPELINE_LAMBDA_APPS, ...TRAINING_LAMBDA_APPS] as const;
+
+/** One of {@link PIPELINE_LAMBDA_APPS}. */
+export type PipelineLambdaApp = (typeof PIPELINE_LAMBDA_APPS)[number];
+
+/** One of {@link TRAINING_LAMBDA_APPS}. */
+export type TrainingLambdaApp = (typeof TRAINING_LAMBDA_APPS)[number];
 
 /** One of {@link LAMBDA_APPS}. */
 export type LambdaApp = (typeof LAMBDA_APPS)[number];

@@ -30,6 +30,8 @@ export const dev: EnvironmentConfigInput = {
   pipeline: { maxReadingsPerRun: 50_000 },
   functions: { memoryMb: 1024, timeoutSeconds: 300, logRetentionDays: 14 },
   schedule: { enabled: false },
+  // Retraining is started by hand in dev (pnpm airfill retrain locally, or StartExecution).
+  training: { schedule: { enabled: false } },
   // Placeholder address: `pnpm --filter @airfill/stacks preflight` refuses it before a deploy.
   monitoring: { alarmEmails: ['airfill-dev@example.com'] },
 };

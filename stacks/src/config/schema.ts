@@ -205,6 +205,31 @@ export const environmentConfigSchema = z
       expression: z.string().regex(/^(rate|cron)\(.+\)$/).default('rate(24 hours)'),
       timezone: z.string().default('UTC'),
     }),
+    /** The training workflow (issue 15): what it trains, on which machines, and when. */
+    training: z
+      .object({
+        /** The parameters it trains, each into its own package group. @default every parameter of `pipeline.parameters` */
+        parameters: z.array(z.string().trim().min(1)).min(1).optional(),
+        /** The XGBoost 1.7-1 image of the region for the training jobs and the model packages. @default `model.imageUri` */
+        imageUri: ecrImageUri.optional(),
+        /** Days of history before the latest reading a run trains on. */
+        windowDays: z.number().int().min(30).max(3660).default(365),
+        instanceType: z.string().regex(/^ml\./).default('ml.m5.xlarge'),
+        volumeSizeGb: z.number().int().min(1).max(512).default(30),
+        /** SageMaker stops a training job after this long. */
+        maxRuntimeSeconds: z.number().int().min(600).max(432_000).default(4 * 3600),
+        /** Training jobs at once (the candidate and three cross-fit folds per run): the account's quota for the instance type bounds it. */
+        maxConcurrency: z.number().int().min(1).max(4).default(4),
+        /** Retraining by EventBridge Scheduler: weekly unless configured, one execution per trained parameter. */
+        schedule: z
+          .object({
+            enabled: z.boolean().default(true),
+            expression: z.string().regex(/^(rate|cron)\(.+\)$/).default('rate(7 days)'),
+            timezone: z.string().default('UTC'),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
     monitoring: z.object({
       /** Who gets alarms (SNS e-mail, confirmed by each recipient); production needs at least one. */
       alarmEmails: z.array(z.email()).default([]),
@@ -244,6 +269,13 @@ export const environmentConfigSchema = z
       const packages = config.model.packages;
       const missing = config.pipeline.parameters.filter((parameter) => !packages[parameter]);
       if (missing.length) ctx.addIssue({ code: 'custom', path: ['model', 'packages'], message: `no model package for ${missing.join(', ')}` });
+    }
+    if (config.model.source === 'model-package' && !config.training.imageUri) {
+      ctx.addIssue({ code: 'custom', path: ['training', 'imageUri'], message: 'the training jobs need the XGBoost 1.7-1 image of the region when models come from packages' });
+    }
+    const unknownTraining = (config.training.parameters ?? []).filter((parameter) => !config.pipeline.parameters.includes(parameter));
+    if (unknownTraining.length) {
+      ctx.addIssue({ code: 'custom', path: ['training', 'parameters'], message: `not filled by the pipeline (no package group): ${unknownTraining.join(', ')}` });
     }
     if (config.name === 'prod' && !config.production) {
       ctx.addIssue({ code: 'custom', path: ['production'], message: 'prod is a production environment' });

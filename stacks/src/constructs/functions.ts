@@ -2,7 +2,7 @@ import { type KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { lambdaEnvSchemas, type LambdaName } from '@airfill/schema';
 import { Construct } from 'constructs';
-import { type LambdaApp, type LambdaBundles } from '../assets/lambda-bundles';
+import { type LambdaBundles, type PipelineLambdaApp } from '../assets/lambda-bundles';
 import { arn, type PolicyStatement } from '../iam/policy';
 import {
   connectToDatabase,
@@ -38,7 +38,7 @@ export interface FunctionsProps {
  * config sets it.
  */
 export class Functions extends Construct {
-  readonly all: Readonly<Record<LambdaApp, AirfillFunction>>;
+  readonly all: Readonly<Record<PipelineLambdaApp, AirfillFunction>>;
   /** Failed asynchronous deliveries to the callback (events it could not process). */
   readonly callbackDeadLetters: SqsQueue;
 
@@ -70,19 +70,11 @@ export class Functions extends Construct {
       AIRFILL_QUALITY_CONFIG: JSON.stringify(config.pipeline.quality),
       AIRFILL_PLAUSIBILITY: JSON.stringify(config.pipeline.plausibility),
     };
-    const databaseEnvironment: Record<string, string> = {
-      DB_HOST: database.cluster.endpoint,
-      DB_PORT: String(database.port),
-      DB_NAME: config.database.databaseName,
-      DB_USER: config.database.appUsername,
-    };
-    const environmentOf = (app: LambdaApp, usesDatabase: boolean): Record<string, string> => {
-      const names = Object.keys(lambdaEnvSchemas[LAMBDA_ENV_NAMES[app]].shape);
-      return {
-        ...Object.fromEntries(names.map((name) => [name, settings[name] ?? missingSetting(name)])),
-        ...(usesDatabase ? databaseEnvironment : {}),
-      };
-    };
+    const databaseEnvironment = databaseEnvironmentOf(database, naming);
+    const environmentOf = (app: PipelineLambdaApp, usesDatabase: boolean): Record<string, string> => ({
+      ...lambdaEnvironment(LAMBDA_ENV_NAMES[app], settings),
+      ...(usesDatabase ? databaseEnvironment : {}),
+    });
 
     const transformJobs = arn(naming, 'sagemaker', `transform-job/${naming.transformJobPrefix}*`);
     const stateMachineArn = arn(naming, 'states', `stateMachine:${props.stateMachineName}`);
@@ -90,7 +82,7 @@ export class Functions extends Construct {
     const reserved = config.functions.reservedConcurrency;
 
     const make = (
-      app: LambdaApp,
+      app: PipelineLambdaApp,
       description: string,
       statements: PolicyStatement[],
       options: { usesDatabase: boolean; reservedConcurrency?: number; deadLetterQueueArn?: string; extraEnvironment?: Record<string, string> },
@@ -229,7 +221,7 @@ export class Functions extends Construct {
 }
 
 /** The name each app has in `lambdaEnvSchemas`. */
-const LAMBDA_ENV_NAMES: Readonly<Record<LambdaApp, LambdaName>> = {
+const LAMBDA_ENV_NAMES: Readonly<Record<PipelineLambdaApp, LambdaName>> = {
   migrate: 'migrate',
   'quality-check': 'qualityCheck',
   'plan-parameters': 'planParameters',
@@ -242,4 +234,20 @@ const LAMBDA_ENV_NAMES: Readonly<Record<LambdaApp, LambdaName>> = {
 
 function missingSetting(name: string): never {
   throw new TypeError(`the stacks have no value for the Lambda environment variable ${name}`);
+}
+
+/** Exactly the variables a Lambda's handler parses (packages/schema lambda-env), from the stacks' values. */
+export function lambdaEnvironment(lambda: LambdaName, settings: Readonly<Record<string, string>>): Record<string, string> {
+  const names = Object.keys(lambdaEnvSchemas[lambda].shape);
+  return Object.fromEntries(names.map((name) => [name, settings[name] ?? missingSetting(name)]));
+}
+
+/** How a Lambda reaches the database: the cluster, as the IAM-authenticated app user. */
+export function databaseEnvironmentOf(database: Database, naming: Naming): Record<string, string> {
+  return {
+    DB_HOST: database.cluster.endpoint,
+    DB_PORT: String(database.port),
+    DB_NAME: naming.config.database.databaseName,
+    DB_USER: naming.config.database.appUsername,
+  };
 }

@@ -44,6 +44,10 @@ export interface AirfillFunctionProps {
    * @default none
    */
   deadLetterQueueArn?: string;
+  /** Memory, MB. @default `functions.memoryMb` of the config */
+  memoryMb?: number;
+  /** Time limit, seconds. @default `functions.timeoutSeconds` of the config */
+  timeoutSeconds?: number;
 }
 
 /**
@@ -106,8 +110,8 @@ export class AirfillFunction extends Construct {
       handler: 'index.handler',
       filename: code.path,
       sourceCodeHash: Fn.filebase64sha256(code.path),
-      memorySize: settings.memoryMb,
-      timeout: settings.timeoutSeconds,
+      memorySize: props.memoryMb ?? settings.memoryMb,
+      timeout: props.timeoutSeconds ?? settings.timeoutSeconds,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: { variables: props.environment },
       vpcConfig: {

@@ -16,6 +16,8 @@ export interface MonitoringProps {
   naming: Naming;
   key: KmsKey;
   stateMachine: SfnStateMachine;
+  /** The training workflow: its failed and timed-out executions are alarmed too. */
+  trainingStateMachine: SfnStateMachine;
   functions: AirfillFunction[];
   deadLetters: SqsQueue;
   cluster: RdsCluster;
@@ -73,6 +75,9 @@ export class Monitoring extends Construct {
     const sfn = { StateMachineArn: stateMachine.arn };
     alarm('executions-failed', 'A pipeline run failed', { namespace: 'AWS/States', metricName: 'ExecutionsFailed', dimensions: sfn, statistic: 'Sum' }, 0, 'GreaterThanThreshold');
     alarm('executions-timed-out', 'A pipeline run timed out', { namespace: 'AWS/States', metricName: 'ExecutionsTimedOut', dimensions: sfn, statistic: 'Sum' }, 0, 'GreaterThanThreshold');
+    const training = { StateMachineArn: props.trainingStateMachine.arn };
+    alarm('training-failed', 'A training run failed (recorded in training_runs)', { namespace: 'AWS/States', metricName: 'ExecutionsFailed', dimensions: training, statistic: 'Sum' }, 0, 'GreaterThanThreshold');
+    alarm('training-timed-out', 'A training run timed out', { namespace: 'AWS/States', metricName: 'ExecutionsTimedOut', dimensions: training, statistic: 'Sum' }, 0, 'GreaterThanThreshold');
     for (const fn of functions) {
       const dimensions = { FunctionName: fn.functionName };
       const short = fn.functionName.slice(naming.prefix.length + 1);

@@ -45,7 +45,7 @@ export function boundaryStatements(naming: Naming): PolicyStatement[] {
     Resource,
     Condition: mergeConditions(inRegion, extra),
   });
-  const logGroups = [`/aws/lambda/${p}-*`, `/aws/vpc/${p}-*`, '/aws/sagemaker/TransformJobs'];
+  const logGroups = [`/aws/lambda/${p}-*`, `/aws/vpc/${p}-*`, '/aws/sagemaker/TransformJobs', '/aws/sagemaker/TrainingJobs'];
   return [
     statement(
       'OwnLogGroups',
@@ -67,6 +67,15 @@ export function boundaryStatements(naming: Naming): PolicyStatement[] {
       ['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:StopTransformJob', 'sagemaker:AddTags'],
       naming.arn('sagemaker', `transform-job/${p}-*`),
     ),
+    statement(
+      'TrainingJobs',
+      ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'],
+      naming.arn('sagemaker', `training-job/${p}-*`),
+    ),
+    statement('ModelPackages', ['sagemaker:CreateModelPackage'], [naming.arn('sagemaker', `model-package-group/${p}-*`), naming.arn('sagemaker', `model-package/${p}-*/*`)]),
+    // createTrainingJob.sync: the rule Step Functions manages to hear of training jobs.
+    statement('TrainingSyncRule', ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'], naming.arn('events', 'rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule')),
+    statement('ModelPointers', ['ssm:PutParameter'], naming.arn('ssm', `parameter${naming.modelPointerPath}/*`)),
     statement('PassEnvironmentRoles', ['iam:PassRole'], naming.arn('iam', `role/${p}-*`, { global: true })),
     statement('TaskTokens', ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:DeleteParameter'], naming.arn('ssm', `parameter${naming.tokenParameterPath}/*`)),
     statement(
@@ -75,7 +84,7 @@ export function boundaryStatements(naming: Naming): PolicyStatement[] {
       [naming.arn('states', `stateMachine:${p}-*`), naming.arn('states', `execution:${p}-*:*`)],
     ),
     statement('InvokeEnvironmentFunctions', ['lambda:InvokeFunction'], [naming.arn('lambda', `function:${p}-*`), naming.arn('lambda', `function:${p}-*:*`)]),
-    statement('TransformMetrics', ['cloudwatch:PutMetricData'], '*', { StringEquals: { 'cloudwatch:namespace': '/aws/sagemaker/TransformJobs' } }),
+    statement('TransformMetrics', ['cloudwatch:PutMetricData'], '*', { StringEquals: { 'cloudwatch:namespace': ['/aws/sagemaker/TransformJobs', '/aws/sagemaker/TrainingJobs'] } }),
     // AWS documents "*" as the only resource of these.
     statement('NoResourceLevelPermissions', [...VPC_ATTACHMENT_ACTIONS, ...LOG_DELIVERY_ACTIONS, ...TRACING_ACTIONS], '*'),
   ];

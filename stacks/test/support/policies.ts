@@ -54,7 +54,8 @@ export function list<T>(value: T | T[] | undefined): T[] {
 
 /** The identity policy (inline role policy) attached to the role whose logical id contains `fragment`. */
 export function rolePolicy(stack: TerraformJson, fragment: string): Statement[] {
-  const matches = Object.entries(stack.resource.aws_iam_role_policy ?? {}).filter(([id]) => id.includes(fragment));
+  // The fragment starts a segment of the id: `model_execution` is the model's role, not `register-model_execution`.
+  const matches = Object.entries(stack.resource.aws_iam_role_policy ?? {}).filter(([id]) => id.startsWith(fragment) || id.includes(`_${fragment}`));
   if (matches.length !== 1) throw new Error(`expected one role policy matching ${fragment}, found ${matches.length}`);
   return (JSON.parse(matches[0]![1].policy as string) as { Statement: Statement[] }).Statement;
 }
