@@ -111,30 +111,14 @@ export class AirfillStack extends TerraformStack {
     this.model = new Model(this, 'model', { naming, storage: this.storage, key, ...(props.models ? { artifacts: props.models } : {}) });
 
     const stateMachineName = naming.name('pipeline');
-    this.functions = new Functions(this, 'functions', {
-      naming,
-      bundles: props.bundles,
-      network: this.network,
-      database: this.database,
-      storage: this.storage,
-      model: this.model,
-      key,
-      stateMachineName,
-    });
+    // What every Lambda construct is built from.
+    const lambdas = { naming, bundles: props.bundles, network: this.network, database: this.database, storage: this.storage, model: this.model, key };
+    this.functions = new Functions(this, 'functions', { ...lambdas, stateMachineName });
     this.workflow = new Workflow(this, 'workflow', { naming, functions: this.functions, key, stateMachineName });
     this.schedule = new Schedule(this, 'schedule', { naming, stateMachine: this.workflow.stateMachine });
     // The training workflow's XGBoost image: its own, else the one the committed models are served with.
     const trainingImage = config.training.imageUri ?? (config.model.source === 'xgboost-artifact' ? config.model.imageUri : '');
-    this.trainingFunctions = new TrainingFunctions(this, 'training-functions', {
-      naming,
-      bundles: props.bundles,
-      network: this.network,
-      database: this.database,
-      storage: this.storage,
-      model: this.model,
-      key,
-      imageUri: trainingImage,
-    });
+    this.trainingFunctions = new TrainingFunctions(this, 'training-functions', { ...lambdas, imageUri: trainingImage });
     this.training = new Training(this, 'training', {
       naming,
       storage: this.storage,

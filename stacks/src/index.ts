@@ -6,6 +6,6 @@ export { LAMBDA_RUNTIME } from './constructs/lambda-function';
 export { LAMBDA_APPS, resolveLambdaBundles, type LambdaApp, type LambdaBundles } from './assets/lambda-bundles';
 export { resolveReadApiAssets, type ReadApiAssets } from './assets/read-api-assets';
 export { packageModels, type PackagedModel } from './assets/default-model';
-export { writeModelArchive, tar, SAGEMAKER_MODEL_FILE, type ModelArchive } from './assets/model-archive';
+export { writeModelArchive, SAGEMAKER_MODEL_FILE, type ModelArchive } from './assets/model-archive';
 export * from './config';
 export { ConfigError, MissingArtifactError } from './errors';

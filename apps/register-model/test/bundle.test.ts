@@ -1,32 +1,13 @@
 import path from 'node:path';
-import { buildBundle, invokeBundle } from '@airfill/pipeline/testing';
+import { describeBundleInputErrors } from '@airfill/pipeline/testing';
 
-const app = path.resolve(__dirname, '..');
-
-const lambdaEnv = {
-  AIRFILL_ENV: 'dev',
-  AIRFILL_BUCKET: 'airfill-dev-data',
-  AIRFILL_XGBOOST_IMAGE: '492215442770.dkr.ecr.eu-central-1.amazonaws.com/sagemaker-xgboost:1.7-1',
-  AIRFILL_TRANSFORM_INSTANCE_TYPE: 'ml.m5.large',
-  DB_HOST: '127.0.0.1',
-  DB_PORT: '1',
-  DB_NAME: 'airfill',
-  DB_USER: 'airfill_app',
-  AWS_REGION: 'eu-west-1',
-};
-
-describe('the register-model bundle', () => {
-  beforeAll(() => {
-    buildBundle(app);
-  }, 60_000);
-
-  it('reports a malformed event as an InputError, by name, so the state machine does not retry it', () => {
-    const outcome = invokeBundle(app, { executionId: '', run: {}, approval: 'Maybe' }, lambdaEnv);
-    expect(outcome.name).toBe('InputError');
-  });
-
-  it('reports a missing environment variable as an InputError naming it', () => {
-    const outcome = invokeBundle(app, { executionId: '', run: {}, approval: 'Maybe' }, { AWS_REGION: 'eu-west-1' });
-    expect(outcome).toEqual({ name: 'InputError', message: expect.stringContaining('AIRFILL_ENV') });
-  });
+describeBundleInputErrors('register-model', path.resolve(__dirname, '..'), {
+  event: { executionId: '', run: {}, approval: 'Maybe' },
+  env: {
+    AIRFILL_ENV: 'dev',
+    AIRFILL_BUCKET: 'airfill-dev-data',
+    AIRFILL_XGBOOST_IMAGE: '492215442770.dkr.ecr.eu-central-1.amazonaws.com/sagemaker-xgboost:1.7-1',
+    AIRFILL_TRANSFORM_INSTANCE_TYPE: 'ml.m5.large',
+  },
+  usesDatabase: true,
 });

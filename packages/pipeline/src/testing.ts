@@ -41,4 +41,4 @@ export function lambdaTestEnv(options: { bucket: string; s3Endpoint?: string; da
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
   };
 }
-export { buildBundle, closedPort, invokeBundle } from '../test/support/bundle';
+export { buildBundle, closedPort, invokeBundle, describeBundleInputErrors } from '../test/support/bundle';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { writeTar } from '@airfill/model';
 import { MissingArtifactError } from '../errors';
 
 /** The file name SageMaker's XGBoost container finds the model under (the `.json` suffix selects JSON loading). */
@@ -33,7 +34,7 @@ export function writeModelArchive(modelDir: string, outDir: string): ModelArchiv
     throw new MissingArtifactError('the XGBoost model', source, 'train or restore the committed default model (@airfill/model)');
   }
   const model = readFileSync(source);
-  const tarball = tar([{ name: SAGEMAKER_MODEL_FILE, content: model }]);
+  const tarball = writeTar([{ name: SAGEMAKER_MODEL_FILE, content: model }]);
   // level 9 and no header timestamp: zlib writes mtime 0, so equal input gives equal bytes.
   const archive = gzipSync(tarball, { level: 9 });
   mkdirSync(outDir, { recursive: true });
@@ -41,36 +42,4 @@ export function writeModelArchive(modelDir: string, outDir: string): ModelArchiv
   writeFileSync(path, archive);
   const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
   return { path, sha256: sha256(archive), modelSha256: sha256(model) };
-}
-
-/** A minimal POSIX ustar writer: enough for regular files, no dependency. */
-export function tar(files: { name: string; content: Buffer }[]): Buffer {
-  const blocks: Buffer[] = [];
-  for (const file of files) {
-    blocks.push(ustarHeader(file.name, file.content.length), file.content);
-    const padding = (512 - (file.content.length % 512)) % 512;
-    blocks.push(Buffer.alloc(padding));
-  }
-  blocks.push(Buffer.alloc(1024)); // two zero blocks end the archive
-  return Buffer.concat(blocks);
-}
-
-function ustarHeader(name: string, size: number): Buffer {
-  if (Buffer.byteLength(name) > 100) throw new RangeError(`tar entry name too long: ${name}`);
-  const header = Buffer.alloc(512);
-  const octal = (value: number, width: number) => value.toString(8).padStart(width - 1, '0') + '\0';
-  header.write(name, 0, 100, 'utf8');
-  header.write(octal(0o644, 8), 100);
-  header.write(octal(0, 8), 108); // uid
-  header.write(octal(0, 8), 116); // gid
-  header.write(octal(size, 12), 124);
-  header.write(octal(0, 12), 136); // mtime: fixed for reproducible archives
-  header.write('        ', 148); // checksum field counts as spaces while summing
-  header.write('0', 156); // regular file
-  header.write('ustar\0', 257);
-  header.write('00', 263);
-  let sum = 0;
-  for (const byte of header) sum += byte;
-  header.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
-  return header;
 }

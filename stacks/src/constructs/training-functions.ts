@@ -1,29 +1,17 @@
-import { type KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { type LambdaName } from '@airfill/schema';
 import { Construct } from 'constructs';
-import { type LambdaBundles, type TrainingLambdaApp } from '../assets/lambda-bundles';
+import { type TrainingLambdaApp } from '../assets/lambda-bundles';
 import { arn, type PolicyStatement } from '../iam/policy';
 import { connectToDatabase, keyViaS3, readPrefixes, writePrefixes } from '../iam/statements';
-import { type Naming } from '../naming';
-import { type Database } from './database';
-import { databaseEnvironmentOf, lambdaEnvironment } from './functions';
+import { databaseEnvironmentOf, lambdaEnvironment, type FunctionsProps } from './functions';
 import { AirfillFunction } from './lambda-function';
-import { type Model } from './model';
-import { type Network } from './network';
-import { MODEL_PREFIX, type Storage } from './storage';
+import { MODEL_PREFIX } from './storage';
 
 /** Where a training run's objects live (dataset, plan, rows, job outputs, evaluation) and the training code. */
 export const TRAINING_PREFIX = 'training/';
 
-/** Props of {@link TrainingFunctions}. */
-export interface TrainingFunctionsProps {
-  naming: Naming;
-  bundles: LambdaBundles;
-  network: Network;
-  database: Database;
-  storage: Storage;
-  model: Model;
-  key: KmsKey;
+/** Props of {@link TrainingFunctions}: what the pipeline's functions are built from, and the image packages are served with. */
+export interface TrainingFunctionsProps extends Omit<FunctionsProps, 'stateMachineName'> {
   /** The XGBoost 1.7-1 image the registered packages are served with. */
   imageUri: string;
 }

@@ -35,3 +35,28 @@ export async function closedPort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+/** Where a bundle test's handler finds no database (a closed port: connecting fails at once). */
+const UNREACHABLE_DATABASE = { DB_HOST: '127.0.0.1', DB_PORT: '1', DB_NAME: 'airfill', DB_USER: 'airfill_app' };
+
+/**
+ * The two checks of a Task Lambda's bundle that need no AWS and no database:
+ * a malformed event and a missing environment are `InputError`s by name, so
+ * the state machine's Retry leaves them alone and its Catch records them.
+ */
+export function describeBundleInputErrors(name: string, app: string, input: { event: unknown; env: Record<string, string>; usesDatabase: boolean }): void {
+  const env = { ...input.env, ...(input.usesDatabase ? UNREACHABLE_DATABASE : {}), AWS_REGION: 'eu-west-1' };
+  describe(`the ${name} bundle`, () => {
+    beforeAll(() => {
+      buildBundle(app);
+    }, 60_000);
+
+    it('reports a malformed event as an InputError, by name, so the state machine does not retry it', () => {
+      expect(invokeBundle(app, input.event, env).name).toBe('InputError');
+    });
+
+    it('reports a missing environment variable as an InputError naming it', () => {
+      expect(invokeBundle(app, input.event, { AWS_REGION: 'eu-west-1' })).toEqual({ name: 'InputError', message: expect.stringContaining('AIRFILL_ENV') });
+    });
+  });
+}
