@@ -5,11 +5,9 @@
  * recorded for its parameter while the others carry on, a failed quality
  * check and a failed plan.
  */
-import '../src/promise-polyfill';
-import { StateMachine } from 'aws-local-stepfunctions';
 import { buildPipelineDefinition, PARAMETERS_FAILED_ERROR, STATES } from '../src';
+import { runDefinition, type Handler } from './support/run-definition';
 
-type Handler = (input: unknown) => Promise<unknown>;
 
 const definition = buildPipelineDefinition({
   functions: {
@@ -42,29 +40,8 @@ const plan = (parameters: string[], withoutModel: string[] = []): Handler => asy
 
 async function run(overrides: Record<string, Handler>) {
   const handlers: Record<string, Handler> = { [STATES.qualityCheck]: qualityChecked, ...overrides };
-  const machine = new StateMachine(JSON.parse(JSON.stringify(definition)));
-  const calls: { state: string; input: unknown }[] = [];
-  const taskResourceLocalHandlers = Object.fromEntries(
-    Object.entries(handlers).map(([state, handler]) => [
-      state,
-      async (input: unknown) => {
-        calls.push({ state, input });
-        return (await handler(input)) as never;
-      },
-    ]),
-  );
-  const execution = machine.run({ trigger: 'test' }, {
-    overrides: {
-      taskResourceLocalHandlers,
-      retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((state) => [state, 0])),
-    },
-    // The engine has no task tokens: the context supplies one for `$$.Task.Token`.
-    context: { Execution: { Id: EXECUTION }, Task: { Token: 'local-token' } } as never,
-  });
-  const outcome = await execution.result.then(
-    (output) => ({ ok: true as const, output: output as Record<string, unknown> }),
-    (error: Error) => ({ ok: false as const, error: (error.cause as Error | undefined) ?? error }),
-  );
+  // The engine has no task tokens: the context supplies one for `$$.Task.Token`.
+  const { outcome, calls } = await runDefinition(definition, { trigger: 'test' }, handlers, { Execution: { Id: EXECUTION }, Task: { Token: 'local-token' } });
   const of = (state: string) => calls.filter((call) => call.state === state);
   return { outcome, calls, of };
 }

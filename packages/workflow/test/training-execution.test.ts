@@ -4,12 +4,10 @@
  * refused candidate, a retried transient error, a failed training job and a
  * failure of the recorder itself.
  */
-import '../src/promise-polyfill';
-import { StateMachine } from 'aws-local-stepfunctions';
 import { buildTrainingDefinition, TRAINING_STATES } from '../src';
+import { runDefinition, type Handler } from './support/run-definition';
 import { trainingProps } from './support/training-props';
 
-type Handler = (input: unknown) => Promise<unknown>;
 
 const definition = buildTrainingDefinition(trainingProps);
 
@@ -33,28 +31,8 @@ const trained: Handler = async (input) => {
 const evaluated = (promote: boolean): Handler => async () => ({ version: 'v1', promote, reason: 'because', mae: 1, linearMae: 2, currentMae: null, key: 'k' });
 
 async function run(handlers: Record<string, Handler>) {
-  const machine = new StateMachine(JSON.parse(JSON.stringify(definition)), { validationOptions: { checkArn: false } });
-  const calls: { state: string; input: unknown }[] = [];
-  const taskResourceLocalHandlers = Object.fromEntries(
-    Object.entries(handlers).map(([state, handler]) => [
-      state,
-      async (input: unknown) => {
-        calls.push({ state, input });
-        return (await handler(input)) as never;
-      },
-    ]),
-  );
-  const execution = machine.run(
-    { trigger: 'test', parameter: 'PM 2.5' },
-    {
-      overrides: { taskResourceLocalHandlers, retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((state) => [state, 0])) },
-      context: { Execution: { Id: 'arn:aws:states:eu-west-1:123456789012:execution:airfill-dev-training:t1' } } as never,
-    },
-  );
-  const outcome = await execution.result.then(
-    (output) => ({ ok: true as const, output: output as Record<string, unknown> }),
-    (error: Error) => ({ ok: false as const, error }),
-  );
+  const context = { Execution: { Id: 'arn:aws:states:eu-west-1:123456789012:execution:airfill-dev-training:t1' } };
+  const { outcome, calls } = await runDefinition(definition, { trigger: 'test', parameter: 'PM 2.5' }, handlers, context, { checkArn: false });
   return { outcome, calls, states: calls.map((call) => call.state) };
 }
 
@@ -125,7 +103,7 @@ describe('the training definition in the local engine', () => {
     expect(states.filter((state) => state === TRAINING_STATES.recordFailure)).toHaveLength(1);
     expect(states).not.toContain(TRAINING_STATES.calibrateCandidate);
     expect(calls.find((call) => call.state === TRAINING_STATES.recordFailure)?.input).toMatchObject({ error: { Error: 'States.TaskFailed', Cause: expect.stringContaining('AlgorithmError') } });
-    expect(!outcome.ok && (outcome.error.cause as Error).name).toBe('States.TaskFailed');
+    expect(!outcome.ok && outcome.error.name).toBe('States.TaskFailed');
   });
 
   it('still fails the execution when recording the failure fails too', async () => {
