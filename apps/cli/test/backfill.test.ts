@@ -5,7 +5,7 @@
  * nothing lost and nothing written twice.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { airfillIn, workFolder } from './support/airfill';
 
@@ -25,10 +25,24 @@ beforeAll(() => {
   expect(synth.code).toBe(0);
 });
 
+/** Waits (up to 30 s) until no process has `folder` in its command line: a killed server's processes exit a moment after the signal. */
+async function processesGone(folder: string): Promise<void> {
+  const running = () =>
+    readdirSync('/proc').some((entry) => {
+      if (!/^\d+$/.test(entry)) return false;
+      try {
+        return readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(folder);
+      } catch {
+        return false;
+      }
+    });
+  for (let waited = 0; running() && waited < 30_000; waited += 200) await new Promise((resolve) => setTimeout(resolve, 200));
+}
+
 /** Missing readings per parameter from `airfill status --json`. */
 function status(dataDir: string): { missing: number; imputed: number; unfilled: number } {
   const outcome = airfillIn(work, ['status', '--json', '--data-dir', dataDir]);
-  expect(outcome.code).toBe(0);
+  if (outcome.code !== 0) throw new Error(`airfill status exited ${outcome.code}: ${outcome.stderr}`);
   return JSON.parse(outcome.stdout) as { missing: number; imputed: number; unfilled: number };
 }
 
@@ -75,6 +89,8 @@ describe('airfill backfill on the embedded database', () => {
       child.on('exit', (code) => reject(new Error(`backfill ended (${code}) before it could be killed:\n${stderr}`)));
     });
     await new Promise((resolve) => child.once('close', resolve));
+    // SIGKILL reaches the embedded server's processes too; they are gone a moment later, not at once.
+    await processesGone(path.join(work, 'killed'));
 
     const killed = status('killed');
     expect(killed.imputed).toBeGreaterThanOrEqual(2 * CHUNK);

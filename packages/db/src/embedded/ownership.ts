@@ -29,13 +29,28 @@ export function processStartTime(pid: number): string | null {
   }
 }
 
-/** Whether a process with this pid exists (EPERM means it does, run by another user). */
+/**
+ * Whether a process with this pid is running (EPERM means it is, run by
+ * another user). A zombie is not: it has exited and only waits to be
+ * reaped, which in a container without an init can take a while after a
+ * kill -9 (its parent died with it).
+ */
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return processState(pid) !== 'Z';
+}
+
+/** A process's state letter from /proc (R, S, Z, ...), or null where there is no /proc. */
+function processState(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) || null;
+  } catch {
+    return null;
   }
 }
 
