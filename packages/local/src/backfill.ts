@@ -85,7 +85,6 @@ export async function backfillLocally(options: BackfillOptions): Promise<Backfil
   const steps: StepTime[] = [];
   const { runtime, load } = await startAndLoad({ ...options, maxReadingsPerRun: options.chunkReadings }, steps, started);
   try {
-    for (const chosen of runtime.models.values()) if (chosen.note) options.onProgress?.(chosen.note);
     const passes: BackfillPass[] = [];
     let outcome: BackfillResult['outcome'] = 'done';
     const withoutModel = new Set(runtime.withoutModel);

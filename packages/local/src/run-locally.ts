@@ -74,7 +74,8 @@ async function loadInput(database: Database, options: RunLocallyOptions, steps: 
 /**
  * Starts the local runtime for `options` (embedded PostgreSQL or the given
  * one, s3rver, migrations), loads the CSV and checks the parameters asked
- * for are stored; records the start and load times in `steps`.
+ * for are stored; records the start and load times in `steps`, and tells
+ * `onProgress` why a model other than the registry's was chosen.
  */
 export async function startAndLoad(
   options: RunLocallyOptions,
@@ -100,6 +101,7 @@ export async function startAndLoad(
       for (const parameter of options.parameters ?? []) await requireStoredParameter(database, parameter);
     },
   });
+  for (const chosen of runtime.models.values()) if (chosen.note) options.onProgress?.(chosen.note);
   return { runtime, load };
 }
 
@@ -115,7 +117,6 @@ export async function runLocally(options: RunLocallyOptions): Promise<LocalRunRe
   const steps: StepTime[] = [];
   const { runtime, load } = await startAndLoad(options, steps, started);
   try {
-    for (const chosen of runtime.models.values()) if (chosen.note) options.onProgress?.(chosen.note);
     const execution = await runPipeline(runtime, { ...options.execution, ...(options.onPipelineProgress ? { onProgress: options.onPipelineProgress } : {}) });
     steps.push(...pipelineSteps(execution));
     const reportStarted = performance.now();
