@@ -60,7 +60,7 @@ export {
 } from './queries/partitions';
 export { writeImputations, type Imputation, type ImputationWriteResult } from './queries/imputations';
 export { openRun, getRun, recordRunProgress, completeRun, failRun, type Run, type OpenRunInput } from './queries/runs';
-export { readFeatureContext, countRunImputations, type ContextSite, type ContextSeries } from './queries/context';
+export { readFeatureContext, countRunImputations, latestObservedAt, type ContextSite, type ContextSeries } from './queries/context';
 export {
   registerModel,
   getModel,
@@ -112,3 +112,4 @@ export {
   type TrainingSite,
   type TrainingObservation,
 } from './queries/training';
+export { recordLiveCheck, setLiveCheckDrift, listLiveChecks, summariseLiveChecks, type LiveCheckRow, type LiveCheckInput, type LiveSummary } from './queries/live-checks';

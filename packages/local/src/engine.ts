@@ -154,7 +154,7 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
       [STATES.queryMissing]: (input) =>
         track(
           runStep(logger, 'query-missing', async () => {
-            const settings = { maxReadings: runtime.maxReadingsPerRun, contractOf: async (parameter: string) => models.get(parameter)?.model.contract };
+            const settings = { maxReadings: runtime.maxReadingsPerRun, livePoints: runtime.live.points, contractOf: async (parameter: string) => models.get(parameter)?.model.contract };
             const result = await queryMissing({ database, bucket, logger }, settings, input as never);
             faults.crash('queryMissing', 'query-missing', parameterOf(input));
             return result;
@@ -180,7 +180,7 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
       },
       [STATES.writePredictions]: (input) => {
         const writer = droppingBeforeCommit(database, () => faults.take('writePredictions', parameterOf(input)) !== undefined);
-        return track(runStep(logger, 'write-predictions', () => writePredictions({ database: writer, bucket, logger }, input as never)));
+        return track(runStep(logger, 'write-predictions', () => writePredictions({ database: writer, bucket, logger }, input as never, { drift: runtime.live.drift })));
       },
       [STATES.recordFailure]: (input) =>
         runStep(logger, 'record-failure', () =>

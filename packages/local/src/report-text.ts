@@ -126,7 +126,36 @@ function sensorRows(report: RunReport): string[][] {
   return [...bySensor].sort(([a], [b]) => a.localeCompare(b)).map(([deviceId, sums]) => [deviceId, ...sums.map(n)]);
 }
 
-/** The report as text for a terminal: per parameter what was filled, what needs a look, per sensor, the models and their holdout metrics, time per step. */
+/** The live check: each model's MAE on values the runs hid from it, against what its holdout leads one to expect, and the trend over its last runs. */
+function liveLines(report: RunReport): string[] {
+  const checked = report.parameters.filter((parameter) => parameter.live && parameter.live.mae !== null);
+  if (checked.length === 0) return [];
+  const ratio = (value: number | null) => (value === null ? '-' : `${value.toFixed(2)}x`);
+  const lines = [
+    'live accuracy: observed values each run hid from the model, predicted and compared (never written); x = MAE / expected (holdout MAE scaled to how hard the gaps were for interpolation):',
+    table(
+      ['parameter', 'runs', 'values', 'MAE', 'linear', 'expected', 'x', 'coverage', 'trend (x, oldest first)'],
+      checked.map(({ parameter, live }) => [
+        parameter,
+        n(live!.runs),
+        n(live!.points),
+        fixed(live!.mae!),
+        live!.linearMae === null ? '-' : fixed(live!.linearMae),
+        live!.expectedMae === null ? '-' : fixed(live!.expectedMae),
+        ratio(live!.ratio),
+        live!.coverage === null ? '-' : `${(100 * live!.coverage).toFixed(0)}% of ${(100 * (live!.nominalCoverage ?? 0)).toFixed(0)}%`,
+        live!.trend.map((check) => ratio(check.ratio)).join(' '),
+      ]),
+    ),
+  ];
+  for (const { parameter, live } of checked) {
+    if (live!.drift) lines.push(`  ${parameter}: DRIFT: the model did markedly worse than expected run after run; retrain it: airfill retrain --parameter "${parameter}"`);
+    if (live!.inSample > live!.points / 2) lines.push(`  ${parameter}: most values checked are from the model's own training data, so its live MAE is optimistic`);
+  }
+  return lines;
+}
+
+/** The report as text for a terminal: per parameter what was filled, what needs a look, per sensor, the models and their holdout metrics, their live accuracy, time per step. */
 export function formatRunReport(report: RunReport): string {
   const { totals, execution } = report;
   const lines: string[] = [];
@@ -171,6 +200,8 @@ export function formatRunReport(report: RunReport): string {
     ),
   );
   for (const parameter of report.parameters) lines.push(`  ${parameter.parameter}: ${MODEL_SOURCES[parameter.model.source]}; ${modelProvenance(parameter, report.input?.file)}`);
+  const live = liveLines(report);
+  if (live.length) lines.push('', ...live);
   lines.push('');
   lines.push('time per step (the parameters run side by side: their times overlap):');
   const parameterRows = report.parameters.flatMap((p) => [

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { claimsHeldElsewhere, getRun, listRefusals, summariseCompleteness, summariseGapsBySensor, type CompletenessSummary, type Database, type SensorGapSummary } from '@airfill/db';
+import { claimsHeldElsewhere, getRun, listRefusals, summariseCompleteness, summariseGapsBySensor, summariseLiveChecks, type CompletenessSummary, type Database, type SensorGapSummary } from '@airfill/db';
 import { runIdForExecution } from '@airfill/pipeline';
 import type { ExecutionResult } from './engine';
 import type { ChosenModel } from './model-choice';
@@ -31,6 +31,26 @@ const inputSchema = z
   })
   .nullable();
 
+const nullableNumber = z.number().nullable();
+
+/** The serving model's live accuracy over its last runs, this one included (`summariseLiveChecks`). */
+const liveSchema = z
+  .object({
+    modelVersion: z.string(),
+    runs: z.number(),
+    points: z.number(),
+    mae: nullableNumber,
+    linearMae: nullableNumber,
+    coverage: nullableNumber,
+    nominalCoverage: nullableNumber,
+    expectedMae: nullableNumber,
+    ratio: nullableNumber,
+    inSample: z.number(),
+    drift: z.boolean(),
+    trend: z.array(z.object({ runId: z.string(), at: z.string(), points: z.number(), mae: nullableNumber, ratio: nullableNumber, coverage: nullableNumber, drift: z.boolean() })),
+  })
+  .nullable();
+
 /** One parameter's run in the execution: its ledger row, what it filled, its model. */
 const parameterSchema = z.object({
   parameter: z.string(),
@@ -57,6 +77,8 @@ const parameterSchema = z.object({
     metrics,
     baselines: z.object({ linear: metrics, locf: metrics, stationMean: metrics }),
   }),
+  /** The model's accuracy on values the runs hid from it (null: no run checked it yet). */
+  live: liveSchema,
   totals: z.object({ sensors: z.number(), ...counts }),
   sensors: z.array(z.object({ deviceId: z.string(), ...counts })),
   /** Data capture of the parameter over the last 30 days of data: per sensor, with its days. */
@@ -166,11 +188,12 @@ async function parameterReport(
   gaps: readonly SensorGapSummary[],
   completeness: CompletenessSummary,
 ): Promise<ParameterReport> {
-  const [now, ledger, refusals, heldElsewhere] = await Promise.all([
+  const [now, ledger, refusals, heldElsewhere, live] = await Promise.all([
     filledByRun(database, run.runId),
     getRun(database, run.runId).catch(() => undefined),
     listRefusals(database, run.runId),
     claimsHeldElsewhere(database, { parameter: run.parameter, runId: run.runId }),
+    summariseLiveChecks(database, run.parameter, chosen.model.version),
   ]);
   const sensors = gaps
     .filter((gap) => gap.parameter === run.parameter)
@@ -198,6 +221,7 @@ async function parameterReport(
       metrics: modelMetrics.model,
       baselines: modelMetrics.baselines,
     },
+    live: live && { ...live, trend: live.trend },
     totals: { sensors: sensors.length, ...sum(sensors) },
     sensors,
     completeness: { window: completeness.window, capture: completeness.parameters[run.parameter]?.capture ?? null, sensors: completeness.parameters[run.parameter]?.sensors ?? [] },

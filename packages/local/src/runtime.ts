@@ -3,10 +3,14 @@ import { listParameters, MIGRATIONS_FOLDER, openDatabase, type Database } from '
 import { modelFolderName } from '@airfill/model';
 import {
   createLogger,
+  DEFAULT_DRIFT_RULE,
+  DEFAULT_LIVE_POINTS,
+  type DriftRule,
   handleTransformEvent,
   migrate,
   runIdFromJobName,
   runStep,
+  transformModelFrom,
   type Bucket,
   type Logger,
   type QualityCheckSettings,
@@ -67,6 +71,10 @@ export interface LocalRuntimeOptions {
   keepObjects?: boolean;
   /** Most readings one execution claims (AIRFILL_MAX_READINGS_PER_RUN). @default 2_000_000 */
   maxReadingsPerRun?: number;
+  /** Observed values each run hides for the live accuracy check (AIRFILL_LIVE_POINTS); 0 turns it off. @default 200 */
+  livePoints?: number;
+  /** When the live check raises the drift signal (AIRFILL_DRIFT_FACTOR, AIRFILL_DRIFT_RUNS). @default 1.5x for 3 runs */
+  drift?: DriftRule;
   /** Quality control's settings and the plausibility ranges (the Lambda's AIRFILL_QUALITY_CONFIG and AIRFILL_PLAUSIBILITY). @default the defaults */
   quality?: QualityCheckSettings;
   /** Where the steps' JSON log lines go (CloudWatch Logs in the cloud). @default discarded */
@@ -108,6 +116,8 @@ export interface LocalRuntime {
   bus: LocalEventBus;
   logger: Logger;
   maxReadingsPerRun: number;
+  /** query-missing's live sample size and write-predictions' drift rule, as the Lambda environment gives them in the cloud. */
+  live: { points: number; drift: DriftRule };
   /** quality-check's settings, as the Lambda environment gives them in the cloud. */
   quality: QualityCheckSettings;
   maxConcurrency: number;
@@ -194,6 +204,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       bus,
       logger,
       maxReadingsPerRun: options.maxReadingsPerRun ?? 2_000_000,
+      live: { points: options.livePoints ?? DEFAULT_LIVE_POINTS, drift: options.drift ?? DEFAULT_DRIFT_RULE },
       quality: options.quality ?? {},
       maxConcurrency: options.maxConcurrency ?? 2,
       migrateMs,
@@ -210,7 +221,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         maxPayloadMb: 6,
         modelOf: async (parameter) => {
           const model = models.get(parameter)?.model;
-          return model && { name: localModelName(parameter), version: model.version, contract: model.contract, calibration: model.calibration };
+          return model && transformModelFrom(localModelName(parameter), model);
         },
         ...(options.plausibility ? { plausibility: options.plausibility } : {}),
       },

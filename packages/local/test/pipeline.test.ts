@@ -3,8 +3,8 @@
  * the local engine, the real steps, PostgreSQL, s3rver, the local transform
  * scoring with the model, and the real callback answering the task token.
  */
-import { getRun } from '@airfill/db';
-import { getText, listKeys } from '@airfill/pipeline';
+import { getRun, listLiveChecks } from '@airfill/db';
+import { DEFAULT_LIVE_POINTS, getText, listKeys } from '@airfill/pipeline';
 import { runKeys } from '@airfill/schema';
 import { runPipeline } from '../src';
 import { count, filled, missing, openNetwork, readingsFingerprint, unfilled, type Network } from './support/network';
@@ -41,18 +41,27 @@ describe('the local pipeline, end to end', () => {
     const parts = [keys.inputPart(0), keys.inputPart(1)];
     expect(await listKeys(network.runtime.bucket, keys.inputPrefix)).toEqual(parts);
     const input = (await Promise.all(parts.map((key) => getText(network.runtime.bucket, key)))).join('').trim().split('\n');
-    expect(input).toHaveLength(gaps);
+    // The missing readings, and after them the values the live check hid from the model (predicted, never written).
+    const probes = (await getText(network.runtime.bucket, keys.probes)).trim().split('\n').length;
+    expect(probes).toBeGreaterThanOrEqual(DEFAULT_LIVE_POINTS);
+    expect(input).toHaveLength(gaps + probes);
+    const live = await listLiveChecks(network.database, 'PM 2.5', { limit: 5 });
+    expect(live).toHaveLength(1);
+    expect(live[0]).toMatchObject({ runId: first.runs[0]!.runId, drift: false });
+    expect(live[0]!.points + live[0]!.refused).toBe(probes);
+    expect(live[0]!.mae).toBeGreaterThan(0);
     const outputs = parts.map((key) => `${keys.outputPrefix}${key.slice(keys.inputPrefix.length)}.out`);
     expect(await listKeys(network.runtime.bucket, keys.outputPrefix)).toEqual(outputs);
     const output = (await Promise.all(outputs.map((key) => getText(network.runtime.bucket, key)))).join('').trim().split('\n');
     expect(output.map((line) => line.split(',')[0])).toEqual(input.map((line) => line.split(',')[0]));
-    expect(output.filter((line) => /^\d+,-?\d+(\.\d+)?(e-?\d+)?$/.test(line))).toHaveLength(gaps);
+    expect(output.filter((line) => /^\d+,-?\d+(\.\d+)?(e-?\d+)?$/.test(line))).toHaveLength(gaps + probes);
 
     const second = await runPipeline(network.runtime, { retryIntervalMs: 10 });
     expect(second).toMatchObject({ status: 'succeeded', output: { outcomes: ['succeeded'] } });
     expect(await getRun(network.database, second.runs[0]!.runId)).toMatchObject({ status: 'succeeded', found: 0, written: 0 });
     expect(await count(network, 'select count(*) as n from imputations')).toBe(gaps);
-    expect(await getRun(network.database, second.runs[0]!.runId)).toMatchObject({ status: 'succeeded', found: 0, written: 0 });
+    // Nothing to fill, but the model is still checked live, on the newest days.
+    expect((await listLiveChecks(network.database, 'PM 2.5', { limit: 5 })).map((check) => check.runId)).toEqual([second.runs[0]!.runId, first.runs[0]!.runId]);
   });
 
   it('fills only the parameter it runs for', async () => {

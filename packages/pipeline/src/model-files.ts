@@ -5,6 +5,18 @@ import { InputError } from './errors';
 import type { ContextContract } from './query-missing';
 import type { TransformModel } from './start-transform';
 
+/** What a transform needs of a loaded model, run as SageMaker model `name`: its version, contract, calibration and holdout figures. */
+export function transformModelFrom(name: string, model: Pick<LoadedModel, 'version' | 'contract' | 'calibration' | 'metrics'>): TransformModel {
+  const through = model.metrics.training.through;
+  return {
+    name,
+    version: model.version,
+    contract: model.contract,
+    calibration: model.calibration,
+    holdout: { mae: model.metrics.model.mae, linearMae: model.metrics.baselines.linear.mae, through: through && !Number.isNaN(Date.parse(through)) ? new Date(through).toISOString() : null },
+  };
+}
+
 /**
  * Where a Lambda bundle's models are: `dist/models`, the default model set
  * copied beside the code by scripts/bundle-lambda.mjs (a manifest and one
@@ -62,7 +74,7 @@ export function deployedModelCatalog(modelsDir: string, deployed: DeployedModels
       const found = await model;
       if (!found) throw new InputError(`${parameter} is deployed, but the bundle has no ${parameter} model`, { parameter, modelsDir });
       checkVersion(parameter, found.version);
-      return { name: target.name, version: found.version, contract: found.contract, calibration: found.calibration };
+      return transformModelFrom(target.name, found);
     },
   };
 }

@@ -1,8 +1,9 @@
-import { claimMissingReadings, claimsHeldElsewhere, completeRun, openRun, readFeatureContext, recordRunProgress, type Database } from '@airfill/db';
+import { claimMissingReadings, claimsHeldElsewhere, completeRun, latestObservedAt, openRun, readFeatureContext, recordRunProgress, type Database } from '@airfill/db';
 import { otherParametersOf, type FeatureContract } from '@airfill/features';
-import { queryMissingEventSchema, runKeys, type MissingRecord, type QueryMissingEvent, type QueryMissingResult } from '@airfill/schema';
+import { queryMissingEventSchema, runKeys, type MissingRecord, type ProbeRecord, type QueryMissingEvent, type QueryMissingResult } from '@airfill/schema';
 import { InputError } from './errors';
 import { runIdFor } from './ids';
+import { chooseLiveProbes, gapLengthsOf, stepsByDevice } from './live-probes';
 import type { Logger } from './logger';
 import { putText, toJsonLines, type Bucket } from './s3-objects';
 
@@ -22,16 +23,29 @@ export interface QueryMissingSettings {
   maxReadings: number;
   /** The feature contract of the current model of a parameter; undefined when no model fills it. */
   contractOf(parameter: string): Promise<ContextContract | undefined>;
+  /** Observed values to hide per run for the live accuracy check; 0 turns it off. @default {@link DEFAULT_LIVE_POINTS} */
+  livePoints?: number;
 }
+
+/** Observed values a run hides for the live accuracy check, by default: enough for a stable MAE, few enough to cost little. */
+export const DEFAULT_LIVE_POINTS = 200;
+
+/** With nothing missing, the live check hides values from this span before the newest observation. */
+export const LIVE_SPAN_MS = 3 * 86_400_000;
 
 /**
  * Opens the run of the event's parameter in this execution, claims up to
  * `maxReadings` missing readings of it that have no imputation (old ones
  * too: a failed run's readings are picked up again), and writes them with
  * their feature context (observed values only, of the parameters the model
- * reads) to `retrieved_from_db/<run>/`. With nothing to fill the run is
- * closed at once. A retry gets the same run and the same claims, and writes
- * the same objects.
+ * reads) to `retrieved_from_db/<run>/`. It also draws the live accuracy
+ * check's sample (`probes.jsonl`): observed values, in blocks as long as the
+ * run's own gaps, that the transform predicts as if they were missing and
+ * the callback scores, never written. With nothing missing it still draws
+ * the sample from the newest {@link LIVE_SPAN_MS} observed, so a network
+ * without gaps is still watched; with nothing to fill and nothing to check
+ * the run is closed at once. A retry gets the same run, the same claims and
+ * (seeded by the run id) the same sample, and writes the same objects.
  */
 export async function queryMissing(deps: QueryMissingDeps, settings: QueryMissingSettings, rawEvent: QueryMissingEvent): Promise<QueryMissingResult> {
   const event = queryMissingEventSchema.parse(rawEvent);
@@ -52,22 +66,19 @@ export async function queryMissing(deps: QueryMissingDeps, settings: QueryMissin
     executionId: event.executionId,
   });
   const base = { runId, parameter, bucket: deps.bucket.name };
-  if (run.status === 'succeeded' && run.found === 0) return { ...base, found: 0 };
+  if (run.status === 'succeeded' && run.found === 0) return { ...base, found: 0, probes: 0 };
   if (run.status !== 'running') throw new InputError(`run ${runId} is already ${run.status}`, { runId, status: run.status });
 
   const claimed = await claimMissingReadings(deps.database, { runId, parameter, from, to, limit: settings.maxReadings });
-  if (claimed.length === 0) {
-    await completeRun(deps.database, runId, { found: 0 });
-    // Nothing free to claim is not the same as nothing missing: say when other live runs hold the rest.
-    const elsewhere = await claimsHeldElsewhere(deps.database, { parameter, runId });
-    logger.info(elsewhere.readings > 0 ? 'nothing to fill: other runs still running hold the missing readings' : 'nothing to fill', {
-      found: 0,
-      heldElsewhere: elsewhere.readings,
-      heldBy: elsewhere.runs.map((other) => other.runId),
-    });
-    logger.metrics({ ReadingsFound: 0 });
-    return { ...base, found: 0 };
+  const livePoints = settings.livePoints ?? DEFAULT_LIVE_POINTS;
+  // Where the live check hides values: among the claims (their context is read anyway), else the newest days observed.
+  let span: { from: number; to: number } | null = null;
+  if (claimed.length) span = { from: claimed[0]!.ts.getTime(), to: claimed[claimed.length - 1]!.ts.getTime() };
+  else if (livePoints > 0) {
+    const latest = await latestObservedAt(deps.database, parameter, { from, to });
+    if (latest) span = { from: Math.max(latest.getTime() - LIVE_SPAN_MS, from?.getTime() ?? -Infinity), to: latest.getTime() };
   }
+  if (span === null) return closeEmptyRun(deps, logger, base);
 
   const missing: MissingRecord[] = claimed.map((reading, id) => ({
     id,
@@ -75,14 +86,19 @@ export async function queryMissing(deps: QueryMissingDeps, settings: QueryMissin
     parameter: reading.parameter,
     ts: reading.ts.toISOString(),
   }));
-  // claimMissingReadings returns readings oldest first.
-  const first = claimed[0]!.ts.getTime();
-  const last = claimed[claimed.length - 1]!.ts.getTime();
   const context = await readFeatureContext(deps.database, {
-    from: new Date(first - contract.contextBeforeMs),
-    to: new Date(last + contract.contextAfterMs + 1),
+    from: new Date(span.from - contract.contextBeforeMs),
+    to: new Date(span.to + contract.contextAfterMs + 1),
     parameters: [parameter, ...otherParametersOf(contract)],
   });
+  const probes: ProbeRecord[] = chooseLiveProbes(context.series, parameter, gapLengthsOf(missing, stepsByDevice(context.series, parameter)), {
+    points: livePoints,
+    from: span.from,
+    to: span.to,
+    seed: runId,
+    firstId: missing.length,
+  });
+  if (missing.length === 0 && probes.length === 0) return closeEmptyRun(deps, logger, base);
 
   const keys = runKeys(runId);
   await putText(deps.bucket, keys.missing, toJsonLines(missing), 'application/x-ndjson');
@@ -95,9 +111,35 @@ export async function queryMissing(deps: QueryMissingDeps, settings: QueryMissin
     ]),
     'application/x-ndjson',
   );
+  if (probes.length) await putText(deps.bucket, keys.probes, toJsonLines(probes), 'application/x-ndjson');
   await recordRunProgress(deps.database, runId, { found: missing.length });
   const observations = context.series.reduce((sum, series) => sum + series.ts.length, 0);
-  logger.info('claimed missing readings', { found: missing.length, sites: context.sites.length, series: context.series.length, observations });
-  logger.metrics({ ReadingsFound: missing.length, ContextObservations: observations });
-  return { ...base, found: missing.length, keys: { missing: keys.missing, context: keys.context } };
+  logger.info(missing.length ? 'claimed missing readings' : 'nothing missing; checking the model live', {
+    found: missing.length,
+    probes: probes.length,
+    sites: context.sites.length,
+    series: context.series.length,
+    observations,
+  });
+  logger.metrics({ ReadingsFound: missing.length, ContextObservations: observations, LiveProbes: probes.length });
+  return {
+    ...base,
+    found: missing.length,
+    probes: probes.length,
+    keys: { missing: keys.missing, context: keys.context, ...(probes.length ? { probes: keys.probes } : {}) },
+  };
+}
+
+/** Closes a run with nothing to fill and nothing to check, saying when other live runs hold the missing readings. */
+async function closeEmptyRun(deps: QueryMissingDeps, logger: Logger, base: Pick<QueryMissingResult, 'runId' | 'parameter' | 'bucket'>): Promise<QueryMissingResult> {
+  await completeRun(deps.database, base.runId, { found: 0 });
+  // Nothing free to claim is not the same as nothing missing: say when other live runs hold the rest.
+  const elsewhere = await claimsHeldElsewhere(deps.database, { parameter: base.parameter, runId: base.runId });
+  logger.info(elsewhere.readings > 0 ? 'nothing to fill: other runs still running hold the missing readings' : 'nothing to fill', {
+    found: 0,
+    heldElsewhere: elsewhere.readings,
+    heldBy: elsewhere.runs.map((other) => other.runId),
+  });
+  logger.metrics({ ReadingsFound: 0 });
+  return { ...base, found: 0, probes: 0 };
 }

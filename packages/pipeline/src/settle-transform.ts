@@ -13,6 +13,7 @@ import type { Logger } from './logger';
 import { plausibleRangeFor } from './plausible-range';
 import { getText, listKeys, parseJsonLines, putText, toJsonLines, type Bucket } from './s3-objects';
 import { deleteToken, getToken, type TokenStore } from './token-store';
+import { scoreLiveCheck } from './live-check';
 import { checkTransformOutput } from './transform-output';
 
 /** What settling a transform job works with. */
@@ -113,6 +114,7 @@ export async function settleTransformJob(deps: SettleDeps, settings: SettleSetti
         logger.warn('predictions refused, their readings stay missing', { refused: check.refused.length, examples: check.refused.slice(0, 5) });
       }
       if (check.clamped) logger.warn('predictions just past a physical bound stored as the bound', { parameter: manifest.parameter, clamped: check.clamped });
+      const live = manifest.probes > 0 ? scoreLiveCheck(check.live, manifest.holdout) : null;
       outcome = {
         kind: 'success',
         result: {
@@ -122,6 +124,7 @@ export async function settleTransformJob(deps: SettleDeps, settings: SettleSetti
           predictionsKey: keys.predictions,
           refused: check.refused.length,
           ...(check.refused.length > 0 ? { refusedKey: keys.refused } : {}),
+          live,
         },
       };
     } else {

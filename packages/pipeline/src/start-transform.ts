@@ -3,8 +3,10 @@ import type { FeatureContract } from '@airfill/features';
 import type { CalibrationTable } from '@airfill/model';
 import {
   type PlausibilityConfigInput,
+  type ProbeRecord,
   contextRecordSchema,
   missingRecordSchema,
+  probeRecordSchema,
   runKeys,
   startTransformEventSchema,
   type StartTransformEvent,
@@ -13,10 +15,11 @@ import {
 } from '@airfill/schema';
 import { aws, isAwsError } from './aws-errors';
 import { InputError } from './errors';
-import { buildFeatureRows } from './feature-rows';
+import { buildFeatureRows, type FeatureRows } from './feature-rows';
 import { transformJobName } from './ids';
 import { assertRunOfExecution } from './run-state';
 import { splitInputParts } from './input-parts';
+import { withoutProbes } from './live-probes';
 import { getText, parseJsonLines, putText, toJsonLines } from './s3-objects';
 import { settleTransformJob, type SettleDeps } from './settle-transform';
 import { putToken } from './token-store';
@@ -36,6 +39,8 @@ export interface TransformModel {
   version: string;
   contract: FeatureContract;
   calibration: CalibrationTable | null;
+  /** The model's holdout figures (its metrics), the live check's yardstick. @default unknown: the check records no ratio */
+  holdout?: TransformManifest['holdout'];
 }
 
 /** How start-transform is configured (Lambda environment plus the bundled models' contracts). */
@@ -85,9 +90,22 @@ export function transformJobRequest(settings: TransformJobSettings, model: Pick<
   };
 }
 
+/** The probes' feature rows, each target marked with what was observed and the linear interpolation (the callback scores them, never writes them). */
+function probeFeatureRows(probes: readonly ProbeRecord[], rows: FeatureRows): Pick<FeatureRows, 'lines' | 'targets'> {
+  const byId = new Map(probes.map((probe) => [probe.id, probe]));
+  return {
+    lines: rows.lines,
+    targets: rows.targets.map(({ id, deviceId, parameter, ts, baseline, gapSteps, neighboursObserved }) => {
+      const probe = byId.get(id)!;
+      return { id, deviceId, parameter, ts, baseline, gapSteps, neighboursObserved, probe: { truth: probe.truth, linear: probe.linear } };
+    }),
+  };
+}
+
 /**
  * Turns the run's missing readings into feature rows (`input_batch/<run>/`,
  * headerless CSV, id first) with the current model of the run's parameter,
+ * and the live check's hidden values (`probes.jsonl`) on the context without them,
  * keeps what the callback needs under `retrieved_from_db/<run>/`, stores the
  * task token in SSM and starts the run's transform job on that parameter's
  * SageMaker model. Step Functions waits until the callback sends the token
@@ -110,7 +128,15 @@ export async function startTransform(deps: StartTransformDeps, settings: StartTr
   const foreign = missing.find((record) => record.parameter !== parameter);
   if (foreign) throw new InputError(`${keys.missing} holds a ${foreign.parameter} reading in the ${parameter} run`, { runId });
   const context = parseJsonLines(await getText(deps.bucket, keys.context), contextRecordSchema, keys.context);
-  const rows = buildFeatureRows(missing, context, model.contract, model.calibration?.stepMs ?? HOUR_MS);
+  const stepMs = model.calibration?.stepMs ?? HOUR_MS;
+  const rows = buildFeatureRows(missing, context, model.contract, stepMs);
+  const probes = event.run.probes > 0 ? parseJsonLines(await getText(deps.bucket, keys.probes), probeRecordSchema, keys.probes) : [];
+  // The live check's hidden values, on the context without them: the model sees what it would had the sensor dropped them.
+  const probeRows = probes.length ? probeFeatureRows(probes, buildFeatureRows(probes, withoutProbes(context, probes), model.contract, stepMs)) : null;
+  if (probeRows) {
+    rows.lines.push(...probeRows.lines);
+    rows.targets.push(...probeRows.targets);
+  }
   const manifest: TransformManifest = {
     runId,
     jobName,
@@ -118,7 +144,9 @@ export async function startTransform(deps: StartTransformDeps, settings: StartTr
     parameter,
     contract: { ...model.contract },
     calibration: model.calibration,
+    holdout: model.holdout ?? null,
     rows: rows.targets.length,
+    probes: probeRows?.targets.length ?? 0,
     skipped: rows.skipped.length,
   };
   if (rows.skipped.length) logger.warn('readings without a baseline left for a later run', { skipped: rows.skipped.length });

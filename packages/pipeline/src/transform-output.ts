@@ -2,7 +2,17 @@ import { toPrediction, type FeatureContract, type FeatureMatrix } from '@airfill
 import { calibrationTableSchema, intervalFor, widestErrors, type CalibrationTable } from '@airfill/model';
 import type { PredictionRecord, RefusedRecord, TargetRecord, TransformManifest } from '@airfill/schema';
 import { InputError } from './errors';
+import type { LivePoint } from './live-check';
 import type { PlausibleRange } from './plausible-range';
+
+/** The live check's hidden values as predicted: scored, never written. */
+export interface LiveOutcome {
+  points: LivePoint[];
+  /** Hidden values whose prediction was refused (as a fill's would have been). */
+  refused: number;
+  /** The calibrated intervals' nominal coverage; null without a calibration. */
+  nominalCoverage: number | null;
+}
 
 /**
  * The outcome of checking a transform's output against its input: the
@@ -10,7 +20,7 @@ import type { PlausibleRange } from './plausible-range';
  * cannot be joined to its input) the reason it cannot be trusted at all.
  */
 export type OutputCheck =
-  | { ok: true; predictions: PredictionRecord[]; refused: RefusedRecord[]; clamped: number }
+  | { ok: true; predictions: PredictionRecord[]; refused: RefusedRecord[]; clamped: number; live: LiveOutcome }
   | { ok: false; reason: string; problems: Record<string, number> };
 
 const EXAMPLES = 5;
@@ -119,6 +129,8 @@ function parseCalibration(raw: unknown): CalibrationTable | null {
  * past a physical bound by no more than the model's widest calibrated error
  * (or the range's fixed tolerance) is stored as the bound ({@link placeInRange}).
  * Problems and refusals name readings by device, parameter and time.
+ * The live check's hidden values (targets with `probe`) go through the very
+ * same steps and come out apart, in `live`: scored, never written.
  */
 export function checkTransformOutput(
   outputs: readonly string[],
@@ -161,30 +173,36 @@ export function checkTransformOutput(
   const slack = boundSlackOf(range, calibration);
   const predictions: PredictionRecord[] = [];
   const refused: RefusedRecord[] = [];
+  const live: LiveOutcome = { points: [], refused: 0, nominalCoverage: calibration?.level ?? null };
   let clamped = 0;
   for (const [index, target] of targets.entries()) {
     const reading = { deviceId: target.deviceId, parameter: target.parameter, ts: target.ts };
     if (!Number.isFinite(raw[index])) {
-      refused.push({ ...reading, value: null, reason: 'the model gave no finite number' });
+      if (target.probe) live.refused += 1;
+      else refused.push({ ...reading, value: null, reason: 'the model gave no finite number' });
       continue;
     }
     const predicted = toPrediction(matrix, index, raw[index]!);
     const key = { gapSteps: target.gapSteps ?? Infinity, neighboursObserved: target.neighboursObserved };
     const value = placeInRange(predicted, range, slack);
     if (value === null) {
+      if (target.probe) {
+        live.refused += 1;
+        continue;
+      }
       refused.push({ ...reading, value: Number.isFinite(predicted) ? predicted : null, reason: `${Number(predicted.toPrecision(7))} is outside ${describeRange(range, target.parameter, slack)}` });
       continue;
     }
-    if (value !== predicted) clamped += 1;
     // The model's calibrated interval around the value, never past the physical bounds.
     const interval = calibration ? intervalFor(calibration, key, value) : null;
-    predictions.push({
-      ...reading,
-      value,
-      lower: interval ? Math.max(interval.lower, range.floor ?? -Infinity) : null,
-      upper: interval ? Math.min(interval.upper, range.ceiling ?? Infinity) : null,
-      modelVersion: manifest.modelVersion,
-    });
+    const lower = interval ? Math.max(interval.lower, range.floor ?? -Infinity) : null;
+    const upper = interval ? Math.min(interval.upper, range.ceiling ?? Infinity) : null;
+    if (target.probe) {
+      live.points.push({ ts: target.ts, value, lower, upper, truth: target.probe.truth, linear: target.probe.linear });
+      continue;
+    }
+    if (value !== predicted) clamped += 1;
+    predictions.push({ ...reading, value, lower, upper, modelVersion: manifest.modelVersion });
   }
-  return { ok: true, predictions, refused, clamped };
+  return { ok: true, predictions, refused, clamped, live };
 }

@@ -1,4 +1,5 @@
 import { completeRun, countRunImputations, getRun, recordRefusals, writeImputations, type Database } from '@airfill/db';
+import { DEFAULT_DRIFT_RULE, recordLiveCheckOfRun, type DriftRule } from './live-check-ledger';
 import { predictionRecordSchema, refusedRecordSchema, writePredictionsEventSchema, type WritePredictionsEvent, type WritePredictionsResult } from '@airfill/schema';
 import { InputError } from './errors';
 import type { Logger } from './logger';
@@ -12,6 +13,12 @@ export interface WritePredictionsDeps {
   logger: Logger;
 }
 
+/** How write-predictions is configured. */
+export interface WritePredictionsSettings {
+  /** When the live check raises the drift signal. @default {@link DEFAULT_DRIFT_RULE} */
+  drift?: DriftRule;
+}
+
 /**
  * Stores `predicted_values_output/<run>/` of one parameter's run in
  * `imputations` (one set-based statement, one transaction; only readings of
@@ -20,9 +27,12 @@ export interface WritePredictionsDeps {
  * (`run_refusals`; those readings stay missing for a later run), and closes
  * the run with its counts: one implausible prediction never blocks the
  * others. A retry stores nothing twice and reports the run's total, not the
- * zero the second write added.
+ * zero the second write added. The run's live accuracy check, when it made
+ * one, goes to the ledger (`live_checks`) with whether it raised the drift
+ * signal, and out as per-parameter metrics (`LiveMae`, `LiveMaeRatio`,
+ * `LiveCoverage`, `DriftSignal`) that the stacks alarm on.
  */
-export async function writePredictions(deps: WritePredictionsDeps, rawEvent: WritePredictionsEvent): Promise<WritePredictionsResult> {
+export async function writePredictions(deps: WritePredictionsDeps, rawEvent: WritePredictionsEvent, settings: WritePredictionsSettings = {}): Promise<WritePredictionsResult> {
   const event = writePredictionsEventSchema.parse(rawEvent);
   const { runId, transform, parameter } = event.run;
   assertRunOfExecution(event.executionId, parameter, runId);
@@ -60,6 +70,7 @@ export async function writePredictions(deps: WritePredictionsDeps, rawEvent: Wri
     runId,
     refused.map((row) => ({ deviceId: row.deviceId, parameter: row.parameter, ts: new Date(row.ts), value: row.value, reason: row.reason })),
   );
+  const live = transform.live ? await recordLiveCheckOfRun(deps.database, logger, { runId, parameter, modelVersion: transform.modelVersion, check: transform.live }, settings.drift ?? DEFAULT_DRIFT_RULE) : null;
   const written = await countRunImputations(deps.database, runId);
   await completeRun(deps.database, runId, { found: event.run.found, predicted: predictions.length, written, modelVersion: transform.modelVersion });
   logger.info('predictions written', { ...result, runTotal: written, refused: refused.length });
@@ -73,5 +84,6 @@ export async function writePredictions(deps: WritePredictionsDeps, rawEvent: Wri
     notMissing: result.notMissing,
     unknownSensor: result.unknownSensor,
     refused: refused.length,
+    live,
   };
 }

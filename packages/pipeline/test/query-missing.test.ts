@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
 import { failRun, getRun, openRun, writeImputations } from '@airfill/db';
 import { loadModelFromSet, type LoadedModel } from '@airfill/model';
-import { contextRecordSchema, missingRecordSchema, runKeys, type ContextRecord } from '@airfill/schema';
+import { contextRecordSchema, missingRecordSchema, probeRecordSchema, runKeys, type ContextRecord } from '@airfill/schema';
 import { getText, listKeys, parseJsonLines, queryMissing, runIdFor, silentLogger, type Bucket } from '../src';
 import { startLocalS3, type LocalS3 } from '../src/local-s3';
 import { countRows, PARAMETER, seedReadings } from './support/seed';
@@ -24,7 +24,8 @@ afterAll(async () => {
 });
 
 const execution = (name: string) => `arn:aws:states:eu-west-1:123456789012:execution:airfill-dev:${name}`;
-const settings = (maxReadings: number) => ({ maxReadings, contractOf: async (parameter: string) => (parameter === PARAMETER ? model.contract : undefined) });
+/** Without the live check (livePoints 0) unless a test turns it on, so the claims stand alone. */
+const settings = (maxReadings: number, livePoints = 0) => ({ maxReadings, livePoints, contractOf: async (parameter: string) => (parameter === PARAMETER ? model.contract : undefined) });
 const deps = (bucket: Bucket) => ({ database, bucket, logger: silentLogger });
 
 async function releaseAll() {
@@ -38,7 +39,7 @@ describe('queryMissing', () => {
     const bucket = await local.bucket();
     const result = await queryMissing(deps(bucket), settings(100), { executionId: execution('e1'), parameter: PARAMETER, input: { trigger: 'test' } });
     const runId = runIdFor(execution('e1'), PARAMETER);
-    expect(result).toEqual({ runId, parameter: PARAMETER, found: 5, bucket: bucket.name, keys: { missing: runKeys(runId).missing, context: runKeys(runId).context } });
+    expect(result).toEqual({ runId, parameter: PARAMETER, found: 5, probes: 0, bucket: bucket.name, keys: { missing: runKeys(runId).missing, context: runKeys(runId).context } });
     const missing = parseJsonLines(await getText(bucket, runKeys(runId).missing), missingRecordSchema, 'missing');
     expect(missing.map((row) => [row.id, row.deviceId, row.ts])).toEqual([
       [0, 'b', '2024-03-01T10:00:00.000Z'],
@@ -88,11 +89,48 @@ describe('queryMissing', () => {
   it('closes the run at once when nothing is missing, and writes nothing', async () => {
     const bucket = await local.bucket();
     const result = await queryMissing(deps(bucket), settings(100), { executionId: execution('e5'), parameter: PARAMETER, input: { from: '2025-01-01T00:00:00Z' } });
-    expect(result).toEqual({ runId: runIdFor(execution('e5'), PARAMETER), parameter: PARAMETER, found: 0, bucket: bucket.name });
+    expect(result).toEqual({ runId: runIdFor(execution('e5'), PARAMETER), parameter: PARAMETER, found: 0, probes: 0, bucket: bucket.name });
     expect(await listKeys(bucket, '')).toEqual([]);
     expect(await getRun(database, result.runId)).toMatchObject({ status: 'succeeded', found: 0 });
     // A retry after the run closed changes nothing.
     expect(await queryMissing(deps(bucket), settings(100), { executionId: execution('e5'), parameter: PARAMETER, input: {} })).toEqual(result);
+  });
+
+  it('hides observed values for the live check beside the claims: whole blocks with a value on each side, after the missing ids, the same on a retry', async () => {
+    const bucket = await local.bucket();
+    const event = { executionId: execution('live1'), parameter: PARAMETER, input: {} };
+    const result = await queryMissing(deps(bucket), settings(100, 12), event);
+    expect(result.found).toBe(5);
+    expect(result.probes).toBeGreaterThanOrEqual(6);
+    expect(result.keys?.probes).toBe(runKeys(result.runId).probes);
+    const probes = parseJsonLines(await getText(bucket, result.keys!.probes!), probeRecordSchema, 'probes');
+    expect(probes).toHaveLength(result.probes);
+    expect(probes.map((probe) => probe.id)).toEqual(probes.map((_, index) => 5 + index));
+    // Each is an observed value, of the run's parameter, inside the claims' span (2024-03-01T10:00 to 2024-03-02T06:00), never a missing one.
+    const { rows } = await database.pool.query<{ device_id: string; ts: Date; value: number | null }>(
+      `select s.device_id, r.ts, r.value from readings r join sensors s on s.id = r.sensor_ref where r.parameter = $1`,
+      [PARAMETER],
+    );
+    const observed = new Map(rows.map((row) => [`${row.device_id}@${row.ts.toISOString()}`, row.value]));
+    for (const probe of probes) {
+      expect(probe.parameter).toBe(PARAMETER);
+      expect(observed.get(`${probe.deviceId}@${probe.ts}`)).toBe(probe.truth);
+      expect(probe.ts >= '2024-03-01T10:00:00.000Z' && probe.ts <= '2024-03-02T06:00:00.000Z').toBe(true);
+    }
+    const again = await queryMissing(deps(bucket), settings(100, 12), event);
+    expect(again).toEqual(result);
+    expect(parseJsonLines(await getText(bucket, result.keys!.probes!), probeRecordSchema, 'probes')).toEqual(probes);
+  });
+
+  it('with nothing missing still checks the model live: hides values from the newest days and keeps the run open', async () => {
+    const bucket = await local.bucket();
+    const result = await queryMissing(deps(bucket), settings(100, 10), { executionId: execution('live2'), parameter: PARAMETER, input: { from: '2024-03-02T07:00:00Z' } });
+    expect(result.found).toBe(0);
+    expect(result.probes).toBeGreaterThanOrEqual(10);
+    const probes = parseJsonLines(await getText(bucket, result.keys!.probes!), probeRecordSchema, 'probes');
+    expect(probes.every((probe) => probe.ts >= '2024-03-02T07:00:00.000Z')).toBe(true);
+    expect(probes).toHaveLength(result.probes);
+    expect(await getRun(database, result.runId)).toMatchObject({ status: 'running', found: 0 });
   });
 
   it('picks up the readings of an earlier failed run, however old', async () => {
@@ -126,7 +164,7 @@ describe('queryMissing', () => {
 
   it('puts only observed values in the context: never a value imputed for another parameter, in this execution or before', async () => {
     // Temperature at sensor b is missing while its PM 2.5 is, and already filled (absurdly): another parameter's run of the same execution did it.
-    const executionId = execution('e10');
+    const executionId = execution('live2');
     await database.pool.query(
       `update readings set value = null where parameter = 'Temperature' and ts between '2024-03-01T10:00:00Z' and '2024-03-01T13:00:00Z'
          and sensor_ref = (select id from sensors where device_id = 'b')`,

@@ -51,6 +51,32 @@ describe('startTransform', () => {
     expect(manifest).toMatchObject({ runId: run.runId, jobName, modelVersion: fixture.model.version, rows: 5, skipped: 0 });
   });
 
+  it('builds the live check\'s rows after the missing ones, as if their values had never been observed: each sees a gap as long as its hidden block', async () => {
+    const { bucket, run, startEvent } = await queriedRun(fixture, 's-live', { livePoints: 12 });
+    expect(run.probes).toBeGreaterThanOrEqual(12);
+    const result = await startTransform(awsDeps(fixture, bucket), transformSettings(fixture), startEvent('token-live'));
+    expect(result.rows).toBe(run.found + run.probes);
+    const keys = runKeys(run.runId);
+    const manifest = transformManifestSchema.parse(JSON.parse(await getText(bucket, keys.transform)));
+    expect(manifest).toMatchObject({ rows: run.found + run.probes, probes: run.probes, holdout: { mae: fixture.model.metrics.model.mae } });
+    const targets = parseJsonLines(await getText(bucket, keys.targets), targetRecordSchema, 'targets');
+    const probes = targets.filter((target) => target.probe);
+    expect(targets.slice(0, run.found).every((target) => !target.probe)).toBe(true);
+    expect(probes).toHaveLength(run.probes);
+    // Blocks: consecutive hours of one sensor. Had the values been left in the context, each would see a 1-step gap.
+    const blockLength = new Map<string, number>();
+    let start = 0;
+    for (let index = 1; index <= probes.length; index += 1) {
+      const previous = probes[index - 1]!;
+      const current = probes[index];
+      if (current && current.deviceId === previous.deviceId && Date.parse(current.ts) - Date.parse(previous.ts) === 3_600_000) continue;
+      for (const probe of probes.slice(start, index)) blockLength.set(probe.ts + probe.deviceId, index - start);
+      start = index;
+    }
+    expect(probes.map((probe) => probe.gapSteps)).toEqual(probes.map((probe) => blockLength.get(probe.ts + probe.deviceId)));
+    expect(Math.max(...blockLength.values())).toBeGreaterThan(1);
+  });
+
   it('stores the task token as a SecureString under the SSM prefix and job name', async () => {
     const { bucket, run, executionId, startEvent } = await queriedRun(fixture, 's2');
     await startTransform(awsDeps(fixture, bucket), transformSettings(fixture), startEvent('token-2'));
@@ -123,6 +149,7 @@ describe('startTransform', () => {
       modelVersion: fixture.model.version,
       predictionsKey: runKeys(run.runId).predictions,
       refused: 0,
+      live: null,
     });
     expect(fixture.aws.parameters.has(`${SSM_PREFIX}/${jobName}`)).toBe(false);
   });

@@ -52,7 +52,7 @@ describe('handleTransformEvent', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.args[0].input).toEqual({
       taskToken: token,
-      output: JSON.stringify({ jobName, predicted: 5, modelVersion: fixture.model.version, predictionsKey: keys.predictions, refused: 0 }),
+      output: JSON.stringify({ jobName, predicted: 5, modelVersion: fixture.model.version, predictionsKey: keys.predictions, refused: 0, live: null }),
     });
     expect(fixture.aws.ssm.commandCalls(DeleteParameterCommand)[0]!.args[0].input).toEqual({ Name: `${SSM_PREFIX}/${jobName}` });
     expect(fixture.aws.parameters.has(`${SSM_PREFIX}/${jobName}`)).toBe(false);

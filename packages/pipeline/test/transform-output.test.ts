@@ -20,12 +20,29 @@ describe('checkTransformOutput', () => {
     expect(check).toEqual({
       ok: true,
       clamped: 0,
+      live: { points: [], refused: 0, nominalCoverage: null },
       refused: [],
       predictions: [
         { deviceId: 'd0', parameter: 'PM 2.5', ts: '2024-03-01T00:00:00.000Z', value: 8.5, lower: null, upper: null, modelVersion: 'm1' },
         { deviceId: 'd1', parameter: 'PM 2.5', ts: '2024-03-01T01:00:00.000Z', value: 22, lower: null, upper: null, modelVersion: 'm1' },
         { deviceId: 'd2', parameter: 'PM 2.5', ts: '2024-03-01T02:00:00.000Z', value: 30.5, lower: null, upper: null, modelVersion: 'm1' },
       ],
+    });
+  });
+
+  it('keeps the live check\'s hidden values apart: scored with their truth and linear value, never among the predictions, refused ones counted', () => {
+    const probed: TargetRecord[] = [
+      targets[0]!,
+      { ...targets[1]!, probe: { truth: 25, linear: 18 } },
+      { ...targets[2]!, probe: { truth: 31, linear: 29 } },
+    ];
+    const check = checkTransformOutput(['0,1\n1,2\n2,1e9\n'], probed, residual, range);
+    expect(check.ok && check.predictions.map((row) => [row.deviceId, row.value])).toEqual([['d0', 11]]);
+    expect(check.ok && check.refused).toEqual([]);
+    expect(check.ok && check.live).toEqual({
+      points: [{ ts: '2024-03-01T01:00:00.000Z', value: 22, lower: null, upper: null, truth: 25, linear: 18 }],
+      refused: 1,
+      nominalCoverage: null,
     });
   });
 
@@ -55,7 +72,7 @@ describe('checkTransformOutput', () => {
   });
 
   it('accepts an empty output for an empty input', () => {
-    expect(checkTransformOutput([''], [], residual, range)).toEqual({ ok: true, predictions: [], refused: [], clamped: 0 });
+    expect(checkTransformOutput([''], [], residual, range)).toEqual({ ok: true, predictions: [], refused: [], clamped: 0, live: { points: [], refused: 0, nominalCoverage: null } });
   });
 
   it('refuses NaN, infinite and empty values one by one, by reading, and keeps the others', () => {

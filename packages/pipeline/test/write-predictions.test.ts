@@ -1,19 +1,23 @@
 import { getRun, writeImputations } from '@airfill/db';
+import type { LoadedModel } from '@airfill/model';
 import { predictionRecordSchema, runKeys, type TransformResult, type WritePredictionsEvent } from '@airfill/schema';
-import { getText, handleTransformEvent, parseJsonLines, putText, silentLogger, startTransform, writePredictions, type Bucket } from '../src';
+import { getText, handleTransformEvent, MIN_LIVE_POINTS, parseJsonLines, putText, silentLogger, startTransform, writePredictions, type Bucket } from '../src';
 import { awsDeps, JOB_PREFIX, queriedRun, transformSettings, useFixture, type Fixture } from './support/fixture';
 import { runLocalTransform } from './support/local-transform';
 import { countRows, PARAMETER, unfilled } from './support/seed';
 
 let fixture: Fixture;
-useFixture((opened) => (fixture = opened), ['imputations', 'claims']);
+useFixture((opened) => (fixture = opened), ['imputations', 'claims', 'live_checks']);
 
-/** Runs a run up to the write step: query, transform, callback. Returns write-predictions' event. */
-async function predictedRun(name: string): Promise<{ bucket: Bucket; event: WritePredictionsEvent; transform: TransformResult }> {
-  const { bucket, run, executionId, startEvent } = await queriedRun(fixture, name);
+/** Runs a run up to the write step: query, transform (with `model`, the fixture's by default), callback. Returns write-predictions' event. */
+async function predictedRun(
+  name: string,
+  options: { livePoints?: number; model?: LoadedModel } = {},
+): Promise<{ bucket: Bucket; event: WritePredictionsEvent; transform: TransformResult }> {
+  const { bucket, run, executionId, startEvent } = await queriedRun(fixture, name, options.livePoints === undefined ? {} : { livePoints: options.livePoints });
   const deps = awsDeps(fixture, bucket);
   await startTransform(deps, transformSettings(fixture), startEvent(`token-${name}`));
-  await runLocalTransform(bucket, run.runId, fixture.model);
+  await runLocalTransform(bucket, run.runId, options.model ?? fixture.model);
   await handleTransformEvent(deps, { jobPrefix: JOB_PREFIX }, {
     source: 'aws.sagemaker',
     'detail-type': 'SageMaker Transform Job State Change',
@@ -24,13 +28,46 @@ async function predictedRun(name: string): Promise<{ bucket: Bucket; event: Writ
   return { bucket, transform, event: { executionId, run: { ...run, transform } } };
 }
 
+/** The fixture's model, degraded: every raw output 40 µg/m³ too high (as a model whose sensors' relation changed under it). */
+const degraded = (): LoadedModel => ({ ...fixture.model, predict: (matrix) => fixture.model.predict(matrix).map((value) => value + 40) });
+
 describe('writePredictions', () => {
+  it('records the live check once per run, and raises the drift signal after the rule\'s run of bad checks of the same model', async () => {
+    const rule = { factor: 1.5, runs: 2 };
+    const deps = (bucket: Bucket) => ({ database: fixture.database, bucket, logger: silentLogger });
+    const good = await predictedRun('live-good', { livePoints: 30 });
+    const first = await writePredictions(deps(good.bucket), good.event, { drift: rule });
+    expect(first.live).toMatchObject({ drift: false, refused: 0 });
+    expect(first.live!.points).toBeGreaterThanOrEqual(MIN_LIVE_POINTS);
+    expect(first.live!.ratio).toBeLessThan(rule.factor);
+    expect(first.live!.coverage).not.toBeNull();
+
+    // Nothing is missing any more: the next runs still check the model, on the newest days.
+    const bad = [];
+    for (const name of ['live-bad1', 'live-bad2']) {
+      const run = await predictedRun(name, { livePoints: 30, model: degraded() });
+      expect(run.event.run.found).toBe(0);
+      bad.push({ run, result: await writePredictions(deps(run.bucket), run.event, { drift: rule }) });
+    }
+    expect(bad.map(({ result }) => result.written)).toEqual([0, 0]);
+    expect(bad.every(({ result }) => result.live !== null && result.live.ratio! >= rule.factor)).toBe(true);
+    expect(bad.map(({ result }) => result.live!.drift)).toEqual([false, true]);
+    // The hidden values are never written.
+    expect(await countRows(fixture.database, 'imputations')).toBe(5);
+
+    // A retry records nothing twice and decides the same.
+    const last = bad[1]!;
+    expect((await writePredictions(deps(last.run.bucket), last.run.event, { drift: rule })).live).toEqual(last.result.live);
+    const { rows } = await fixture.database.pool.query<{ drift: boolean }>('select drift from live_checks order by checked_at');
+    expect(rows.map((row) => row.drift)).toEqual([false, false, true]);
+  });
+
   it('stores every prediction as an imputation of this run and closes the run with its counts', async () => {
     const { bucket, event, transform } = await predictedRun('w1');
     const deps = { database: fixture.database, bucket, logger: silentLogger };
     const result = await writePredictions(deps, event);
     const runId = event.run.runId;
-    expect(result).toEqual({ runId, found: 5, predicted: 5, written: 5, alreadyImputed: 0, notMissing: 0, unknownSensor: 0, refused: 0 });
+    expect(result).toEqual({ runId, found: 5, predicted: 5, written: 5, alreadyImputed: 0, notMissing: 0, unknownSensor: 0, refused: 0, live: null });
     expect(await unfilled(fixture.database)).toBe(0);
     expect(await getRun(fixture.database, runId)).toMatchObject({ status: 'succeeded', found: 5, predicted: 5, written: 5, modelVersion: transform.modelVersion });
     expect(await countRows(fixture.database, 'claims')).toBe(0);

@@ -51,6 +51,12 @@ export const lambdaEnvSchema = z.object({
   /** SageMaker's MaxConcurrentTransforms: mini-batches each instance scores at once. */
   AIRFILL_TRANSFORM_MAX_CONCURRENT: positiveInt.max(64),
   AIRFILL_MAX_READINGS_PER_RUN: positiveInt,
+  /** Observed values each run hides and predicts for the live accuracy check; 0 turns it off. */
+  AIRFILL_LIVE_POINTS: z.coerce.number().int().min(0).max(100_000).default(200),
+  /** Drift: live MAE at least this many times the expected ... */
+  AIRFILL_DRIFT_FACTOR: z.coerce.number().gt(1).max(100).default(1.5),
+  /** ... for this many checked runs of the same model in a row. */
+  AIRFILL_DRIFT_RUNS: positiveInt.max(100).default(3),
   /** Quality-control settings (`@airfill/quality`'s schema, validated by the step) as JSON; `{}` for the defaults. */
   AIRFILL_QUALITY_CONFIG: z.string().trim().min(2).default('{}'),
   /** The plausibility configuration the loader applies (ranges, sentinels) as JSON, so quality-check's range check and the predictions' plausible ranges use the same; `{}` for the defaults. */
@@ -77,10 +83,10 @@ export const lambdaEnvSchemas = {
   migrate: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true }),
   qualityCheck: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_QUALITY_CONFIG: true, AIRFILL_PLAUSIBILITY: true }),
   planParameters: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_MODELS: true }),
-  queryMissing: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_MAX_READINGS_PER_RUN: true, AIRFILL_MODELS: true }),
+  queryMissing: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_MAX_READINGS_PER_RUN: true, AIRFILL_LIVE_POINTS: true, AIRFILL_MODELS: true }),
   startTransform: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true, AIRFILL_MODELS: true, AIRFILL_PLAUSIBILITY: true, AIRFILL_TRANSFORM_INSTANCE_TYPE: true, AIRFILL_TRANSFORM_INSTANCE_COUNT: true, AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: true, AIRFILL_TRANSFORM_MAX_CONCURRENT: true }),
   transformCallback: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true, AIRFILL_PLAUSIBILITY: true }),
-  writePredictions: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true }),
+  writePredictions: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_DRIFT_FACTOR: true, AIRFILL_DRIFT_RUNS: true }),
   recordFailure: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true }),
   exportTrainingData: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_JOB_PREFIX: true, AIRFILL_TRAINING_PARAMETERS: true, AIRFILL_TRAINING_WINDOW_DAYS: true }),
   calibrateCandidate: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true }),

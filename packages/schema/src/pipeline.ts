@@ -31,6 +31,8 @@ export const runKeys = (run: string) => ({
   predictions: `predicted_values_output/${run}/predictions.jsonl`,
   /** Predictions the callback refused (not finite, or implausible), one JSON line each, by reading. */
   refused: `predicted_values_output/${run}/refused.jsonl`,
+  /** The live check's sample: observed values hidden from the model and predicted, never written as imputations. */
+  probes: `retrieved_from_db/${run}/probes.jsonl`,
 });
 
 /** A parameter's name as the input data spells it (`PM 2.5`, `Temperature`). */
@@ -127,9 +129,11 @@ export const queryMissingResultSchema = z.object({
   runId,
   parameter: parameterName,
   found: count,
+  /** Observed values hidden for the live accuracy check (predicted, compared, never written). */
+  probes: count.default(0),
   bucket: z.string().min(1),
-  /** Keys of retrieved_from_db/ objects; absent when nothing was found. */
-  keys: z.object({ missing: z.string().min(1), context: z.string().min(1) }).optional(),
+  /** Keys of retrieved_from_db/ objects; absent when nothing was found and nothing is probed. */
+  keys: z.object({ missing: z.string().min(1), context: z.string().min(1), probes: z.string().min(1).optional() }).optional(),
 });
 export type QueryMissingResult = z.output<typeof queryMissingResultSchema>;
 
@@ -150,6 +154,34 @@ export const startTransformResultSchema = z.object({
 });
 export type StartTransformResult = z.output<typeof startTransformResultSchema>;
 
+/**
+ * The live accuracy check of one run: the model's errors on observed values
+ * hidden from it (in blocks as long as the run's own gaps), beside linear
+ * interpolation on the same values and the model's holdout figures.
+ * `ratio` = live MAE / expected MAE, where the expected MAE is the holdout MAE
+ * scaled by how much harder than the holdout the run's gaps were for linear
+ * interpolation (so a smoggy week is not taken for a worse model).
+ */
+export const liveCheckSchema = z.object({
+  /** Hidden values the model predicted and the check scored. */
+  points: count,
+  /** Hidden values whose prediction was refused (not scored). */
+  refused: count,
+  /** Of the points, those before the end of the model's training data (in-sample: optimistic). */
+  inSample: count,
+  mae: z.number().nonnegative().nullable(),
+  linearMae: z.number().nonnegative().nullable(),
+  /** Share of points inside their calibrated interval; null when the model has no calibration. */
+  coverage: z.number().min(0).max(1).nullable(),
+  /** The interval's nominal coverage (e.g. 0.9). */
+  nominalCoverage: z.number().gt(0).lt(1).nullable(),
+  holdoutMae: z.number().nonnegative().nullable(),
+  expectedMae: z.number().nonnegative().nullable(),
+  /** Live MAE / expected MAE; null with too few points or no holdout figures. */
+  ratio: z.number().nonnegative().nullable(),
+});
+export type LiveCheck = z.output<typeof liveCheckSchema>;
+
 /** What the callback sends with SendTaskSuccess: the output of the StartTransform state. */
 export const transformResultSchema = z.object({
   jobName: z.string().min(1),
@@ -160,6 +192,8 @@ export const transformResultSchema = z.object({
   refused: count.default(0),
   /** Where the refused ones are listed, when there are any. */
   refusedKey: z.string().min(1).optional(),
+  /** The live accuracy check of the run's hidden sample; null when nothing was probed. */
+  live: liveCheckSchema.nullable().default(null),
 });
 export type TransformResult = z.output<typeof transformResultSchema>;
 
@@ -181,6 +215,8 @@ export const writePredictionsResultSchema = z.object({
   unknownSensor: count,
   /** Predictions the callback refused as implausible: recorded by reading in the run ledger, not written. */
   refused: count,
+  /** The run's live accuracy check as recorded, with whether it raised the drift signal; null when it made none. */
+  live: liveCheckSchema.extend({ drift: z.boolean() }).nullable().default(null),
 });
 export type WritePredictionsResult = z.output<typeof writePredictionsResultSchema>;
 
@@ -237,6 +273,18 @@ export const missingRecordSchema = z.object({
 export type MissingRecord = z.output<typeof missingRecordSchema>;
 
 /**
+ * An observed value hidden for the live accuracy check (one JSON line of
+ * `probes.jsonl`): predicted as if it were missing, compared with what was
+ * observed, never written. `linear` is the linear interpolation across the
+ * hidden block, the yardstick that says how hard the run's gaps were.
+ */
+export const probeRecordSchema = missingRecordSchema.extend({
+  truth: z.number().refine(Number.isFinite, 'truth must be finite'),
+  linear: z.number().refine(Number.isFinite, 'linear must be finite'),
+});
+export type ProbeRecord = z.output<typeof probeRecordSchema>;
+
+/**
  * A line of the context file: a sensor site, or the observed values of one
  * parameter at one sensor (epoch ms and values, paired by position): one
  * line per series keeps a year of a network to a few hundred lines.
@@ -259,6 +307,8 @@ export const targetRecordSchema = missingRecordSchema.extend({
   /** The interval calibration's key: the length of the gap in steps (null: open-ended) and the other sensors observed at the time. */
   gapSteps: z.number().nullable().default(null),
   neighboursObserved: count.default(0),
+  /** Set on the live check's hidden values only: what was observed and the linear interpolation. Never written. */
+  probe: probeRecordSchema.pick({ truth: true, linear: true }).optional(),
 });
 export type TargetRecord = z.output<typeof targetRecordSchema>;
 
@@ -304,9 +354,14 @@ export const transformManifestSchema = z.object({
     .loose(),
   /** The model's interval calibration (`calibration.json`, validated where it is used); null for a model without one. */
   calibration: z.unknown().nullable().default(null),
-  /** Rows sent to the transform. */
+  /** The model's own holdout figures, the live check's yardstick; null when its metrics do not say. */
+  holdout: z.object({ mae: z.number().nonnegative(), linearMae: z.number().nonnegative().nullable(), through: isoInstant.nullable() }).nullable().default(null),
+  /** Rows sent to the transform (the live check's hidden values included). */
   rows: count,
+  /** Of them, the live check's hidden values. */
+  probes: count.default(0),
   /** Claimed readings left out because their features cannot be made (no baseline): the next run tries again. */
   skipped: count,
 });
 export type TransformManifest = z.output<typeof transformManifestSchema>;
+

@@ -42,15 +42,17 @@ export interface AslTaskState extends AslStateBase {
   End?: true;
 }
 
-/** One rule of a Choice state (only the comparisons the workflows need). */
-export interface AslChoiceRule {
+/** One comparison of a Choice rule (only the comparisons the workflows need). */
+export interface AslComparison {
   Variable: string;
   NumericEquals?: number;
   NumericGreaterThan?: number;
   BooleanEquals?: boolean;
   StringEquals?: string;
-  Next: string;
 }
+
+/** One rule of a Choice state: a comparison, or all of several (`And`). */
+export type AslChoiceRule = (AslComparison | { And: AslComparison[] }) & { Next: string };
 
 /** A Choice state. */
 export interface AslChoiceState extends AslStateBase {

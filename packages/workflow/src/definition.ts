@@ -123,10 +123,11 @@ function parameterStates(props: PipelineWorkflowProps, stepTimeout: number): Rec
     }),
     [STATES.anythingToFill]: {
       Type: 'Choice',
-      Choices: [{ Variable: '$.found', NumericEquals: 0, Next: STATES.nothingToFill }],
+      // Nothing missing still goes on when the live check hid values to predict.
+      Choices: [{ And: [{ Variable: '$.found', NumericEquals: 0 }, { Variable: '$.probes', NumericEquals: 0 }], Next: STATES.nothingToFill }],
       Default: STATES.startTransform,
     },
-    [STATES.nothingToFill]: outcome(PARAMETER_OUTCOMES.succeeded, 'No missing readings of the parameter: query-missing already closed its run with found = 0.'),
+    [STATES.nothingToFill]: outcome(PARAMETER_OUTCOMES.succeeded, 'No missing readings of the parameter and nothing for the live check: query-missing already closed its run with found = 0.'),
     [STATES.startTransform]: startTransform,
     [STATES.writePredictions]: lambdaStep(stepTimeout, toRecordFailure, {
       Comment: "Stores the parameter's predicted_values_output/ in imputations in one transaction and closes its run.",

@@ -46,10 +46,10 @@ async function run(overrides: Record<string, Handler>) {
   return { outcome, calls, of };
 }
 
-/** query-missing's answer for the parameter it was asked about. */
-const queryFound = (found: number | ((parameter: string) => number)): Handler => async (input) => {
+/** query-missing's answer for the parameter it was asked about (`probes`: values hidden for the live check). */
+const queryFound = (found: number | ((parameter: string) => number), probes = 0): Handler => async (input) => {
   const { parameter } = input as { parameter: string };
-  return { runId: `run-${parameter}`, parameter, found: typeof found === 'number' ? found : found(parameter), keys: { missing: 'm', context: 'c' } };
+  return { runId: `run-${parameter}`, parameter, found: typeof found === 'number' ? found : found(parameter), probes, keys: { missing: 'm', context: 'c' } };
 };
 
 describe('the pipeline definition in the local engine', () => {
@@ -58,6 +58,18 @@ describe('the pipeline definition in the local engine', () => {
     expect(outcome).toEqual({ ok: true, output: expect.objectContaining({ outcomes: ['succeeded', 'succeeded'] }) });
     expect(of(STATES.queryMissing)).toHaveLength(2);
     expect(of(STATES.startTransform)).toHaveLength(0);
+  });
+
+  it('still transforms and writes when nothing is missing but the live check hid values to predict', async () => {
+    const { outcome, of } = await run({
+      [STATES.planParameters]: plan(['PM 2.5']),
+      [STATES.queryMissing]: queryFound(0, 40),
+      [STATES.startTransform]: async () => ({ jobName: 'job', predicted: 0 }),
+      [STATES.writePredictions]: async () => ({ written: 0 }),
+    });
+    expect(outcome).toEqual({ ok: true, output: expect.objectContaining({ outcomes: ['succeeded'] }) });
+    expect(of(STATES.startTransform)).toHaveLength(1);
+    expect(of(STATES.writePredictions)).toHaveLength(1);
   });
 
   it('succeeds at once when the plan holds no parameter', async () => {

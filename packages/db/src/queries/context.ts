@@ -1,5 +1,6 @@
 import type { Database } from '../connection';
 import { numbersOf } from './numbers';
+import { listReadingsPartitions } from './partitions';
 
 /** Where a sensor stands (the feature contract's `SensorSite`). */
 export interface ContextSite {
@@ -55,4 +56,25 @@ export async function readFeatureContext(
 export async function countRunImputations(database: Database, runId: string): Promise<number> {
   const { rows } = await database.pool.query<{ n: string }>('select count(*) as n from imputations where run_id = $1', [runId]);
   return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * The newest observed value's time of a parameter in `[from, to)` (either
+ * bound optional), or null. Walks `readings`' monthly partitions newest
+ * first and stops at the first that has one, so on a large table it reads
+ * one or two months, not the whole history.
+ */
+export async function latestObservedAt(database: Database, parameter: string, window: { from?: Date | null; to?: Date | null } = {}): Promise<Date | null> {
+  const partitions = await listReadingsPartitions(database);
+  for (const partition of partitions.reverse()) {
+    if (window.to && partition.from >= window.to) continue;
+    if (window.from && partition.to <= window.from) break;
+    const { rows } = await database.pool.query<{ latest: Date | null }>(
+      `select max(ts) as latest from ${partition.name}
+        where parameter = $1 and value is not null and ($2::timestamptz is null or ts >= $2) and ($3::timestamptz is null or ts < $3)`,
+      [parameter, window.from ?? null, window.to ?? null],
+    );
+    if (rows[0]?.latest) return rows[0].latest;
+  }
+  return null;
 }

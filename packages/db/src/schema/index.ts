@@ -9,7 +9,7 @@
  * the columns, key and index every partition has.
  */
 export { sensors, sensorChannels, readings, flagSeverity, flags, correctionAction, corrections } from './readings';
-export { runStatus, runs, imputations, claims, runRefusals } from './pipeline';
+export { runStatus, runs, imputations, claims, runRefusals, liveChecks } from './pipeline';
 export { modelStatus, models } from './registry';
 export { alertKind, qualityAlerts, qualityChecks } from './quality';
 export { trainingDecision, trainingRuns, promotionAction, modelPromotions } from './training';

@@ -1,4 +1,4 @@
-import { doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { instant } from './columns';
 
 export const runStatus = pgEnum('run_status', ['running', 'succeeded', 'failed']);
@@ -105,4 +105,37 @@ export const runRefusals = pgTable(
     reason: text('reason').notNull(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.sensorRef, t.parameter, t.ts] })],
+);
+
+/**
+ * The live accuracy check of a run (issue 15): the serving model's errors on
+ * observed values the run hid from it and predicted (never written), beside
+ * linear interpolation on the same values and the model's holdout figures;
+ * `drift` says whether this run completed the rule's streak of bad checks.
+ * One row per run, written once (a retried write changes nothing).
+ */
+export const liveChecks = pgTable(
+  'live_checks',
+  {
+    runId: uuid('run_id')
+      .primaryKey()
+      .references(() => runs.runId, { onDelete: 'cascade' }),
+    parameter: text('parameter').notNull(),
+    modelVersion: text('model_version').notNull(),
+    points: integer('points').notNull(),
+    refused: integer('refused').notNull(),
+    /** Points before the end of the model's training data (in-sample, so optimistic). */
+    inSample: integer('in_sample').notNull(),
+    mae: doublePrecision('mae'),
+    linearMae: doublePrecision('linear_mae'),
+    coverage: doublePrecision('coverage'),
+    nominalCoverage: doublePrecision('nominal_coverage'),
+    holdoutMae: doublePrecision('holdout_mae'),
+    expectedMae: doublePrecision('expected_mae'),
+    /** Live MAE / expected MAE. */
+    ratio: doublePrecision('ratio'),
+    drift: boolean('drift').notNull().default(false),
+    checkedAt: instant('checked_at').notNull().defaultNow(),
+  },
+  (t) => [index('live_checks_parameter_idx').on(t.parameter, t.checkedAt)],
 );

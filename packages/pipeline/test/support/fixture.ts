@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
 import { loadModelFromSet, type LoadedModel } from '@airfill/model';
 import type { QueryMissingResult, StartTransformEvent } from '@airfill/schema';
-import { queryMissing, silentLogger, type Bucket, type Logger, type QueryMissingSettings, type StartTransformSettings } from '../../src';
+import { queryMissing, silentLogger, transformModelFrom, type Bucket, type Logger, type QueryMissingSettings, type StartTransformSettings } from '../../src';
 import { mockAws, type AwsMocks } from './aws-mocks';
 import { startLocalS3, type LocalS3 } from '../../src/local-s3';
 import { PARAMETER, seedReadings } from './seed';
@@ -48,13 +48,13 @@ export function transformSettings(fixture: Fixture): StartTransformSettings {
     instanceCount: 1,
     maxPayloadMb: 6,
     modelOf: async (parameter) =>
-      parameter === PARAMETER ? { name: MODEL_NAME, version: model.version, contract: model.contract, calibration: model.calibration } : undefined,
+      parameter === PARAMETER ? transformModelFrom(MODEL_NAME, model) : undefined,
   };
 }
 
-/** Settings of query-missing: the default PM 2.5 model's contract, no other model. */
-export function querySettings(fixture: Fixture, maxReadings = 100): QueryMissingSettings {
-  return { maxReadings, contractOf: async (parameter) => (parameter === PARAMETER ? fixture.model.contract : undefined) };
+/** Settings of query-missing: the default PM 2.5 model's contract, no other model; no live check unless asked for, so a test's rows are its claims. */
+export function querySettings(fixture: Fixture, maxReadings = 100, livePoints = 0): QueryMissingSettings {
+  return { maxReadings, livePoints, contractOf: async (parameter) => (parameter === PARAMETER ? fixture.model.contract : undefined) };
 }
 
 /** Dependencies of the S3/SSM/SFN/SageMaker steps. */
@@ -72,13 +72,13 @@ export function awsDeps(fixture: Fixture, bucket: Bucket, logger: Logger = silen
 export async function queriedRun(
   fixture: Fixture,
   name: string,
-  options: { maxReadings?: number; input?: Record<string, string> } = {},
+  options: { maxReadings?: number; livePoints?: number; input?: Record<string, string> } = {},
 ): Promise<{ bucket: Bucket; executionId: string; run: QueryMissingResult; startEvent: (token: string) => StartTransformEvent }> {
   const bucket = await fixture.local.bucket();
   const executionId = executionArn(name);
   const run = await queryMissing(
     { database: fixture.database, bucket, logger: silentLogger },
-    querySettings(fixture, options.maxReadings),
+    querySettings(fixture, options.maxReadings, options.livePoints),
     { executionId, parameter: PARAMETER, input: options.input ?? {} },
   );
   return { bucket, executionId, run, startEvent: (taskToken: string) => ({ executionId, run, taskToken }) };
