@@ -94,6 +94,19 @@ describe('airfill demo on the embedded database', () => {
     expect(run.stdout).toMatch(/of the values filled now, \d+ were values flagged invalid, not missing: .*spike \d+/);
     expect(run.stdout).toMatch(/quality control of .*: 42,422 readings checked; new flags: 37 invalid/);
     expect(run.stdout).toMatch(/bj-aotizhongxin/);
+    // The live check: values hidden from each model, predicted and scored, in the report and in status.
+    expect(run.stdout).toMatch(/^live accuracy: /m);
+    expect(run.stdout).toMatch(/^PM 2\.5 +1 +\d{3} +\d+\.\d+ /m);
+    const liveOf = () => {
+      const status = airfillIn(work, ['status', '--json', '--data-dir', 'demo']);
+      expect(status.code).toBe(0);
+      return (JSON.parse(status.stdout) as { parameters: Record<string, { live: { mae: number; coverage: number; points: number; runs: number; drift: boolean } | null }> }).parameters['PM 2.5']!.live;
+    };
+    const live = liveOf();
+    expect(live).toMatchObject({ runs: 1, drift: false });
+    expect(live!.points).toBeGreaterThanOrEqual(100);
+    expect(live!.mae).toBeGreaterThan(0);
+    expect(live!.coverage).toBeGreaterThan(0.5);
     const demo = airfillIn(work, ['demo', '--data-dir', 'demo']);
     expect(demo.code).toBe(0);
     expect(demo.stdout).toMatch(/input: beijing_2015-06\.csv\.gz: 43,200 rows \(0 new, 43,200 already stored/);
@@ -101,5 +114,7 @@ describe('airfill demo on the embedded database', () => {
     expect(demo.stdout).toMatch(/^all filled +0 +[\d,]+ +0 *$/m);
     // The second check finds nothing new: flags are stored once per reading and check.
     expect(demo.stdout).toMatch(/new flags: 0 invalid/);
+    // With nothing left to fill, the demo still checked every model live.
+    expect(liveOf()).toMatchObject({ runs: 2 });
   });
 });
