@@ -15,6 +15,7 @@ import { Encryption } from './constructs/encryption';
 import { Events } from './constructs/events';
 import { Functions } from './constructs/functions';
 import { Model } from './constructs/model';
+import { DriftWatch } from './constructs/drift';
 import { Monitoring } from './constructs/monitoring';
 import { Network } from './constructs/network';
 import { ReadApi } from './constructs/read-api';
@@ -59,6 +60,7 @@ export class AirfillStack extends TerraformStack {
   readonly schedule: Schedule;
   readonly events: Events;
   readonly monitoring: Monitoring;
+  readonly drift: DriftWatch;
   readonly readApi: ReadApi;
   readonly trainingFunctions: TrainingFunctions;
   readonly training: Training;
@@ -142,6 +144,8 @@ export class AirfillStack extends TerraformStack {
       deadLetters: this.functions.callbackDeadLetters,
       cluster: this.database.cluster,
     });
+
+    this.drift = new DriftWatch(this, 'drift', { naming, topic: this.monitoring.topic, trainingStateMachine: this.training.stateMachine });
 
     new TerraformOutput(this, 'bucket', { value: this.storage.bucketName });
     new TerraformOutput(this, 'api_endpoint', { value: this.readApi.api.apiEndpoint });

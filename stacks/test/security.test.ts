@@ -510,7 +510,7 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
   });
 
   describe('monitoring', () => {
-    it('alarms on failures, errors, throttles, dead letters, Aurora CPU and memory', () => {
+    it('alarms on failures, errors, throttles, dead letters, Aurora CPU and memory, and a drifting model', () => {
       const alarms = resourcesOf(stack(), 'aws_cloudwatch_metric_alarm').map(([, a]) => `${a.namespace}/${a.metric_name}`);
       expect(new Set(alarms)).toEqual(
         new Set([
@@ -521,6 +521,7 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
           'AWS/SQS/ApproximateNumberOfMessagesVisible',
           'AWS/RDS/CPUUtilization',
           'AWS/RDS/FreeableMemory',
+          'airfill/DriftSignal',
         ]),
       );
       expect(alarms.filter((a) => a === 'AWS/Lambda/Errors')).toHaveLength(ALL_FUNCTIONS.length);

@@ -4,9 +4,10 @@
  * definition; the SageMaker training role and the state machine's role hold
  * only what their jobs need (PassRole to the training role only, only to
  * SageMaker); one package group per parameter and registration only into
- * them; the retraining schedule per config; failures alarmed.
+ * them; the retraining schedule per config; failures alarmed; each
+ * parameter's drift alarm, and the retraining it starts.
  */
-import { trainingInputSchema } from '@airfill/schema';
+import { METRICS_NAMESPACE, trainingInputSchema } from '@airfill/schema';
 import { type EnvironmentConfig } from '../src/config';
 import { allowedActions, list, rolePolicy } from './support/policies';
 import { roleNamed } from './support/roles';
@@ -133,6 +134,48 @@ describe.each(['dev', 'staging', 'prod'])('the training workflow of airfill-%s',
         metric,
         alarm: { namespace: 'AWS/States', actions: [expect.stringMatching(/aws_sns_topic\.monitoring_alarms/)] },
       });
+    }
+  });
+
+  it('alarms per parameter on the drift signal write-predictions emits (held between daily runs), and in staging and prod starts that parameter\'s retraining', () => {
+    const parameters = config().pipeline.parameters;
+    const alarms = resourcesOf(stack(), 'aws_cloudwatch_metric_alarm')
+      .map(([, alarm]) => alarm)
+      .filter((alarm) => alarm.metric_name === 'DriftSignal');
+    expect(alarms.map((alarm) => (alarm.dimensions as { Parameter: string }).Parameter)).toEqual(parameters);
+    for (const alarm of alarms) {
+      expect(alarm).toMatchObject({
+        namespace: METRICS_NAMESPACE,
+        dimensions: { Step: 'write-predictions' },
+        statistic: 'Maximum',
+        threshold: 1,
+        comparison_operator: 'GreaterThanOrEqualToThreshold',
+        treat_missing_data: 'ignore',
+        alarm_actions: [expect.stringMatching(/aws_sns_topic\.monitoring_alarms/)],
+        ok_actions: [expect.stringMatching(/aws_sns_topic\.monitoring_alarms/)],
+      });
+    }
+    // write-predictions and the stacks read the same rule.
+    const writer = resourcesOf(stack(), 'aws_lambda_function').find(([, fn]) => fn.function_name === `airfill-${name}-write-predictions`)![1];
+    expect((writer.environment as { variables: Record<string, string> }).variables).toMatchObject({
+      AIRFILL_DRIFT_FACTOR: String(config().pipeline.live.drift.factor),
+      AIRFILL_DRIFT_RUNS: String(config().pipeline.live.drift.runs),
+    });
+    const rules = resourcesOf(stack(), 'aws_cloudwatch_event_rule').filter(([id]) => id.startsWith('drift_retrain'));
+    const targets = resourcesOf(stack(), 'aws_cloudwatch_event_target').filter(([id]) => id.startsWith('drift_retrain'));
+    const trained = (config().training.parameters ?? parameters).filter((parameter) => parameters.includes(parameter));
+    expect(config().pipeline.live.drift.retrain).toBe(name !== 'dev');
+    expect(rules).toHaveLength(name === 'dev' ? 0 : trained.length);
+    for (const [, rule] of rules) {
+      expect(JSON.parse(rule.event_pattern as string)).toMatchObject({ source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'], detail: { state: { value: ['ALARM'] } } });
+    }
+    const inputs = targets.map(([, target]) => {
+      expect(target.arn).toMatch(/aws_sfn_state_machine\.training_machine/);
+      return trainingInputSchema.parse(JSON.parse(target.input as string));
+    });
+    expect(inputs.map((input) => [input.trigger, input.parameter])).toEqual(name === 'dev' ? [] : trained.map((parameter) => ['drift', parameter]));
+    if (name !== 'dev') {
+      expect(rolePolicy(stack(), 'drift_retrain')).toEqual([{ Sid: 'StartTraining', Effect: 'Allow', Action: 'states:StartExecution', Resource: expect.stringMatching(/aws_sfn_state_machine\.training_machine/) }]);
     }
   });
 });

@@ -27,7 +27,8 @@ export const dev: EnvironmentConfigInput = {
   },
   model: { source: 'xgboost-artifact', imageUri: XGBOOST_IMAGE_URI },
   transform: { instanceType: 'ml.m5.large', instanceCount: 1, maxPayloadMb: 6, maxConcurrentTransforms: 2, timeoutSeconds: 3600 },
-  pipeline: { maxReadingsPerRun: 50_000 },
+  // A drifting model raises its alarm in dev, but retraining stays a person's decision there.
+  pipeline: { maxReadingsPerRun: 50_000, live: { drift: { retrain: false } } },
   functions: { memoryMb: 1024, timeoutSeconds: 300, logRetentionDays: 14 },
   schedule: { enabled: false },
   // Retraining is started by hand in dev (pnpm airfill retrain locally, or StartExecution).

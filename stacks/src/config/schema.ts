@@ -178,6 +178,24 @@ export const environmentConfigSchema = z
        * @default the defaults
        */
       plausibility: z.record(z.string(), z.unknown()).default({}),
+      /**
+       * The live accuracy check (issue 15): each run hides `points` observed values per
+       * parameter from the model and scores its predictions; `drift.factor` x the expected
+       * MAE for `drift.runs` runs in a row raises the parameter's drift alarm, which starts
+       * its retraining when `drift.retrain` is on.
+       */
+      live: z
+        .object({
+          points: z.number().int().min(0).max(100_000).default(200),
+          drift: z
+            .object({
+              factor: z.number().gt(1).max(100).default(1.5),
+              runs: z.number().int().min(1).max(100).default(3),
+              retrain: z.boolean().default(true),
+            })
+            .prefault({}),
+        })
+        .prefault({}),
     }),
     functions: z.object({
       memoryMb: z.number().int().min(128).max(10_240),

@@ -67,6 +67,9 @@ export class Functions extends Construct {
       AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: String(config.transform.maxPayloadMb),
       AIRFILL_TRANSFORM_MAX_CONCURRENT: String(config.transform.maxConcurrentTransforms),
       AIRFILL_MAX_READINGS_PER_RUN: String(config.pipeline.maxReadingsPerRun),
+      AIRFILL_LIVE_POINTS: String(config.pipeline.live.points),
+      AIRFILL_DRIFT_FACTOR: String(config.pipeline.live.drift.factor),
+      AIRFILL_DRIFT_RUNS: String(config.pipeline.live.drift.runs),
       AIRFILL_QUALITY_CONFIG: JSON.stringify(config.pipeline.quality),
       AIRFILL_PLAUSIBILITY: JSON.stringify(config.pipeline.plausibility),
     };
