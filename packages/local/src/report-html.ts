@@ -120,6 +120,20 @@ function notices(report: RunReport, parameter: ParameterReport | undefined): str
 const metricRow = (name: string, m: ParameterReport['model']['metrics']) =>
   `<tr><td>${name}</td><td>${m.mae.toFixed(2)}</td><td>${m.rmse.toFixed(2)}</td><td>${m.mre.toFixed(3)}</td><td>${m.r2.toFixed(3)}</td></tr>`;
 
+/** The model's live accuracy: the figures over its last runs and each run's ratio to the expected MAE, oldest first. */
+function liveBlock(parameter: ParameterReport): string {
+  const { live } = parameter;
+  if (!live || live.mae === null) return '';
+  const ratio = (value: number | null) => (value === null ? '-' : `${value.toFixed(2)}&times;`);
+  const trend = live.trend.map((check) => `<td${check.drift ? ' class="status-failed"' : ''}>${ratio(check.ratio)}</td>`).join('');
+  const coverage = live.coverage === null ? '' : `; ${(100 * live.coverage).toFixed(0)} % inside their ${(100 * (live.nominalCoverage ?? 0)).toFixed(0)} % intervals`;
+  const drift = live.drift ? `<p class="status-failed"><strong>Drift:</strong> the model did markedly worse than expected run after run; retrain it (<code>airfill retrain --parameter "${escape(parameter.parameter)}"</code>).</p>` : '';
+  const inSample = live.inSample > live.points / 2 ? ' Most values checked are from the model\'s own training data, so these figures are optimistic.' : '';
+  return `<p>Live accuracy over the last ${live.runs} run(s): on ${n(live.points)} observed values hidden from the model, MAE <strong>${live.mae.toFixed(2)}</strong> (linear interpolation ${live.linearMae === null ? '-' : live.linearMae.toFixed(2)}, expected ${live.expectedMae === null ? '-' : live.expectedMae.toFixed(2)}: ${ratio(live.ratio)})${coverage}.${inSample}</p>
+<table><tr><th>MAE / expected, per run</th>${trend}</tr></table>
+${drift}`;
+}
+
 /** One parameter's section: what its run did, what needs a look, its model, a chart and a row per sensor. */
 function parameterSection(report: RunReport, parameter: ParameterReport, charts: readonly ChartSeries[]): string {
   const { totals, model, ledger } = parameter;
@@ -139,6 +153,7 @@ ${notices(report, parameter)}
 <p>Model <code>${escape(model.version)}</code>: ${MODEL_SOURCES[model.source]}; ${escape(modelProvenance(parameter, report.input?.file))}.</p>
 <table><tr><th></th><th>MAE</th><th>RMSE</th><th>MRE</th><th>R²</th></tr>
 ${metricRow('model', model.metrics)}${metricRow('linear interpolation', model.baselines.linear)}${metricRow('last value carried', model.baselines.locf)}${metricRow('sensor mean', model.baselines.stationMean)}</table>
+${liveBlock(parameter)}
 <div class="charts">${chartBlocks}</div>
 ${captureNote(parameter)}
 <table><tr><th>sensor</th><th>readings</th><th>missing</th><th>filled now</th><th>filled in all</th><th>still missing</th><th>data capture</th><th>days &ge; 75 %</th></tr>

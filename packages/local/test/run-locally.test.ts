@@ -97,6 +97,11 @@ describe('runLocally on a user CSV', () => {
     // The default model's metrics come from the data it was trained on, and the page says so.
     expect(json.parameters[0]?.model.trainedOn).toBe('beijing_2015-06.csv.gz');
     expect(html).toMatch(/trained on beijing_2015-06\.csv\.gz; holdout metrics from that data, [\d-]+ to [\d-]+, not from the data filled here/);
+    // The live check, in both: the JSON's figures and the page's sentence and trend.
+    const live = json.parameters[0]!.live!;
+    expect(live).toMatchObject({ runs: 1, drift: false, modelVersion: json.parameters[0]!.model.version });
+    expect(live.trend).toHaveLength(1);
+    expect(html).toContain(`on ${live.points.toLocaleString('en-US')} observed values hidden from the model, MAE <strong>${live.mae!.toFixed(2)}</strong>`);
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3)/);
     expect(existsSync(path.join(dataDir, 'reports', 'latest.html'))).toBe(true);
 
