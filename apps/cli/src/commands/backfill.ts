@@ -1,22 +1,18 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { backfillLocally, type BackfillPass, type BackfillResult } from '@airfill/local';
-import { addDatabaseOptions, databaseTarget, type DatabaseFlags } from '../database-options';
+import { addDatabaseOptions } from '../database-options';
 import { EXIT } from '../errors';
-import { addInputOptions, countFlag, readPlausibility, readQualityConfig, type InputFlags } from '../input-options';
-import { endProgress, formatTable, note, progressLine, throttle } from '../output';
+import { addInputOptions, countFlag } from '../input-options';
+import { endProgress, formatTable, note } from '../output';
 import { userPath } from '../paths';
-import { openRunSession } from '../run-session';
-import { requireReadable } from './load';
-import { collect, showPipelineProgress } from './run';
+import { startPipelineSession, type PipelineFlags } from '../pipeline-session';
+import { collect } from './run';
 
 /** Flags of `airfill backfill`. */
-interface BackfillFlags extends DatabaseFlags, InputFlags {
+interface BackfillFlags extends PipelineFlags {
   csv?: string;
-  parameter: string[];
   chunk: number;
-  maxConcurrency: number;
-  qualityConfig?: string;
   json?: boolean;
 }
 
@@ -46,36 +42,16 @@ function formatBackfill(result: BackfillResult): string {
  * values still missing; 2 an execution failed (run it again to resume).
  */
 async function backfillAndReport(flags: BackfillFlags): Promise<number> {
-  const target = databaseTarget(flags);
   const csv = flags.csv ? userPath(flags.csv) : undefined;
-  if (csv) await requireReadable(csv);
-  const plausibility = await readPlausibility(flags.plausibility);
-  const qualityConfig = await readQualityConfig(flags.qualityConfig);
-  const label = path.basename(csv ?? 'input');
-  const session = await openRunSession(target.dataDir, 'backfill', label);
-  const loading = throttle(500, (rows: number) => progressLine(`loading ${label}: ${count(rows)} rows`));
+  const { session, options } = await startPipelineSession('backfill', flags, csv, path.basename(csv ?? 'input'));
   try {
     const result = await backfillLocally({
+      ...options,
       chunkReadings: flags.chunk,
-      ...(flags.parameter.length ? { parameters: flags.parameter } : {}),
-      maxConcurrency: flags.maxConcurrency,
-      dataDir: target.dataDir,
-      ...(target.databaseUrl ? { databaseUrl: target.databaseUrl } : {}),
-      ...(csv ? { csv } : {}),
-      sentinel: flags.sentinel,
-      maxLineLength: flags.maxLineLength,
-      ...(plausibility ? { plausibility } : {}),
-      ...(qualityConfig ? { qualityConfig } : {}),
-      log: session.log,
-      onProgress: progressLine,
-      onLoadProgress: (progress) => loading(progress.rowsRead),
-      onReject: session.onReject,
-      onPipelineProgress: showPipelineProgress,
       onPass: (pass) => {
         endProgress();
         note(describePass(pass));
       },
-      execution: { signal: session.signal },
     });
     endProgress();
     console.log(flags.json ? JSON.stringify(result) : formatBackfill(result));

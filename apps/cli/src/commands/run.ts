@@ -1,53 +1,19 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { formatRunReport, runLocally, type PipelineProgress } from '@airfill/local';
-import { addDatabaseOptions, databaseTarget, type DatabaseFlags } from '../database-options';
+import { formatRunReport, runLocally } from '@airfill/local';
+import { addDatabaseOptions } from '../database-options';
 import { EXIT } from '../errors';
-import { addInputOptions, countFlag, readPlausibility, readQualityConfig, type InputFlags } from '../input-options';
-import { endProgress, note, progressLine, throttle } from '../output';
+import { addInputOptions, countFlag } from '../input-options';
+import { endProgress, note } from '../output';
 import { userPath } from '../paths';
-import { openRunSession } from '../run-session';
+import { startPipelineSession, type PipelineFlags } from '../pipeline-session';
 import { BUNDLED_SAMPLE } from '../samples';
-import { requireReadable } from './load';
 
 /** Flags of `airfill run` (and `airfill demo`). */
-export interface RunFlags extends DatabaseFlags, InputFlags {
+export interface RunFlags extends PipelineFlags {
   csv?: string;
-  /** The parameters to fill (`--parameter`, repeatable); empty for every stored one with a model. */
-  parameter: string[];
   maxReadings: number;
-  maxConcurrency: number;
   json?: boolean;
-}
-
-/** What each state of the pipeline is doing, for the progress line. */
-const DOING: Record<string, string> = {
-  QualityCheck: 'quality-check: checking every parameter for wrong values (flags, alerts)',
-  PlanParameters: 'plan-parameters: which parameters a model fills',
-  QueryMissing: 'query-missing: claiming missing readings and their context',
-  StartTransform: 'start-transform: building features, then the batch transform scores them',
-  WritePredictions: 'write-predictions: storing the predictions in one transaction',
-  RecordFailure: 'record-failure: recording the failure and releasing the claims',
-};
-
-/** Turns pipeline events into progress lines on stderr. */
-export function showPipelineProgress(event: PipelineProgress): void {
-  const of = (parameter: string | undefined) => (parameter ? `${parameter}: ` : '');
-  if (event.kind === 'plan') {
-    note(`filling ${event.parameters.length ? event.parameters.join(', ') : 'no parameter'}${event.withoutModel.length ? `; no model fills ${event.withoutModel.join(', ')}` : ''}`);
-  } else if (event.kind === 'state') {
-    if (event.phase === 'entered' && DOING[event.state]) progressLine(`${of(event.parameter)}${DOING[event.state]!}`);
-    if (event.phase === 'retried') note(`${of(event.parameter)}${event.state}: retry ${event.attempt ?? ''}`.trim());
-    if (event.phase === 'failed' && event.state !== 'Failed') note(`${of(event.parameter)}${event.state} failed: ${event.error}: ${event.cause}`);
-  } else if (event.kind === 'transform') {
-    note(
-      `${of(event.parameter)}transform job ${event.job}: ${event.status}${event.rows === undefined ? '' : `, ${event.rows.toLocaleString('en-US')} rows scored`} in ${(event.ms / 1000).toFixed(2)} s${event.reason ? ` (${event.reason})` : ''}`,
-    );
-  } else if (event.kind === 'alert') {
-    note(`quality alert: ${event.subject.replace(/^airfill: /, '')}`);
-  } else if (event.error) {
-    note(`${of(event.parameter)}transform-callback failed (${event.error}: ${event.cause}); the event is delivered again`);
-  }
 }
 
 /**
@@ -58,34 +24,13 @@ export function showPipelineProgress(event: PipelineProgress): void {
  * run failed (for at least one parameter: the others' fills are kept).
  */
 export async function runAndReport(flags: RunFlags, csv: string | undefined, csvWhenEmpty?: string): Promise<number> {
-  const target = databaseTarget(flags);
-  const dataDir = target.dataDir;
-  if (csv) await requireReadable(csv);
-  const plausibility = await readPlausibility(flags.plausibility);
-  const qualityConfig = await readQualityConfig(flags.qualityConfig);
-  const label = path.basename(csv ?? csvWhenEmpty ?? 'input');
   // Ctrl-C aborts the execution; the run is recorded failed and everything started is stopped.
-  const session = await openRunSession(dataDir, 'run', label);
-  const loading = throttle(500, (rows: number) => progressLine(`loading ${label}: ${rows.toLocaleString('en-US')} rows`));
+  const { session, options } = await startPipelineSession('run', flags, csv, path.basename(csv ?? csvWhenEmpty ?? 'input'));
   try {
     const { report, files, execution } = await runLocally({
-      ...(flags.parameter.length ? { parameters: flags.parameter } : {}),
-      maxConcurrency: flags.maxConcurrency,
-      dataDir,
-      ...(target.databaseUrl ? { databaseUrl: target.databaseUrl } : {}),
-      ...(csv ? { csv } : {}),
+      ...options,
       ...(csvWhenEmpty ? { csvWhenEmpty } : {}),
-      sentinel: flags.sentinel,
-      maxLineLength: flags.maxLineLength,
-      ...(plausibility ? { plausibility } : {}),
-      ...(qualityConfig ? { qualityConfig } : {}),
       maxReadingsPerRun: flags.maxReadings,
-      log: session.log,
-      onProgress: progressLine,
-      onLoadProgress: (progress) => loading(progress.rowsRead),
-      onReject: session.onReject,
-      onPipelineProgress: showPipelineProgress,
-      execution: { signal: session.signal },
     });
     endProgress();
     if (flags.json) console.log(JSON.stringify(report));
