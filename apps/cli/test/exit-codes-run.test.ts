@@ -96,7 +96,7 @@ describe('airfill demo on the embedded database', () => {
     expect(run.stdout).toMatch(/bj-aotizhongxin/);
     // The live check: values hidden from each model, predicted and scored, in the report and in status.
     expect(run.stdout).toMatch(/^live accuracy: /m);
-    expect(run.stdout).toMatch(/^PM 2\.5 +1 +\d{3} +\d+\.\d+ /m);
+    expect(run.stdout).toMatch(/^PM 2\.5 +1 +\d+ +\d+\.\d+ /m);
     const liveOf = () => {
       const status = airfillIn(work, ['status', '--json', '--data-dir', 'demo']);
       expect(status.code).toBe(0);
@@ -104,7 +104,7 @@ describe('airfill demo on the embedded database', () => {
     };
     const live = liveOf();
     expect(live).toMatchObject({ runs: 1, drift: false });
-    expect(live!.points).toBeGreaterThanOrEqual(100);
+    expect(live!.points).toBeGreaterThanOrEqual(20);
     expect(live!.mae).toBeGreaterThan(0);
     expect(live!.coverage).toBeGreaterThan(0.5);
     const demo = airfillIn(work, ['demo', '--data-dir', 'demo']);

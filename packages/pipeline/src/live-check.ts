@@ -59,6 +59,19 @@ export function scoreLiveCheck(
   };
 }
 
+/**
+ * The hidden values to score: those after the end of the model's training
+ * data when there are enough of them ({@link MIN_LIVE_POINTS}), since a
+ * model predicting values it was trained on looks better than it is; else
+ * all of them (and `inSample` says how many were seen in training).
+ */
+export function outOfSampleFirst<T extends { ts: string }>(probes: readonly T[], through: string | null | undefined): T[] {
+  if (!through) return [...probes];
+  const end = Date.parse(through);
+  const fresh = probes.filter((probe) => Date.parse(probe.ts) >= end);
+  return fresh.length >= MIN_LIVE_POINTS ? fresh : [...probes];
+}
+
 /** When the live check raises the drift signal. */
 export interface DriftRule {
   /** Live MAE above this many times the expected MAE counts as a bad run. @default 1.5 */

@@ -19,6 +19,7 @@ import { buildFeatureRows, type FeatureRows } from './feature-rows';
 import { transformJobName } from './ids';
 import { assertRunOfExecution } from './run-state';
 import { splitInputParts } from './input-parts';
+import { outOfSampleFirst } from './live-check';
 import { withoutProbes } from './live-probes';
 import { getText, parseJsonLines, putText, toJsonLines } from './s3-objects';
 import { settleTransformJob, type SettleDeps } from './settle-transform';
@@ -130,9 +131,10 @@ export async function startTransform(deps: StartTransformDeps, settings: StartTr
   const context = parseJsonLines(await getText(deps.bucket, keys.context), contextRecordSchema, keys.context);
   const stepMs = model.calibration?.stepMs ?? HOUR_MS;
   const rows = buildFeatureRows(missing, context, model.contract, stepMs);
-  const probes = event.run.probes > 0 ? parseJsonLines(await getText(deps.bucket, keys.probes), probeRecordSchema, keys.probes) : [];
-  // The live check's hidden values, on the context without them: the model sees what it would had the sensor dropped them.
-  const probeRows = probes.length ? probeFeatureRows(probes, buildFeatureRows(probes, withoutProbes(context, probes), model.contract, stepMs)) : null;
+  const hidden = event.run.probes > 0 ? parseJsonLines(await getText(deps.bucket, keys.probes), probeRecordSchema, keys.probes) : [];
+  // The live check's hidden values, on the context without any of them: the model sees what it would had the sensor dropped them.
+  const probes = outOfSampleFirst(hidden, model.holdout?.through);
+  const probeRows = probes.length ? probeFeatureRows(probes, buildFeatureRows(probes, withoutProbes(context, hidden), model.contract, stepMs)) : null;
   if (probeRows) {
     rows.lines.push(...probeRows.lines);
     rows.targets.push(...probeRows.targets);

@@ -1,5 +1,5 @@
 import type { ContextRecord, MissingRecord } from '@airfill/schema';
-import { chooseLiveProbes, driftRaised, gapLengthsOf, MIN_LIVE_POINTS, scoreLiveCheck, withoutProbes, type LivePoint } from '../src';
+import { chooseLiveProbes, driftRaised, gapLengthsOf, MIN_LIVE_POINTS, outOfSampleFirst, scoreLiveCheck, withoutProbes, type LivePoint } from '../src';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2024-01-01T00:00:00Z');
@@ -90,6 +90,18 @@ describe('scoreLiveCheck', () => {
     const few = Array.from({ length: MIN_LIVE_POINTS - 1 }, () => ({ ...point(12, 10, 10), ts: '2024-04-01T00:00:00.000Z' }));
     expect(scoreLiveCheck({ points: few, refused: 0, nominalCoverage: 0.9 }, holdout)).toMatchObject({ ratio: null, inSample: MIN_LIVE_POINTS - 1 });
     expect(scoreLiveCheck({ points: smooth, refused: 0, nominalCoverage: 0.9 }, null)).toMatchObject({ holdoutMae: null, expectedMae: null, ratio: null });
+  });
+});
+
+describe('outOfSampleFirst', () => {
+  const at = (day: number) => ({ ts: new Date(T0 + day * 24 * HOUR).toISOString() });
+  it('scores only values after the model\'s training data when there are enough of them, else all', () => {
+    const through = new Date(T0 + 10 * 24 * HOUR).toISOString();
+    const enough = [...Array.from({ length: 5 }, () => at(3)), ...Array.from({ length: MIN_LIVE_POINTS }, () => at(12))];
+    expect(outOfSampleFirst(enough, through)).toHaveLength(MIN_LIVE_POINTS);
+    const few = [...Array.from({ length: 5 }, () => at(3)), ...Array.from({ length: MIN_LIVE_POINTS - 1 }, () => at(12))];
+    expect(outOfSampleFirst(few, through)).toHaveLength(few.length);
+    expect(outOfSampleFirst(enough, null)).toHaveLength(enough.length);
   });
 });
 
