@@ -107,7 +107,8 @@ export async function crossFitResiduals(dataset: Dataset, contract: FeatureContr
   for (const fold of folds) {
     options.log?.(`calibration: fold ${fold.index + 1} of ${folds.length}, training without ${new Date(fold.from).toISOString().slice(0, 10)} .. ${new Date(fold.to).toISOString().slice(0, 10)}`);
     const forest = await options.fit(foldTrainingSet(dataset, contract, fold, options));
-    points.push(...foldResiduals(dataset, contract, fold, forest.predict, options));
+    // One by one: a fold of a large network has more residuals than a call may take arguments (spread overflowed the stack at 2 million readings).
+    for (const point of foldResiduals(dataset, contract, fold, forest.predict, options)) points.push(point);
   }
   return points;
 }

@@ -136,8 +136,9 @@ export async function startTransform(deps: StartTransformDeps, settings: StartTr
   const probes = outOfSampleFirst(hidden, model.holdout?.through);
   const probeRows = probes.length ? probeFeatureRows(probes, buildFeatureRows(probes, withoutProbes(context, hidden), model.contract, stepMs)) : null;
   if (probeRows) {
-    rows.lines.push(...probeRows.lines);
-    rows.targets.push(...probeRows.targets);
+    // One by one: the sample may be larger than a call may take arguments.
+    for (const line of probeRows.lines) rows.lines.push(line);
+    for (const target of probeRows.targets) rows.targets.push(target);
   }
   const manifest: TransformManifest = {
     runId,

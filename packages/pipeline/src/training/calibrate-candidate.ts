@@ -27,7 +27,8 @@ export async function calibrateCandidate(deps: TrainingFilesDeps, rawEvent: Trai
   const points = [];
   for (const fold of plan.folds) {
     const forest = await readTrainedForest(deps.bucket, trainedFit(state, fold.fit).modelUri);
-    points.push(...foldResiduals(dataset, prepared.contract, { index: fold.index, from: fold.from, to: fold.to }, forest.predict, settings));
+    // One by one: a fold of a large network has more residuals than a call may take arguments.
+    for (const point of foldResiduals(dataset, prepared.contract, { index: fold.index, from: fold.from, to: fold.to }, forest.predict, settings)) points.push(point);
   }
   const key = trainingKeys(state.runId).calibration;
   await writeCalibrationPoints(deps.bucket, key, points);
