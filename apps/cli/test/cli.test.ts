@@ -44,6 +44,8 @@ describe('airfill load and status', () => {
           completeness: { expected: 1, valid: 0, capture: 0, sensors: [{ deviceId: 's1', expected: 1, valid: 0, capture: 0, days: 1, daysMeetingObjective: 0, daily: [day(1, 0)] }] },
           // The model that fills it: the committed default one, as nothing was trained here.
           model: { version: expect.stringMatching(/^pm10-/), source: 'default' },
+          // No run has checked its model live yet.
+          live: null,
         },
         // Both sensors are expected hourly up to the network's latest reading (08:00Z): s2 is silent at 08:00.
         'PM 2.5': {
@@ -58,6 +60,7 @@ describe('airfill load and status', () => {
             sensors: ['s1', 's2'].map((deviceId) => ({ deviceId, expected: 2, valid: 1, capture: 0.5, days: 1, daysMeetingObjective: 0, daily: [day(2, 1)] })),
           },
           model: { version: expect.stringMatching(/^pm25-/), source: 'default' },
+          live: null,
         },
       },
       completenessWindow: { from: '2023-06-15T08:00:00.001Z', to: '2023-07-15T08:00:00.001Z' },

@@ -45,7 +45,9 @@ afterAll(async () => {
 describe('start-transform handler', () => {
   it('starts the job with the model and instances from the environment and keeps the token under AIRFILL_SSM_PREFIX with AIRFILL_KMS_KEY_ARN', async () => {
     const result = await handler({ executionId, run, taskToken: 'tok-1' });
-    expect(result).toEqual({ jobName: `airfill-dev-${run.runId}`, rows: 5, state: 'created' });
+    // The missing readings and the live check's hidden values.
+    expect(run.probes).toBeGreaterThan(0);
+    expect(result).toEqual({ jobName: `airfill-dev-${run.runId}`, rows: 5 + run.probes, state: 'created' });
     expect(aws.requests('CreateTransformJobCommand')[0]).toMatchObject({
       ModelName: 'airfill-dev-model',
       TransformResources: { InstanceType: 'ml.m5.xlarge', InstanceCount: 2 },

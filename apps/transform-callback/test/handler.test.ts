@@ -61,7 +61,7 @@ describe('transform-callback handler', () => {
     expect(aws.requests('DeleteParameterCommand')).toEqual([{ Name: `/airfill/dev/jobs/${jobName}` }]);
     expect(aws.requests('SendTaskSuccessCommand')).toEqual([{
       taskToken: 'tok',
-      output: JSON.stringify({ jobName, predicted: 1, modelVersion: 'm1', predictionsKey: runKeys(runId).predictions, refused: 0 }),
+      output: JSON.stringify({ jobName, predicted: 1, modelVersion: 'm1', predictionsKey: runKeys(runId).predictions, refused: 0, live: null }),
     }]);
   });
 });
