@@ -48,9 +48,12 @@ export async function aws<T>(what: string, call: () => Promise<T>, context: Reco
   try {
     return await call();
   } catch (error) {
-    if (isTransientAwsError(error)) {
-      throw new TransientError(`${what} failed transiently: ${(error as Error).message}`, { ...context, what }, { cause: error });
-    }
-    throw error;
+    throw awsFailure(what, error, context);
   }
+}
+
+/** What a failed AWS call is thrown as: a `TransientError` when it is worth retrying, else the error itself. */
+export function awsFailure(what: string, error: unknown, context: Record<string, unknown> = {}): unknown {
+  if (isTransientAwsError(error)) return new TransientError(`${what} failed transiently: ${(error as Error).message}`, { ...context, what }, { cause: error });
+  return error;
 }

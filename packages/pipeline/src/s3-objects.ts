@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { z } from 'zod';
-import { aws, isAwsError } from './aws-errors';
+import { aws, awsFailure, isAwsError, isTransientAwsError } from './aws-errors';
 import { InputError } from './errors';
 
 /** Where a run's objects live. */
@@ -46,12 +46,28 @@ export async function putBytes(bucket: Bucket, key: string, body: Buffer, conten
   await aws('S3 PutObject', () => bucket.s3.send(new PutObjectCommand(request)), { key });
 }
 
-/** Uploads a file as it streams from disk (training rows reach hundreds of MB). */
+/** Attempts of a streamed upload: the SDK cannot retry a body it has consumed, so {@link putFile} does, with a fresh stream. */
+const STREAM_ATTEMPTS = 3;
+
+/**
+ * Uploads a file as it streams from disk (training rows reach hundreds of MB).
+ * A dropped connection or a 5xx is retried here with a new stream (after 0.5
+ * then 2 s), since the SDK does not retry a streaming request.
+ */
 export async function putFile(bucket: Bucket, key: string, path: string, contentType: string): Promise<void> {
   const { size } = await stat(path);
-  await aws('S3 PutObject', () => bucket.s3.send(new PutObjectCommand({ Bucket: bucket.name, Key: key, Body: createReadStream(path), ContentType: contentType, ContentLength: size })), {
-    key,
-  });
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await bucket.s3.send(new PutObjectCommand({ Bucket: bucket.name, Key: key, Body: createReadStream(path), ContentType: contentType, ContentLength: size }));
+      return;
+    } catch (error) {
+      if (attempt < STREAM_ATTEMPTS && isTransientAwsError(error)) {
+        await new Promise((resolve) => setTimeout(resolve, 500 * 4 ** (attempt - 1)));
+        continue;
+      }
+      throw awsFailure('S3 PutObject', error, { key, attempts: attempt });
+    }
+  }
 }
 
 /** Downloads an object into a file as it streams. */
