@@ -7,10 +7,11 @@
  * size in a process of its own so its peak memory is its own. Prints time
  * per step, readings per second, the peak RSS of the Node process and the
  * peak memory of PostgreSQL (postmaster and backends, PSS so shared buffers
- * count once), and the time per reading against the smallest size.
+ * count once), the Node peak by state (which step holds the memory), and
+ * the time per reading against the smallest size.
  * Targets (issue 16): time grows at most linearly with readings; 1,000
  * sensors fill in under 15 minutes with peak Node RSS under 1.5 GB.
- *   pnpm bench:scale [sizes, default 100,300] [--days 365] [--chunk 200000]
+ *   pnpm bench:scale [sizes, default 100,300] [--days 365] [--chunk 100000]
  *   pnpm bench:scale 100,300,1000     # the issue's full run (17.5 million readings)
  */
 import { spawnSync } from 'node:child_process';
@@ -38,6 +39,33 @@ interface SizeResult {
   seconds: number;
   nodePeakMb: number;
   serverPeakMb: number;
+  /** Peak Node RSS while each kind of state was the last one entered (states of parameters running side by side share the time). */
+  nodePeakByState: Record<string, number>;
+}
+
+/** States sampled apart (the others count for the one entered before them); before the first: the load. */
+const PHASE_STATES = new Set(['QualityCheck', 'PlanParameters', 'QueryMissing', 'StartTransform', 'WritePredictions']);
+
+/** Samples this process's RSS every `everyMs`, keeping the peak per phase (`enter` switches the phase). */
+function peakByPhase(first: string, everyMs = 250): { enter(phase: string): void; stop(): Record<string, number> } {
+  const peaks: Record<string, number> = {};
+  let phase = first;
+  const sample = () => {
+    const mb = process.memoryUsage.rss() / 1024 / 1024;
+    peaks[phase] = Math.max(peaks[phase] ?? 0, mb);
+  };
+  const timer = setInterval(sample, everyMs);
+  return {
+    enter(next) {
+      sample();
+      phase = next;
+    },
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peaks;
+    },
+  };
 }
 
 function flag(args: string[], name: string, fallback: number): number {
@@ -57,7 +85,17 @@ async function measureOne(sensors: number, days: number, chunk: number): Promise
   const postmaster = server.embedded?.pid;
   const serverPeak = samplePeak(() => (postmaster ? serverMemoryMb(postmaster) : 0), 1000);
   try {
-    const result = await backfillLocally({ dataDir, database, csv, keepObjects: false, chunkReadings: chunk });
+    const phases = peakByPhase('load CSV');
+    const result = await backfillLocally({
+      dataDir,
+      database,
+      csv,
+      keepObjects: false,
+      chunkReadings: chunk,
+      onPipelineProgress: (event) => {
+        if (event.kind === 'state' && event.phase === 'entered' && PHASE_STATES.has(event.state)) phases.enter(event.state);
+      },
+    });
     const figures: SizeResult = {
       sensors,
       readings: result.status.readings,
@@ -69,6 +107,7 @@ async function measureOne(sensors: number, days: number, chunk: number): Promise
       seconds: result.ms / 1000,
       nodePeakMb: process.resourceUsage().maxRSS / 1024,
       serverPeakMb: serverPeak.stop(),
+      nodePeakByState: phases.stop(),
     };
     console.log(JSON.stringify(figures));
   } finally {
@@ -83,7 +122,8 @@ const pad = (text: string | number, width: number) => String(text).padStart(widt
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const days = flag(args, '--days', 365);
-  const chunk = flag(args, '--chunk', 200_000);
+  // What `airfill backfill` uses by default: the bench measures what users run.
+  const chunk = flag(args, '--chunk', 100_000);
   const one = args.indexOf('--one');
   if (one >= 0) return measureOne(Number(args[one + 1]), days, chunk);
 
@@ -103,6 +143,8 @@ async function main(): Promise<void> {
     console.log(`\n${sensors} sensors: ${result.readings.toLocaleString('en-US')} readings, ${result.missing.toLocaleString('en-US')} missing, ${result.executions} execution(s), ${result.outcome}, ${result.unfilled} still missing`);
     for (const step of result.steps) console.log(`  ${step.step.padEnd(40)} ${pad(step.seconds.toFixed(1), 8)} s`);
     console.log(`  ${'total'.padEnd(40)} ${pad(result.seconds.toFixed(1), 8)} s; peak RSS Node ${result.nodePeakMb.toFixed(0)} MB, PostgreSQL ${result.serverPeakMb.toFixed(0)} MB`);
+    const byState = Object.entries(result.nodePeakByState).map(([state, mb]) => `${state} ${mb.toFixed(0)}`);
+    console.log(`  peak Node RSS (MB) while each state was the last entered: ${byState.join(', ')}`);
   }
 
   const base = results[0]!;
