@@ -52,11 +52,11 @@ export async function runTransformJob(s3: S3Client, request: CreateTransformJobR
   if (keys.length === 0) throw new TransformJobError(`ClientError: no objects under ${input.DataSource?.S3DataSource?.S3Uri}`);
   let rows = 0;
   for (const key of keys) {
+    // Records stay whole strings; each is split only while it is read or joined, so a part's cells never all live at once.
     const records = (await getText(from, key)).split('\n').filter((line) => line.trim() !== '');
-    const cells = records.map((record) => record.split(','));
     const values = new Float64Array(records.length * columns);
-    for (const [row, record] of cells.entries()) {
-      const features = inputFilter(record);
+    for (const [row, record] of records.entries()) {
+      const features = inputFilter(record.split(','));
       if (features.length !== columns) {
         throw new TransformJobError(`ClientError: record ${row + 1} of ${key} has ${features.length} features, the model takes ${columns}`);
       }
@@ -64,10 +64,14 @@ export async function runTransformJob(s3: S3Client, request: CreateTransformJobR
     }
     const matrix: FeatureMatrix = { contract: model.contract, rows: records.length, columns, values };
     const outputs = await model.predictParallel(matrix);
-    const lines = cells.map((record, row) => outputFilter(joinInput ? [...record, String(outputs[row])] : [String(outputs[row])]).join(','));
+    let text = '';
+    for (const [row, record] of records.entries()) {
+      const output = String(outputs[row]);
+      text += `${outputFilter(joinInput ? [...record.split(','), output] : [output]).join(',')}\n`;
+    }
     const name = key.slice(source.prefix.length).replace(/^\//, '');
     const outputKey = `${target.prefix.replace(/\/?$/, '/')}${name}.out`;
-    await putText(to, outputKey, lines.length ? `${lines.join('\n')}\n` : '', request.TransformOutput?.Accept ?? 'text/csv');
+    await putText(to, outputKey, text, request.TransformOutput?.Accept ?? 'text/csv');
     rows += records.length;
   }
   return { objects: keys.length, rows };
