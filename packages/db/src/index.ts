@@ -58,7 +58,15 @@ export {
   type Queryable,
   type ReadingsPartition,
 } from './queries/partitions';
-export { writeImputations, type Imputation, type ImputationWriteResult } from './queries/imputations';
+export {
+  writeImputations,
+  splitBySensor,
+  ImputationWriteIncompleteError,
+  DEFAULT_WRITE_TRANSACTIONS,
+  type Imputation,
+  type ImputationWriteResult,
+  type WriteImputationsOptions,
+} from './queries/imputations';
 export { openRun, getRun, recordRunProgress, completeRun, failRun, type Run, type OpenRunInput } from './queries/runs';
 export { readFeatureContext, countRunImputations, latestObservedAt, type ContextSite, type ContextSeries } from './queries/context';
 export {

@@ -1,6 +1,7 @@
 import type { Database } from '../connection';
-import { DatabaseInputError } from '../errors';
-import { inTransaction } from '../transaction';
+import { DatabaseError, DatabaseInputError } from '../errors';
+import type { ResolvedImputation } from './imputation-copy';
+import { writeImputationGroup, type GroupWriteCounts } from './imputation-group';
 
 /** One prediction for a missing reading. */
 export interface Imputation {
@@ -26,116 +27,64 @@ export interface ImputationWriteResult {
   unknownSensor: number;
 }
 
-/** Enough memory to hold and sort a batch of 100,000 predictions without spilling to disk. */
-const WRITE_WORK_MEM = '64MB';
-
-/**
- * The one statement of a write: checks the run once and holds it against
- * deletion (`FOR KEY SHARE`, what a per-row foreign key would take), resolves
- * devices and finds the missing readings in one pass over the input, inserts
- * in key order (the primary key's pages are then touched in sequence), and
- * counts every outcome from that pass.
- *
- * `fast` leaves out readings imputed already by an anti-join and inserts
- * plainly: a third less PostgreSQL CPU than `ON CONFLICT` (bench:writeback),
- * whose speculative insertion probes and confirms every row. Only a writer
- * of the same readings committing in between can then break the key; the
- * careful form (`ON CONFLICT DO NOTHING`) takes over in that case.
- */
-function writeSql(form: 'fast' | 'careful'): string {
-  return `
-  with run as (
-    select run_id from runs where run_id = $6 for key share
-  ), input as (
-    select t.*, s.id as sensor_ref, x.ts is not null as missing
-      from unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $7::float8[], $8::float8[]) as t(device_id, parameter, ts, value, lower, upper)
-      left join sensors s on s.device_id = t.device_id
-      left join readings x on x.sensor_ref = s.id and x.parameter = t.parameter and x.ts = t.ts and x.value is null
-  ), inserted as (
-    insert into imputations (sensor_ref, parameter, ts, value, lower, upper, model_version, run_id)
-    select i.sensor_ref, i.parameter, i.ts, i.value, i.lower, i.upper, $5, run.run_id
-      from input i cross join run
-     where i.missing${
-       form === 'fast'
-         ? `
-       and not exists (select 1 from imputations m where m.sensor_ref = i.sensor_ref and m.parameter = i.parameter and m.ts = i.ts)`
-         : ''
-     }
-     order by i.sensor_ref, i.parameter, i.ts${
-       form === 'careful'
-         ? `
-    on conflict (sensor_ref, parameter, ts) do nothing`
-         : ''
-     }
-    returning 1
-  )
-  select (select count(*) from run) as run,
-         count(*) as received,
-         count(sensor_ref) as resolved,
-         count(*) filter (where missing) as eligible,
-         (select count(*) from inserted) as written
-    from input`;
+/** How a write is spread over transactions. */
+export interface WriteImputationsOptions {
+  /**
+   * How many transactions write the batch in parallel, each on its own
+   * connection and a share of the devices (never more than the batch has).
+   * @default the smaller of the pool's size and DEFAULT_WRITE_TRANSACTIONS, and one per 25,000 rows
+   */
+  transactions?: number;
 }
 
-const UNIQUE_VIOLATION = '23505';
+/** The default number of parallel write transactions; `bench:writeback` measures 1, 2 and 4. */
+export const DEFAULT_WRITE_TRANSACTIONS = 2;
+/** Below this many rows per transaction, another transaction costs more than it saves (by default). */
+const MIN_ROWS_PER_TRANSACTION = 25_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Some of a write's transactions committed, others failed: writing the same batch again stores the rest, nothing twice. */
+export class ImputationWriteIncompleteError extends DatabaseError {}
 
 /**
- * Stores predictions beside the readings, set-based: the batch goes to the
- * server as arrays and one `INSERT ... SELECT` stores it in one statement
- * (one transaction; see `writeSql`). Idempotent: writing the same
- * batch again stores nothing new, and two writers of the same readings at
- * once store each once. Only readings that are missing are filled. The run
- * is checked once for the whole batch and held against deletion until the
- * write commits (imputations carry no per-row foreign key; see the schema):
- * an unknown run is a {@link DatabaseInputError} and nothing is stored.
+ * Stores predictions beside the readings. The devices are resolved once;
+ * the rows, in the primary key's order, are cut by device into
+ * `transactions` groups written in parallel, each in one transaction that
+ * holds the run, checks its readings and COPYs the rest
+ * (`writeImputationGroup`). Only readings that are missing and not imputed
+ * yet are filled, so the write is idempotent: writing the same batch again
+ * stores nothing new, a retry after some transactions committed and others
+ * failed stores the rest, and two writers of the same readings at once
+ * store each once. The counts are exact (the groups' readings are
+ * disjoint). An unknown run is a {@link DatabaseInputError} and nothing is
+ * stored; a write some of whose transactions failed after others committed
+ * is an {@link ImputationWriteIncompleteError} (the first failure its cause).
  */
 export async function writeImputations(
   database: Database,
   batch: { runId: string; modelVersion: string; imputations: readonly Imputation[] },
+  options: WriteImputationsOptions = {},
 ): Promise<ImputationWriteResult> {
-  const columns = imputationColumns(batch.runId, batch.imputations);
-  const parameters = [columns.devices, columns.parameters, columns.timestamps, columns.values, batch.modelVersion, batch.runId, columns.lowers, columns.uppers];
-  type Counts = { run: string; received: string; resolved: string; eligible: string; written: string };
-  const counts = await inTransaction(database, async (client) => {
-    await client.query(`set local work_mem = '${WRITE_WORK_MEM}'`);
-    await client.query('savepoint fast_write');
-    try {
-      return (await client.query<Counts>(writeSql('fast'), parameters)).rows[0]!;
-    } catch (error) {
-      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-      // Another writer stored some of these readings' imputations since this statement began: store the rest around them.
-      await client.query('rollback to savepoint fast_write');
-      return (await client.query<Counts>(writeSql('careful'), parameters)).rows[0]!;
+  checkImputations(batch.runId, batch.imputations);
+  const received = batch.imputations.length;
+  const sensorRefs = await resolveDevices(database, batch.imputations);
+  const rows: ResolvedImputation[] = [];
+  for (const row of batch.imputations) {
+    const sensorRef = sensorRefs.get(row.deviceId);
+    if (sensorRef !== undefined) {
+      rows.push({ sensorRef, parameter: row.parameter, ms: row.ts.getTime(), value: row.value, lower: row.lower ?? null, upper: row.upper ?? null });
     }
-  });
-  if (Number(counts.run) === 0) {
-    throw new DatabaseInputError(`run ${batch.runId} does not exist; imputations must name the run that made them`, { runId: batch.runId });
   }
-  const received = Number(counts.received);
-  const resolved = Number(counts.resolved);
-  const eligible = Number(counts.eligible);
-  const written = Number(counts.written);
-  return {
-    received,
-    written,
-    alreadyImputed: eligible - written,
-    notMissing: resolved - eligible,
-    unknownSensor: received - resolved,
-  };
+  rows.sort(byPrimaryKey);
+  const groups = rows.length === 0 ? [rows] : splitBySensor(rows, transactionCount(database, rows.length, options));
+  const outcomes = await Promise.allSettled(groups.map((group) => writeImputationGroup(database, batch, group)));
+  const counts = committedCounts(batch.runId, outcomes);
+  return { received, ...counts, unknownSensor: received - rows.length };
 }
 
-/**
- * The batch as the statement's arrays, each already a PostgreSQL array
- * literal (one string: a tenth of the CPU the driver spends turning 100,000
- * values into one), after checking every value and interval.
- */
-function imputationColumns(runId: string, imputations: readonly Imputation[]) {
-  const devices: string[] = [];
-  const parameters: string[] = [];
-  const timestamps: string[] = [];
-  const values: number[] = [];
-  const lowers: (number | null)[] = [];
-  const uppers: (number | null)[] = [];
+/** Checks every value and interval, and the run id's form, before anything is sent. */
+function checkImputations(runId: string, imputations: readonly Imputation[]): void {
+  if (!UUID.test(runId)) throw new DatabaseInputError(`run id ${JSON.stringify(runId)} is not a UUID`, { runId });
   for (const [index, row] of imputations.entries()) {
     if (!Number.isFinite(row.value)) {
       throw new DatabaseInputError(`imputation ${index} (${row.deviceId}, ${row.parameter}, ${row.ts.toISOString()}) has a value that is not finite: ${row.value}`, {
@@ -151,29 +100,71 @@ function imputationColumns(runId: string, imputations: readonly Imputation[]) {
         { index, runId },
       );
     }
-    devices.push(row.deviceId);
-    parameters.push(row.parameter);
-    timestamps.push(row.ts.toISOString());
-    values.push(row.value);
-    lowers.push(lower);
-    uppers.push(upper);
   }
-  return {
-    devices: textArray(devices),
-    parameters: textArray(parameters),
-    timestamps: `{${timestamps.join(',')}}`,
-    values: `{${values.join(',')}}`,
-    lowers: numberArray(lowers),
-    uppers: numberArray(uppers),
-  };
 }
 
-/** A PostgreSQL array literal of texts: every element quoted, backslash and double quote escaped. */
-function textArray(texts: readonly string[]): string {
-  return `{${texts.map((text) => `"${text.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+/** The sensor id of every known device of the batch (one query for its distinct devices). */
+async function resolveDevices(database: Database, imputations: readonly Imputation[]): Promise<Map<string, number>> {
+  const devices = [...new Set(imputations.map((row) => row.deviceId))];
+  if (devices.length === 0) return new Map();
+  const { rows } = await database.pool.query<{ id: number; device_id: string }>('select id, device_id from sensors where device_id = any($1::text[])', [devices]);
+  return new Map(rows.map((row) => [row.device_id, row.id]));
 }
 
-/** A PostgreSQL array literal of finite numbers and NULLs. */
-function numberArray(numbers: readonly (number | null)[]): string {
-  return `{${numbers.map((number) => (number === null ? 'NULL' : String(number))).join(',')}}`;
+/** The primary key's order: sensor, parameter, time (so each transaction fills the key's pages in sequence). */
+function byPrimaryKey(a: ResolvedImputation, b: ResolvedImputation): number {
+  return a.sensorRef - b.sensorRef || (a.parameter === b.parameter ? 0 : a.parameter < b.parameter ? -1 : 1) || a.ms - b.ms;
+}
+
+/** How many transactions a write of `rows` rows uses: the option, or the default bounded by the pool and the batch's size. */
+function transactionCount(database: Database, rows: number, options: WriteImputationsOptions): number {
+  if (options.transactions !== undefined) {
+    if (!Number.isInteger(options.transactions) || options.transactions < 1) {
+      throw new DatabaseInputError(`transactions must be a whole number of at least 1, not ${options.transactions}`, { transactions: options.transactions });
+    }
+    return options.transactions;
+  }
+  const poolSize = database.pool.options.max ?? DEFAULT_WRITE_TRANSACTIONS;
+  return Math.max(1, Math.min(DEFAULT_WRITE_TRANSACTIONS, poolSize, Math.ceil(rows / MIN_ROWS_PER_TRANSACTION)));
+}
+
+/**
+ * Cuts rows sorted by sensor into at most `count` runs of whole sensors of
+ * about equal size: each transaction then owns its sensors' readings (no
+ * two write the same key) and a contiguous range of the primary key.
+ */
+export function splitBySensor<T extends { sensorRef: number }>(rows: readonly T[], count: number): T[][] {
+  const groups: T[][] = [];
+  let start = 0;
+  for (let made = 0; made < count && start < rows.length; made += 1) {
+    let end = made === count - 1 ? rows.length : Math.max(start + 1, Math.round(((made + 1) * rows.length) / count));
+    while (end < rows.length && rows[end]!.sensorRef === rows[end - 1]!.sensorRef) end += 1;
+    groups.push(rows.slice(start, end));
+    start = end;
+  }
+  return groups;
+}
+
+/** The sum of every group's counts, or the failure: as it was when nothing committed, as an ImputationWriteIncompleteError when some did. */
+function committedCounts(runId: string, outcomes: readonly PromiseSettledResult<GroupWriteCounts>[]): GroupWriteCounts {
+  const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+  const committed = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const sum = committed.reduce((total, counts) => ({
+    written: total.written + counts.written,
+    alreadyImputed: total.alreadyImputed + counts.alreadyImputed,
+    notMissing: total.notMissing + counts.notMissing,
+  }), { written: 0, alreadyImputed: 0, notMissing: 0 });
+  if (failures.length === 0) return sum;
+  const first = failures[0];
+  const messages = failures.map((failure) => (failure instanceof Error ? failure.message : String(failure)));
+  // Nothing committed and one cause (an unknown run fails every group alike): the failure as it was, so callers see its type.
+  if (committed.length === 0 && new Set(messages).size === 1) throw first;
+  if (committed.length === 0) {
+    throw new DatabaseError(`all ${outcomes.length} write transactions failed, nothing was stored: ${messages.join('; ')}`, { runId, failures: messages }, { cause: first });
+  }
+  throw new ImputationWriteIncompleteError(
+    `${failures.length} of ${outcomes.length} write transactions failed after ${committed.length} committed ${sum.written} imputations; writing the same batch again stores the rest: ${messages.join('; ')}`,
+    { runId, failed: failures.length, committed: committed.length, written: sum.written, failures: messages },
+    { cause: first },
+  );
 }
