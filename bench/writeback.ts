@@ -3,23 +3,26 @@
  * loop, on the same imputations in the same run.
  *
  * Seeds identical databases (100 sensors, half of their hourly readings
- * missing) and writes predictions for 100,000 missing readings three ways,
- * each into a fresh database:
- *   - the writer (`writeImputations`: arrays in, one INSERT ... SELECT ...
- *     ON CONFLICT DO NOTHING with its checks and counts);
- *   - a raw COPY of the same imputations (sensor ids already resolved) into
- *     `imputations`, one transaction: the database's limit;
- *   - two row-by-row loops, each statement its own transaction, on the
- *     first `--loop-rows` (20,000 by default: a loop's rate per row does not
- *     depend on how many rows follow): the loop the target is set against
- *     (bench:writeback's since issue 9: one UPDATE per value, as the naive
- *     code writes it), and a careful one (one prepared INSERT per imputation
- *     with the writer's checks), to show where the database's own limit is.
+ * missing) and writes predictions for the missing readings (100,000 and
+ * 1,000,000 by default) three ways, each into a fresh database:
+ *   - the writer (`writeImputations`: devices resolved once, rows cut by
+ *     device into k parallel transactions, each checking its readings and
+ *     COPYing the rest in binary), at k = 1, 2 and 4 (`--transactions`);
+ *   - a raw COPY of the same imputations (text, sensor ids already resolved,
+ *     encoded before the clock starts) into `imputations`, one transaction:
+ *     the database's limit;
+ *   - two row-by-row loops, each statement its own transaction, on
+ *     `--loop-rows` rows (20,000 by default: a loop's rate per row does not
+ *     depend on how many rows follow, so one measure serves every size): the
+ *     loop the target is set against (one UPDATE per value, as the naive code
+ *     writes it), and a careful one (one prepared INSERT per imputation with
+ *     the writer's checks), to show where the database's own limit is.
  * Each runs `--repeat` times (default 2), alternating, as the machine is
- * shared: wall time, and CPU seconds of Node and of the PostgreSQL backends.
- * Then the writer again on the same batch (idempotent: writes nothing).
+ * shared: wall time, and CPU seconds of Node and of the PostgreSQL backends;
+ * the table takes the best of each. Then the writer again on the same batch
+ * (idempotent: writes nothing).
  * Target: the writer at least 100x the loop (the UPDATE one).
- *   pnpm bench:writeback [rows] [--repeat 2] [--loop-rows 20000]
+ *   pnpm bench:writeback [rows,rows] [--repeat 2] [--loop-rows 20000] [--transactions 1,2,4]
  */
 import { openRun, type Database, type Imputation, writeImputations } from '@airfill/db';
 import { benchServer, verdict, type BenchDatabase } from './lib/bench-database';
@@ -29,10 +32,12 @@ import { copyRows } from './lib/raw-copy';
 const SENSORS = 100;
 const TARGET_RATIO = 100;
 
-function argument(name: string, fallback: number): number {
+function argument(name: string, fallback: string): string {
   const at = process.argv.indexOf(name);
-  return at === -1 ? fallback : Number(process.argv[at + 1]);
+  return at === -1 ? fallback : process.argv[at + 1]!;
 }
+
+const numbers = (text: string) => text.split(',').map((part) => Number(part.replace(/_/g, '')));
 
 const perSecond = (rows: number, seconds: number) => `${Math.round(rows / seconds).toLocaleString('en-US')} rows/s`;
 
@@ -101,74 +106,101 @@ const LOOPS = [
   { name: 'prepared INSERT loop', run: preparedInsertLoop },
 ] as const;
 
+const best = (costs: readonly Cost[]) => costs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+const cpuPer100k = (costs: readonly Cost[], rows: number) => (1e5 * Math.min(...costs.map((cost) => cost.nodeCpu + cost.serverCpu))) / rows;
+const cell = (text: string, width: number) => text.padStart(width);
+
 async function main(): Promise<void> {
-  const rows = Number(process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 100_000);
-  const repeat = argument('--repeat', 2);
-  const loopRows = Math.min(rows, argument('--loop-rows', 20_000));
+  const sizes = numbers(process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : '100000,1000000');
+  const repeat = Number(argument('--repeat', '2'));
+  const loopRows = Number(argument('--loop-rows', '20000'));
+  const transactions = numbers(argument('--transactions', '1,2,4'));
   const server = await benchServer();
   const databases: BenchDatabase[] = [];
   /** A fresh seeded database with an open run, and its imputations. */
-  const fresh = async (name: string) => {
+  const fresh = async (name: string, rows: number) => {
     const database = await server.database(`${name}${databases.length}`);
     databases.push(database);
     const imputations = await seed(database, rows);
     const run = await openRun(database, { trigger: 'bench', parameter: 'PM 2.5' });
     return { database, imputations, runId: run.runId };
   };
+  const dropAll = async () => {
+    for (const database of databases.splice(0)) await database.dispose();
+  };
   try {
-    console.log(`${rows.toLocaleString('en-US')} imputations; the loop on the first ${loopRows.toLocaleString('en-US')} (${machineLoad()} at the start)\n`);
-    const writers: Cost[] = [];
-    const raws: Cost[] = [];
+    console.log(`${sizes.map((rows) => rows.toLocaleString('en-US')).join(' and ')} imputations; the writer at ${transactions.join(', ')} transactions; the loops on ${loopRows.toLocaleString('en-US')} (${machineLoad()} at the start)\n`);
+    const writers = new Map<string, Cost[]>();
+    const raws = new Map<number, Cost[]>();
     const loops: Cost[][] = LOOPS.map(() => []);
-    let writerTarget: Awaited<ReturnType<typeof fresh>> | undefined;
-    for (let round = 0; round < repeat; round += 1) {
-      const target = await fresh('writer');
-      writerTarget ??= target;
-      const written = await measure(target.database, () => writeImputations(target.database, { runId: target.runId, modelVersion: 'bench', imputations: target.imputations }));
-      if (written.result.written !== rows) throw new Error(`the writer stored ${written.result.written} of ${rows}`);
-      writers.push(written.cost);
-      console.log(`writer   #${round + 1}: ${describeCost(written.cost)}: ${perSecond(rows, written.cost.seconds)}`);
-
-      const copyTarget = await fresh('raw');
-      const encoded = await encodeForCopy(copyTarget.database, copyTarget.imputations, copyTarget.runId);
-      const raw = await measure(copyTarget.database, () => copyRows(copyTarget.database, 'imputations (sensor_ref, parameter, ts, value, lower, upper, model_version, run_id)', encoded));
-      raws.push(raw.cost);
-      console.log(`raw COPY #${round + 1}: ${describeCost(raw.cost)}: ${perSecond(rows, raw.cost.seconds)}`);
-
+    for (let round = 1; round <= repeat; round += 1) {
+      for (const rows of sizes) {
+        for (const k of transactions) {
+          const target = await fresh('writer', rows);
+          const written = await measure(target.database, () =>
+            writeImputations(target.database, { runId: target.runId, modelVersion: 'bench', imputations: target.imputations }, { transactions: k }),
+          );
+          if (written.result.written !== rows) throw new Error(`the writer stored ${written.result.written} of ${rows}`);
+          writers.set(`${rows}/${k}`, [...(writers.get(`${rows}/${k}`) ?? []), written.cost]);
+          console.log(`${rows.toLocaleString('en-US')} writer k=${k} #${round}: ${describeCost(written.cost)}: ${perSecond(rows, written.cost.seconds)}`);
+          if (round === 1 && rows === sizes[0] && k === transactions[0]) {
+            const again = await measure(target.database, () => writeImputations(target.database, { runId: target.runId, modelVersion: 'bench', imputations: target.imputations }));
+            console.log(`  written again: ${again.result.written} written, ${again.result.alreadyImputed.toLocaleString('en-US')} already imputed in ${describeCost(again.cost)}`);
+            verdict('a repeated write stores nothing', again.result.written === 0 && again.result.alreadyImputed === rows);
+          }
+          await dropAll();
+        }
+        const copyTarget = await fresh('raw', rows);
+        const encoded = await encodeForCopy(copyTarget.database, copyTarget.imputations, copyTarget.runId);
+        const raw = await measure(copyTarget.database, () => copyRows(copyTarget.database, 'imputations (sensor_ref, parameter, ts, value, lower, upper, model_version, run_id)', encoded));
+        raws.set(rows, [...(raws.get(rows) ?? []), raw.cost]);
+        console.log(`${rows.toLocaleString('en-US')} raw COPY #${round}: ${describeCost(raw.cost)}: ${perSecond(rows, raw.cost.seconds)}`);
+        await dropAll();
+      }
       for (const [index, loop] of LOOPS.entries()) {
-        const loopTarget = await fresh(`loop${index}`);
-        const looped = await measure(loopTarget.database, () => loop.run(loopTarget.database, loopTarget.imputations.slice(0, loopRows), loopTarget.runId));
+        const loopTarget = await fresh(`loop${index}`, loopRows);
+        const looped = await measure(loopTarget.database, () => loop.run(loopTarget.database, loopTarget.imputations, loopTarget.runId));
         if (looped.result !== loopRows) throw new Error(`the ${loop.name} stored ${looped.result} of ${loopRows}`);
         loops[index]!.push(looped.cost);
-        console.log(`${loop.name} #${round + 1}: ${describeCost(looped.cost)} for ${loopRows.toLocaleString('en-US')}: ${perSecond(loopRows, looped.cost.seconds)}`);
-      }
-      // A round's databases go once measured (all but the first writer's, kept for the repeat below).
-      for (const database of databases.splice(0)) {
-        if (database === writerTarget.database) databases.push(database);
-        else await database.dispose();
+        console.log(`${loop.name} #${round}: ${describeCost(looped.cost)} for ${loopRows.toLocaleString('en-US')}: ${perSecond(loopRows, looped.cost.seconds)}`);
+        await dropAll();
       }
     }
-    const best = (costs: Cost[]) => costs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-    const writerRate = rows / best(writers).seconds;
-    const rawRate = rows / best(raws).seconds;
-    const [updateRate, preparedRate] = loops.map((costs) => loopRows / best(costs).seconds) as [number, number];
-    const cpuPerRow = (costs: Cost[], count: number) => Math.min(...costs.map((cost) => cost.nodeCpu + cost.serverCpu)) / count;
-    console.log(`\nbest of ${repeat} (${machineLoad()} now):`);
-    console.log(`  writer                ${perSecond(rows, best(writers).seconds)}: ${(writerRate / rawRate).toFixed(2)} of raw COPY; ${(writerRate / updateRate).toFixed(0)}x the UPDATE loop, ${(writerRate / preparedRate).toFixed(0)}x the prepared INSERT loop`);
-    console.log(`  raw COPY              ${perSecond(rows, best(raws).seconds)}: ${(rawRate / updateRate).toFixed(0)}x the UPDATE loop, ${(rawRate / preparedRate).toFixed(0)}x the prepared INSERT loop`);
-    console.log(`  UPDATE loop           ${perSecond(loopRows, best(loops[0]!).seconds)}`);
-    console.log(`  prepared INSERT loop  ${perSecond(loopRows, best(loops[1]!).seconds)}`);
+    const updateRate = loopRows / best(loops[0]!).seconds;
+    const preparedRate = loopRows / best(loops[1]!).seconds;
+    console.log(`\nbest of ${repeat} (${machineLoad()} now); the loops: UPDATE ${perSecond(loopRows, best(loops[0]!).seconds)}, prepared INSERT ${perSecond(loopRows, best(loops[1]!).seconds)}`);
+    const widths = [10, 3, 15, 15, 13, 12, 12, 22];
+    const line = (cells: string[]) => console.log(cells.map((text, index) => cell(text, widths[index]!)).join('  '));
+    line(['rows', 'k', 'writer rows/s', 'COPY rows/s', 'loop rows/s', 'writer/loop', 'writer/COPY', 'CPU/100k writer, COPY']);
+    for (const rows of sizes) {
+      const rawRate = rows / best(raws.get(rows)!).seconds;
+      for (const k of transactions) {
+        const costs = writers.get(`${rows}/${k}`)!;
+        const writerRate = rows / best(costs).seconds;
+        line([
+          rows.toLocaleString('en-US'),
+          String(k),
+          Math.round(writerRate).toLocaleString('en-US'),
+          Math.round(rawRate).toLocaleString('en-US'),
+          Math.round(updateRate).toLocaleString('en-US'),
+          `${(writerRate / updateRate).toFixed(0)}x`,
+          (writerRate / rawRate).toFixed(2),
+          `${cpuPer100k(costs, rows).toFixed(2)} s, ${cpuPer100k(raws.get(rows)!, rows).toFixed(2)} s`,
+        ]);
+      }
+    }
+    const firstRawRate = sizes[0]! / best(raws.get(sizes[0]!)!).seconds;
     console.log(
-      `CPU per 100k (Node + PostgreSQL): writer ${(1e5 * cpuPerRow(writers, rows)).toFixed(2)} s, raw COPY ${(1e5 * cpuPerRow(raws, rows)).toFixed(2)} s, ` +
-        `UPDATE loop ${(1e5 * cpuPerRow(loops[0]!, loopRows)).toFixed(2)} s, prepared INSERT loop ${(1e5 * cpuPerRow(loops[1]!, loopRows)).toFixed(2)} s`,
+      `raw COPY is ${(firstRawRate / updateRate).toFixed(0)}x the UPDATE loop and ${(firstRawRate / preparedRate).toFixed(0)}x the prepared INSERT loop at ${sizes[0]!.toLocaleString('en-US')} rows; ` +
+        `CPU per 100k: UPDATE loop ${cpuPer100k(loops[0]!, loopRows).toFixed(2)} s, prepared INSERT loop ${cpuPer100k(loops[1]!, loopRows).toFixed(2)} s\n`,
     );
-    const target = writerTarget!;
-    const again = await measure(target.database, () => writeImputations(target.database, { runId: target.runId, modelVersion: 'bench', imputations: target.imputations }));
-    console.log(`repeated:  ${again.result.written} written, ${again.result.alreadyImputed.toLocaleString('en-US')} already imputed in ${describeCost(again.cost)} (idempotent)\n`);
-    verdict(`writer >= ${TARGET_RATIO}x the UPDATE loop (${(writerRate / updateRate).toFixed(0)}x)`, writerRate / updateRate >= TARGET_RATIO);
-    verdict('a repeated write stores nothing', again.result.written === 0);
+    for (const rows of sizes) {
+      const bestK = transactions.reduce((a, b) => (best(writers.get(`${rows}/${b}`)!).seconds < best(writers.get(`${rows}/${a}`)!).seconds ? b : a));
+      const ratio = rows / best(writers.get(`${rows}/${bestK}`)!).seconds / updateRate;
+      verdict(`${rows.toLocaleString('en-US')} rows: writer >= ${TARGET_RATIO}x the UPDATE loop (${ratio.toFixed(0)}x, best at k=${bestK})`, ratio >= TARGET_RATIO);
+    }
   } finally {
-    for (const database of databases) await database.dispose();
+    await dropAll();
     await server.stop();
   }
 }
