@@ -101,6 +101,22 @@ describe('writeImputations in parallel transactions', () => {
     expect(new Set(stored.map((row) => `${row.device_id}/${row.parameter}/${row.ts.toISOString()}`)).size).toBe(192);
   });
 
+  it('stores a reading the batch repeats once, with its first prediction, counting the repeat as already imputed', async () => {
+    const run = await openRun(database, { trigger: 'test', parameter: 'PM 2.5' });
+    const [first, second] = predictionsFor(['p1']);
+    const result = await writeImputations(database, {
+      runId: run.runId,
+      modelVersion: 'm1',
+      imputations: [first!, second!, { ...first!, value: 99, lower: null, upper: null }],
+    });
+    expect(result).toEqual({ received: 3, written: 2, alreadyImputed: 1, notMissing: 0, unknownSensor: 0 });
+    const stored = await storedOf(run.runId);
+    expect(stored).toHaveLength(2);
+    expect(stored.filter((row) => row.parameter === first!.parameter)).toEqual([
+      { device_id: 'p1', parameter: first!.parameter, ts: first!.ts, value: first!.value, lower: first!.lower, upper: first!.upper },
+    ]);
+  });
+
   it('refuses an unknown run as a DatabaseInputError from every transaction alike, storing nothing', async () => {
     const write = writeImputations(
       database,

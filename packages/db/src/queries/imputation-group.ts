@@ -5,6 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../connection';
 import { DatabaseInputError } from '../errors';
 import { inTransaction } from '../transaction';
+import { float8Array, int4Array, textArray, timestamptzArray } from './binary-arrays';
 import { encodeImputationsBinary, IMPUTATION_COPY_COLUMNS, type ResolvedImputation } from './imputation-copy';
 
 /** What one transaction did with its rows (devices are resolved before; unknown ones never reach it). */
@@ -26,28 +27,28 @@ const UNIQUE_VIOLATION = '23505';
  */
 const CHECK_SQL = `
   select t.ord::int as ord, x.ts is null as not_missing
-    from unnest($1::int4[], $2::text[], $3::int8[]) with ordinality as t(sensor_ref, parameter, ms, ord)
-    cross join lateral (select 'epoch'::timestamptz + t.ms * interval '1 millisecond' as ts) k
-    left join readings x on x.sensor_ref = t.sensor_ref and x.parameter = t.parameter and x.ts = k.ts
+    from unnest($1::int4[], $2::text[], $3::timestamptz[]) with ordinality as t(sensor_ref, parameter, ts, ord)
+    left join readings x on x.sensor_ref = t.sensor_ref and x.parameter = t.parameter and x.ts = t.ts
                         and x.value is null and x.ts between $4::timestamptz and $5::timestamptz
-    left join imputations m on m.sensor_ref = t.sensor_ref and m.parameter = t.parameter and m.ts = k.ts
+    left join imputations m on m.sensor_ref = t.sensor_ref and m.parameter = t.parameter and m.ts = t.ts
    where x.ts is null or m.ts is not null`;
 
 /**
  * The careful form, for when another writer committed some of the same
  * readings after the check: one `INSERT ... SELECT ... ON CONFLICT DO
  * NOTHING` over the group's missing readings, counting from the same pass.
+ * A reading the batch repeats keeps its first prediction (the rows keep the
+ * batch's order within a key).
  */
 const CAREFUL_SQL = `
   with input as (
-    select t.sensor_ref, t.parameter, k.ts, t.value, t.lower, t.upper, x.ts is not null as missing
-      from unnest($1::int4[], $2::text[], $3::int8[], $4::float8[], $5::float8[], $6::float8[]) as t(sensor_ref, parameter, ms, value, lower, upper)
-      cross join lateral (select 'epoch'::timestamptz + t.ms * interval '1 millisecond' as ts) k
-      left join readings x on x.sensor_ref = t.sensor_ref and x.parameter = t.parameter and x.ts = k.ts and x.value is null
+    select t.*, x.ts is not null as missing
+      from unnest($1::int4[], $2::text[], $3::timestamptz[], $4::float8[], $5::float8[], $6::float8[]) with ordinality as t(sensor_ref, parameter, ts, value, lower, upper, ord)
+      left join readings x on x.sensor_ref = t.sensor_ref and x.parameter = t.parameter and x.ts = t.ts and x.value is null
   ), inserted as (
     insert into imputations (sensor_ref, parameter, ts, value, lower, upper, model_version, run_id)
     select sensor_ref, parameter, ts, value, lower, upper, $7, $8 from input where missing
-     order by sensor_ref, parameter, ts
+     order by sensor_ref, parameter, ts, ord
     on conflict (sensor_ref, parameter, ts) do nothing
     returning 1
   )
@@ -77,7 +78,7 @@ export async function writeImputationGroup(
       throw new DatabaseInputError(`run ${provenance.runId} does not exist; imputations must name the run that made them`, { runId: provenance.runId });
     }
     if (rows.length === 0) return { written: 0, alreadyImputed: 0, notMissing: 0 };
-    const keys = [intArray(rows.map((row) => row.sensorRef)), textArray(rows.map((row) => row.parameter)), intArray(rows.map((row) => row.ms))];
+    const keys = [int4Array(rows.map((row) => row.sensorRef)), textArray(rows.map((row) => row.parameter)), timestamptzArray(rows.map((row) => row.ms))];
     const span = timeSpan(rows);
     const refused = await client.query<[number, boolean]>({ text: CHECK_SQL, values: [...keys, span.from, span.to], rowMode: 'array' });
     const skip = new Uint8Array(rows.length);
@@ -96,7 +97,7 @@ export async function writeImputationGroup(
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
       // Another writer stored some of these readings' imputations since the check (or the batch repeats a reading): store the rest around them.
       await client.query('rollback to savepoint copy_imputations');
-      const values = [...keys, numberArray(rows.map((row) => row.value)), numberArray(rows.map((row) => row.lower)), numberArray(rows.map((row) => row.upper))];
+      const values = [...keys, float8Array(rows.map((row) => row.value)), float8Array(rows.map((row) => row.lower)), float8Array(rows.map((row) => row.upper))];
       const counts = (await client.query<{ eligible: string; written: string }>(CAREFUL_SQL, [...values, provenance.modelVersion, provenance.runId])).rows[0]!;
       const eligible = Number(counts.eligible);
       const written = Number(counts.written);
@@ -121,25 +122,4 @@ function timeSpan(rows: readonly ResolvedImputation[]): { from: string; to: stri
     if (row.ms > to) to = row.ms;
   }
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
-}
-
-/** A PostgreSQL array literal of integers. */
-function intArray(numbers: readonly number[]): string {
-  return `{${numbers.join(',')}}`;
-}
-
-/** A PostgreSQL array literal of texts: every element quoted, backslash and double quote escaped (each distinct text once). */
-function textArray(texts: readonly string[]): string {
-  const quoted = new Map<string, string>();
-  const parts = texts.map((text) => {
-    let literal = quoted.get(text);
-    if (literal === undefined) quoted.set(text, (literal = `"${text.replace(/[\\"]/g, '\\$&')}"`));
-    return literal;
-  });
-  return `{${parts.join(',')}}`;
-}
-
-/** A PostgreSQL array literal of finite numbers and NULLs. */
-function numberArray(numbers: readonly (number | null)[]): string {
-  return `{${numbers.map((number) => (number === null ? 'NULL' : String(number))).join(',')}}`;
 }
