@@ -109,6 +109,11 @@ const LOOPS = [
 const best = (costs: readonly Cost[]) => costs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 const cpuPer100k = (costs: readonly Cost[], rows: number) => (1e5 * Math.min(...costs.map((cost) => cost.nodeCpu + cost.serverCpu))) / rows;
 const cell = (text: string, width: number) => text.padStart(width);
+/** The slowest and fastest rate of the repeats, in thousands of rows/s: the spread on a shared machine. */
+const range = (rows: number, costs: readonly Cost[]) => {
+  const rates = costs.map((cost) => rows / cost.seconds / 1000);
+  return `${Math.min(...rates).toFixed(0)}k-${Math.max(...rates).toFixed(0)}k`;
+};
 
 async function main(): Promise<void> {
   const sizes = numbers(process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : '100000,1000000');
@@ -168,10 +173,10 @@ async function main(): Promise<void> {
     }
     const updateRate = loopRows / best(loops[0]!).seconds;
     const preparedRate = loopRows / best(loops[1]!).seconds;
-    console.log(`\nbest of ${repeat} (${machineLoad()} now); the loops: UPDATE ${perSecond(loopRows, best(loops[0]!).seconds)}, prepared INSERT ${perSecond(loopRows, best(loops[1]!).seconds)}`);
-    const widths = [10, 3, 15, 15, 13, 12, 12, 22];
+    console.log(`\nbest of ${repeat} (${machineLoad()} now; a range is the slowest and fastest repeat); the loops: UPDATE ${perSecond(loopRows, best(loops[0]!).seconds)}, prepared INSERT ${perSecond(loopRows, best(loops[1]!).seconds)}`);
+    const widths = [10, 3, 15, 15, 13, 12, 12, 22, 13, 13];
     const line = (cells: string[]) => console.log(cells.map((text, index) => cell(text, widths[index]!)).join('  '));
-    line(['rows', 'k', 'writer rows/s', 'COPY rows/s', 'loop rows/s', 'writer/loop', 'writer/COPY', 'CPU/100k writer, COPY']);
+    line(['rows', 'k', 'writer rows/s', 'COPY rows/s', 'loop rows/s', 'writer/loop', 'writer/COPY', 'CPU/100k writer, COPY', 'writer range', 'COPY range']);
     for (const rows of sizes) {
       const rawRate = rows / best(raws.get(rows)!).seconds;
       for (const k of transactions) {
@@ -186,6 +191,8 @@ async function main(): Promise<void> {
           `${(writerRate / updateRate).toFixed(0)}x`,
           (writerRate / rawRate).toFixed(2),
           `${cpuPer100k(costs, rows).toFixed(2)} s, ${cpuPer100k(raws.get(rows)!, rows).toFixed(2)} s`,
+          range(rows, costs),
+          range(rows, raws.get(rows)!),
         ]);
       }
     }
