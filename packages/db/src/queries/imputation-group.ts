@@ -22,14 +22,15 @@ const UNIQUE_VIOLATION = '23505';
 /**
  * The readings of a group that cannot take a new imputation, by position
  * (1-based): not missing (observed, or no such reading), or imputed already.
- * Usually none, so little comes back. The time bounds let the planner prune
- * `readings`' monthly partitions to the group's span.
+ * Usually none, so little comes back. The bounds (the group's time span and
+ * sensor range) let the planner prune `readings`' monthly partitions and hash
+ * only the group's own missing readings, not every parallel group's.
  */
 const CHECK_SQL = `
   select t.ord::int as ord, x.ts is null as not_missing
     from unnest($1::int4[], $2::text[], $3::timestamptz[]) with ordinality as t(sensor_ref, parameter, ts, ord)
     left join readings x on x.sensor_ref = t.sensor_ref and x.parameter = t.parameter and x.ts = t.ts
-                        and x.value is null and x.ts between $4::timestamptz and $5::timestamptz
+                        and x.value is null and x.ts between $4::timestamptz and $5::timestamptz and x.sensor_ref between $6 and $7
     left join imputations m on m.sensor_ref = t.sensor_ref and m.parameter = t.parameter and m.ts = t.ts
    where x.ts is null or m.ts is not null`;
 
@@ -69,6 +70,7 @@ const CAREFUL_SQL = `
 export async function writeImputationGroup(
   database: Database,
   provenance: { runId: string; modelVersion: string },
+  /** Sorted by sensor (first and last give the group's sensor range). */
   rows: readonly ResolvedImputation[],
 ): Promise<GroupWriteCounts> {
   return inTransaction(database, async (client) => {
@@ -80,7 +82,8 @@ export async function writeImputationGroup(
     if (rows.length === 0) return { written: 0, alreadyImputed: 0, notMissing: 0 };
     const keys = [int4Array(rows.map((row) => row.sensorRef)), textArray(rows.map((row) => row.parameter)), timestamptzArray(rows.map((row) => row.ms))];
     const span = timeSpan(rows);
-    const refused = await client.query<[number, boolean]>({ text: CHECK_SQL, values: [...keys, span.from, span.to], rowMode: 'array' });
+    const sensors = [rows[0]!.sensorRef, rows.at(-1)!.sensorRef];
+    const refused = await client.query<[number, boolean]>({ text: CHECK_SQL, values: [...keys, span.from, span.to, ...sensors], rowMode: 'array' });
     const skip = new Uint8Array(rows.length);
     let notMissing = 0;
     for (const [ord, isNotMissing] of refused.rows) {

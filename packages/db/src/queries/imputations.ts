@@ -65,9 +65,9 @@ export async function writeImputations(
   batch: { runId: string; modelVersion: string; imputations: readonly Imputation[] },
   options: WriteImputationsOptions = {},
 ): Promise<ImputationWriteResult> {
-  checkImputations(batch.runId, batch.imputations);
+  const devices = checkImputations(batch.runId, batch.imputations);
   const received = batch.imputations.length;
-  const sensorRefs = await resolveDevices(database, batch.imputations);
+  const sensorRefs = await resolveDevices(database, devices);
   const rows: ResolvedImputation[] = [];
   for (const row of batch.imputations) {
     const sensorRef = sensorRefs.get(row.deviceId);
@@ -82,10 +82,13 @@ export async function writeImputations(
   return { received, ...counts, unknownSensor: received - rows.length };
 }
 
-/** Checks every value and interval, and the run id's form, before anything is sent. */
-function checkImputations(runId: string, imputations: readonly Imputation[]): void {
+/** Checks every value and interval, and the run id's form, before anything is sent; returns the batch's distinct devices. */
+function checkImputations(runId: string, imputations: readonly Imputation[]): string[] {
   if (!UUID.test(runId)) throw new DatabaseInputError(`run id ${JSON.stringify(runId)} is not a UUID`, { runId });
-  for (const [index, row] of imputations.entries()) {
+  const devices = new Set<string>();
+  for (let index = 0; index < imputations.length; index += 1) {
+    const row = imputations[index]!;
+    devices.add(row.deviceId);
     if (!Number.isFinite(row.value)) {
       throw new DatabaseInputError(`imputation ${index} (${row.deviceId}, ${row.parameter}, ${row.ts.toISOString()}) has a value that is not finite: ${row.value}`, {
         index,
@@ -101,11 +104,11 @@ function checkImputations(runId: string, imputations: readonly Imputation[]): vo
       );
     }
   }
+  return [...devices];
 }
 
-/** The sensor id of every known device of the batch (one query for its distinct devices). */
-async function resolveDevices(database: Database, imputations: readonly Imputation[]): Promise<Map<string, number>> {
-  const devices = [...new Set(imputations.map((row) => row.deviceId))];
+/** The sensor id of every known device among `devices` (one query). */
+async function resolveDevices(database: Database, devices: readonly string[]): Promise<Map<string, number>> {
   if (devices.length === 0) return new Map();
   const { rows } = await database.pool.query<{ id: number; device_id: string }>('select id, device_id from sensors where device_id = any($1::text[])', [devices]);
   return new Map(rows.map((row) => [row.device_id, row.id]));
