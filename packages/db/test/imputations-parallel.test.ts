@@ -128,12 +128,14 @@ describe('writeImputations in parallel transactions', () => {
     expect((await database.pool.query('select count(*)::int as n from imputations')).rows[0].n).toBe(0);
   });
 
-  it('refuses a number of transactions that is not a whole number of at least 1, and a run id that is not a UUID', async () => {
+  it('refuses a number of transactions that is not a whole number of at least 1, a run id that is not a UUID and an invalid time', async () => {
     const run = await openRun(database, { trigger: 'test', parameter: 'PM 2.5' });
     const write = (transactions: number) => writeImputations(database, { runId: run.runId, modelVersion: 'm1', imputations: predictionsFor(['p1']) }, { transactions });
     await expect(write(0)).rejects.toThrow(/transactions must be a whole number of at least 1, not 0/);
     await expect(write(1.5)).rejects.toThrow(DatabaseInputError);
     await expect(writeImputations(database, { runId: 'run-1', modelVersion: 'm1', imputations: [] })).rejects.toThrow(/run id "run-1" is not a UUID/);
+    const badTime = [{ deviceId: 'p1', parameter: 'PM 2.5', ts: new Date('not a time'), value: 1 }];
+    await expect(writeImputations(database, { runId: run.runId, modelVersion: 'm1', imputations: badTime })).rejects.toThrow(/imputation 0 \(p1, PM 2.5\) has an invalid time/);
   });
 
   it('keeps times exactly, before 2000 and to the millisecond, with texts in any script and intervals absent', async () => {

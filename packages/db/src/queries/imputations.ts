@@ -65,6 +65,7 @@ export async function writeImputations(
   batch: { runId: string; modelVersion: string; imputations: readonly Imputation[] },
   options: WriteImputationsOptions = {},
 ): Promise<ImputationWriteResult> {
+  const requested = requestedTransactions(options);
   const devices = checkImputations(batch.runId, batch.imputations);
   const received = batch.imputations.length;
   const sensorRefs = await resolveDevices(database, devices);
@@ -76,7 +77,7 @@ export async function writeImputations(
     }
   }
   rows.sort(byPrimaryKey);
-  const groups = rows.length === 0 ? [rows] : splitBySensor(rows, transactionCount(database, rows.length, options));
+  const groups = rows.length === 0 ? [rows] : splitBySensor(rows, requested ?? defaultTransactions(database, rows.length));
   const outcomes = await Promise.allSettled(groups.map((group) => writeImputationGroup(database, batch, group)));
   const counts = committedCounts(batch.runId, outcomes);
   return { received, ...counts, unknownSensor: received - rows.length };
@@ -89,6 +90,9 @@ function checkImputations(runId: string, imputations: readonly Imputation[]): st
   for (let index = 0; index < imputations.length; index += 1) {
     const row = imputations[index]!;
     devices.add(row.deviceId);
+    if (Number.isNaN(row.ts.getTime())) {
+      throw new DatabaseInputError(`imputation ${index} (${row.deviceId}, ${row.parameter}) has an invalid time`, { index, runId });
+    }
     if (!Number.isFinite(row.value)) {
       throw new DatabaseInputError(`imputation ${index} (${row.deviceId}, ${row.parameter}, ${row.ts.toISOString()}) has a value that is not finite: ${row.value}`, {
         index,
@@ -119,14 +123,17 @@ function byPrimaryKey(a: ResolvedImputation, b: ResolvedImputation): number {
   return a.sensorRef - b.sensorRef || (a.parameter === b.parameter ? 0 : a.parameter < b.parameter ? -1 : 1) || a.ms - b.ms;
 }
 
-/** How many transactions a write of `rows` rows uses: the option, or the default bounded by the pool and the batch's size. */
-function transactionCount(database: Database, rows: number, options: WriteImputationsOptions): number {
-  if (options.transactions !== undefined) {
-    if (!Number.isInteger(options.transactions) || options.transactions < 1) {
-      throw new DatabaseInputError(`transactions must be a whole number of at least 1, not ${options.transactions}`, { transactions: options.transactions });
-    }
-    return options.transactions;
+/** The number of transactions the caller asked for, checked; undefined for the default. */
+function requestedTransactions(options: WriteImputationsOptions): number | undefined {
+  const { transactions } = options;
+  if (transactions !== undefined && (!Number.isInteger(transactions) || transactions < 1)) {
+    throw new DatabaseInputError(`transactions must be a whole number of at least 1, not ${transactions}`, { transactions });
   }
+  return transactions;
+}
+
+/** The default number of transactions for `rows` rows: DEFAULT_WRITE_TRANSACTIONS, bounded by the pool's size and one per MIN_ROWS_PER_TRANSACTION rows. */
+function defaultTransactions(database: Database, rows: number): number {
   const poolSize = database.pool.options.max ?? DEFAULT_WRITE_TRANSACTIONS;
   return Math.max(1, Math.min(DEFAULT_WRITE_TRANSACTIONS, poolSize, Math.ceil(rows / MIN_ROWS_PER_TRANSACTION)));
 }
