@@ -1,5 +1,5 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../connection';
@@ -111,8 +111,14 @@ export async function writeImputationGroup(
 
 /** COPYs rows into `imputations` in binary, chunk by chunk; returns how many it stored. */
 async function copyImputations(client: pg.PoolClient, rows: readonly ResolvedImputation[], provenance: { runId: string; modelVersion: string }): Promise<number> {
-  const stream = client.query(copyFrom(`copy ${IMPUTATION_COPY_COLUMNS} from stdin (format binary)`));
-  await pipeline(Readable.from(encodeImputationsBinary(rows, provenance)), stream);
+  // Through Promise.resolve: a wrapped client (the local runtime's fault injection) returns the stream in a promise.
+  const stream = await Promise.resolve(client.query(copyFrom(`copy ${IMPUTATION_COPY_COLUMNS} from stdin (format binary)`)));
+  const done = finished(stream);
+  for (const chunk of encodeImputationsBinary(rows, provenance)) {
+    if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), done]);
+  }
+  stream.end();
+  await done;
   return stream.rowCount;
 }
 
