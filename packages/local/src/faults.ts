@@ -97,8 +97,20 @@ export function droppingBeforeCommit(database: Database, crashNow: () => boolean
   return { ...database, pool };
 }
 
-/** A pooled client whose INSERT into imputations, when `crashNow()` says so, runs and is then rolled back with its transaction. */
+/** Whether a query is the writer's COPY into imputations (a pg-copy-streams submittable carries its SQL as `text`). */
+const COPIES_IMPUTATIONS = /^copy imputations/i;
+function copiesImputations(query: unknown): boolean {
+  const text = typeof query === 'object' && query !== null ? (query as { text?: unknown }).text : undefined;
+  return typeof text === 'string' && COPIES_IMPUTATIONS.test(text);
+}
+
+/**
+ * A pooled client whose write into imputations, when `crashNow()` says so, is
+ * rolled back with its transaction: an INSERT right after it runs, a COPY at
+ * the COMMIT that follows it (the stream has run by then).
+ */
 function droppingClient(client: PoolClient, crashNow: () => boolean): PoolClient {
+  let copied = false;
   return new Proxy(client, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
@@ -108,6 +120,14 @@ function droppingClient(client: PoolClient, crashNow: () => boolean): PoolClient
           await target.query(text, values);
           await target.query('rollback');
           throw new Error(DROPPED);
+        }
+        if (copiesImputations(text)) copied = true;
+        if (typeof text === 'string' && /^\s*commit\s*$/i.test(text) && copied) {
+          copied = false;
+          if (crashNow()) {
+            await target.query('rollback');
+            throw new Error(DROPPED);
+          }
         }
         // Any other form (a query config, a COPY stream) passes through as it is.
         return (target.query as (...args: unknown[]) => unknown).call(target, text, values);
