@@ -76,13 +76,27 @@ export {
   listModels,
   promoteModel,
   rollbackModel,
+  rollbackTargetOf,
   listPromotions,
+  CurrentModelMovedError,
   type RegisteredModel,
   type RegisterModelInput,
   type PromotionChange,
   type ModelPromotion,
   type Rollback,
+  type RollbackChange,
 } from './queries/models';
+export {
+  gateOf,
+  modelPackageArnOf,
+  promoteOnRequest,
+  rollbackOnRequest,
+  PromotionRefusedError,
+  type GateVerdict,
+  type CurrentModelChange,
+  type PromotionRequest,
+  type RollbackRequest,
+} from './queries/model-changes';
 export {
   readDailyCompleteness,
   summariseCompleteness,

@@ -69,6 +69,8 @@ export const lambdaEnvSchema = z.object({
   /** How many days of history a training run reads. */
   AIRFILL_TRAINING_WINDOW_DAYS: positiveInt.max(3660),
   /** The SageMaker XGBoost 1.7-1 image a registered model package is served with. */
+  /** The execution role of the SageMaker models start-transform creates for promoted models (the one the deployed models run with). */
+  AIRFILL_SAGEMAKER_ROLE_ARN: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'AIRFILL_SAGEMAKER_ROLE_ARN must be an IAM role ARN'),
   AIRFILL_XGBOOST_IMAGE: z.string().regex(/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/.+:.+$/, 'AIRFILL_XGBOOST_IMAGE must be an ECR image URI'),
 });
 
@@ -84,7 +86,20 @@ export const lambdaEnvSchemas = {
   qualityCheck: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_QUALITY_CONFIG: true, AIRFILL_PLAUSIBILITY: true }),
   planParameters: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_MODELS: true }),
   queryMissing: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_MAX_READINGS_PER_RUN: true, AIRFILL_LIVE_POINTS: true, AIRFILL_MODELS: true }),
-  startTransform: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true, AIRFILL_MODELS: true, AIRFILL_PLAUSIBILITY: true, AIRFILL_TRANSFORM_INSTANCE_TYPE: true, AIRFILL_TRANSFORM_INSTANCE_COUNT: true, AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: true, AIRFILL_TRANSFORM_MAX_CONCURRENT: true }),
+  startTransform: lambdaEnvSchema.pick({
+    AIRFILL_ENV: true,
+    AIRFILL_BUCKET: true,
+    AIRFILL_JOB_PREFIX: true,
+    AIRFILL_SSM_PREFIX: true,
+    AIRFILL_MODELS: true,
+    AIRFILL_PLAUSIBILITY: true,
+    AIRFILL_TRANSFORM_INSTANCE_TYPE: true,
+    AIRFILL_TRANSFORM_INSTANCE_COUNT: true,
+    AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: true,
+    AIRFILL_TRANSFORM_MAX_CONCURRENT: true,
+    AIRFILL_XGBOOST_IMAGE: true,
+    AIRFILL_SAGEMAKER_ROLE_ARN: true,
+  }),
   transformCallback: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true, AIRFILL_PLAUSIBILITY: true }),
   writePredictions: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_DRIFT_FACTOR: true, AIRFILL_DRIFT_RUNS: true }),
   recordFailure: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_JOB_PREFIX: true, AIRFILL_SSM_PREFIX: true }),

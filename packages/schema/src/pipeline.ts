@@ -22,6 +22,8 @@ export const runKeys = (run: string) => ({
   targets: `retrieved_from_db/${run}/targets.jsonl`,
   /** The transform's manifest: job name, model version, feature contract, row counts. */
   transform: `retrieved_from_db/${run}/transform.json`,
+  /** The model the run fills with, pinned by query-missing so start-transform uses the same one (a promotion meanwhile waits for the next run). */
+  model: `retrieved_from_db/${run}/model.json`,
   /** Feature rows for the batch transform: headerless CSV, row id first, in parts (at least one per instance). SageMaker reads the whole prefix. */
   inputPrefix: `input_batch/${run}/`,
   inputPart: (part: number) => `input_batch/${run}/features-${String(part).padStart(5, '0')}.csv`,

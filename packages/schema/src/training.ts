@@ -215,6 +215,46 @@ export type CurrentModelPointer = z.output<typeof currentModelPointerSchema>;
 /** promote-model's event (`aws lambda invoke`, or the local `airfill models` commands). */
 export const modelChangeEventSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('promote'), version: z.string().min(1), reason: z.string().trim().min(1), force: z.boolean().default(false), actor: z.string().min(1).default('lambda') }),
-  z.object({ action: z.literal('rollback'), parameter: z.string().trim().min(1), reason: z.string().trim().min(1), actor: z.string().min(1).default('lambda') }),
+  z.object({
+    action: z.literal('rollback'),
+    parameter: z.string().trim().min(1),
+    reason: z.string().trim().min(1),
+    actor: z.string().min(1).default('lambda'),
+    /**
+     * The version expected to be current, which the rollback leaves: with it a
+     * repeated call (a client's retry) finds the rollback done and only puts
+     * the pointer and approvals in step, instead of going a second step back.
+     * @default none: one step back from whatever is current
+     */
+    from: z.string().min(1).optional(),
+  }),
 ]);
+
+/** promote-model's result: what is current now, and whether this call changed it. */
+export const modelChangeResultSchema = z.object({
+  parameter: z.string().min(1),
+  version: z.string().min(1),
+  /** The model current before (null when none was). */
+  previousVersion: z.string().nullable(),
+  action: z.enum(['promote', 'rollback']),
+  forced: z.boolean(),
+  /** False when the change was already made (a retry, or promoting the current model): the pointer and approvals were put in step only. */
+  changed: z.boolean(),
+  /** The SSM parameter now pointing at `version`. */
+  pointer: z.string().min(1),
+});
+export type ModelChangeResult = z.output<typeof modelChangeResultSchema>;
+
+/**
+ * The model a fill run uses, pinned at `retrieved_from_db/<run>/model.json`
+ * by the first step that needs it (query-missing), so every later step and
+ * retry of the run uses that one: `pointer` when the parameter's current-model
+ * pointer named it, `deployed` for the default model the stacks deploy
+ * (`AIRFILL_MODELS`, a fresh deployment without a pointer).
+ */
+export const modelPinSchema = z.discriminatedUnion('source', [
+  z.object({ source: z.literal('pointer'), parameter: z.string().min(1), version: z.string().min(1), pointer: currentModelPointerSchema, pinnedAt: isoInstant }),
+  z.object({ source: z.literal('deployed'), parameter: z.string().min(1), version: z.string().min(1), name: z.string().min(1), pinnedAt: isoInstant }),
+]);
+export type ModelPin = z.output<typeof modelPinSchema>;
 export type ModelChangeEvent = z.input<typeof modelChangeEventSchema>;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { getModel, listModels, promoteModel, rollbackModel, type RegisteredModel } from '@airfill/db';
+import { gateOf, listModels, promoteOnRequest, PromotionRefusedError, rollbackOnRequest, type RegisteredModel } from '@airfill/db';
 import { addDatabaseOptions, withDatabase, type DatabaseFlags } from '../database-options';
 import { CliError } from '../errors';
 import { formatTable, note } from '../output';
@@ -22,12 +22,6 @@ interface RollbackFlags extends DatabaseFlags {
 
 /** Who changed a model, as the promotion ledger records it. */
 const actor = () => `airfill models (${process.env.USER ?? 'unknown user'})`;
-
-/** What a model's metrics say the gate decided (`airfill train` and the training workflow both record it), if anything. */
-function gateOf(model: RegisteredModel): { promote: boolean; reason: string } | undefined {
-  const gate = (model.metrics as { gate?: { promote?: unknown; reason?: unknown } } | null)?.gate;
-  return typeof gate?.promote === 'boolean' ? { promote: gate.promote, reason: String(gate.reason ?? '') } : undefined;
-}
 
 const maeOf = (model: RegisteredModel): string => {
   const mae = (model.metrics as { model?: { mae?: unknown } } | null)?.model?.mae;
@@ -85,22 +79,27 @@ function registerPromote(command: Command): void {
   ).action(async (version: string, flags: PromoteFlags) => {
     const reason = flags.reason.trim();
     if (!reason) throw new CliError('--reason must say why');
-    await withDatabase(flags, async (database) => {
-      const model = await getModel(database, version);
-      const gate = gateOf(model);
-      if (gate && !gate.promote && !flags.force) throw new CliError(`the evaluation gate refused ${version} (${gate.reason}); add --force to promote it anyway`);
-      if (!existsSync(model.artifactUri) && !model.artifactUri.startsWith('s3://')) {
-        throw new CliError(`model ${version} is registered at ${model.artifactUri}, which is not here; a local run could not load it`);
-      }
-      if (model.status === 'current') {
-        console.log(`${version} is already the current ${model.parameter} model`);
-        return;
-      }
-      const forced = Boolean(gate && !gate.promote);
-      await promoteModel(database, version, { action: 'promote', reason, forced, actor: actor() });
-      if (forced) note(`warning: ${version} promoted although the evaluation gate refused it (${gate?.reason})`);
-      console.log(`${version} is now the current ${model.parameter} model`);
-    });
+    const change = await withDatabase(flags, (database) =>
+      promoteOnRequest(database, version, {
+        reason,
+        force: Boolean(flags.force),
+        actor: actor(),
+        usable: (model) => {
+          if (!existsSync(model.artifactUri) && !model.artifactUri.startsWith('s3://')) {
+            throw new CliError(`model ${version} is registered at ${model.artifactUri}, which is not here; a local run could not load it`);
+          }
+        },
+      }).catch((error: unknown) => {
+        if (error instanceof PromotionRefusedError) throw new CliError(`the evaluation gate refused ${version} (${String(error.context.gate)}); add --force to promote it anyway`);
+        throw error;
+      }),
+    );
+    if (!change.changed) {
+      console.log(`${version} is already the current ${change.parameter} model`);
+      return;
+    }
+    if (change.forced) note(`warning: ${version} promoted although the evaluation gate refused it (${gateOf(change.model)?.reason})`);
+    console.log(`${version} is now the current ${change.parameter} model`);
   });
 }
 
@@ -112,8 +111,8 @@ function registerRollback(command: Command): void {
       .requiredOption('--parameter <name>', 'the parameter whose model to roll back')
       .option('--reason <text>', 'why (kept in the promotion ledger)', 'rolled back with airfill models rollback'),
   ).action(async (flags: RollbackFlags) => {
-    const rollback = await withDatabase(flags, (database) => rollbackModel(database, flags.parameter, { reason: flags.reason, actor: actor() }));
-    console.log(`${rollback.parameter}: ${rollback.to} is current again (was ${rollback.from})`);
+    const rollback = await withDatabase(flags, (database) => rollbackOnRequest(database, flags.parameter, { reason: flags.reason, actor: actor() }));
+    console.log(`${rollback.parameter}: ${rollback.model.version} is current again (was ${rollback.previousVersion})`);
   });
 }
 

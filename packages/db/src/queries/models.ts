@@ -113,6 +113,42 @@ export async function promoteModel(
   });
 }
 
+/** A rollback that expected another current model than the parameter has (see `RollbackChange.expectedCurrent`). */
+export class CurrentModelMovedError extends DatabaseInputError {}
+
+/** Why and by whom a rollback is made. */
+export interface RollbackChange {
+  reason: string;
+  actor: string;
+  /** Roll back only if this version is current (checked under the lock); otherwise throw `CurrentModelMovedError`. @default any */
+  expectedCurrent?: string;
+}
+
+type Reader = Transaction | Database['db'];
+
+/** The latest ledger entry that made `version` current, if any. */
+async function latestPromotionOf(reader: Reader, version: string): Promise<ModelPromotion | undefined> {
+  const [entry] = await reader.select().from(modelPromotions).where(eq(modelPromotions.version, version)).orderBy(desc(modelPromotions.id)).limit(1);
+  return entry;
+}
+
+/**
+ * The model a rollback from `currentVersion` returns to: the previous link
+ * of the promotion that made it current; for a model promoted before the
+ * ledger existed, the latest retired one. Null when there is none.
+ */
+export async function rollbackTargetOf(reader: Reader, parameter: string, currentVersion: string): Promise<string | null> {
+  const promotion = await latestPromotionOf(reader, currentVersion);
+  if (promotion) return promotion.previousVersion;
+  const [retired] = await reader
+    .select({ version: models.version })
+    .from(models)
+    .where(and(eq(models.parameter, parameter), eq(models.status, 'retired')))
+    .orderBy(desc(models.promotedAt))
+    .limit(1);
+  return retired?.version ?? null;
+}
+
 /** What a rollback changed. */
 export interface Rollback {
   parameter: string;
@@ -130,7 +166,7 @@ export interface Rollback {
  * a second rollback goes one further back. Throws a `DatabaseInputError`
  * when the parameter has no current model or nothing to go back to.
  */
-export async function rollbackModel(database: Database, parameter: string, change: { reason: string; actor: string }): Promise<Rollback> {
+export async function rollbackModel(database: Database, parameter: string, change: RollbackChange): Promise<Rollback> {
   return database.db.transaction(async (tx) => {
     const [current] = await tx
       .select()
@@ -138,26 +174,17 @@ export async function rollbackModel(database: Database, parameter: string, chang
       .where(and(eq(models.parameter, parameter), eq(models.status, 'current')))
       .for('update');
     if (!current) throw new DatabaseInputError(`${parameter} has no current model to roll back`, { parameter });
-    const latest = async (version: string) =>
-      (await tx.select().from(modelPromotions).where(eq(modelPromotions.version, version)).orderBy(desc(modelPromotions.id)).limit(1))[0];
-    const promotion = await latest(current.version);
-    let target = promotion ? promotion.previousVersion : null;
-    if (!promotion) {
-      const [retired] = await tx
-        .select({ version: models.version })
-        .from(models)
-        .where(and(eq(models.parameter, parameter), eq(models.status, 'retired')))
-        .orderBy(desc(models.promotedAt))
-        .limit(1);
-      target = retired?.version ?? null;
+    if (change.expectedCurrent !== undefined && current.version !== change.expectedCurrent) {
+      throw new CurrentModelMovedError(`${parameter}'s current model is ${current.version}, not ${change.expectedCurrent}`, { parameter, current: current.version, expected: change.expectedCurrent });
     }
+    const target = await rollbackTargetOf(tx, parameter, current.version);
     if (target === null) throw new DatabaseInputError(`${parameter} has no earlier model to roll back to (current: ${current.version})`, { parameter, current: current.version });
     await lockModel(tx, target);
     await swapCurrent(tx, parameter, target);
     await tx.insert(modelPromotions).values({
       parameter,
       version: target,
-      previousVersion: (await latest(target))?.previousVersion ?? null,
+      previousVersion: (await latestPromotionOf(tx, target))?.previousVersion ?? null,
       action: 'rollback',
       reason: change.reason,
       actor: change.actor,
