@@ -4,8 +4,10 @@ import {
   DEFAULT_MODELS_DIR,
   lambdaTestEnv,
   loadModelFromSet,
+  mockAws,
   seedReadings,
   startLocalS3,
+  type AwsMocks,
   type LocalS3,
   type TestDatabase,
 } from '@airfill/pipeline/testing';
@@ -15,6 +17,8 @@ import { handler } from '../src/handler';
 let database: TestDatabase;
 let local: LocalS3;
 let bucketName: string;
+// No current-model pointer in SSM (a fresh deployment): the deployed default fills.
+let aws: AwsMocks;
 const saved = { ...process.env };
 
 beforeAll(async () => {
@@ -23,6 +27,7 @@ beforeAll(async () => {
   await seedReadings(database);
   const bucket = await local.bucket();
   bucketName = bucket.name;
+  aws = mockAws();
   Object.assign(process.env, lambdaTestEnv({ bucket: bucket.name, s3Endpoint: local.endpoint, databaseUrl: database.url, modelVersion: model.version }), {
     AIRFILL_MODELS_DIR: DEFAULT_MODELS_DIR,
     AIRFILL_MAX_READINGS_PER_RUN: '4',
@@ -31,6 +36,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   process.env = saved;
+  aws.restore();
   await Promise.all([database.drop(), local.stop()]);
 });
 
@@ -41,8 +47,10 @@ describe('query-missing handler', () => {
     expect(await listKeys({ s3: local.s3, name: bucketName }, `retrieved_from_db/${result.runId}/`)).toEqual([
       `retrieved_from_db/${result.runId}/context.jsonl`,
       `retrieved_from_db/${result.runId}/missing.jsonl`,
+      `retrieved_from_db/${result.runId}/model.json`,
       `retrieved_from_db/${result.runId}/probes.jsonl`,
     ]);
+    expect(aws.requests('GetParameterCommand')).toEqual([{ Name: '/airfill/dev/models/pm25/current' }]);
     // Within the 4 claims' few hours there are fewer observed values than the 10 asked for; never more than asked plus one block.
     expect(result.probes).toBeGreaterThan(0);
     expect(result.probes).toBeLessThan(10 + 48);

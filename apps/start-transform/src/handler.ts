@@ -1,16 +1,27 @@
-import { bundledModelsDir, createLogger, deployedModelCatalog, lambdaClients, once, runStep, startTransform } from '@airfill/pipeline';
+import { createLogger, lambdaClients, lambdaModelCatalog, once, runStep, startTransform } from '@airfill/pipeline';
 import { optionalLambdaEnvSchema, parseLambdaEnv, type StartTransformEvent, type StartTransformResult } from '@airfill/schema';
 
 const env = once(() => ({ ...parseLambdaEnv('startTransform'), ...optionalLambdaEnvSchema.parse(process.env) }));
-const models = once(async () => deployedModelCatalog(bundledModelsDir(__dirname), env().AIRFILL_MODELS));
 const logger = createLogger({ fields: { lambda: 'start-transform' } });
+// The model the run pinned (its pointer's, else the deployed default), served by a SageMaker model created or reused for it.
+const models = once(() => {
+  const settings = env();
+  return lambdaModelCatalog({
+    environment: settings.AIRFILL_ENV,
+    bucketName: settings.AIRFILL_BUCKET,
+    deployed: settings.AIRFILL_MODELS,
+    bundleDir: __dirname,
+    logger,
+    serving: { image: settings.AIRFILL_XGBOOST_IMAGE, executionRoleArn: settings.AIRFILL_SAGEMAKER_ROLE_ARN },
+  });
+});
 
 /** Lambda: writes the parameter's feature rows to input_batch/, keeps the task token in SSM, starts the batch transform on its model. */
 export async function handler(event: StartTransformEvent): Promise<StartTransformResult> {
   return runStep(logger, 'start-transform', async () => {
     // Inside the step, so a bad environment is logged and named like any other input error.
     const settings = env();
-    const catalog = await models();
+    const runModels = models().forExecution(event.executionId);
     return startTransform(
       {
         bucket: { s3: lambdaClients.s3(), name: settings.AIRFILL_BUCKET },
@@ -25,7 +36,7 @@ export async function handler(event: StartTransformEvent): Promise<StartTransfor
         instanceCount: settings.AIRFILL_TRANSFORM_INSTANCE_COUNT,
         maxPayloadMb: settings.AIRFILL_TRANSFORM_MAX_PAYLOAD_MB,
         maxConcurrentTransforms: settings.AIRFILL_TRANSFORM_MAX_CONCURRENT,
-        modelOf: (parameter) => catalog.modelOf(parameter),
+        modelOf: (parameter) => runModels.modelOf(parameter),
         plausibility: settings.AIRFILL_PLAUSIBILITY,
       },
       event,

@@ -60,7 +60,7 @@ describe('start-transform handler', () => {
     });
   });
 
-  it('refuses to run when the deployed model version is not the bundled one', async () => {
+  it('refuses to run when the deployed model is no longer the one the run pinned (a deploy under the run)', async () => {
     process.env.AIRFILL_MODELS = JSON.stringify({ 'PM 2.5': { name: 'airfill-dev-model', version: 'some-other-model' } });
     try {
       // The environment is read once per container: a fresh module registry stands for a cold start.
@@ -68,7 +68,7 @@ describe('start-transform handler', () => {
       jest.isolateModules(() => {
         cold = jest.requireActual<HandlerModule>('../src/handler');
       });
-      await expect(cold.handler({ executionId, run, taskToken: 'tok-2' })).rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining('is not the deployed some-other-model') });
+      await expect(cold.handler({ executionId, run, taskToken: 'tok-2' })).rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining('some-other-model') });
     } finally {
       process.env.AIRFILL_MODELS = JSON.stringify({ 'PM 2.5': { name: 'airfill-dev-model', version: (await loadModelFromSet('PM 2.5'))!.version } });
     }

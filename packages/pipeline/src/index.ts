@@ -2,7 +2,7 @@ export { PipelineError, TransientError, InputError, OutputValidationError, Trans
 export { isTransientAwsError, isAwsError, aws } from './aws-errors';
 export { createLogger, silentLogger, METRICS_NAMESPACE, type Logger, type LogLevel, type MetricUnit } from './logger';
 export { runIdFor, runIdForExecution, transformJobName, runIdFromJobName, tokenParameterName } from './ids';
-export { putText, getText, getBytes, putBytes, listKeys, toJsonLines, parseJsonLines, s3UriParts, type Bucket } from './s3-objects';
+export { putText, getText, findText, getBytes, putBytes, listKeys, toJsonLines, parseJsonLines, s3UriParts, type Bucket } from './s3-objects';
 export { putToken, getToken, deleteToken, type TokenStore } from './token-store';
 export { buildFeatureRows, type FeatureRows } from './feature-rows';
 export { checkTransformOutput, type OutputCheck } from './transform-output';
@@ -25,3 +25,4 @@ export { readMasterSecret, connectAsMaster, ensureAppUser, lambdaMigrationDataba
 export { qualityCheck, qualityCheckSettingsFromEnv, contextAround, type QualityCheckDeps, type QualityCheckSettings } from './quality-check';
 export { alertNotices } from './alert-notices';
 export * from './training';
+export * from './serving';

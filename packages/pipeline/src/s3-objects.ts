@@ -35,6 +35,16 @@ export async function getText(bucket: Bucket, key: string): Promise<string> {
   return (await (await getObject(bucket, key)).Body?.transformToString('utf8')) ?? '';
 }
 
+/** Reads a text object, or undefined when there is none (an object a step writes on first use). */
+export async function findText(bucket: Bucket, key: string): Promise<string | undefined> {
+  try {
+    return await getText(bucket, key);
+  } catch (error) {
+    if (error instanceof InputError && isAwsError(error.cause, 'NoSuchKey', 'NotFound')) return undefined;
+    throw error;
+  }
+}
+
 /** Reads a binary object (a model archive, a dataset file). */
 export async function getBytes(bucket: Bucket, key: string): Promise<Buffer> {
   return Buffer.from((await (await getObject(bucket, key)).Body?.transformToByteArray()) ?? new Uint8Array());

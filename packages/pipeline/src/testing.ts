@@ -32,6 +32,8 @@ export function lambdaTestEnv(options: { bucket: string; s3Endpoint?: string; da
     AIRFILL_TRANSFORM_MAX_PAYLOAD_MB: '6',
     AIRFILL_TRANSFORM_MAX_CONCURRENT: '4',
     AIRFILL_MAX_READINGS_PER_RUN: '1000',
+    AIRFILL_XGBOOST_IMAGE: '492215442770.dkr.ecr.eu-central-1.amazonaws.com/sagemaker-xgboost:1.7-1',
+    AIRFILL_SAGEMAKER_ROLE_ARN: 'arn:aws:iam::123456789012:role/airfill-dev-sagemaker',
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',

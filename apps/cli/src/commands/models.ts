@@ -112,7 +112,7 @@ function registerRollback(command: Command): void {
       .option('--reason <text>', 'why (kept in the promotion ledger)', 'rolled back with airfill models rollback'),
   ).action(async (flags: RollbackFlags) => {
     const rollback = await withDatabase(flags, (database) => rollbackOnRequest(database, flags.parameter, { reason: flags.reason, actor: actor() }));
-    console.log(`${rollback.parameter}: ${rollback.model.version} is current again (was ${rollback.previousVersion})`);
+    console.log(`${rollback.parameter}: ${rollback.model.version} is current again (was ${rollback.replaced})`);
   });
 }
 

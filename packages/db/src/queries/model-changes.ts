@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { DatabaseInputError } from '../errors';
 import { modelPromotions } from '../schema';
@@ -39,8 +39,8 @@ export interface CurrentModelChange {
   parameter: string;
   /** The model current now. */
   model: RegisteredModel;
-  /** The model it replaced (null when none was current). */
-  previousVersion: string | null;
+  /** The model the change replaced (for a rollback, the one it left); null when none was current. */
+  replaced: string | null;
   action: 'gate' | 'promote' | 'rollback';
   reason: string;
   forced: boolean;
@@ -50,22 +50,20 @@ export interface CurrentModelChange {
 }
 
 /**
- * The ledger entry that made the parameter's current model current, or null
- * when it has none (promoted before the ledger existed) or nothing is current.
+ * The parameter's current model and the ledger entry that made it current:
+ * the parameter's latest entry, and the one before it made the model it
+ * replaced current. A model made current before the ledger existed has no
+ * entry, and what it replaced is unknown (null).
  */
 async function currentChange(database: Database, parameter: string, changed: boolean): Promise<CurrentModelChange> {
   const model = await getCurrentModel(database, parameter);
   if (!model) throw new DatabaseInputError(`${parameter} has no current model`, { parameter });
-  const [entry] = await database.db
-    .select()
-    .from(modelPromotions)
-    .where(and(eq(modelPromotions.parameter, parameter), eq(modelPromotions.version, model.version)))
-    .orderBy(desc(modelPromotions.id))
-    .limit(1);
+  const [latest, before] = await database.db.select().from(modelPromotions).where(eq(modelPromotions.parameter, parameter)).orderBy(desc(modelPromotions.id)).limit(2);
+  const entry = latest?.version === model.version ? latest : undefined;
   return {
     parameter,
     model,
-    previousVersion: entry?.previousVersion ?? null,
+    replaced: entry ? (before?.version ?? entry.previousVersion) : null,
     action: entry?.action ?? 'gate',
     reason: entry?.reason ?? 'current before the promotion ledger existed',
     forced: entry?.forced ?? false,

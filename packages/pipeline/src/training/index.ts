@@ -7,3 +7,4 @@ export { createModelPackage, setModelPackageApproval, writeCurrentPointer, type 
 export { candidateFileSchema, type CandidateFile } from './candidate-file';
 export { readTrainedForest } from './trained-models';
 export { currentModelLoader } from './current-model';
+export { promoteModel, type PromoteModelDeps, type PromoteModelSettings } from './promote-model';

@@ -80,7 +80,8 @@ export async function registerModel(deps: RegisterModelDeps, settings: RegisterM
     artifactUri,
     featureContract: candidate.contract,
     // The gate's decision travels with the metrics (as \`airfill train\` records it), so promoting a refused model needs --force.
-    metrics: { ...candidate.metrics, gate: { ...candidate.decision, forced: false }, comparedWith: candidate.current },
+    // The package too, so promote-model can keep its approval and the pointer in step with the ledger.
+    metrics: { ...candidate.metrics, gate: { ...candidate.decision, forced: false }, comparedWith: candidate.current, registry: { modelPackageArn } },
   });
 
   let current = false;

@@ -1,0 +1,1 @@
+module.exports = require('@airfill/tooling/jest-preset')(__dirname, 'app-promote-model');
