@@ -16,6 +16,7 @@ import { Events } from './constructs/events';
 import { Functions } from './constructs/functions';
 import { Model } from './constructs/model';
 import { DriftWatch } from './constructs/drift';
+import { ModelPromotion } from './constructs/model-promotion';
 import { Monitoring } from './constructs/monitoring';
 import { Network } from './constructs/network';
 import { ReadApi } from './constructs/read-api';
@@ -64,6 +65,7 @@ export class AirfillStack extends TerraformStack {
   readonly readApi: ReadApi;
   readonly trainingFunctions: TrainingFunctions;
   readonly training: Training;
+  readonly modelPromotion: ModelPromotion;
 
   constructor(scope: Construct, props: AirfillStackProps) {
     const { config } = props;
@@ -115,12 +117,13 @@ export class AirfillStack extends TerraformStack {
     const stateMachineName = naming.name('pipeline');
     // What every Lambda construct is built from.
     const lambdas = { naming, bundles: props.bundles, network: this.network, database: this.database, storage: this.storage, model: this.model, key };
-    this.functions = new Functions(this, 'functions', { ...lambdas, stateMachineName });
+    // The XGBoost image of the training workflow: its own, else the one the committed models are served with; promoted models are served with it too.
+    const trainingImage = config.training.imageUri ?? (config.model.source === 'xgboost-artifact' ? config.model.imageUri : '');
+    this.functions = new Functions(this, 'functions', { ...lambdas, stateMachineName, imageUri: trainingImage });
     this.workflow = new Workflow(this, 'workflow', { naming, functions: this.functions, key, stateMachineName });
     this.schedule = new Schedule(this, 'schedule', { naming, stateMachine: this.workflow.stateMachine });
-    // The training workflow's XGBoost image: its own, else the one the committed models are served with.
-    const trainingImage = config.training.imageUri ?? (config.model.source === 'xgboost-artifact' ? config.model.imageUri : '');
     this.trainingFunctions = new TrainingFunctions(this, 'training-functions', { ...lambdas, imageUri: trainingImage });
+    this.modelPromotion = new ModelPromotion(this, 'model-promotion', lambdas);
     this.training = new Training(this, 'training', {
       naming,
       storage: this.storage,
@@ -140,7 +143,7 @@ export class AirfillStack extends TerraformStack {
       key,
       stateMachine: this.workflow.stateMachine,
       trainingStateMachine: this.training.stateMachine,
-      functions: [...Object.values(this.functions.all), ...Object.values(this.trainingFunctions.all), this.readApi.function],
+      functions: [...Object.values(this.functions.all), ...Object.values(this.trainingFunctions.all), this.modelPromotion.function, this.readApi.function],
       deadLetters: this.functions.callbackDeadLetters,
       cluster: this.database.cluster,
     });
@@ -153,6 +156,7 @@ export class AirfillStack extends TerraformStack {
     new TerraformOutput(this, 'state_machine_arn', { value: this.workflow.stateMachine.arn });
     new TerraformOutput(this, 'training_state_machine_arn', { value: this.training.stateMachine.arn });
     new TerraformOutput(this, 'migrate_function', { value: this.functions.all.migrate.functionName });
+    new TerraformOutput(this, 'promote_model_function', { value: this.modelPromotion.function.functionName });
     new TerraformOutput(this, 'database_endpoint', { value: this.database.cluster.endpoint });
     new TerraformOutput(this, 'alarm_topic_arn', { value: this.monitoring.topic.arn });
   }

@@ -53,6 +53,11 @@ export class Naming implements ArnContext {
     return `/airfill/${this.environment}/models`;
   }
 
+  /** Prefix of the SageMaker models start-transform creates for promoted models (`servingModelName` in @airfill/pipeline). */
+  get servingModelPrefix(): string {
+    return `${this.prefix}-m-`;
+  }
+
   /** The permissions boundary every workload role of the environment carries (created by its bootstrap stack). */
   get permissionsBoundaryName(): string {
     return this.name('boundary');

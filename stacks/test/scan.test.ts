@@ -45,8 +45,8 @@ const SUPPRESSIONS: Suppression[] = [
   {
     rule: 'CKV_AWS_116',
     where:
-      /aws_lambda_function\.(functions_(migrate|quality-check|plan-parameters|query-missing|start-transform|write-predictions|record-failure)|training-functions_(export-training-data|calibrate-candidate|evaluate-candidate|register-model|record-training-failure)|read-api)_function/,
-    reason: 'invoked synchronously (Step Functions with Retry/Catch, API Gateway, or the deploy workflow), so failures surface to the caller; only the asynchronously invoked transform-callback has a dead-letter queue',
+      /aws_lambda_function\.(functions_(migrate|quality-check|plan-parameters|query-missing|start-transform|write-predictions|record-failure)|training-functions_(export-training-data|calibrate-candidate|evaluate-candidate|register-model|record-training-failure)|model-promotion_promote-model|read-api)_function/,
+    reason: 'invoked synchronously (Step Functions with Retry/Catch, API Gateway, the deploy workflow, or a person with aws lambda invoke), so failures surface to the caller; only the asynchronously invoked transform-callback has a dead-letter queue',
   },
   {
     rule: 'CKV_AWS_115',

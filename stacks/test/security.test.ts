@@ -128,7 +128,7 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
     it('lets only the functions that use the database connect, as the app user, by IAM token', () => {
       const connecting = policiesOf(stack())
         .filter((p) => allowedActions(p.statements).includes('rds-db:connect'))
-        .map((p) => (p.id.startsWith('read-api_') ? 'api' : p.id.split('_')[1]))
+        .map((p) => (p.id.startsWith('read-api_') ? 'api' : p.id.split('_')[1]!))
         .sort();
       // The API connects too, as its own read-only login (test/read-api.test.ts).
       // The training steps that read or write the ledger too; calibrate-candidate reads only the run's files.
@@ -138,6 +138,7 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
         'export-training-data',
         'migrate',
         'plan-parameters',
+        'promote-model',
         'quality-check',
         'query-missing',
         'record-failure',
@@ -164,7 +165,10 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
           .map((r) => r.replace(/^\$\{aws_s3_bucket\.[^}]+\.arn\}\//, ''))
           .sort();
       expect(objectsOf('functions_query-missing', 's3:PutObject')).toEqual(['retrieved_from_db/*']);
-      expect(objectsOf('functions_query-missing', 's3:GetObject')).toEqual([]);
+      // query-missing reads the model its run pinned and a pointer model's contract (models/); start-transform the pointer model itself.
+      expect(objectsOf('functions_query-missing', 's3:GetObject')).toEqual(['models/*', 'retrieved_from_db/*']);
+      expect(objectsOf('functions_start-transform', 's3:GetObject')).toEqual(['models/*', 'output_batch/*', 'retrieved_from_db/*']);
+      expect(objectsOf('model-promotion_promote-model', 's3:GetObject')).toEqual([]);
       expect(objectsOf('functions_write-predictions', 's3:GetObject')).toEqual(['predicted_values_output/*']);
       expect(objectsOf('functions_write-predictions', 's3:PutObject')).toEqual([]);
       expect(objectsOf('functions_transform-callback', 's3:PutObject')).toEqual(['predicted_values_output/*']);
@@ -192,21 +196,28 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
   });
 
   describe('task tokens', () => {
-    it('reaches SSM parameters only under the environment jobs path (register-model: only the current-model pointers)', () => {
-      const path = `arn:aws:ssm:${config().region}:${config().accountId}:parameter/airfill/${name}/jobs/*`;
-      const pointers = rolePolicy(stack(), 'training-functions_register-model').filter((s) => list(s.Action).some((a) => a.startsWith('ssm:')));
-      expect(pointers).toEqual([
-        { Sid: 'PointAtCurrentModel', Effect: 'Allow', Action: 'ssm:PutParameter', Resource: `arn:aws:ssm:${config().region}:${config().accountId}:parameter/airfill/${name}/models/*` },
-      ]);
-      const ssm = policiesOf(stack())
-        .filter((p) => !p.id.includes('training-functions_register-model'))
-        .flatMap((p) => p.statements.filter((s) => list(s.Action).some((a) => a.startsWith('ssm:'))));
-      expect(ssm.length).toBeGreaterThan(0);
-      for (const statement of ssm) expect(statement.Resource).toBe(path);
-      const actionsOf = (fragment: string) => allowedActions(rolePolicy(stack(), fragment)).filter((a) => a.startsWith('ssm:')).sort();
+    it('reaches SSM parameters only under the environment jobs path, and the current-model pointers only where a step reads or writes them', () => {
+      const arnOf = (path: string) => `arn:aws:ssm:${config().region}:${config().accountId}:parameter/airfill/${name}/${path}/*`;
+      const pointerStatements = (fragment: string) => rolePolicy(stack(), fragment).filter((s) => list(s.Action).some((a) => a.startsWith('ssm:')) && s.Resource === arnOf('models'));
+      // Writers: the gate (register-model) and a person (promote-model); readers: the steps that choose a run's model.
+      expect(pointerStatements('training-functions_register-model')).toEqual([{ Sid: 'PointAtCurrentModel', Effect: 'Allow', Action: 'ssm:PutParameter', Resource: arnOf('models') }]);
+      expect(pointerStatements('model-promotion_promote-model')).toEqual([{ Sid: 'PointAtCurrentModel', Effect: 'Allow', Action: 'ssm:PutParameter', Resource: arnOf('models') }]);
+      for (const reader of ['functions_query-missing', 'functions_start-transform']) {
+        expect({ reader, statements: pointerStatements(reader) }).toEqual({ reader, statements: [{ Sid: 'ReadCurrentModelPointers', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: arnOf('models') }] });
+      }
+      const pointerRoles = policiesOf(stack())
+        .filter((p) => p.statements.some((s) => list(s.Action).some((a) => a.startsWith('ssm:')) && s.Resource === arnOf('models')))
+        .map((p) => p.id.replace(/_execution_policy.*$/, ''))
+        .sort();
+      expect(pointerRoles).toEqual(['functions_query-missing', 'functions_start-transform', 'model-promotion_promote-model', 'training-functions_register-model']);
+      const others = policiesOf(stack()).flatMap((p) => p.statements.filter((s) => list(s.Action).some((a) => a.startsWith('ssm:')) && s.Resource !== arnOf('models')));
+      expect(others.length).toBeGreaterThan(0);
+      for (const statement of others) expect(statement.Resource).toBe(arnOf('jobs'));
+      const actionsOf = (fragment: string) => [...new Set(allowedActions(rolePolicy(stack(), fragment)).filter((a) => a.startsWith('ssm:')))].sort();
       expect(actionsOf('functions_start-transform')).toEqual(['ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:PutParameter']);
       expect(actionsOf('functions_transform-callback')).toEqual(['ssm:DeleteParameter', 'ssm:GetParameter']);
       expect(actionsOf('functions_record-failure')).toEqual(['ssm:DeleteParameter']);
+      expect(actionsOf('functions_plan-parameters')).toEqual([]);
     });
 
     it('lets the key encrypt and decrypt SecureStrings only for parameters under that path, only through SSM', () => {
@@ -421,6 +432,7 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
         'evaluate-candidate': 'evaluateCandidate',
         'register-model': 'registerModel',
         'record-training-failure': 'recordTrainingFailure',
+        'promote-model': 'promoteModel',
       };
       for (const [, fn] of resourcesOf(stack(), 'aws_lambda_function')) {
         const app = String(fn.function_name).slice(`airfill-${name}-`.length);

@@ -17,8 +17,11 @@ export const PIPELINE_LAMBDA_APPS = [
 /** The training workflow's Lambda apps. */
 export const TRAINING_LAMBDA_APPS = ['export-training-data', 'calibrate-candidate', 'evaluate-candidate', 'register-model', 'record-training-failure'] as const;
 
+/** Lambda apps people invoke to manage the models (`aws lambda invoke`). */
+export const MODEL_LAMBDA_APPS = ['promote-model'] as const;
+
 /** Every Lambda app the stacks deploy (the read API's aside). */
-export const LAMBDA_APPS = [...PIPELINE_LAMBDA_APPS, ...TRAINING_LAMBDA_APPS] as const;
+export const LAMBDA_APPS = [...PIPELINE_LAMBDA_APPS, ...TRAINING_LAMBDA_APPS, ...MODEL_LAMBDA_APPS] as const;
 
 /** One of {@link PIPELINE_LAMBDA_APPS}. */
 export type PipelineLambdaApp = (typeof PIPELINE_LAMBDA_APPS)[number];

@@ -17,7 +17,7 @@ import { type Database } from './database';
 import { AirfillFunction } from './lambda-function';
 import { type Model } from './model';
 import { type Network } from './network';
-import { RUN_PREFIXES, SEED_PREFIX, type Storage } from './storage';
+import { MODEL_PREFIX, RUN_PREFIXES, SEED_PREFIX, type Storage } from './storage';
 
 /** Props of {@link Functions}. */
 export interface FunctionsProps {
@@ -30,6 +30,8 @@ export interface FunctionsProps {
   key: KmsKey;
   /** Name of the state machine the callback reports to (its ARN is derived, avoiding a cycle). */
   stateMachineName: string;
+  /** The XGBoost 1.7-1 image start-transform serves promoted models with (the one the training workflow registers them with). */
+  imageUri: string;
 }
 
 /**
@@ -72,6 +74,9 @@ export class Functions extends Construct {
       AIRFILL_DRIFT_RUNS: String(config.pipeline.live.drift.runs),
       AIRFILL_QUALITY_CONFIG: JSON.stringify(config.pipeline.quality),
       AIRFILL_PLAUSIBILITY: JSON.stringify(config.pipeline.plausibility),
+      // How start-transform serves a promoted model: the image and the role the deployed models run with.
+      AIRFILL_XGBOOST_IMAGE: props.imageUri,
+      AIRFILL_SAGEMAKER_ROLE_ARN: model.executionRole.arnByName,
     };
     const databaseEnvironment = databaseEnvironmentOf(database, naming);
     const environmentOf = (app: PipelineLambdaApp, usesDatabase: boolean): Record<string, string> => ({
@@ -81,6 +86,8 @@ export class Functions extends Construct {
 
     const transformJobs = arn(naming, 'sagemaker', `transform-job/${naming.transformJobPrefix}*`);
     const stateMachineArn = arn(naming, 'states', `stateMachine:${props.stateMachineName}`);
+    // The current-model pointers, read by the steps that choose a run's model (query-missing pins it, start-transform serves it).
+    const readPointers: PolicyStatement = { Sid: 'ReadCurrentModelPointers', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: arn(naming, 'ssm', `parameter${naming.modelPointerPath}/*`) };
     // Reserved only where configured (the schema checks it against the account's quota).
     const reserved = config.functions.reservedConcurrency;
 
@@ -160,7 +167,13 @@ export class Functions extends Construct {
       'query-missing': make(
         'query-missing',
         'Claims missing readings for a run and writes them and their context to retrieved_from_db/',
-        [writePrefixes(bucket, [RUN_PREFIXES.retrieved]), keyViaS3(naming, key.arn, ['kms:GenerateDataKey'])],
+        [
+          writePrefixes(bucket, [RUN_PREFIXES.retrieved]),
+          // A retry reads the model its run pinned; a pointer model's contract is in its model.tar.gz under models/.
+          ...readPrefixes(bucket, [RUN_PREFIXES.retrieved, MODEL_PREFIX], 'ReadPinAndModels'),
+          keyViaS3(naming, key.arn, ['kms:Decrypt', 'kms:GenerateDataKey']),
+          readPointers,
+        ],
         { usesDatabase: true, reservedConcurrency: reserved?.database },
       ),
       'start-transform': make(
@@ -185,6 +198,15 @@ export class Functions extends Construct {
           },
           { Sid: 'PutTaskToken', Effect: 'Allow', Action: 'ssm:PutParameter', Resource: tokenParametersArn(naming) },
           keyForTokenParameters(naming, key.arn, ['kms:Encrypt', 'kms:Decrypt']),
+          readPointers,
+          ...readPrefixes(bucket, [MODEL_PREFIX], 'ReadModels'),
+          {
+            // The SageMaker model of a promoted model, created on first use (its name: airfill-<env>-m-<slug>-<version>).
+            Sid: 'ServePromotedModels',
+            Effect: 'Allow',
+            Action: ['sagemaker:CreateModel', 'sagemaker:DescribeModel', 'sagemaker:AddTags'],
+            Resource: arn(naming, 'sagemaker', `model/${naming.servingModelPrefix}*`),
+          },
         ],
         { usesDatabase: false, extraEnvironment: { AIRFILL_KMS_KEY_ARN: key.arn } },
       ),

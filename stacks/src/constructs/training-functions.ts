@@ -11,7 +11,7 @@ import { MODEL_PREFIX } from './storage';
 export const TRAINING_PREFIX = 'training/';
 
 /** Props of {@link TrainingFunctions}: what the pipeline's functions are built from, and the image packages are served with. */
-export interface TrainingFunctionsProps extends Omit<FunctionsProps, 'stateMachineName'> {
+export interface TrainingFunctionsProps extends Omit<FunctionsProps, 'stateMachineName' | 'imageUri'> {
   /** The XGBoost 1.7-1 image the registered packages are served with. */
   imageUri: string;
 }

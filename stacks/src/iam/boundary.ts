@@ -72,10 +72,12 @@ export function boundaryStatements(naming: Naming): PolicyStatement[] {
       ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'],
       naming.arn('sagemaker', `training-job/${p}-*`),
     ),
-    statement('ModelPackages', ['sagemaker:CreateModelPackage'], [naming.arn('sagemaker', `model-package-group/${p}-*`), naming.arn('sagemaker', `model-package/${p}-*/*`)]),
+    statement('ModelPackages', ['sagemaker:CreateModelPackage', 'sagemaker:UpdateModelPackage'], [naming.arn('sagemaker', `model-package-group/${p}-*`), naming.arn('sagemaker', `model-package/${p}-*/*`)]),
     // createTrainingJob.sync: the rule Step Functions manages to hear of training jobs.
     statement('TrainingSyncRule', ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'], naming.arn('events', 'rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule')),
-    statement('ModelPointers', ['ssm:PutParameter'], naming.arn('ssm', `parameter${naming.modelPointerPath}/*`)),
+    // The SageMaker models start-transform creates for promoted models (their names: airfill-<env>-m-...).
+    statement('ServingModels', ['sagemaker:CreateModel', 'sagemaker:DescribeModel', 'sagemaker:AddTags'], naming.arn('sagemaker', `model/${naming.servingModelPrefix}*`)),
+    statement('ModelPointers', ['ssm:PutParameter', 'ssm:GetParameter'], naming.arn('ssm', `parameter${naming.modelPointerPath}/*`)),
     statement('PassEnvironmentRoles', ['iam:PassRole'], naming.arn('iam', `role/${p}-*`, { global: true })),
     statement('TaskTokens', ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:DeleteParameter'], naming.arn('ssm', `parameter${naming.tokenParameterPath}/*`)),
     statement(

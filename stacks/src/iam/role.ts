@@ -67,6 +67,13 @@ export interface WorkloadRoleProps {
  * without it). Every workload role is one of these.
  */
 export class WorkloadRole extends ServiceRole {
+  /**
+   * The role's ARN spelled out from its name, known at synth: for a Lambda
+   * environment variable its handler validates as an ARN (`arn` is a
+   * Terraform reference until apply). Policies use `arn`.
+   */
+  readonly arnByName: string;
+
   constructor(scope: Construct, id: string, props: WorkloadRoleProps) {
     super(scope, id, {
       roleName: props.naming.name(props.name),
@@ -75,5 +82,6 @@ export class WorkloadRole extends ServiceRole {
       permissionsBoundary: props.naming.permissionsBoundaryArn,
       statements: props.statements,
     });
+    this.arnByName = props.naming.roleArn(props.name);
   }
 }
