@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { verdict } from './lib/bench-database';
 
 const ROOT = path.resolve(__dirname, '..');
-const APPS = ['migrate', 'quality-check', 'query-missing', 'start-transform', 'transform-callback', 'write-predictions', 'record-failure', 'api'];
+const APPS = ['migrate', 'quality-check', 'query-missing', 'start-transform', 'transform-callback', 'write-predictions', 'record-failure', 'promote-model', 'api'];
 const TARGET_BYTES = 1024 * 1024;
 
 function folderBytes(dir: string): number {

@@ -44,6 +44,19 @@ export interface ExecutionModels {
   modelOf(parameter: string): Promise<TransformModel | undefined>;
 }
 
+/** A run's pin as stored; anything else at its key is an `InputError`. */
+function readPin(text: string, key: string, parameter: string): ModelPin {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${key} is not JSON: not a model pin`, { key, parameter }, { cause: error });
+  }
+  const pinned = modelPinSchema.safeParse(json);
+  if (!pinned.success || pinned.data.parameter !== parameter) throw new InputError(`${key} does not pin a ${parameter} model`, { key, parameter });
+  return pinned.data;
+}
+
 /** The fill's models in the cloud: per parameter its current-model pointer, else the deployed default. */
 export interface CurrentModelCatalog {
   forExecution(executionId: string): ExecutionModels;
@@ -73,11 +86,7 @@ export function currentModelCatalog(deps: CurrentModelCatalogDeps, serving?: Ser
     const runId = runIdFor(executionId, parameter);
     const key = runKeys(runId).model;
     const text = await findText(deps.bucket, key);
-    if (text !== undefined) {
-      const pinned = modelPinSchema.safeParse(JSON.parse(text) as unknown);
-      if (!pinned.success || pinned.data.parameter !== parameter) throw new InputError(`${key} does not pin a ${parameter} model`, { runId, parameter });
-      return pinned.data;
-    }
+    if (text !== undefined) return readPin(text, key, parameter);
     const pin = await choose(parameter);
     if (!pin) return undefined;
     await putText(deps.bucket, key, JSON.stringify(pin), 'application/json');

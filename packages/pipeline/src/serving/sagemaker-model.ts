@@ -44,7 +44,7 @@ export interface ServingModelSpec {
 const notFound = (error: unknown) => isAwsError(error, 'ResourceNotFound') || (isAwsError(error, 'ValidationException') && /could not find/i.test((error as Error).message));
 const alreadyExists = (error: unknown) => isAwsError(error, 'ResourceInUse') || (isAwsError(error, 'ValidationException') && /already exist/i.test((error as Error).message));
 
-/** The model's data URL when it exists, else undefined. */
+/** The model's data URL when it exists (null when its container has none), undefined when there is no such model. */
 async function describeModel(sagemaker: SageMakerClient, name: string): Promise<string | undefined | null> {
   try {
     const model = await aws('SageMaker DescribeModel', () => sagemaker.send(new DescribeModelCommand({ ModelName: name })), { name });
