@@ -51,7 +51,7 @@ describe('the current-model catalog', () => {
     const executionId = executionArn('c-pointer');
     const models = catalogOf(bucket).forExecution(executionId);
 
-    const run = await queryMissing({ database: fixture.database, bucket, logger: silentLogger }, { maxReadings: 100, contractOf: (parameter) => models.contractOf(parameter) }, { executionId, parameter: PARAMETER, input: {} });
+    const run = await queryMissing({ database: fixture.database, bucket, logger: silentLogger }, { maxReadings: 100, livePoints: 0, contractOf: (parameter) => models.contractOf(parameter) }, { executionId, parameter: PARAMETER, input: {} });
     const pin = modelPinSchema.parse(JSON.parse(await getText(bucket, runKeys(run.runId).model)));
     expect(pin).toMatchObject({ source: 'pointer', version: pointer.version, pointer: { modelDataUrl: pointer.modelDataUrl } });
 
@@ -70,6 +70,8 @@ describe('the current-model catalog', () => {
     // The version every imputation of the run is recorded under.
     const manifest = transformManifestSchema.parse(JSON.parse(await getText(bucket, runKeys(run.runId).transform)));
     expect(manifest.modelVersion).toBe(pointer.version);
+    // Its holdout figures travel too: the live check's yardstick.
+    expect(manifest.holdout).toMatchObject({ mae: fixture.model.metrics.model.mae, linearMae: fixture.model.metrics.baselines.linear.mae });
   });
 
   it('falls back to the deployed default (AIRFILL_MODELS) when the parameter has no pointer, creating no SageMaker model', async () => {

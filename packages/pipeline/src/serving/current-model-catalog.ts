@@ -3,7 +3,7 @@ import { modelPinSchema, runKeys, type DeployedModels, type ModelPin } from '@ai
 import { InputError } from '../errors';
 import { runIdFor } from '../ids';
 import type { Logger } from '../logger';
-import type { DeployedModelCatalog } from '../model-files';
+import { transformModelFrom, type DeployedModelCatalog } from '../model-files';
 import type { ContextContract } from '../query-missing';
 import { findText, putText, type Bucket } from '../s3-objects';
 import type { TransformModel } from '../start-transform';
@@ -135,7 +135,8 @@ export function currentModelCatalog(deps: CurrentModelCatalogDeps, serving?: Ser
           modelPackageArn: pointer.modelPackageArn,
         });
         deps.logger.info(outcome === 'created' ? 'SageMaker model created for the current model' : 'SageMaker model reused', { parameter, version: pointer.version, name });
-        return { name, version: model.version, contract: model.contract, calibration: model.calibration };
+        // With its holdout figures, as for a deployed model: the live check's yardstick.
+        return transformModelFrom(name, model);
       },
     }),
   };
