@@ -29,7 +29,7 @@ beforeAll(async () => {
   [database, local] = await Promise.all([createTestDatabase(), startLocalS3()]);
   await seedReadings(database);
   const bucket = await local.bucket();
-  run = await queryMissing({ database, bucket, logger: silentLogger }, { maxReadings: 100, livePoints: 0, contractOf: async () => model.contract }, { executionId, parameter: 'PM 2.5', input: {} });
+  run = await queryMissing({ database, bucket, logger: silentLogger }, { maxReadings: 100, contractOf: async () => model.contract }, { executionId, parameter: 'PM 2.5', input: {} });
   aws = mockAws();
   Object.assign(process.env, lambdaTestEnv({ bucket: bucket.name, s3Endpoint: local.endpoint, modelVersion: model.version }), {
     AIRFILL_MODELS_DIR: DEFAULT_MODELS_DIR,
