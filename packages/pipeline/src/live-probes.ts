@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { cadenceOfTimes, networkCadence } from '@airfill/features';
 import { seededRandom, type ContextRecord, type MissingRecord, type ProbeRecord } from '@airfill/schema';
 
 /** An observed series as the context holds it (epoch ms and values, paired by position, oldest first). */
@@ -23,14 +24,6 @@ export const DEFAULT_PROBE_LENGTHS: readonly number[] = [1, 1, 1, 2, 2, 3, 4, 6,
 
 /** The longest block the check hides, in steps: a month-long outage would hide a month of one sensor for one figure. */
 export const MAX_PROBE_STEPS = 48;
-
-/** The median step between a series' observations (ms); 0 with fewer than two. */
-function medianStep(ts: readonly number[]): number {
-  if (ts.length < 2) return 0;
-  const steps = ts.slice(1).map((t, index) => t - ts[index]!);
-  steps.sort((a, b) => a - b);
-  return steps[Math.floor(steps.length / 2)]!;
-}
 
 /**
  * The lengths, in steps, of the runs of consecutive missing readings in
@@ -80,6 +73,7 @@ function randomFrom(seed: string): () => number {
 export function chooseLiveProbes(series: readonly Series[], parameter: string, gapLengths: readonly number[], options: LiveProbeOptions): ProbeRecord[] {
   if (options.points <= 0) return [];
   const lengths = gapLengths.length ? gapLengths : DEFAULT_PROBE_LENGTHS;
+  const steps = cadencesOf(series, parameter);
   // Observation indices [first, last] of each series whose values lie in the window and have a neighbour on each side.
   const candidates = series
     .filter((one) => one.parameter === parameter)
@@ -88,7 +82,7 @@ export function chooseLiveProbes(series: readonly Series[], parameter: string, g
       if (first < 1) first = first < 0 ? one.ts.length : 1;
       let last = one.ts.length - 2;
       while (last >= first && one.ts[last]! > options.to) last -= 1;
-      return { series: one, first, last, step: medianStep(one.ts), taken: new Uint8Array(one.ts.length) };
+      return { series: one, first, last, step: steps.get(one.deviceId)!, taken: new Uint8Array(one.ts.length) };
     })
     .filter((candidate) => candidate.last >= candidate.first && candidate.step > 0);
   const total = candidates.reduce((sum, candidate) => sum + candidate.last - candidate.first + 1, 0);
@@ -168,8 +162,19 @@ export function withoutProbes(context: readonly ContextRecord[], probes: readonl
   });
 }
 
-/** The median step of a device's series of `parameter` in the context (ms), for counting its gaps in steps. */
+/**
+ * Each device's cadence of `parameter` in the context (ms), as the features
+ * count it: its own (`cadenceOfTimes`), or the network's when its series is
+ * too short to tell.
+ */
+function cadencesOf(series: readonly Series[], parameter: string): Map<string, number> {
+  const own = new Map(series.filter((one) => one.parameter === parameter).map((one) => [one.deviceId, cadenceOfTimes(one.ts)]));
+  const network = networkCadence(own.values());
+  return new Map([...own].map(([deviceId, step]) => [deviceId, Number.isNaN(step) ? network : step]));
+}
+
+/** The cadence of a device's series of `parameter` in the context (ms; see `cadencesOf`), for counting its gaps in steps. */
 export function stepsByDevice(series: readonly Series[], parameter: string): (deviceId: string) => number {
-  const steps = new Map(series.filter((one) => one.parameter === parameter).map((one) => [one.deviceId, medianStep(one.ts)]));
-  return (deviceId) => steps.get(deviceId) ?? 0;
+  const steps = cadencesOf(series, parameter);
+  return (deviceId) => steps.get(deviceId) ?? Number.NaN;
 }
