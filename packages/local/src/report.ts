@@ -221,7 +221,7 @@ async function parameterReport(
       metrics: modelMetrics.model,
       baselines: modelMetrics.baselines,
     },
-    live: live && { ...live, trend: live.trend },
+    live,
     totals: { sensors: sensors.length, ...sum(sensors) },
     sensors,
     completeness: { window: completeness.window, capture: completeness.parameters[run.parameter]?.capture ?? null, sensors: completeness.parameters[run.parameter]?.sensors ?? [] },

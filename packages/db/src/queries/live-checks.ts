@@ -1,26 +1,11 @@
+import type { LiveCheck } from '@airfill/schema';
 import type { Database } from '../connection';
 
-/** A run's live accuracy check as the ledger keeps it (`live_checks`). */
-export interface LiveCheckRow {
-  runId: string;
-  parameter: string;
-  modelVersion: string;
-  points: number;
-  refused: number;
-  inSample: number;
-  mae: number | null;
-  linearMae: number | null;
-  coverage: number | null;
-  nominalCoverage: number | null;
-  holdoutMae: number | null;
-  expectedMae: number | null;
-  ratio: number | null;
-  drift: boolean;
-  checkedAt: Date;
-}
+/** What a run records: its check as the callback scored it, by run, parameter and model; `drift` is decided from the ledger by the caller. */
+export type LiveCheckInput = LiveCheck & { runId: string; parameter: string; modelVersion: string };
 
-/** What a run records; `drift` is decided from the ledger by the caller. */
-export type LiveCheckInput = Omit<LiveCheckRow, 'drift' | 'checkedAt'>;
+/** A run's live accuracy check as the ledger keeps it (`live_checks`). */
+export type LiveCheckRow = LiveCheckInput & { drift: boolean; checkedAt: Date };
 
 interface LiveCheckDbRow {
   run_id: string;
