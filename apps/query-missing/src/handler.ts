@@ -9,12 +9,12 @@ const models = once(() => {
   return lambdaModelCatalog({ environment: settings.AIRFILL_ENV, bucketName: settings.AIRFILL_BUCKET, deployed: settings.AIRFILL_MODELS, bundleDir: __dirname, logger });
 });
 
-/** Lambda: opens the parameter's run, pins its model, claims its missing readings, writes them, their context and the live check's sample to retrieved_from_db/. */
+/** Lambda: opens the chunk's run (a parameter over a time window), pins its model, claims its missing readings, writes them, their context and the live check's sample to retrieved_from_db/. */
 export async function handler(event: QueryMissingEvent): Promise<QueryMissingResult> {
   return runStep(logger, 'query-missing', async () => {
     // Inside the step, so a bad environment is logged and named like any other input error.
     const settings = env();
-    const runModels = models().forExecution(event.executionId);
+    const runModels = models().forExecution(event.executionId, event.chunk);
     return queryMissing(
       { database: lambdaDatabase(), bucket: { s3: lambdaClients.s3(), name: settings.AIRFILL_BUCKET }, logger },
       { maxReadings: settings.AIRFILL_MAX_READINGS_PER_RUN, livePoints: settings.AIRFILL_LIVE_POINTS, contractOf: (parameter) => runModels.contractOf(parameter) },

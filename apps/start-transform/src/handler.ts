@@ -21,7 +21,7 @@ export async function handler(event: StartTransformEvent): Promise<StartTransfor
   return runStep(logger, 'start-transform', async () => {
     // Inside the step, so a bad environment is logged and named like any other input error.
     const settings = env();
-    const runModels = models().forExecution(event.executionId);
+    const runModels = models().forExecution(event.executionId, event.run.chunk);
     return startTransform(
       {
         bucket: { s3: lambdaClients.s3(), name: settings.AIRFILL_BUCKET },

@@ -23,7 +23,8 @@ export async function closeOrphanedRuns(
   );
   const cause = 'the airfill process running this run ended before the run did (interrupted); its readings are free for the next run';
   for (const row of rows) {
-    // A run of an execution, with the id the steps derive (runs of older versions were named otherwise): the real step cleans up.
+    // A run of an execution's first chunk, with the id the steps derive: the real step cleans up. Other chunks' runs (and runs of older
+    // versions, named otherwise) are closed in the ledger alone: the jobs and tokens of a local process end with it.
     if (row.execution_id && runIdFor(row.execution_id, row.parameter) === row.run_id) {
       const executionId = row.execution_id;
       await runStep(deps.logger, 'record-failure', () =>

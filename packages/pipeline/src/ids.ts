@@ -5,15 +5,16 @@ import { InputError } from './errors';
 const RUN_NAMESPACE = Buffer.from('6f1c2a7e4b9d4e0f8a3b5c7d9e1f2a3b', 'hex');
 
 /**
- * The run of one parameter in a Step Functions execution: a UUID v5 of the
- * execution id and the parameter. An execution fills each parameter in a run
- * of its own (a row of the ledger sharing the execution id); every step, every
- * retry and the failure recorder derive the same run, so nothing has to carry
- * it before the run exists.
+ * The run of one chunk of a parameter in a Step Functions execution: a UUID
+ * v5 of the execution id, the parameter and the chunk. An execution fills
+ * each chunk in a run of its own (a row of the ledger sharing the execution
+ * id); every step, every retry and the failure recorder derive the same run,
+ * so nothing has to carry it before the run exists. Chunk 0 keeps the id a
+ * parameter's run had before there were chunks.
  */
-export function runIdFor(executionId: string, parameter: string): string {
-  // A newline cannot be part of an execution ARN: the pair is unambiguous, and never equal to the execution's own id.
-  return uuidV5(`${executionId}\n${parameter}`);
+export function runIdFor(executionId: string, parameter: string, chunk = 0): string {
+  // A newline cannot be part of an execution ARN: the parts are unambiguous, and never equal to the execution's own id.
+  return uuidV5(chunk === 0 ? `${executionId}\n${parameter}` : `${executionId}\n${parameter}\n${chunk}`);
 }
 
 /** A name-based UUID (v5) in airfill's namespace. */

@@ -34,14 +34,16 @@ export const DEFAULT_LIVE_POINTS = 200;
 export const LIVE_SPAN_MS = 3 * 86_400_000;
 
 /**
- * Opens the run of the event's parameter in this execution, claims up to
- * `maxReadings` missing readings of it that have no imputation (old ones
- * too: a failed run's readings are picked up again), and writes them with
+ * Opens the run of the event's chunk (a parameter and a time window, the
+ * input's `from`/`to`) in this execution, claims up to `maxReadings` missing
+ * readings of it in the window that have no imputation (old ones too: a
+ * failed run's readings are picked up again), and writes them with
  * their feature context (observed values only, of the parameters the model
  * reads) to `retrieved_from_db/<run>/`. It also draws the live accuracy
  * check's sample (`probes.jsonl`): observed values, in blocks as long as the
  * run's own gaps, that the transform predicts as if they were missing and
- * the callback scores, never written. With nothing missing it still draws
+ * the callback scores, never written (only when the chunk is `live`: the
+ * parameter's newest). With nothing missing it still draws
  * the sample from the newest {@link LIVE_SPAN_MS} observed, so a network
  * without gaps is still watched; with nothing to fill and nothing to check
  * the run is closed at once. A retry gets the same run, the same claims and
@@ -53,7 +55,7 @@ export async function queryMissing(deps: QueryMissingDeps, settings: QueryMissin
   const contract = await settings.contractOf(parameter);
   if (!contract) throw new InputError(`no current model fills ${parameter}; train one with: airfill train --parameter "${parameter}"`, { parameter });
   if (contract.parameter !== parameter) throw new InputError(`the model given for ${parameter} fills ${contract.parameter}`, { parameter });
-  const runId = runIdFor(event.executionId, parameter);
+  const runId = runIdFor(event.executionId, parameter, event.chunk);
   const logger = deps.logger.child({ runId, parameter, step: 'query-missing' });
   const from = event.input.from ? new Date(event.input.from) : null;
   const to = event.input.to ? new Date(event.input.to) : null;
@@ -65,12 +67,12 @@ export async function queryMissing(deps: QueryMissingDeps, settings: QueryMissin
     windowEnd: to,
     executionId: event.executionId,
   });
-  const base = { runId, parameter, bucket: deps.bucket.name };
+  const base = { executionId: event.executionId, runId, parameter, chunk: event.chunk, bucket: deps.bucket.name };
   if (run.status === 'succeeded' && run.found === 0) return { ...base, found: 0, probes: 0 };
   if (run.status !== 'running') throw new InputError(`run ${runId} is already ${run.status}`, { runId, status: run.status });
 
   const claimed = await claimMissingReadings(deps.database, { runId, parameter, from, to, limit: settings.maxReadings });
-  const livePoints = settings.livePoints ?? DEFAULT_LIVE_POINTS;
+  const livePoints = event.live ? (settings.livePoints ?? DEFAULT_LIVE_POINTS) : 0;
   // Where the live check hides values: among the claims (their context is read anyway), else the newest days observed.
   let span: { from: number; to: number } | null = null;
   if (claimed.length) span = { from: claimed[0]!.ts.getTime(), to: claimed[claimed.length - 1]!.ts.getTime() };
@@ -131,7 +133,7 @@ export async function queryMissing(deps: QueryMissingDeps, settings: QueryMissin
 }
 
 /** Closes a run with nothing to fill and nothing to check, saying when other live runs hold the missing readings. */
-async function closeEmptyRun(deps: QueryMissingDeps, logger: Logger, base: Pick<QueryMissingResult, 'runId' | 'parameter' | 'bucket'>): Promise<QueryMissingResult> {
+async function closeEmptyRun(deps: QueryMissingDeps, logger: Logger, base: Pick<QueryMissingResult, 'executionId' | 'runId' | 'parameter' | 'chunk' | 'bucket'>): Promise<QueryMissingResult> {
   await completeRun(deps.database, base.runId, { found: 0 });
   // Nothing free to claim is not the same as nothing missing: say when other live runs hold the rest.
   const elsewhere = await claimsHeldElsewhere(deps.database, { parameter: base.parameter, runId: base.runId });

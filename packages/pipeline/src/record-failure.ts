@@ -27,7 +27,7 @@ export interface RecordFailureResult {
 const MAX_CAUSE = 4000;
 
 /**
- * Marks the failed parameter's run of the execution failed with the error and
+ * Marks the failed chunk's run of the execution failed with the error and
  * releases its claims (the next run picks its readings up; the other
  * parameters' runs are untouched), then cleans up: stops the run's transform
  * job if it still runs (a timed-out wait must not leave it burning instances)
@@ -36,7 +36,7 @@ const MAX_CAUSE = 4000;
  */
 export async function recordFailure(deps: RecordFailureDeps, settings: { jobPrefix: string }, rawEvent: RecordFailureEvent): Promise<RecordFailureResult> {
   const event = recordFailureEventSchema.parse(rawEvent);
-  const runId = runIdFor(event.executionId, event.parameter);
+  const runId = runIdFor(event.executionId, event.parameter, event.chunk);
   const logger = deps.logger.child({ runId, parameter: event.parameter, step: 'record-failure' });
   await openRun(deps.database, { runId, trigger: 'unknown', parameter: event.parameter, executionId: event.executionId });
   const cause = event.error.Cause.length > MAX_CAUSE ? `${event.error.Cause.slice(0, MAX_CAUSE)}…` : event.error.Cause;

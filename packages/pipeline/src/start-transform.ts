@@ -117,7 +117,7 @@ function probeFeatureRows(probes: readonly ProbeRecord[], rows: FeatureRows): Pi
 export async function startTransform(deps: StartTransformDeps, settings: StartTransformSettings, rawEvent: StartTransformEvent): Promise<StartTransformResult> {
   const event = startTransformEventSchema.parse(rawEvent);
   const { runId, parameter } = event.run;
-  assertRunOfExecution(event.executionId, parameter, runId);
+  assertRunOfExecution(event.executionId, parameter, runId, event.run.chunk);
   const model = await settings.modelOf(parameter);
   if (!model) throw new InputError(`no current model fills ${parameter}`, { runId, parameter });
   if (model.contract.parameter !== parameter) throw new InputError(`the model given for ${parameter} fills ${model.contract.parameter}`, { runId, parameter });

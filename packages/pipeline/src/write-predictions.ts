@@ -35,7 +35,7 @@ export interface WritePredictionsSettings {
 export async function writePredictions(deps: WritePredictionsDeps, rawEvent: WritePredictionsEvent, settings: WritePredictionsSettings = {}): Promise<WritePredictionsResult> {
   const event = writePredictionsEventSchema.parse(rawEvent);
   const { runId, transform, parameter } = event.run;
-  assertRunOfExecution(event.executionId, parameter, runId);
+  assertRunOfExecution(event.executionId, parameter, runId, event.run.chunk);
   const logger = deps.logger.child({ runId, parameter, step: 'write-predictions' });
   const predictions = parseJsonLines(await getText(deps.bucket, transform.predictionsKey), predictionRecordSchema, transform.predictionsKey);
   if (predictions.length !== transform.predicted) {

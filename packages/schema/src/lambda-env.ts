@@ -84,7 +84,7 @@ export type LambdaEnv = z.output<typeof lambdaEnvSchema>;
 export const lambdaEnvSchemas = {
   migrate: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true }),
   qualityCheck: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_QUALITY_CONFIG: true, AIRFILL_PLAUSIBILITY: true }),
-  planParameters: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_MODELS: true }),
+  planParameters: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_MAX_READINGS_PER_RUN: true, AIRFILL_MODELS: true }),
   queryMissing: lambdaEnvSchema.pick({ AIRFILL_ENV: true, AIRFILL_BUCKET: true, AIRFILL_MAX_READINGS_PER_RUN: true, AIRFILL_LIVE_POINTS: true, AIRFILL_MODELS: true }),
   startTransform: lambdaEnvSchema.pick({
     AIRFILL_ENV: true,

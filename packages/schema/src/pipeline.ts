@@ -37,6 +37,16 @@ export const runKeys = (run: string) => ({
   probes: `retrieved_from_db/${run}/probes.jsonl`,
 });
 
+/**
+ * S3 keys of one execution (under its own id in the ledger, the one
+ * quality-check keeps its record under). Same prefix as the runs', so the
+ * same lifecycle rule and grants cover them.
+ */
+export const executionKeys = (executionRunId: string) => ({
+  /** The chunk manifest: a JSON array of {@link ChunkItem}, the Distributed Map's items. */
+  chunks: `retrieved_from_db/${executionRunId}/chunks.json`,
+});
+
 /** A parameter's name as the input data spells it (`PM 2.5`, `Temperature`). */
 const parameterName = z.string().trim().min(1).max(200);
 
@@ -107,29 +117,54 @@ export const planParametersEventSchema = z.object({
 });
 export type PlanParametersEvent = z.input<typeof planParametersEventSchema>;
 
-/** plan-parameters' result at `$.plan`: what the Map fills, one run per parameter. */
+/**
+ * One chunk of an execution's plan, an item of the chunk manifest: one
+ * parameter over one time window (`input.from`/`input.to`) holding at most a
+ * run's worth of missing readings, filled in a run of its own.
+ */
+export const chunkItemSchema = z.object({
+  parameter: parameterName,
+  /** Its place among the parameter's chunks, oldest window first (0 for the first). */
+  chunk: count,
+  /** Whether its run hides values for the live accuracy check (one chunk per parameter: the newest). */
+  live: z.boolean(),
+  /** The execution input with the chunk's window. */
+  input: pipelineInputSchema,
+});
+export type ChunkItem = z.output<typeof chunkItemSchema>;
+
+/** plan-parameters' result at `$.plan`: what the Map fills, one run per chunk of each parameter. */
 export const planParametersResultSchema = z.object({
-  /** Parameters with a current model (and readings), in the order the Map runs them. */
+  /** Parameters with a current model (and readings), in the order of the manifest. */
   parameters: z.array(parameterName),
   /** Parameters stored (and asked for) that no current model fills: reported, not filled. */
   withoutModel: z.array(parameterName),
-  /** The execution input, for every parameter's run. */
+  /** The execution input, as the schedule or the CLI gave it. */
   input: pipelineInputSchema,
+  /** The chunk manifest (in the bucket the state machine reads it from): its key, its chunks in all and per parameter. */
+  chunks: z.object({ key: z.string().min(1), count, perParameter: z.record(parameterName, count) }),
 });
 export type PlanParametersResult = z.output<typeof planParametersResultSchema>;
 
-/** query-missing's event: one parameter of the execution (a Map item), the execution input and id. */
+/** query-missing's event: one chunk of the execution (a Map item), the execution input with its window, the execution id. */
 export const queryMissingEventSchema = z.object({
   executionId,
   parameter: parameterName,
+  /** The chunk of the parameter; its run id derives from it. @default 0 (a plan of one chunk) */
+  chunk: count.default(0),
+  /** Whether this chunk's run hides values for the live check. @default true */
+  live: z.boolean().default(true),
   input: pipelineInputSchema.default({ trigger: 'schedule' }),
 });
 export type QueryMissingEvent = z.input<typeof queryMissingEventSchema>;
 
 /** query-missing's result, the state every later step reads. */
 export const queryMissingResultSchema = z.object({
+  /** The (parent) execution the run belongs to: the later steps of a chunk's child execution name it from here. */
+  executionId,
   runId,
   parameter: parameterName,
+  chunk: count.default(0),
   found: count,
   /** Observed values hidden for the live accuracy check (predicted, compared, never written). */
   probes: count.default(0),
@@ -226,6 +261,7 @@ export type WritePredictionsResult = z.output<typeof writePredictionsResultSchem
 export const recordFailureEventSchema = z.object({
   executionId,
   parameter: parameterName,
+  chunk: count.default(0),
   error: z.object({ Error: z.string().default('Unknown'), Cause: z.string().default('') }).loose(),
 });
 export type RecordFailureEvent = z.input<typeof recordFailureEventSchema>;

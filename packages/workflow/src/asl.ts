@@ -86,20 +86,38 @@ export interface AslFailState {
   CausePath?: string;
 }
 
-/** The states a Map runs for each item (an inline Map: in the execution itself). */
+/**
+ * The states a Map runs for each item: inline (in the execution itself), or
+ * distributed (each item a child execution of its own; STANDARD, since the
+ * fill waits for task tokens).
+ */
 export interface AslItemProcessor {
-  ProcessorConfig: { Mode: 'INLINE' };
+  ProcessorConfig: { Mode: 'INLINE' } | { Mode: 'DISTRIBUTED'; ExecutionType: 'STANDARD' };
   StartAt: string;
   States: Record<string, AslState>;
 }
 
-/** A Map state: the item processor once per item of `ItemsPath`, at most `MaxConcurrency` at a time. */
+/** Where a Distributed Map reads its items: a JSON array in an S3 object. */
+export interface AslItemReader {
+  Resource: 'arn:aws:states:::s3:getObject';
+  ReaderConfig: { InputType: 'JSON' };
+  Parameters: { Bucket: string; 'Key.$': string };
+}
+
+/**
+ * A Map state: the item processor once per item, at most `MaxConcurrency` at
+ * a time. The items are the array at `ItemsPath` (inline), or the JSON array
+ * the `ItemReader` reads from S3 (distributed).
+ */
 export interface AslMapState extends AslStateBase {
   Type: 'Map';
-  ItemsPath: string;
+  ItemsPath?: string;
+  ItemReader?: AslItemReader;
   ItemSelector?: Record<string, unknown>;
   MaxConcurrency: number;
   ItemProcessor: AslItemProcessor;
+  /** Names the Map Run and its child executions (distributed only). */
+  Label?: string;
   ResultPath?: string | null;
   Retry?: AslRetrier[];
   Catch?: AslCatcher[];

@@ -6,6 +6,12 @@ import { transientRetry } from './retry';
 export interface PipelineWorkflowProps {
   /** Lambda function ARNs. */
   functions: { qualityCheck: string; planParameters: string; queryMissing: string; startTransform: string; writePredictions: string; recordFailure: string };
+  /**
+   * The bucket plan-parameters writes the chunk manifest to
+   * (`retrieved_from_db/<execution's run id>/chunks.json`): the Distributed
+   * Map reads its items from there.
+   */
+  chunkManifestBucket: string;
   /** How long start-transform may wait for its task token. */
   transformTimeoutSeconds: number;
   /**
@@ -17,9 +23,10 @@ export interface PipelineWorkflowProps {
   /** Time limit of each short Lambda step. @default 900 (the Lambda maximum) */
   stepTimeoutSeconds?: number;
   /**
-   * How many parameters are filled at the same time (the Map's
-   * MaxConcurrency): each holds database connections, a transform job's
-   * instances and, locally, memory for its features. @default 2
+   * How many chunks are filled at the same time (the Distributed Map's
+   * MaxConcurrency, over every parameter's chunks): each holds database
+   * connections, a transform job's instances and, locally, memory for its
+   * features. @default 2
    */
   maxConcurrency?: number;
   /**
@@ -36,7 +43,7 @@ export const STATES = {
   notifyQualityAlerts: 'NotifyQualityAlerts',
   publishQualityAlert: 'PublishQualityAlert',
   planParameters: 'PlanParameters',
-  fillParameters: 'FillParameters',
+  fillChunks: 'FillChunks',
   queryMissing: 'QueryMissing',
   anythingToFill: 'AnythingToFill',
   nothingToFill: 'NothingToFill',
@@ -52,10 +59,13 @@ export const STATES = {
   failed: 'Failed',
 } as const;
 
-/** What a parameter's run ends as in the Map's result (`$.outcomes`, in the order of `$.plan.parameters`). */
+/** What a chunk's run ends as in the Map's result (`$.outcomes`, in the order of the chunk manifest). */
 export const PARAMETER_OUTCOMES = { succeeded: 'succeeded', failed: 'failed' } as const;
 
-/** The error an execution fails with when at least one parameter's run failed (the others' fills are kept). */
+/** Chunks filled at the same time at most: Step Functions runs up to 10,000 child executions of a Distributed Map at once; 1,000 keeps a run's transform jobs and database connections within reason. */
+export const MAX_CHUNK_CONCURRENCY = 1000;
+
+/** The error an execution fails with when at least one chunk's run failed (the others' fills are kept). */
 export const PARAMETERS_FAILED_ERROR = 'ParametersFailed';
 
 /** Service integration that publishes one message to an SNS topic. */
@@ -64,10 +74,10 @@ export const SNS_PUBLISH = 'arn:aws:states:::sns:publish';
 /** Service integration that hands a task token to the Lambda and waits for SendTask*. */
 export const LAMBDA_WAIT_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 
-/** Every failure of a parameter's working step is recorded for that parameter, and the other parameters carry on. */
+/** Every failure of a chunk's working step is recorded in that chunk's run, and the other chunks carry on. */
 const toRecordFailure: AslCatcher[] = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATES.recordFailure }];
 
-/** A failure outside any parameter's run (the plan, the Map itself) fails the execution with its error. */
+/** A failure outside any chunk's run (the plan, the Map itself) fails the execution with its error. */
 const toFailed: AslCatcher[] = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATES.failed }];
 
 /** A short Lambda step: the step time limit, retries on transient errors and timeouts, and where its failures go. */
@@ -79,19 +89,23 @@ function lambdaStep(
   return { Type: 'Task', ...step, TimeoutSeconds: stepTimeout, Retry: transientRetry([TIMEOUT_ERROR]), Catch: catchers };
 }
 
-/** How a parameter's run ends: its outcome, as the Map's item result. */
+/** How a chunk's run ends: its outcome, as the Map's item result. */
 const outcome = (value: string, comment: string): AslState => ({ Comment: comment, Type: 'Pass', Result: value, End: true });
 
 /**
- * The states of one parameter's run (the Map's item processor), the
+ * The states of one chunk's run (the Map's item processor, a child
+ * execution of its own): one parameter over one time window, the
  * single-parameter pipeline as it was:
  *
  * QueryMissing -> AnythingToFill? -(0)-> NothingToFill
  *                                 -(n)-> StartTransform (waits for the task token) -> WritePredictions -> ParameterFilled
- * any Task error -> RecordFailure (this parameter's run failed, its claims released) -> ParameterFailed
+ * any Task error -> RecordFailure (this chunk's run failed, its claims released) -> ParameterFailed
  *
- * Each ends in a Pass whose result is the run's outcome, never in a Fail:
- * a Fail inside an inline Map would stop the other parameters mid-run.
+ * Each ends in a Pass whose result is the run's outcome, never in a Fail: a
+ * failed child would fail the Map Run and stop the other chunks mid-run.
+ * The item carries the parent execution's id (`$.executionId`): inside a
+ * child, `$$.Execution.Id` is the child's, and the run ids, the ledger and
+ * the failure recorder belong to the parent.
  */
 function parameterStates(props: PipelineWorkflowProps, stepTimeout: number): Record<string, AslState> {
   const startTransform: AslTaskState = {
@@ -101,7 +115,7 @@ function parameterStates(props: PipelineWorkflowProps, stepTimeout: number): Rec
     Parameters: {
       FunctionName: props.functions.startTransform,
       Payload: {
-        'executionId.$': '$$.Execution.Id',
+        'executionId.$': '$.executionId',
         'run.$': '$',
         'taskToken.$': '$$.Task.Token',
       },
@@ -118,7 +132,7 @@ function parameterStates(props: PipelineWorkflowProps, stepTimeout: number): Rec
     [STATES.queryMissing]: lambdaStep(stepTimeout, toRecordFailure, {
       Comment: "Opens the parameter's run, claims its missing readings, writes them and their context to retrieved_from_db/.",
       Resource: props.functions.queryMissing,
-      Parameters: { 'executionId.$': '$$.Execution.Id', 'parameter.$': '$.parameter', 'input.$': '$.input' },
+      Parameters: { 'executionId.$': '$.executionId', 'parameter.$': '$.parameter', 'chunk.$': '$.chunk', 'live.$': '$.live', 'input.$': '$.input' },
       Next: STATES.anythingToFill,
     }),
     [STATES.anythingToFill]: {
@@ -132,7 +146,7 @@ function parameterStates(props: PipelineWorkflowProps, stepTimeout: number): Rec
     [STATES.writePredictions]: lambdaStep(stepTimeout, toRecordFailure, {
       Comment: "Stores the parameter's predicted_values_output/ in imputations in one transaction and closes its run.",
       Resource: props.functions.writePredictions,
-      Parameters: { 'executionId.$': '$$.Execution.Id', 'run.$': '$' },
+      Parameters: { 'executionId.$': '$.executionId', 'run.$': '$' },
       ResultPath: '$.written',
       Next: STATES.parameterFilled,
     }),
@@ -141,7 +155,7 @@ function parameterStates(props: PipelineWorkflowProps, stepTimeout: number): Rec
       Comment: "Marks the parameter's run failed with the error and releases its claims, so the next run picks its readings up.",
       Type: 'Task',
       Resource: props.functions.recordFailure,
-      Parameters: { 'executionId.$': '$$.Execution.Id', 'parameter.$': '$.parameter', 'error.$': '$.error' },
+      Parameters: { 'executionId.$': '$.executionId', 'parameter.$': '$.parameter', 'chunk.$': '$.chunk', 'error.$': '$.error' },
       ResultPath: '$.recorded',
       TimeoutSeconds: stepTimeout,
       Retry: transientRetry([TIMEOUT_ERROR]),
@@ -149,7 +163,7 @@ function parameterStates(props: PipelineWorkflowProps, stepTimeout: number): Rec
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.recordError', Next: STATES.parameterFailed }],
       Next: STATES.parameterFailed,
     },
-    [STATES.parameterFailed]: outcome(PARAMETER_OUTCOMES.failed, "The parameter's run failed; the other parameters carry on and the execution fails at the end."),
+    [STATES.parameterFailed]: outcome(PARAMETER_OUTCOMES.failed, "The chunk's run failed; the other chunks carry on and the execution fails at the end."),
   };
 }
 
@@ -158,9 +172,12 @@ function parameterStates(props: PipelineWorkflowProps, stepTimeout: number): Rec
  * the local engine runs the very same definition:
  *
  * QualityCheck [-> NotifyQualityAlerts (Map: SNS publish per alert)] ->
- * PlanParameters (which parameters a current model fills) ->
- * FillParameters: a Map over them, `maxConcurrency` at a time, each one the
- *   single-parameter run (see `parameterStates`), ending in its outcome ->
+ * PlanParameters (which parameters a current model fills, each cut into
+ *   chunks: time windows of at most a run's worth of missing readings,
+ *   listed in a manifest on S3) ->
+ * FillChunks: a Distributed Map over the manifest, `maxConcurrency` at a
+ *   time, each chunk a child execution running the single-parameter run
+ *   (see `parameterStates`) on its window, ending in its outcome ->
  * CheckOutcomes -> AnyParameterFailed? -(no)-> Done
  *                                      -(yes)-> DescribeFailures -> Failed (ParametersFailed)
  * QualityCheck, PlanParameters or the Map itself failing -> Failed (the original error)
@@ -170,10 +187,12 @@ function parameterStates(props: PipelineWorkflowProps, stepTimeout: number): Rec
  * them. Its result lands at `$.quality`; its own record (`quality_checks`)
  * stays unfinished when it fails, and the failed execution raises the alarm.
  *
- * A parameter's failure is recorded in its own run and never stops the
- * others: their predictions are written before the execution fails. Run ids
- * are derived from the execution id and the parameter inside the Lambdas,
- * so a retried step, and the failure recorder, find the same run.
+ * A chunk's failure is recorded in its own run and never stops the others:
+ * their predictions are written before the execution fails. Run ids are
+ * derived from the execution id, the parameter and the chunk inside the
+ * Lambdas, so a retried step, and the failure recorder, find the same run.
+ * The manifest is read from S3 rather than passed in the state, so a
+ * backfill of thousands of chunks stays far below the state's size limit.
  */
 export function buildPipelineDefinition(props: PipelineWorkflowProps): AslDefinition {
   if (!Number.isInteger(props.transformTimeoutSeconds) || props.transformTimeoutSeconds <= 0) {
@@ -183,18 +202,30 @@ export function buildPipelineDefinition(props: PipelineWorkflowProps): AslDefini
     throw new RangeError(`heartbeatSeconds must be a positive integer below transformTimeoutSeconds, got ${props.heartbeatSeconds}`);
   }
   const maxConcurrency = props.maxConcurrency ?? 2;
-  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > 40) {
-    throw new RangeError(`maxConcurrency must be an integer from 1 to 40, got ${props.maxConcurrency}`);
+  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > MAX_CHUNK_CONCURRENCY) {
+    throw new RangeError(`maxConcurrency must be an integer from 1 to ${MAX_CHUNK_CONCURRENCY}, got ${props.maxConcurrency}`);
   }
+  if (!props.chunkManifestBucket) throw new RangeError('chunkManifestBucket must name the bucket plan-parameters writes the chunk manifest to');
   const stepTimeout = props.stepTimeoutSeconds ?? 900;
 
-  const fillParameters: AslMapState = {
-    Comment: "Fills each planned parameter in a run of its own, with its own claims, model and transform job; a failed parameter's run is recorded and the others carry on.",
+  const fillChunks: AslMapState = {
+    Comment: "Fills each chunk of the plan (one parameter, one time window) in a run and child execution of its own, with its own claims, model and transform job; a failed chunk's run is recorded and the others carry on.",
     Type: 'Map',
-    ItemsPath: '$.plan.parameters',
-    ItemSelector: { 'parameter.$': '$$.Map.Item.Value', 'input.$': '$.plan.input' },
+    ItemReader: {
+      Resource: 'arn:aws:states:::s3:getObject',
+      ReaderConfig: { InputType: 'JSON' },
+      Parameters: { Bucket: props.chunkManifestBucket, 'Key.$': '$.plan.chunks.key' },
+    },
+    ItemSelector: {
+      'executionId.$': '$$.Execution.Id',
+      'parameter.$': '$$.Map.Item.Value.parameter',
+      'chunk.$': '$$.Map.Item.Value.chunk',
+      'live.$': '$$.Map.Item.Value.live',
+      'input.$': '$$.Map.Item.Value.input',
+    },
     MaxConcurrency: maxConcurrency,
-    ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: STATES.queryMissing, States: parameterStates(props, stepTimeout) },
+    ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: STATES.queryMissing, States: parameterStates(props, stepTimeout) },
+    Label: STATES.fillChunks,
     ResultPath: '$.outcomes',
     Catch: toFailed,
     Next: STATES.checkOutcomes,
@@ -243,11 +274,11 @@ export function buildPipelineDefinition(props: PipelineWorkflowProps): AslDefini
         Resource: props.functions.planParameters,
         Parameters: { 'executionId.$': '$$.Execution.Id', 'input.$': '$' },
         ResultPath: '$.plan',
-        Next: STATES.fillParameters,
+        Next: STATES.fillChunks,
       }),
-      [STATES.fillParameters]: fillParameters,
+      [STATES.fillChunks]: fillChunks,
       [STATES.checkOutcomes]: {
-        Comment: 'Whether any parameter failed: its outcome is in $.outcomes, in the order of $.plan.parameters.',
+        Comment: 'Whether any chunk failed: its outcome is in $.outcomes, in the order of the chunk manifest.',
         Type: 'Pass',
         Parameters: { 'anyFailed.$': `States.ArrayContains($.outcomes, '${PARAMETER_OUTCOMES.failed}')` },
         ResultPath: '$.check',
@@ -260,12 +291,12 @@ export function buildPipelineDefinition(props: PipelineWorkflowProps): AslDefini
       },
       [STATES.done]: { Type: 'Succeed' },
       [STATES.describeFailures]: {
-        Comment: 'Names the outcome of each parameter in the error the execution fails with; the failed runs hold their errors in the ledger.',
+        Comment: 'Names the failed chunks in the error the execution fails with; the failed runs hold their errors in the ledger.',
         Type: 'Pass',
         Parameters: {
           Error: PARAMETERS_FAILED_ERROR,
           'Cause.$':
-            "States.Format('filling failed for at least one parameter: parameters {}, outcomes {}; each failed run is in the ledger with its error, and its readings are free for the next run', States.JsonToString($.plan.parameters), States.JsonToString($.outcomes))",
+            "States.Format('filling failed for at least one chunk: parameters {}, {} chunks, outcomes in manifest order {}; each failed run is in the ledger with its error, and its readings are free for the next run', States.JsonToString($.plan.parameters), $.plan.chunks.count, States.JsonToString($.outcomes))",
         },
         ResultPath: '$.error',
         Next: STATES.failed,

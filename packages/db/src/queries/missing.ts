@@ -135,3 +135,27 @@ export async function claimsHeldElsewhere(database: Database, query: { parameter
   const runs = rows.map((row) => ({ runId: row.run_id, startedAt: row.started_at, claimed: Number(row.claimed) }));
   return { readings: runs.reduce((total, run) => total + run.claimed, 0), runs };
 }
+
+/** Missing readings of a parameter without an imputation, counted per hour (what a plan cuts into chunks). */
+export interface MissingPerHour {
+  /** The hour's start. */
+  hour: Date;
+  readings: number;
+}
+
+/**
+ * Counts the missing readings of a parameter that have no imputation yet,
+ * per hour of `ts` in [from, to), oldest first; hours without any are left
+ * out. Read only; claims nothing (a reading another run holds is counted:
+ * that run may fail and free it). One pass over the missing-value index.
+ */
+export async function countMissingPerHour(database: Database, query: Omit<MissingReadingsQuery, 'limit'>): Promise<MissingPerHour[]> {
+  const { rows } = await database.pool.query<{ hour: Date; readings: string }>(
+    `select date_trunc('hour', c.ts) as hour, count(*) as readings
+       from (${CANDIDATES}) c
+      group by 1
+      order by 1`,
+    [query.parameter, query.from ?? null, query.to ?? null],
+  );
+  return rows.map((row) => ({ hour: row.hour, readings: Number(row.readings) }));
+}

@@ -59,7 +59,8 @@ function readPin(text: string, key: string, parameter: string): ModelPin {
 
 /** The fill's models in the cloud: per parameter its current-model pointer, else the deployed default. */
 export interface CurrentModelCatalog {
-  forExecution(executionId: string): ExecutionModels;
+  /** The models of the execution's runs of `chunk` (each run pins its own). @param chunk @default 0 */
+  forExecution(executionId: string, chunk?: number): ExecutionModels;
 }
 
 /**
@@ -82,8 +83,8 @@ export function currentModelCatalog(deps: CurrentModelCatalogDeps, serving?: Ser
     return deployed ? { source: 'deployed', parameter, version: deployed.version, name: deployed.name, pinnedAt } : undefined;
   }
 
-  async function pinOf(executionId: string, parameter: string): Promise<ModelPin | undefined> {
-    const runId = runIdFor(executionId, parameter);
+  async function pinOf(executionId: string, chunk: number, parameter: string): Promise<ModelPin | undefined> {
+    const runId = runIdFor(executionId, parameter, chunk);
     const key = runKeys(runId).model;
     const text = await findText(deps.bucket, key);
     if (text !== undefined) return readPin(text, key, parameter);
@@ -106,16 +107,16 @@ export function currentModelCatalog(deps: CurrentModelCatalogDeps, serving?: Ser
   }
 
   return {
-    forExecution: (executionId) => ({
+    forExecution: (executionId, chunk = 0) => ({
       async contractOf(parameter) {
-        const pin = await pinOf(executionId, parameter);
+        const pin = await pinOf(executionId, chunk, parameter);
         if (!pin) return undefined;
         if (pin.source === 'pointer') return deps.pointerModels.contractOf(pin.pointer);
         checkDeployed(pin);
         return deps.deployed.contractOf(parameter);
       },
       async modelOf(parameter) {
-        const pin = await pinOf(executionId, parameter);
+        const pin = await pinOf(executionId, chunk, parameter);
         if (!pin) return undefined;
         if (pin.source === 'deployed') {
           checkDeployed(pin);
