@@ -7,9 +7,10 @@ import type { LocalRuntime } from './runtime';
 /** Options of {@link backfillLocally}: those of a run, and the chunk. */
 export interface BackfillOptions extends Omit<RunLocallyOptions, 'maxReadingsPerRun' | 'writeReport' | 'csvWhenEmpty'> {
   /**
-   * Most missing readings one execution claims per parameter. It bounds
-   * memory: an execution holds its chunk and the chunk's feature context
-   * (its time span and the look-back/ahead around it), never the backfill.
+   * Most missing readings of one chunk (one run). It bounds memory: a run
+   * holds its chunk and the chunk's feature context (its time span and the
+   * look-back/ahead around it), never the backfill; an execution fills its
+   * chunks `maxConcurrency` at a time.
    */
   chunkReadings: number;
   /** Told after each execution. */
@@ -23,8 +24,8 @@ export interface BackfillPass {
   executionId: string;
   status: ExecutionResult['status'];
   error?: ExecutionResult['error'];
-  /** Per parameter: readings claimed, values written, predictions refused. */
-  parameters: { parameter: string; found: number; written: number; refused: number }[];
+  /** Per parameter, over its chunks: how many chunks, readings claimed, values written, predictions refused. */
+  parameters: { parameter: string; chunks: number; found: number; written: number; refused: number }[];
   /** Missing readings with no value yet, over every parameter, after this execution. */
   unfilled: number;
   ms: number;
@@ -47,15 +48,15 @@ export interface BackfillResult {
 /** Adds an execution's step times to the sums, by step name (every execution's Map fills the same parameters). */
 function addSteps(sums: StepTime[], steps: readonly StepTime[]): void {
   for (const step of steps) {
-    const name = step.step.startsWith('fill ') ? 'fill (every parameter, in the Map)' : step.step;
+    const name = step.step.startsWith('fill ') ? 'fill (every chunk, in the Map)' : step.step;
     const sum = sums.find((entry) => entry.step === name);
     if (sum) sum.ms += step.ms;
     else sums.push({ step: name, ms: step.ms });
   }
 }
 
-/** One pass's counts, from the ledger. */
-async function describePass(execution: ExecutionResult, runtime: LocalRuntime): Promise<BackfillPass['parameters']> {
+/** One pass's counts per chunk's run, from the ledger. */
+async function describeRuns(execution: ExecutionResult, runtime: LocalRuntime): Promise<{ parameter: string; found: number; written: number; refused: number }[]> {
   return Promise.all(
     execution.runs.map(async (run) => {
       // A run whose query-missing never opened it (the execution failed before) has no ledger line: nothing claimed, nothing written.
@@ -68,17 +69,29 @@ async function describePass(execution: ExecutionResult, runtime: LocalRuntime): 
   );
 }
 
+/** The runs' counts added up per parameter, in the order the parameters first come. */
+function perParameter(runs: Awaited<ReturnType<typeof describeRuns>>): BackfillPass['parameters'] {
+  const sums = new Map<string, BackfillPass['parameters'][number]>();
+  for (const run of runs) {
+    const sum = sums.get(run.parameter) ?? { parameter: run.parameter, chunks: 0, found: 0, written: 0, refused: 0 };
+    sums.set(run.parameter, { ...sum, chunks: sum.chunks + 1, found: sum.found + run.found, written: sum.written + run.written, refused: sum.refused + run.refused });
+  }
+  return [...sums.values()];
+}
+
 /**
- * `airfill backfill`: fills every missing value a model can fill, in
- * executions of at most `chunkReadings` readings per parameter, one after
- * another on one runtime, until an execution finds fewer than a chunk for
- * every parameter (nothing is left). Each execution is the real pipeline
- * and commits its own fills, so memory stays that of one chunk, and a
- * backfill that is interrupted, killed or crashes loses at most the chunk
- * under way: the next backfill (or run) closes the runs left open, takes
- * their claims back and goes on from there; nothing is written twice (one
- * imputation per reading). Stops at the first failed execution (the others'
- * fills are kept), or when an execution writes nothing new.
+ * `airfill backfill`: fills every missing value a model can fill. Each
+ * execution plans every parameter's missing readings in chunks of at most
+ * `chunkReadings` (time windows) and fills them, each chunk a run of its
+ * own; another execution follows only while some chunk's run found a full
+ * chunk (an hour holding more than a chunk, readings gone missing
+ * meanwhile). Each run is the real pipeline and commits its own fills, so
+ * memory stays that of the chunks under way, and a backfill that is
+ * interrupted, killed or crashes loses at most those chunks: the next
+ * backfill (or run) closes the runs left open, takes their claims back and
+ * goes on from there; nothing is written twice (one imputation per
+ * reading). Stops at the first failed execution (the others' fills are
+ * kept), or when an execution writes nothing new.
  */
 export async function backfillLocally(options: BackfillOptions): Promise<BackfillResult> {
   const started = performance.now();
@@ -92,7 +105,8 @@ export async function backfillLocally(options: BackfillOptions): Promise<Backfil
       const passStarted = performance.now();
       const execution = await runPipeline(runtime, { ...options.execution, ...(options.onPipelineProgress ? { onProgress: options.onPipelineProgress } : {}) });
       addSteps(steps, pipelineSteps(execution));
-      const parameters = await describePass(execution, runtime);
+      const runs = await describeRuns(execution, runtime);
+      const parameters = perParameter(runs);
       for (const parameter of execution.plan?.withoutModel ?? []) withoutModel.add(parameter);
       const status = await readStatus(runtime.database);
       const entry: BackfillPass = {
@@ -110,8 +124,8 @@ export async function backfillLocally(options: BackfillOptions): Promise<Backfil
         outcome = 'failed';
         break;
       }
-      if (parameters.every((parameter) => parameter.found < options.chunkReadings)) break;
-      if (parameters.every((parameter) => parameter.written === 0)) {
+      if (runs.every((run) => run.found < options.chunkReadings)) break;
+      if (runs.every((run) => run.written === 0)) {
         outcome = 'stalled';
         break;
       }

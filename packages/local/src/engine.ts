@@ -2,11 +2,12 @@ import '@airfill/workflow/promise-polyfill';
 import { randomBytes } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { getRun } from '@airfill/db';
-import { planParameters, qualityCheck, queryMissing, recordFailure, runIdFor, runStep, startTransform, writePredictions } from '@airfill/pipeline';
-import { alertNoticeSchema, startTransformEventSchema, type PipelineInput, type PlanParametersResult } from '@airfill/schema';
-import { buildPipelineDefinition, STATES } from '@airfill/workflow';
+import { getText, planParameters, qualityCheck, queryMissing, recordFailure, runIdFor, runStep, startTransform, writePredictions } from '@airfill/pipeline';
+import { alertNoticeSchema, chunkItemSchema, startTransformEventSchema, type PipelineInput, type PlanParametersResult } from '@airfill/schema';
+import { buildPipelineDefinition, itemReaderStateName, lowerDistributedMaps, STATES } from '@airfill/workflow';
+import { z } from 'zod';
 import { droppingBeforeCommit, FaultPlan, type Fault } from './faults';
-import type { PipelineProgress } from './progress';
+import type { ChunkRun, PipelineProgress } from './progress';
 import { LOCAL_NAMES, type LocalRuntime } from './runtime';
 import { ExecutionTimings, type ParameterRunResult, type StateTiming } from './timings';
 
@@ -40,7 +41,7 @@ export interface ExecutionResult {
   error?: { name: string; cause: string };
   /** What it planned to fill (absent when planning itself failed). */
   plan?: PlanParametersResult;
-  /** One per planned parameter, in plan order. */
+  /** One per planned chunk, in the manifest's order (absent chunks: the Map never read the manifest). */
   runs: ParameterRunResult[];
   /** Its top-level states (plan, the Map, the outcome check). */
   states: StateTiming[];
@@ -53,16 +54,16 @@ export interface ExecutionResult {
  * claimed. The cloud has no hook for that; locally the engine knows, and
  * runs the real record-failure step for each, so the next run can start at once.
  */
-async function closeOpenRuns(runtime: LocalRuntime, executionId: string, parameters: readonly string[], error: { name: string; cause: string }): Promise<void> {
+async function closeOpenRuns(runtime: LocalRuntime, executionId: string, runs: readonly ChunkRun[], error: { name: string; cause: string }): Promise<void> {
   const tokens = { ssm: runtime.parameters.client, prefix: LOCAL_NAMES.ssmPrefix };
-  for (const parameter of parameters) {
-    const run = await getRun(runtime.database, runIdFor(executionId, parameter)).catch(() => undefined);
+  for (const { parameter, chunk, runId } of runs) {
+    const run = await getRun(runtime.database, runId).catch(() => undefined);
     if (run?.status !== 'running') continue;
     await runStep(runtime.logger, 'record-failure', () =>
       recordFailure(
         { database: runtime.database, sagemaker: runtime.sagemaker.client, tokens, logger: runtime.logger },
         { jobPrefix: runtime.transformSettings.jobPrefix },
-        { executionId, parameter, error: { Error: error.name, Cause: error.cause } },
+        { executionId, parameter, chunk, error: { Error: error.name, Cause: error.cause } },
       ),
     );
   }
@@ -70,7 +71,7 @@ async function closeOpenRuns(runtime: LocalRuntime, executionId: string, paramet
 
 const FUNCTION_ARN = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:airfill-local-${name}`;
 
-/** The parameter's run a handler's input belongs to (every Task inside the Map carries it). */
+/** The parameter of the chunk's run a handler's input belongs to (every Task inside the Map carries it). */
 function parameterOf(input: unknown): string | undefined {
   const state = input as { parameter?: unknown; run?: { parameter?: unknown }; Payload?: { run?: { parameter?: unknown } } };
   const parameter = state.parameter ?? state.run?.parameter ?? state.Payload?.run?.parameter;
@@ -80,10 +81,15 @@ function parameterOf(input: unknown): string | undefined {
 /** One engine run at a time per runtime: the faults and observers are the runtime's. */
 const busy = new WeakSet<LocalRuntime>();
 
+/** The chunk manifest as the Distributed Map reads it. */
+const chunkManifestSchema = z.array(chunkItemSchema);
+
 /**
  * Runs the pipeline state machine once, in aws-local-stepfunctions, with the
- * very definition the stacks deploy: the plan, then every planned parameter
- * in a run of its own (the Map, `runtime.maxConcurrency` at a time). Each
+ * very definition the stacks deploy: the plan, then every planned chunk in a
+ * run of its own (the Map, `runtime.maxConcurrency` at a time). The engine
+ * runs Maps inline only: the Distributed Map reads its manifest in a Task
+ * state put before it (`lowerDistributedMaps`), from the local S3. Each
  * Task runs the real step of its Lambda (with the Lambda's error naming, so
  * Retry and Catch see the names they see in the cloud). The start-transform
  * Task does what `.waitForTaskToken` does: a fresh token per attempt, the
@@ -102,11 +108,13 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
   const report = options.onProgress ?? (() => undefined);
   const timings = new ExecutionTimings();
   let plan: PlanParametersResult | undefined;
+  // The chunks' runs, in the manifest's order, once the Map has read it.
+  let chunks: ChunkRun[] = [];
   runtime.faults = faults;
   runtime.runs = new Map();
   runtime.observe = (event) => {
-    if (event.kind === 'transform') timings.transform(event.parameter, event.ms);
-    if (event.kind === 'callback' && event.ms !== undefined) timings.callback(event.parameter, event.ms);
+    if (event.kind === 'transform') timings.transform(event.runId, event.ms);
+    if (event.kind === 'callback' && event.ms !== undefined) timings.callback(event.runId, event.ms);
     report(event);
   };
   const issued: string[] = [];
@@ -145,10 +153,20 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
       [STATES.planParameters]: (input) =>
         track(
           runStep(logger, 'plan-parameters', async () => {
-            plan = await planParameters({ database, logger }, { modelled: [...models.keys()] }, input as never);
-            for (const parameter of plan.parameters) runtime.runs.set(runIdFor(executionId, parameter), parameter);
-            report({ kind: 'plan', parameters: plan.parameters, withoutModel: plan.withoutModel });
+            plan = await planParameters({ database, bucket, logger }, { modelled: [...models.keys()], chunkReadings: runtime.maxReadingsPerRun }, input as never);
+            report({ kind: 'plan', parameters: plan.parameters, withoutModel: plan.withoutModel, chunks: plan.chunks.perParameter });
             return plan;
+          }),
+        ),
+      // What the Distributed Map's ItemReader does in the cloud: read the manifest (a JSON array) from the bucket.
+      [itemReaderStateName(STATES.fillChunks)]: (input) =>
+        track(
+          runStep(logger, 'read-chunk-manifest', async () => {
+            const { Bucket, Key } = z.object({ Bucket: z.literal(bucket.name), Key: z.string().min(1) }).parse(input);
+            const items = chunkManifestSchema.parse(JSON.parse(await getText(bucket, Key)));
+            chunks = items.map(({ parameter, chunk }) => ({ parameter, chunk, runId: runIdFor(executionId, parameter, chunk) }));
+            for (const run of chunks) runtime.runs.set(run.runId, run);
+            return items;
           }),
         ),
       [STATES.queryMissing]: (input) =>
@@ -188,7 +206,7 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
         ),
     };
 
-    const definition = buildPipelineDefinition({
+    const built = buildPipelineDefinition({
       functions: {
         qualityCheck: FUNCTION_ARN('quality-check'),
         planParameters: FUNCTION_ARN('plan-parameters'),
@@ -197,10 +215,12 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
         writePredictions: FUNCTION_ARN('write-predictions'),
         recordFailure: FUNCTION_ARN('record-failure'),
       },
+      chunkManifestBucket: bucket.name,
       transformTimeoutSeconds: options.transformTimeoutSeconds ?? 1800,
       alertTopicArn: LOCAL_NAMES.alertTopicArn,
       maxConcurrency: runtime.maxConcurrency,
     });
+    const { definition } = lowerDistributedMaps(built);
     const machine = new StateMachine(JSON.parse(JSON.stringify(definition)) as never, { validationOptions: { checkArn: false } });
     const input = { trigger: 'local', ...(runtime.requestedParameters ? { parameters: [...runtime.requestedParameters] } : {}), ...options.input };
     const execution = machine.run(input as never, {
@@ -222,21 +242,21 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
       for await (const event of execution.eventLogs) {
         if (!('state' in event)) continue;
         const state = event.state.name;
-        // Events of states inside the Map carry the item's index: the parameter's place in the plan.
+        // Events of states inside the Map carry the item's index: the chunk's place in the manifest.
         const index = (event as { index?: number }).index;
-        const parameter = index === undefined ? undefined : plan?.parameters[index];
-        const at = { state, parameter, timestamp: event.timestamp };
+        const run = index === undefined ? undefined : chunks[index];
+        const at = { state, runId: run?.runId, timestamp: event.timestamp };
         if (event.type === 'StateEntered') {
           timings.state({ ...at, type: 'entered' });
-          report({ kind: 'state', state, phase: 'entered', ...(parameter ? { parameter } : {}) });
+          report({ kind: 'state', state, phase: 'entered', ...run });
         } else if (event.type === 'StateRetried') {
           timings.state({ ...at, type: 'retried' });
-          report({ kind: 'state', state, phase: 'retried', attempt: event.retry.attempt, ...(parameter ? { parameter } : {}) });
+          report({ kind: 'state', state, phase: 'retried', attempt: event.retry.attempt, ...run });
         } else if (event.type === 'StateExited' || event.type === 'StateFailed' || event.type === 'StateCaught') {
           timings.state({ ...at, type: 'left' });
           const failure = 'Error' in event ? { error: String(event.Error), cause: String(event.Cause) } : {};
           const phase = event.type === 'StateExited' ? 'exited' : event.type === 'StateFailed' ? 'failed' : 'caught';
-          report({ kind: 'state', state, phase, ...(parameter ? { parameter } : {}), ...failure });
+          report({ kind: 'state', state, phase, ...run, ...failure });
         }
       }
     })();
@@ -251,16 +271,15 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
     );
     await watch.catch(() => undefined);
     options.signal?.removeEventListener('abort', abort);
-    const planned = plan?.parameters ?? [];
     if (outcome.status === 'failed') {
       await Promise.allSettled([...inflight]);
-      await closeOpenRuns(runtime, executionId, planned, outcome.error);
+      await closeOpenRuns(runtime, executionId, chunks, outcome.error);
     }
     return {
       executionId,
       ...outcome,
       ...(plan ? { plan } : {}),
-      runs: timings.runs(planned.map((parameter) => ({ parameter, runId: runIdFor(executionId, parameter) }))),
+      runs: timings.runs(chunks),
       states: timings.topLevel(),
       ms: performance.now() - started,
     };

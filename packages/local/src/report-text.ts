@@ -51,7 +51,7 @@ function attentionLines(report: RunReport): string[] {
   for (const parameter of report.parameters) {
     const { ledger } = parameter;
     if (ledger.status === 'failed') {
-      lines.push(`${parameter.parameter}: run ${parameter.runId} failed (${ledger.error?.name ?? 'error'}: ${ledger.error?.message ?? ''}); its readings are free for the next run`);
+      lines.push(`${parameter.parameter}: run ${ledger.error?.runId ?? parameter.runId} failed (${ledger.error?.name ?? 'error'}: ${ledger.error?.message ?? ''}); its readings are free for the next run`);
     }
     const refused = ledger.refused ?? 0;
     if (refused > 0) {

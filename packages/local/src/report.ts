@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { claimsHeldElsewhere, getRun, listRefusals, summariseCompleteness, summariseGapsBySensor, summariseLiveChecks, type CompletenessSummary, type Database, type SensorGapSummary } from '@airfill/db';
+import { claimsHeldElsewhere, getRun, listRefusals, summariseCompleteness, summariseGapsBySensor, summariseLiveChecks, type CompletenessSummary, type Database, type Run as RunRecord, type SensorGapSummary } from '@airfill/db';
 import { runIdForExecution } from '@airfill/pipeline';
 import type { ExecutionResult } from './engine';
 import type { ChosenModel } from './model-choice';
@@ -51,18 +51,22 @@ const liveSchema = z
   })
   .nullable();
 
-/** One parameter's run in the execution: its ledger row, what it filled, its model. */
+/** One parameter's runs in the execution (one per chunk): their ledger rows summed, what they filled, its model. */
 const parameterSchema = z.object({
   parameter: z.string(),
+  /** The run of its first chunk. */
   runId: z.string(),
+  /** Every chunk's run, in the manifest's order (one for a plan of one chunk). */
+  runIds: z.array(z.string()).min(1),
+  /** Over its chunks' runs: `failed` when any failed, `running` when any still runs. */
   ledger: z.object({
     status: z.string(),
     found: z.number().nullable(),
     predicted: z.number().nullable(),
     written: z.number().nullable(),
     refused: z.number().nullable(),
-    /** Why the run failed, from the ledger. */
-    error: z.object({ name: z.string(), message: z.string() }).nullable(),
+    /** Why a run failed (the first failed chunk's), from the ledger. */
+    error: z.object({ name: z.string(), message: z.string(), runId: z.string().optional() }).nullable(),
   }),
   /** Predictions refused as implausible, by reading (the first 20); their readings stay missing. */
   refusals: z.array(z.object({ deviceId: z.string(), parameter: z.string(), ts: z.string(), value: z.number().nullable(), reason: z.string() })),
@@ -128,13 +132,39 @@ export interface StepTime {
 /** How many refusals a report lists per parameter (the ledger keeps them all). */
 const LISTED_REFUSALS = 20;
 
-/** Readings filled by a run, per sensor. */
-async function filledByRun(database: Database, runId: string): Promise<Map<string, number>> {
+/** Readings filled by some runs, per sensor. */
+async function filledByRuns(database: Database, runIds: readonly string[]): Promise<Map<string, number>> {
   const { rows } = await database.pool.query<{ device_id: string; n: string }>(
-    `select s.device_id, count(*) as n from imputations i join sensors s on s.id = i.sensor_ref where i.run_id = $1 group by s.device_id`,
-    [runId],
+    `select s.device_id, count(*) as n from imputations i join sensors s on s.id = i.sensor_ref where i.run_id = any($1::uuid[]) group by s.device_id`,
+    [runIds],
   );
   return new Map(rows.map((row) => [row.device_id, Number(row.n)]));
+}
+
+/** One ledger figure summed over a parameter's chunk runs; null when no run has it. */
+const sumOf = (rows: readonly (RunRecord | undefined)[], pick: (row: RunRecord) => number | null): number | null => {
+  const values = rows.flatMap((row) => (row && pick(row) !== null ? [pick(row)!] : []));
+  return values.length ? values.reduce((total, value) => total + value, 0) : null;
+};
+
+/** A parameter's status over its chunk runs: failed if any failed, running if any runs, else the first's. */
+function statusOf(rows: readonly (RunRecord | undefined)[]): string {
+  const statuses = rows.map((row) => row?.status ?? 'not opened');
+  return statuses.find((status) => status === 'failed') ?? statuses.find((status) => status === 'running') ?? statuses[0] ?? 'not opened';
+}
+
+/** A parameter's chunk runs as one: step times added up by step, and their run times summed. */
+function mergedSteps(runs: readonly ParameterRunResult[]): StepTime[] {
+  const steps: StepTime[] = [];
+  for (const step of runs.flatMap(parameterSteps)) {
+    const same = steps.find((entry) => entry.step === step.step);
+    if (!same) steps.push({ ...step });
+    else {
+      same.ms += step.ms;
+      if (step.attempts !== undefined) same.attempts = (same.attempts ?? 0) + step.attempts;
+    }
+  }
+  return steps;
 }
 
 /** A parameter's run's state timings as the pipeline runs them, naming the transform and the callback apart. */
@@ -166,8 +196,9 @@ export function pipelineSteps(result: ExecutionResult): StepTime[] {
   if (check) steps.push({ step: 'quality-check', ms: check.ms, attempts: check.attempts });
   const plan = byState.get('PlanParameters');
   if (plan) steps.push({ step: 'plan-parameters', ms: plan.ms, attempts: plan.attempts });
-  const fill = byState.get('FillParameters');
-  if (fill) steps.push({ step: `fill ${result.runs.length} parameter(s) (see each parameter)`, ms: fill.ms });
+  const fill = byState.get('FillChunks');
+  const parameters = new Set(result.runs.map((run) => run.parameter)).size;
+  if (fill) steps.push({ step: `fill ${parameters} parameter(s) in ${result.runs.length} chunk(s) (see each parameter)`, ms: fill.ms });
   return steps;
 }
 
@@ -180,21 +211,25 @@ const sum = <T extends Counts>(rows: readonly T[]): Counts => ({
   unfilled: rows.reduce((total, row) => total + row.unfilled, 0),
 });
 
-/** One parameter's part: its ledger row, refusals, claims held elsewhere, what it filled per sensor, its model. */
+/** One parameter's part: its chunk runs' ledger rows, refusals, claims held elsewhere, what they filled per sensor, its model. */
 async function parameterReport(
   database: Database,
-  run: ParameterRunResult,
+  runs: readonly [ParameterRunResult, ...ParameterRunResult[]],
   chosen: ChosenModel,
   gaps: readonly SensorGapSummary[],
   completeness: CompletenessSummary,
 ): Promise<ParameterReport> {
-  const [now, ledger, refusals, heldElsewhere, live] = await Promise.all([
-    filledByRun(database, run.runId),
-    getRun(database, run.runId).catch(() => undefined),
-    listRefusals(database, run.runId),
+  const [run] = runs;
+  const runIds = runs.map((chunk) => chunk.runId);
+  const [now, ledgers, refusals, heldElsewhere, live] = await Promise.all([
+    filledByRuns(database, runIds),
+    Promise.all(runIds.map((runId) => getRun(database, runId).catch(() => undefined))),
+    Promise.all(runIds.map((runId) => listRefusals(database, runId))).then((lists) => lists.flat()),
     claimsHeldElsewhere(database, { parameter: run.parameter, runId: run.runId }),
     summariseLiveChecks(database, run.parameter, chosen.model.version),
   ]);
+  const failed = ledgers.find((ledger) => ledger?.status === 'failed');
+  const ledger = failed ?? ledgers[0];
   const sensors = gaps
     .filter((gap) => gap.parameter === run.parameter)
     .map((gap) => ({ deviceId: gap.deviceId, readings: gap.readings, missing: gap.missing, filledNow: now.get(gap.deviceId) ?? 0, filledTotal: gap.imputed, unfilled: gap.missing - gap.imputed }));
@@ -203,13 +238,14 @@ async function parameterReport(
   return {
     parameter: run.parameter,
     runId: run.runId,
+    runIds,
     ledger: {
-      status: ledger?.status ?? 'not opened',
-      found: ledger?.found ?? null,
-      predicted: ledger?.predicted ?? null,
-      written: ledger?.written ?? null,
-      refused: ledger?.refused ?? null,
-      error: error ? { name: String(error.name ?? 'Error'), message: String(error.message ?? '') } : null,
+      status: statusOf(ledgers),
+      found: sumOf(ledgers, (row) => row.found),
+      predicted: sumOf(ledgers, (row) => row.predicted),
+      written: sumOf(ledgers, (row) => row.written),
+      refused: sumOf(ledgers, (row) => row.refused),
+      error: error ? { name: String(error.name ?? 'Error'), message: String(error.message ?? ''), ...(ledger ? { runId: ledger.runId } : {}) } : null,
     },
     refusals: refusals.slice(0, LISTED_REFUSALS).map((refusal) => ({ ...refusal, ts: refusal.ts.toISOString() })),
     heldElsewhere: { readings: heldElsewhere.readings, runs: heldElsewhere.runs.map((other) => ({ ...other, startedAt: other.startedAt.toISOString() })) },
@@ -225,8 +261,8 @@ async function parameterReport(
     totals: { sensors: sensors.length, ...sum(sensors) },
     sensors,
     completeness: { window: completeness.window, capture: completeness.parameters[run.parameter]?.capture ?? null, sensors: completeness.parameters[run.parameter]?.sensors ?? [] },
-    steps: parameterSteps(run),
-    ms: run.ms,
+    steps: mergedSteps(runs),
+    ms: runs.reduce((total, chunk) => total + chunk.ms, 0),
   };
 }
 
@@ -257,9 +293,10 @@ export async function buildRunReport(
     buildQualityReport(database, runIdForExecution(result.executionId), result.runs.map((run) => run.runId)),
   ]);
   const parameters: ParameterReport[] = [];
-  for (const run of result.runs) {
-    const chosen = input.models.get(run.parameter);
-    if (chosen) parameters.push(await parameterReport(database, run, chosen, gaps, completeness));
+  for (const parameter of new Set(result.runs.map((run) => run.parameter))) {
+    const [first, ...rest] = result.runs.filter((run) => run.parameter === parameter);
+    const chosen = input.models.get(parameter);
+    if (chosen && first) parameters.push(await parameterReport(database, [first, ...rest], chosen, gaps, completeness));
   }
   const withoutModel = [...new Set([...input.withoutModel, ...(result.plan?.withoutModel ?? [])])].map((parameter) => {
     const rows = gaps.filter((gap) => gap.parameter === parameter);

@@ -28,7 +28,7 @@ import { FaultPlan } from './faults';
 import { startLocalS3, type LocalS3 } from '@airfill/pipeline/local-s3';
 import { closeOrphanedRuns } from './orphaned-runs';
 import { chooseModels, type ChosenModel } from './model-choice';
-import type { PipelineProgress } from './progress';
+import type { ChunkRun, PipelineProgress } from './progress';
 import { runTransformJob, TransformJobError } from './transform-job';
 
 /** Names the local runtime gives what the stacks name in the cloud. */
@@ -131,8 +131,8 @@ export interface LocalRuntime {
   orphanedRuns: string[];
   /** Faults of the execution under way (set by the engine). */
   faults: FaultPlan;
-  /** The runs of the execution under way: run id -> parameter (set by the engine). */
-  runs: Map<string, string>;
+  /** The runs of the execution under way: run id -> its chunk (set by the engine). */
+  runs: Map<string, ChunkRun>;
   /** Told about transform jobs and callbacks of the execution under way (set by the engine). */
   observe: (event: PipelineProgress) => void;
   stop(): Promise<void>;
@@ -229,11 +229,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       stop: stopAll,
     };
     const parameterOfModel = new Map([...models.keys()].map((parameter) => [localModelName(parameter), parameter]));
-    // The parameter whose run a job (named after the run) belongs to, for progress and faults.
-    const parameterOfJob = (jobName: string): { parameter?: string } => {
-      const parameter = runtime.runs.get(runIdFromJobName(LOCAL_NAMES.jobPrefix, jobName) ?? '');
-      return parameter === undefined ? {} : { parameter };
-    };
+    // The chunk's run a job (named after the run) belongs to, for progress and faults.
+    const parameterOfJob = (jobName: string): Partial<ChunkRun> => runtime.runs.get(runIdFromJobName(LOCAL_NAMES.jobPrefix, jobName) ?? '') ?? {};
     runtime.sagemaker = new LocalSageMaker(
       async (request, model) => {
         if (runtime.faults.take('transformJob', parameterOfModel.get(request.ModelName ?? ''))) {

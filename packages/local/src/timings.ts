@@ -1,3 +1,5 @@
+import type { ChunkRun } from './progress';
+
 /** Time spent in one state, over all its attempts. */
 export interface StateTiming {
   state: string;
@@ -5,13 +7,11 @@ export interface StateTiming {
   attempts: number;
 }
 
-/** What one parameter's run of an execution did and how long it took. */
-export interface ParameterRunResult {
-  parameter: string;
-  runId: string;
+/** What one chunk's run of an execution did and how long it took. */
+export interface ParameterRunResult extends ChunkRun {
   /** Its states (inside the Map), in the order they were first entered. */
   states: StateTiming[];
-  /** From its first state entered to its last state left (runs of different parameters overlap). */
+  /** From its first state entered to its last state left (runs of different chunks overlap). */
   ms: number;
   /** The transform job's own time (scoring), when one ran. */
   transformMs?: number;
@@ -19,10 +19,10 @@ export interface ParameterRunResult {
   callbackMs: number;
 }
 
-/** A state event of the engine's log, top-level (`parameter` undefined) or inside the Map. */
+/** A state event of the engine's log, top-level (`runId` undefined) or inside the Map (in that chunk's run). */
 export interface StateEvent {
   state: string;
-  parameter: string | undefined;
+  runId: string | undefined;
   type: 'entered' | 'retried' | 'left';
   timestamp: number;
 }
@@ -37,21 +37,21 @@ interface Track {
 
 /**
  * Collects the time of each state of an execution, top-level and per
- * parameter's run (Map iterations), and the transform and callback times
- * each run's jobs report.
+ * chunk's run (Map iterations), and the transform and callback times each
+ * run's jobs report.
  */
 export class ExecutionTimings {
   private readonly tracks = new Map<string | undefined, Track>();
 
-  private track(parameter: string | undefined): Track {
-    let track = this.tracks.get(parameter);
-    if (!track) this.tracks.set(parameter, (track = { timings: new Map(), callbackMs: 0 }));
+  private track(runId: string | undefined): Track {
+    let track = this.tracks.get(runId);
+    if (!track) this.tracks.set(runId, (track = { timings: new Map(), callbackMs: 0 }));
     return track;
   }
 
   /** Takes one state event of the engine's log. */
   state(event: StateEvent): void {
-    const track = this.track(event.parameter);
+    const track = this.track(event.runId);
     const timing = track.timings.get(event.state) ?? { state: event.state, ms: 0, attempts: 0 };
     track.timings.set(event.state, timing);
     if (event.type === 'entered') {
@@ -67,14 +67,14 @@ export class ExecutionTimings {
     }
   }
 
-  /** A transform job of `parameter`'s run ended after `ms`. */
-  transform(parameter: string | undefined, ms: number): void {
-    this.track(parameter).transformMs = ms;
+  /** A transform job of run `runId` ended after `ms`. */
+  transform(runId: string | undefined, ms: number): void {
+    if (runId !== undefined) this.track(runId).transformMs = ms;
   }
 
-  /** A callback delivery for `parameter`'s run took `ms`. */
-  callback(parameter: string | undefined, ms: number): void {
-    this.track(parameter).callbackMs += ms;
+  /** A callback delivery for run `runId` took `ms`. */
+  callback(runId: string | undefined, ms: number): void {
+    if (runId !== undefined) this.track(runId).callbackMs += ms;
   }
 
   /** The top-level states. */
@@ -82,12 +82,13 @@ export class ExecutionTimings {
     return this.statesOf(this.tracks.get(undefined));
   }
 
-  /** Each planned parameter's run, in plan order. */
-  runs(planned: readonly { parameter: string; runId: string }[]): ParameterRunResult[] {
-    return planned.map(({ parameter, runId }) => {
-      const track = this.tracks.get(parameter);
+  /** Each planned chunk's run, in the manifest's order. */
+  runs(planned: readonly ChunkRun[]): ParameterRunResult[] {
+    return planned.map(({ parameter, chunk, runId }) => {
+      const track = this.tracks.get(runId);
       return {
         parameter,
+        chunk,
         runId,
         states: this.statesOf(track),
         ms: track?.first !== undefined && track.last !== undefined ? track.last - track.first : 0,

@@ -8,9 +8,10 @@ import '@airfill/workflow/promise-polyfill';
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { getRun, listRefusals } from '@airfill/db';
-import { buildPipelineDefinition, STATES } from '@airfill/workflow';
+import { buildPipelineDefinition, itemReaderStateName, lowerDistributedMaps, STATES } from '@airfill/workflow';
 import type { StartTransformEvent } from '@airfill/schema';
 import {
+  getText,
   handleTransformEvent,
   planParameters,
   queryMissing,
@@ -30,7 +31,11 @@ import { countRows, PARAMETER, unfilled } from './support/seed';
 let fixture: Fixture;
 useFixture((opened) => (fixture = opened), ['imputations', 'claims']);
 
-const definition = buildPipelineDefinition({
+/** The one bucket of these executions: the definition names it, as the stacks name the data bucket. */
+const MANIFEST_BUCKET = 'airfill-pipeline-test';
+
+/** The definition as the local engine runs it: the Distributed Map's manifest read by a Task before it (see the handler below). */
+const { definition } = lowerDistributedMaps(buildPipelineDefinition({
   functions: {
     qualityCheck: 'arn:aws:lambda:eu-west-1:123456789012:function:quality-check',
     planParameters: 'arn:aws:lambda:eu-west-1:123456789012:function:plan-parameters',
@@ -39,8 +44,9 @@ const definition = buildPipelineDefinition({
     writePredictions: 'arn:aws:lambda:eu-west-1:123456789012:function:write-predictions',
     recordFailure: 'arn:aws:lambda:eu-west-1:123456789012:function:record-failure',
   },
+  chunkManifestBucket: MANIFEST_BUCKET,
   transformTimeoutSeconds: 3600,
-});
+}));
 
 type Step = (input: unknown) => Promise<unknown>;
 
@@ -67,10 +73,12 @@ interface Faults {
   crash?: Partial<Record<'qualityCheck' | 'queryMissing' | 'startTransform' | 'writePredictions', number>>;
   tamper?: (lines: string[]) => string[];
   duplicateEvents?: boolean;
+  /** Most missing readings per chunk. @default 100 (one chunk) */
+  chunkReadings?: number;
 }
 
 async function execute(name: string, faults: Faults = {}) {
-  const bucket: Bucket = await fixture.local.bucket();
+  const bucket: Bucket = await fixture.local.bucket(MANIFEST_BUCKET);
   const { logger, lines } = captureLogs();
   const deps = awsDeps(fixture, bucket, logger);
   const settle = { jobPrefix: JOB_PREFIX };
@@ -80,7 +88,12 @@ async function execute(name: string, faults: Faults = {}) {
   const steps: Record<string, Step> = {
     [STATES.qualityCheck]: (input) => qualityCheck({ database: fixture.database, logger }, {}, input as never),
     // The seed stores PM 2.5 and Temperature; only PM 2.5 has a model.
-    [STATES.planParameters]: (input) => planParameters({ database: fixture.database, logger }, { modelled: [PARAMETER] }, input as never),
+    [STATES.planParameters]: (input) => planParameters({ database: fixture.database, bucket, logger }, { modelled: [PARAMETER], chunkReadings: faults.chunkReadings ?? 100 }, input as never),
+    // What the Distributed Map's ItemReader does: the manifest plan-parameters wrote, read from S3.
+    [itemReaderStateName(STATES.fillChunks)]: async (input) => {
+      const { Bucket, Key } = input as { Bucket: string; Key: string };
+      return JSON.parse(await getText({ ...bucket, name: Bucket }, Key));
+    },
     [STATES.queryMissing]: (input) => queryMissing({ database: fixture.database, bucket, logger }, querySettings(fixture), input as never),
     // The Lambda integration hands { FunctionName, Payload }; the engine has no tokens, so each attempt makes one.
     [STATES.startTransform]: async (input) => {
@@ -101,7 +114,7 @@ async function execute(name: string, faults: Faults = {}) {
   // SageMaker runs the job and EventBridge delivers its state change to the callback (twice, if asked).
   steps[STATES.startTransform] = async (input) => {
     const token = (await startStep(input)) as string;
-    const runId = runIdFor(executionId, PARAMETER);
+    const { runId } = (input as { Payload: StartTransformEvent }).Payload.run;
     const jobName = `${JOB_PREFIX}${runId}`;
     const job = fixture.aws.jobs.get(jobName);
     if (job?.status === 'InProgress') {
@@ -149,6 +162,30 @@ describe('the pipeline, end to end in the local engine', () => {
     const next = await execute('p1-next');
     expect(next.outcome).toMatchObject({ ok: true, output: { outcomes: ['succeeded'] } });
     expect(await getRun(fixture.database, next.runId)).toMatchObject({ status: 'succeeded', found: 0 });
+  });
+
+  it('fills a parameter in chunks, each a run of its own claiming its window, and nothing is left or written twice', async () => {
+    // Chunks of 2: the 5 missing readings (hours 10-13 of March 1st, 06 of March 2nd) make 3 windows.
+    const executionId = executionArn('p-chunks');
+    const { outcome } = await execute('p-chunks', { chunkReadings: 2 });
+    expect(outcome).toMatchObject({ ok: true, output: { plan: { chunks: { count: 3, perParameter: { [PARAMETER]: 3 } } }, outcomes: ['succeeded', 'succeeded', 'succeeded'] } });
+    const runs = await Promise.all([0, 1, 2].map((chunk) => getRun(fixture.database, runIdFor(executionId, PARAMETER, chunk))));
+    expect(runs.map((run) => [run.status, run.found, run.written])).toEqual([
+      ['succeeded', 2, 2],
+      ['succeeded', 2, 2],
+      ['succeeded', 1, 1],
+    ]);
+    expect(await unfilled(fixture.database)).toBe(0);
+    expect(await countRows(fixture.database, 'imputations')).toBe(5);
+    // One transform job per chunk's run.
+    expect(runs.map((run) => fixture.aws.jobs.get(`${JOB_PREFIX}${run.runId}`)?.status)).toEqual(['Completed', 'Completed', 'Completed']);
+  });
+
+  it('after a crash in a chunk, its retry fills it and nothing is written twice', async () => {
+    const { outcome } = await execute('p-chunks-crash', { chunkReadings: 2, crash: { startTransform: 1, writePredictions: 2 } });
+    expect(outcome).toMatchObject({ ok: true, output: { outcomes: ['succeeded', 'succeeded', 'succeeded'] } });
+    expect(await unfilled(fixture.database)).toBe(0);
+    expect(await countRows(fixture.database, 'imputations')).toBe(5);
   });
 
   it.each([['qualityCheck'], ['queryMissing'], ['startTransform'], ['writePredictions']] as const)(

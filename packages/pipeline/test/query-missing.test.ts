@@ -39,7 +39,7 @@ describe('queryMissing', () => {
     const bucket = await local.bucket();
     const result = await queryMissing(deps(bucket), settings(100), { executionId: execution('e1'), parameter: PARAMETER, input: { trigger: 'test' } });
     const runId = runIdFor(execution('e1'), PARAMETER);
-    expect(result).toEqual({ runId, parameter: PARAMETER, found: 5, probes: 0, bucket: bucket.name, keys: { missing: runKeys(runId).missing, context: runKeys(runId).context } });
+    expect(result).toEqual({ executionId: execution('e1'), runId, parameter: PARAMETER, chunk: 0, found: 5, probes: 0, bucket: bucket.name, keys: { missing: runKeys(runId).missing, context: runKeys(runId).context } });
     const missing = parseJsonLines(await getText(bucket, runKeys(runId).missing), missingRecordSchema, 'missing');
     expect(missing.map((row) => [row.id, row.deviceId, row.ts])).toEqual([
       [0, 'b', '2024-03-01T10:00:00.000Z'],
@@ -89,7 +89,7 @@ describe('queryMissing', () => {
   it('closes the run at once when nothing is missing, and writes nothing', async () => {
     const bucket = await local.bucket();
     const result = await queryMissing(deps(bucket), settings(100), { executionId: execution('e5'), parameter: PARAMETER, input: { from: '2025-01-01T00:00:00Z' } });
-    expect(result).toEqual({ runId: runIdFor(execution('e5'), PARAMETER), parameter: PARAMETER, found: 0, probes: 0, bucket: bucket.name });
+    expect(result).toEqual({ executionId: execution('e5'), runId: runIdFor(execution('e5'), PARAMETER), parameter: PARAMETER, chunk: 0, found: 0, probes: 0, bucket: bucket.name });
     expect(await listKeys(bucket, '')).toEqual([]);
     expect(await getRun(database, result.runId)).toMatchObject({ status: 'succeeded', found: 0 });
     // A retry after the run closed changes nothing.
@@ -120,6 +120,16 @@ describe('queryMissing', () => {
     const again = await queryMissing(deps(bucket), settings(100, 12), event);
     expect(again).toEqual(result);
     expect(parseJsonLines(await getText(bucket, result.keys!.probes!), probeRecordSchema, 'probes')).toEqual(probes);
+  });
+
+  it("hides nothing in a chunk that is not the parameter's live one (one check per parameter and execution), and closes it when its window has nothing missing", async () => {
+    const bucket = await local.bucket();
+    const claiming = await queryMissing(deps(bucket), settings(100, 12), { executionId: execution('live3'), parameter: PARAMETER, chunk: 1, live: false, input: { to: '2024-03-02T00:00:00Z' } });
+    expect(claiming).toMatchObject({ chunk: 1, found: 4, probes: 0, runId: runIdFor(execution('live3'), PARAMETER, 1) });
+    expect(claiming.keys).not.toHaveProperty('probes');
+    const empty = await queryMissing(deps(bucket), settings(100, 12), { executionId: execution('live3'), parameter: PARAMETER, chunk: 2, live: false, input: { from: '2024-03-02T07:00:00Z' } });
+    expect(empty).toMatchObject({ chunk: 2, found: 0, probes: 0 });
+    expect(await getRun(database, empty.runId)).toMatchObject({ status: 'succeeded', found: 0 });
   });
 
   it('with nothing missing still checks the model live: hides values from the newest days and keeps the run open', async () => {

@@ -1,6 +1,6 @@
-export { buildPipelineDefinition, STATES, LAMBDA_WAIT_FOR_TOKEN, SNS_PUBLISH, PARAMETER_OUTCOMES, PARAMETERS_FAILED_ERROR, type PipelineWorkflowProps } from './definition';
+export { buildPipelineDefinition, STATES, LAMBDA_WAIT_FOR_TOKEN, SNS_PUBLISH, PARAMETER_OUTCOMES, PARAMETERS_FAILED_ERROR, MAX_CHUNK_CONCURRENCY, type PipelineWorkflowProps } from './definition';
 export { TRANSIENT_ERRORS, PERMANENT_ERRORS, TIMEOUT_ERROR } from './errors';
-export type { AslDefinition, AslState, AslTaskState, AslMapState, AslItemProcessor, AslRetrier, AslCatcher, AslChoiceState, AslFailState } from './asl';
+export type { AslDefinition, AslState, AslTaskState, AslMapState, AslItemProcessor, AslItemReader, AslRetrier, AslCatcher, AslChoiceState, AslFailState } from './asl';
 export { transientRetry } from './retry';
 export {
   buildTrainingDefinition,
@@ -12,3 +12,4 @@ export {
   type TrainingJobSettings,
 } from './training';
 export { transformEventPattern, type TransformEventPattern } from './event-pattern';
+export { lowerDistributedMaps, itemReaderStateName, type LoweredMap } from './lower-distributed-maps';

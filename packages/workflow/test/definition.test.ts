@@ -12,6 +12,8 @@ import {
   type AslTaskState,
 } from '../src';
 
+const BUCKET = 'airfill-dev-data-123456789012';
+
 const functions = {
   qualityCheck: 'arn:aws:lambda:eu-west-1:123456789012:function:airfill-dev-quality-check',
   planParameters: 'arn:aws:lambda:eu-west-1:123456789012:function:airfill-dev-plan-parameters',
@@ -32,8 +34,8 @@ const tasks = (definition: AslDefinition) => allStates(definition).filter((entry
 const state = (definition: AslDefinition, name: string) => Object.fromEntries(allStates(definition))[name];
 
 describe('buildPipelineDefinition', () => {
-  const definition = buildPipelineDefinition({ functions, transformTimeoutSeconds: 7200, heartbeatSeconds: 900, maxConcurrency: 3 });
-  const map = definition.States[STATES.fillParameters] as AslMapState;
+  const definition = buildPipelineDefinition({ functions, chunkManifestBucket: BUCKET, transformTimeoutSeconds: 7200, heartbeatSeconds: 900, maxConcurrency: 3 });
+  const map = definition.States[STATES.fillChunks] as AslMapState;
 
   it('produces a definition asl-validator accepts', () => {
     const { isValid, errorsText } = validator(JSON.parse(JSON.stringify(definition)));
@@ -46,17 +48,39 @@ describe('buildPipelineDefinition', () => {
     expect(JSON.stringify(definition)).not.toMatch(/\{%|JSONata/);
   });
 
-  it('plans the parameters after quality-check, then fills them in a Map with the configured concurrency, one item per planned parameter', () => {
+  it('plans the chunks after quality-check, then fills them in a Distributed Map over the manifest on S3, with the configured concurrency, one child execution per chunk', () => {
     expect((definition.States[STATES.qualityCheck] as AslTaskState).Next).toBe(STATES.planParameters);
-    expect((definition.States[STATES.planParameters] as AslTaskState).Next).toBe(STATES.fillParameters);
+    expect((definition.States[STATES.planParameters] as AslTaskState).Next).toBe(STATES.fillChunks);
     expect(map).toMatchObject({
       Type: 'Map',
-      ItemsPath: '$.plan.parameters',
+      ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: BUCKET, 'Key.$': '$.plan.chunks.key' } },
       MaxConcurrency: 3,
-      ItemSelector: { 'parameter.$': '$$.Map.Item.Value', 'input.$': '$.plan.input' },
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: STATES.queryMissing },
+      Label: STATES.fillChunks,
+      ItemSelector: {
+        'executionId.$': '$$.Execution.Id',
+        'parameter.$': '$$.Map.Item.Value.parameter',
+        'chunk.$': '$$.Map.Item.Value.chunk',
+        'live.$': '$$.Map.Item.Value.live',
+        'input.$': '$$.Map.Item.Value.input',
+      },
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: STATES.queryMissing },
     });
-    expect(buildPipelineDefinition({ functions, transformTimeoutSeconds: 600 }).States[STATES.fillParameters]).toMatchObject({ MaxConcurrency: 2 });
+    // The items are read from S3, never carried in the state (whose size is limited).
+    expect(map).not.toHaveProperty('ItemsPath');
+    expect(buildPipelineDefinition({ functions, chunkManifestBucket: BUCKET, transformTimeoutSeconds: 600 }).States[STATES.fillChunks]).toMatchObject({ MaxConcurrency: 2 });
+  });
+
+  it("names the parent execution in every step of a chunk's child execution (inside it, $$.Execution.Id is the child's own)", () => {
+    const inner = JSON.stringify(map.ItemProcessor.States);
+    expect(inner).not.toContain('$$.Execution.Id');
+    expect((state(definition, STATES.queryMissing) as AslTaskState).Parameters).toEqual({
+      'executionId.$': '$.executionId',
+      'parameter.$': '$.parameter',
+      'chunk.$': '$.chunk',
+      'live.$': '$.live',
+      'input.$': '$.input',
+    });
+    expect((state(definition, STATES.writePredictions) as AslTaskState).Parameters).toEqual({ 'executionId.$': '$.executionId', 'run.$': '$' });
   });
 
   it('waits for the task token in start-transform with the configured timeout and heartbeat', () => {
@@ -66,7 +90,7 @@ describe('buildPipelineDefinition', () => {
     expect(start.HeartbeatSeconds).toBe(900);
     expect(start.Parameters).toEqual({
       FunctionName: functions.startTransform,
-      Payload: { 'executionId.$': '$$.Execution.Id', 'run.$': '$', 'taskToken.$': '$$.Task.Token' },
+      Payload: { 'executionId.$': '$.executionId', 'run.$': '$', 'taskToken.$': '$$.Task.Token' },
     });
   });
 
@@ -87,7 +111,7 @@ describe('buildPipelineDefinition', () => {
 
   describe('with an alert topic', () => {
     const topic = 'arn:aws:sns:eu-west-1:123456789012:airfill-dev-alarms';
-    const notifying = buildPipelineDefinition({ functions, transformTimeoutSeconds: 600, alertTopicArn: topic });
+    const notifying = buildPipelineDefinition({ functions, chunkManifestBucket: BUCKET, transformTimeoutSeconds: 600, alertTopicArn: topic });
     const map = notifying.States[STATES.notifyQualityAlerts] as AslMapState;
 
     it('is still a definition asl-validator accepts', () => {
@@ -119,7 +143,7 @@ describe('buildPipelineDefinition', () => {
   });
 
   it('leaves the heartbeat out unless asked for', () => {
-    const plain = buildPipelineDefinition({ functions, transformTimeoutSeconds: 600 });
+    const plain = buildPipelineDefinition({ functions, chunkManifestBucket: BUCKET, transformTimeoutSeconds: 600 });
     expect(state(plain, STATES.startTransform)).not.toHaveProperty('HeartbeatSeconds');
   });
 
@@ -138,8 +162,9 @@ describe('buildPipelineDefinition', () => {
     const inner = Object.values(map.ItemProcessor.States);
     expect(inner.some((candidate) => candidate.Type === 'Fail' || candidate.Type === 'Succeed')).toBe(false);
     expect((state(definition, STATES.recordFailure) as AslTaskState).Parameters).toEqual({
-      'executionId.$': '$$.Execution.Id',
+      'executionId.$': '$.executionId',
       'parameter.$': '$.parameter',
+      'chunk.$': '$.chunk',
       'error.$': '$.error',
     });
     expect((state(definition, STATES.recordFailure) as AslTaskState).Next).toBe(STATES.parameterFailed);
@@ -170,9 +195,11 @@ describe('buildPipelineDefinition', () => {
   });
 
   it('rejects a timeout, heartbeat or concurrency that cannot work', () => {
-    expect(() => buildPipelineDefinition({ functions, transformTimeoutSeconds: 0 })).toThrow(RangeError);
-    expect(() => buildPipelineDefinition({ functions, transformTimeoutSeconds: 600, heartbeatSeconds: 600 })).toThrow(/heartbeatSeconds/);
-    expect(() => buildPipelineDefinition({ functions, transformTimeoutSeconds: 600, maxConcurrency: 0 })).toThrow(/maxConcurrency/);
+    expect(() => buildPipelineDefinition({ functions, chunkManifestBucket: BUCKET, transformTimeoutSeconds: 0 })).toThrow(RangeError);
+    expect(() => buildPipelineDefinition({ functions, chunkManifestBucket: BUCKET, transformTimeoutSeconds: 600, heartbeatSeconds: 600 })).toThrow(/heartbeatSeconds/);
+    expect(() => buildPipelineDefinition({ functions, chunkManifestBucket: BUCKET, transformTimeoutSeconds: 600, maxConcurrency: 0 })).toThrow(/maxConcurrency/);
+    expect(() => buildPipelineDefinition({ functions, chunkManifestBucket: BUCKET, transformTimeoutSeconds: 600, maxConcurrency: 1001 })).toThrow(/maxConcurrency/);
+    expect(() => buildPipelineDefinition({ functions, chunkManifestBucket: '', transformTimeoutSeconds: 600 })).toThrow(/chunkManifestBucket/);
   });
 });
 
