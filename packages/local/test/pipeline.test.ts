@@ -73,8 +73,8 @@ describe('the local pipeline, end to end', () => {
     await network.database.pool.query('delete from imputations');
     const result = await runPipeline(network.runtime, { retryIntervalMs: 10 });
     // NotifyQualityAlerts runs over no alerts here: quality control already ran over this network.
-    expect(result.states.map((timing) => timing.state)).toEqual(['QualityCheck', 'NotifyQualityAlerts', 'PlanParameters', 'FillParameters', 'CheckOutcomes', 'AnyParameterFailed', 'Done']);
-    expect(result.states.filter((timing) => timing.ms >= 0 && timing.attempts === 1)).toHaveLength(7);
+    expect(result.states.map((timing) => timing.state)).toEqual(['QualityCheck', 'NotifyQualityAlerts', 'PlanParameters', 'FillChunksReadItems', 'FillChunks', 'CheckOutcomes', 'AnyParameterFailed', 'Done']);
+    expect(result.states.filter((timing) => timing.ms >= 0 && timing.attempts === 1)).toHaveLength(8);
     // The one parameter's run, inside the Map.
     expect(result.runs).toHaveLength(1);
     const [run] = result.runs;
