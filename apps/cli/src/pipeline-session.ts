@@ -11,27 +11,39 @@ const DOING: Record<string, string> = {
   PlanParameters: 'plan-parameters: which parameters a model fills',
   QueryMissing: 'query-missing: claiming missing readings and their context',
   StartTransform: 'start-transform: building features, then the batch transform scores them',
-  WritePredictions: 'write-predictions: storing the predictions in one transaction',
+  WritePredictions: 'write-predictions: storing the predictions',
   RecordFailure: 'record-failure: recording the failure and releasing the claims',
 };
 
+/** Chunks per parameter of the execution under way (from its plan), to name a chunk "2 of 5". */
+const planned = new Map<string, number>();
+
+/** Names the chunk's run an event belongs to: the parameter, and its chunk when the plan cut it into several. */
+function runLabel(event: { parameter?: string | undefined; chunk?: number | undefined }): string {
+  if (!event.parameter) return '';
+  const chunks = planned.get(event.parameter) ?? 1;
+  return chunks > 1 && event.chunk !== undefined ? `${event.parameter} chunk ${event.chunk + 1} of ${chunks}: ` : `${event.parameter}: `;
+}
+
 /** Turns pipeline events into progress lines on stderr. */
 export function showPipelineProgress(event: PipelineProgress): void {
-  const of = (parameter: string | undefined) => (parameter ? `${parameter}: ` : '');
   if (event.kind === 'plan') {
-    note(`filling ${event.parameters.length ? event.parameters.join(', ') : 'no parameter'}${event.withoutModel.length ? `; no model fills ${event.withoutModel.join(', ')}` : ''}`);
+    planned.clear();
+    for (const [parameter, chunks] of Object.entries(event.chunks)) planned.set(parameter, chunks);
+    const filling = event.parameters.map((parameter) => ((event.chunks[parameter] ?? 1) > 1 ? `${parameter} (${event.chunks[parameter]} chunks)` : parameter));
+    note(`filling ${filling.length ? filling.join(', ') : 'no parameter'}${event.withoutModel.length ? `; no model fills ${event.withoutModel.join(', ')}` : ''}`);
   } else if (event.kind === 'state') {
-    if (event.phase === 'entered' && DOING[event.state]) progressLine(`${of(event.parameter)}${DOING[event.state]!}`);
-    if (event.phase === 'retried') note(`${of(event.parameter)}${event.state}: retry ${event.attempt ?? ''}`.trim());
-    if (event.phase === 'failed' && event.state !== 'Failed') note(`${of(event.parameter)}${event.state} failed: ${event.error}: ${event.cause}`);
+    if (event.phase === 'entered' && DOING[event.state]) progressLine(`${runLabel(event)}${DOING[event.state]!}`);
+    if (event.phase === 'retried') note(`${runLabel(event)}${event.state}: retry ${event.attempt ?? ''}`.trim());
+    if (event.phase === 'failed' && event.state !== 'Failed') note(`${runLabel(event)}${event.state} failed: ${event.error}: ${event.cause}`);
   } else if (event.kind === 'transform') {
     note(
-      `${of(event.parameter)}transform job ${event.job}: ${event.status}${event.rows === undefined ? '' : `, ${event.rows.toLocaleString('en-US')} rows scored`} in ${(event.ms / 1000).toFixed(2)} s${event.reason ? ` (${event.reason})` : ''}`,
+      `${runLabel(event)}transform job ${event.job}: ${event.status}${event.rows === undefined ? '' : `, ${event.rows.toLocaleString('en-US')} rows scored`} in ${(event.ms / 1000).toFixed(2)} s${event.reason ? ` (${event.reason})` : ''}`,
     );
   } else if (event.kind === 'alert') {
     note(`quality alert: ${event.subject.replace(/^airfill: /, '')}`);
   } else if (event.error) {
-    note(`${of(event.parameter)}transform-callback failed (${event.error}: ${event.cause}); the event is delivered again`);
+    note(`${runLabel(event)}transform-callback failed (${event.error}: ${event.cause}); the event is delivered again`);
   }
 }
 

@@ -18,9 +18,11 @@ interface BackfillFlags extends PipelineFlags {
 
 const count = (value: number) => value.toLocaleString('en-US');
 
-/** One line per execution: what it claimed and wrote per parameter, and what is left. */
+/** One line per execution: what it wrote per parameter (in how many chunks), and what is left. */
 function describePass(pass: BackfillPass): string {
-  const parameters = pass.parameters.map((parameter) => `${parameter.parameter} ${count(parameter.written)}${parameter.refused ? ` (${count(parameter.refused)} refused)` : ''}`).join(', ');
+  const parameters = pass.parameters
+    .map((parameter) => `${parameter.parameter} ${count(parameter.written)}${parameter.chunks > 1 ? ` in ${parameter.chunks} chunks` : ''}${parameter.refused ? ` (${count(parameter.refused)} refused)` : ''}`)
+    .join(', ');
   const outcome = pass.status === 'failed' ? `failed (${pass.error?.name ?? 'error'}: ${pass.error?.cause ?? ''})` : `filled ${parameters || 'nothing'}`;
   return `pass ${pass.pass}: ${outcome}; ${count(pass.unfilled)} still missing (${(pass.ms / 1000).toFixed(1)} s)`;
 }
@@ -77,8 +79,8 @@ export function register(command: Command): void {
       command
         .option('--csv <file>', 'CSV file in the input contract to load first (plain or .gz); without it, the readings already stored')
         .option('--parameter <name>', 'fill only this parameter (repeat the flag for several); default: every stored parameter a model fills', collect, [])
-        .option('--chunk <readings>', 'most missing readings one execution fills per parameter: memory stays that of one chunk', countFlag, 100_000)
-        .option('--max-concurrency <count>', 'parameters filled at the same time', countFlag, 2)
+        .option('--chunk <readings>', 'most missing readings of one chunk (a run of its own): memory stays that of the chunks under way', countFlag, 100_000)
+        .option('--max-concurrency <count>', 'chunks filled at the same time (each holds its features in memory)', countFlag, 2)
         .option('--quality-config <file.json>', "quality control's thresholds (stuck, spike, drift, alerts; see packages/quality), over the defaults")
         .option('--json', 'print the summary as JSON: the outcome, each execution, the counts'),
     ),

@@ -67,8 +67,8 @@ export const collect = (value: string, previous: string[]) => [...previous, valu
 export function addRunOptions(command: Command): Command {
   return addDatabaseOptions(
     addInputOptions(command.option('--parameter <name>', 'fill only this parameter (repeat the flag for several); default: every stored parameter a model fills', collect, []))
-      .option('--max-readings <count>', 'most missing readings one run claims per parameter (the rest waits for the next run)', countFlag, 2_000_000)
-      .option('--max-concurrency <count>', 'parameters filled at the same time', countFlag, 2)
+      .option('--max-readings <count>', 'most missing readings of one chunk, a run of its own: the execution cuts each parameter into such chunks (time windows) and fills them all', countFlag, 2_000_000)
+      .option('--max-concurrency <count>', 'chunks filled at the same time (each holds its features in memory)', countFlag, 2)
       .option('--quality-config <file.json>', "quality control's thresholds (stuck, spike, drift, alerts; see packages/quality), over the defaults")
       .option('--json', 'print the report as JSON'),
   );
