@@ -2,8 +2,9 @@
  * Benchmark: how the whole local pipeline grows with the network. For each
  * size, an `airfill synth` network of N sensors x 1 year hourly x 2
  * parameters (PM 2.5, PM 10; ~15% missing) is loaded and backfilled
- * (`airfill backfill`: executions of at most a chunk of missing readings
- * per parameter until none is left) on a fresh embedded PostgreSQL, each
+ * (`airfill backfill`: each parameter cut into chunks of at most a chunk of
+ * missing readings, filled two at a time, each a run of its own) on a fresh
+ * embedded PostgreSQL, each
  * size in a process of its own so its peak memory is its own. Prints time
  * per step, readings per second, the peak RSS of the Node process and the
  * peak memory of PostgreSQL (postmaster and backends, PSS so shared buffers
@@ -34,6 +35,8 @@ interface SizeResult {
   missing: number;
   unfilled: number;
   executions: number;
+  /** Chunks' runs over every execution and parameter. */
+  chunks: number;
   outcome: string;
   steps: { step: string; seconds: number }[];
   seconds: number;
@@ -102,6 +105,7 @@ async function measureOne(sensors: number, days: number, chunk: number): Promise
       missing: result.status.missing,
       unfilled: result.status.unfilled,
       executions: result.passes.length,
+      chunks: result.passes.reduce((sum, pass) => sum + pass.parameters.reduce((runs, parameter) => runs + parameter.chunks, 0), 0),
       outcome: result.outcome,
       steps: result.steps.map((step) => ({ step: step.step, seconds: step.ms / 1000 })),
       seconds: result.ms / 1000,
@@ -128,7 +132,7 @@ async function main(): Promise<void> {
   if (one >= 0) return measureOne(Number(args[one + 1]), days, chunk);
 
   const sizes = (args.find((arg) => /^\d+(,\d+)*$/.test(arg)) ?? '100,300').split(',').map(Number);
-  console.log(`${sizes.join(', ')} sensors x ${days} days x ${PARAMETERS.join(' + ')}, chunks of ${chunk.toLocaleString('en-US')} readings per parameter; ${machineLoad()}`);
+  console.log(`${sizes.join(', ')} sensors x ${days} days x ${PARAMETERS.join(' + ')}, chunks of at most ${chunk.toLocaleString('en-US')} missing readings; ${machineLoad()}`);
   const results: SizeResult[] = [];
   for (const sensors of sizes) {
     const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--one', String(sensors), '--days', String(days), '--chunk', String(chunk)], {
@@ -140,7 +144,7 @@ async function main(): Promise<void> {
     if (child.status !== 0 || !line) throw new Error(`the ${sensors}-sensor run failed (exit ${child.status}):\n${child.stdout}`);
     const result = JSON.parse(line) as SizeResult;
     results.push(result);
-    console.log(`\n${sensors} sensors: ${result.readings.toLocaleString('en-US')} readings, ${result.missing.toLocaleString('en-US')} missing, ${result.executions} execution(s), ${result.outcome}, ${result.unfilled} still missing`);
+    console.log(`\n${sensors} sensors: ${result.readings.toLocaleString('en-US')} readings, ${result.missing.toLocaleString('en-US')} missing, ${result.executions} execution(s) of ${result.chunks} chunk(s), ${result.outcome}, ${result.unfilled} still missing`);
     for (const step of result.steps) console.log(`  ${step.step.padEnd(40)} ${pad(step.seconds.toFixed(1), 8)} s`);
     console.log(`  ${'total'.padEnd(40)} ${pad(result.seconds.toFixed(1), 8)} s; peak RSS Node ${result.nodePeakMb.toFixed(0)} MB, PostgreSQL ${result.serverPeakMb.toFixed(0)} MB`);
     const byState = Object.entries(result.nodePeakByState).map(([state, mb]) => `${state} ${mb.toFixed(0)}`);

@@ -85,7 +85,8 @@ function perParameter(runs: Awaited<ReturnType<typeof describeRuns>>): BackfillP
  * `chunkReadings` (time windows) and fills them, each chunk a run of its
  * own; another execution follows only while some chunk's run found a full
  * chunk (an hour holding more than a chunk, readings gone missing
- * meanwhile). Each run is the real pipeline and commits its own fills, so
+ * meanwhile) and readings of the planned parameters are still missing.
+ * Each run is the real pipeline and commits its own fills, so
  * memory stays that of the chunks under way, and a backfill that is
  * interrupted, killed or crashes loses at most those chunks: the next
  * backfill (or run) closes the runs left open, takes their claims back and
@@ -124,7 +125,9 @@ export async function backfillLocally(options: BackfillOptions): Promise<Backfil
         outcome = 'failed';
         break;
       }
-      if (runs.every((run) => run.found < options.chunkReadings)) break;
+      // A run claims its whole window unless the window held more than a chunk (one hour over it): only then is something left for another execution.
+      const left = (execution.plan?.parameters ?? []).reduce((sum, parameter) => sum + (status.parameters[parameter]?.unfilled ?? 0), 0);
+      if (left === 0 || runs.every((run) => run.found < options.chunkReadings)) break;
       if (runs.every((run) => run.written === 0)) {
         outcome = 'stalled';
         break;
