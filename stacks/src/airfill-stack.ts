@@ -120,7 +120,7 @@ export class AirfillStack extends TerraformStack {
     // The XGBoost image of the training workflow: its own, else the one the committed models are served with; promoted models are served with it too.
     const trainingImage = config.training.imageUri ?? (config.model.source === 'xgboost-artifact' ? config.model.imageUri : '');
     this.functions = new Functions(this, 'functions', { ...lambdas, stateMachineName, imageUri: trainingImage });
-    this.workflow = new Workflow(this, 'workflow', { naming, functions: this.functions, key, stateMachineName });
+    this.workflow = new Workflow(this, 'workflow', { naming, functions: this.functions, storage: this.storage, key, stateMachineName });
     this.schedule = new Schedule(this, 'schedule', { naming, stateMachine: this.workflow.stateMachine });
     this.trainingFunctions = new TrainingFunctions(this, 'training-functions', { ...lambdas, imageUri: trainingImage });
     this.modelPromotion = new ModelPromotion(this, 'model-promotion', lambdas);

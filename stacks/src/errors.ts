@@ -20,3 +20,6 @@ export class MissingArtifactError extends AirfillError {
     super(`${artifact} not found at ${path}: ${hint}`, { artifact, path });
   }
 }
+
+/** The workflow definition has a shape the stacks' IAM grants were not written for (a Distributed Map under another label). */
+export class WorkflowGrantError extends AirfillError {}

@@ -18,6 +18,12 @@ export const UNRESERVED_CONCURRENCY_FLOOR = 100;
 /** quality-check, plan-parameters, query-missing, write-predictions, record-failure and the read API each get `reservedConcurrency.database`. */
 const DATABASE_FUNCTIONS_WITH_RESERVATION = 6;
 
+/**
+ * Chunks an execution fills at once at most: `MAX_CHUNK_CONCURRENCY` of `@airfill/workflow`, which
+ * its index does not export (a test checks the two agree against `buildPipelineDefinition`).
+ */
+export const MAX_CHUNKS_AT_ONCE = 1000;
+
 /** The parameters the committed default models fill (packages/model/default-models), filled unless the config says otherwise. */
 export const DEFAULT_PIPELINE_PARAMETERS = ['NO2', 'O3', 'PM 10', 'PM 2.5', 'Temperature'] as const;
 
@@ -155,15 +161,22 @@ export const environmentConfigSchema = z
       heartbeatSeconds: z.number().int().min(60).optional(),
     }),
     pipeline: z.object({
-      /** The parameters a model is deployed for: each execution fills those of them that are stored, one run each. */
+      /** The parameters a model is deployed for: each execution fills those of them that are stored, each cut into chunks (runs). */
       parameters: z
         .array(z.string().trim().min(1))
         .min(1)
         .refine((names) => new Set(names).size === names.length, { error: 'each parameter once' })
         .default([...DEFAULT_PIPELINE_PARAMETERS]),
-      /** How many parameters an execution fills at the same time (the state machine's Map). */
-      maxConcurrency: z.number().int().min(1).max(40).default(2),
-      /** Most missing readings one run claims, per parameter. */
+      /**
+       * How many chunks an execution fills at the same time, over every parameter's chunks: the
+       * MaxConcurrency of the Distributed Map FillChunks, each chunk a child execution with its own
+       * run. Each holds a transform job (`transform.instanceCount` instances, within the account's
+       * SageMaker quota for the instance type) and, one step at a time, a database connection; with
+       * `functions.reservedConcurrency` it may not exceed the database functions' reservation.
+       * At most 1,000 (`MAX_CHUNK_CONCURRENCY` of `@airfill/workflow`).
+       */
+      maxConcurrency: z.number().int().min(1).max(MAX_CHUNKS_AT_ONCE).default(2),
+      /** Most missing readings one run claims: plan-parameters cuts each parameter's missing readings into chunks of at most this many. */
       maxReadingsPerRun: z.number().int().min(1),
       /**
        * Quality control's thresholds as `@airfill/quality` reads them (stuck, spike,
@@ -310,6 +323,13 @@ export const environmentConfigSchema = z
       }
     }
     const reserved = config.functions.reservedConcurrency;
+    if (reserved && config.pipeline.maxConcurrency > reserved.database) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pipeline', 'maxConcurrency'],
+        message: `${config.pipeline.maxConcurrency} chunks at a time exceed the ${reserved.database} reserved for each database function: the chunks would throttle each other's database steps`,
+      });
+    }
     if (reserved) {
       const total = reserved.migrate + DATABASE_FUNCTIONS_WITH_RESERVATION * reserved.database;
       if (total > reserved.accountQuota - UNRESERVED_CONCURRENCY_FLOOR) {

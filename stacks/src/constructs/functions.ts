@@ -3,6 +3,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { lambdaEnvSchemas, type LambdaName } from '@airfill/schema';
 import { Construct } from 'constructs';
 import { type LambdaBundles, type PipelineLambdaApp } from '../assets/lambda-bundles';
+import { CHUNK_MANIFEST_KEYS, pipelineMachineArns } from '../iam/pipeline-machine';
 import { arn, type PolicyStatement } from '../iam/policy';
 import {
   connectToDatabase,
@@ -10,6 +11,7 @@ import {
   keyViaS3,
   readPrefixes,
   tokenParametersArn,
+  writeObjects,
   writePrefixes,
 } from '../iam/statements';
 import { type Naming } from '../naming';
@@ -85,7 +87,7 @@ export class Functions extends Construct {
     });
 
     const transformJobs = arn(naming, 'sagemaker', `transform-job/${naming.transformJobPrefix}*`);
-    const stateMachineArn = arn(naming, 'states', `stateMachine:${props.stateMachineName}`);
+    const pipeline = pipelineMachineArns(naming, props.stateMachineName);
     // The current-model pointers, read by the steps that choose a run's model (query-missing pins it, start-transform serves it).
     const readPointers: PolicyStatement = { Sid: 'ReadCurrentModelPointers', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: arn(naming, 'ssm', `parameter${naming.modelPointerPath}/*`) };
     // Reserved only where configured (the schema checks it against the account's quota).
@@ -122,10 +124,16 @@ export class Functions extends Construct {
         Resource: tokenParametersArn(naming),
       },
       {
+        // AWS's Service Authorization Reference lists no resource type for SendTask* ("*" then), yet IAM
+        // names the token's state machine when it denies one (AccessDenied "... on resource:
+        // arn:aws:states:...:stateMachine:<name>"), and grants on the machine are known to work (aws-cdk
+        // PR #8486). A token from a chunk is issued by a child execution of the Distributed Map, whose
+        // state machine is `<name>/<label>` (the "labelled execution" resource type of that reference):
+        // both are named, nothing else. See docs/DESIGN.md section 8.
         Sid: 'ReportToWorkflow',
         Effect: 'Allow',
         Action: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-        Resource: stateMachineArn,
+        Resource: [pipeline.stateMachine, pipeline.chunkStateMachine],
       },
     ];
 
@@ -159,9 +167,12 @@ export class Functions extends Construct {
       }),
       'plan-parameters': make(
         'plan-parameters',
-        'Lists the stored parameters a deployed model fills, for the Map; reports those without a model',
-        // Reads the database only: the stored parameters.
-        [],
+        'Cuts the missing readings of each parameter a deployed model fills into chunks; writes their manifest for the Distributed Map',
+        // Reads the database (the stored parameters, missing readings per hour); writes the chunk manifest and nothing else.
+        [
+          writeObjects(bucket, [CHUNK_MANIFEST_KEYS], 'WriteChunkManifest'),
+          keyViaS3(naming, key.arn, ['kms:GenerateDataKey']),
+        ],
         { usesDatabase: true, reservedConcurrency: reserved?.database },
       ),
       'query-missing': make(

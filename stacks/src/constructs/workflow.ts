@@ -4,17 +4,21 @@ import { type KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
 import { LOG_DELIVERY_ACTIONS, TRACING_ACTIONS } from '../iam/boundary';
+import { assertChunkMapLabels, chunkMapStatements, pipelineMachineArns } from '../iam/pipeline-machine';
 import { WorkloadRole } from '../iam/role';
 import { type Naming } from '../naming';
 import { type Functions } from './functions';
 import { ALARM_TOPIC } from './monitoring';
+import { type Storage } from './storage';
 
 /** Props of {@link Workflow}. */
 export interface WorkflowProps {
   naming: Naming;
   functions: Functions;
+  /** The data bucket: plan-parameters writes the chunk manifest there, the Distributed Map reads it. */
+  storage: Storage;
   key: KmsKey;
-  /** The state machine's name (the callback's role is scoped to it by name). */
+  /** The state machine's name (its own role and the callback's are scoped to it by name). */
   stateMachineName: string;
 }
 
@@ -22,7 +26,9 @@ export interface WorkflowProps {
  * The Step Functions state machine from `@airfill/workflow` (the same ASL the
  * local engine runs), with logging to an encrypted log group and X-Ray
  * tracing. Its role may invoke only the six Lambdas the definition names,
- * and publish quality alerts only to the environment's alarm topic.
+ * publish quality alerts only to the environment's alarm topic, and run its
+ * Distributed Map: start and track its own child executions and read the
+ * chunk manifests, nothing else of the bucket.
  */
 export class Workflow extends Construct {
   readonly stateMachine: SfnStateMachine;
@@ -31,11 +37,29 @@ export class Workflow extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
-    const { naming, functions, key } = props;
+    const { naming, functions, storage, key } = props;
     const fns = functions.all;
     const invoked = [fns['quality-check'], fns['plan-parameters'], fns['query-missing'], fns['start-transform'], fns['write-predictions'], fns['record-failure']];
     // The monitoring's topic, named before it exists (monitoring needs the state machine for its alarms).
     const alertTopicArn = naming.arn('sns', naming.name(ALARM_TOPIC));
+
+    const transform = naming.config.transform;
+    const definition = buildPipelineDefinition({
+      functions: {
+        qualityCheck: fns['quality-check'].arn,
+        planParameters: fns['plan-parameters'].arn,
+        queryMissing: fns['query-missing'].arn,
+        startTransform: fns['start-transform'].arn,
+        writePredictions: fns['write-predictions'].arn,
+        recordFailure: fns['record-failure'].arn,
+      },
+      transformTimeoutSeconds: transform.timeoutSeconds,
+      heartbeatSeconds: transform.heartbeatSeconds,
+      alertTopicArn,
+      chunkManifestBucket: storage.bucketName,
+      maxConcurrency: naming.config.pipeline.maxConcurrency,
+    });
+    assertChunkMapLabels(definition);
 
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       // The /aws/vendedlogs/ prefix keeps the log-delivery resource policy small.
@@ -70,6 +94,7 @@ export class Workflow extends Construct {
           Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
           Resource: key.arn,
         },
+        ...chunkMapStatements(naming, pipelineMachineArns(naming, props.stateMachineName), storage.bucketArn, key.arn),
         {
           // Log delivery and X-Ray accept no resource ARNs (AWS documents "*" for both).
           Sid: 'LogDelivery',
@@ -84,22 +109,6 @@ export class Workflow extends Construct {
           Resource: '*',
         },
       ],
-    });
-
-    const transform = naming.config.transform;
-    const definition = buildPipelineDefinition({
-      functions: {
-        qualityCheck: fns['quality-check'].arn,
-        planParameters: fns['plan-parameters'].arn,
-        queryMissing: fns['query-missing'].arn,
-        startTransform: fns['start-transform'].arn,
-        writePredictions: fns['write-predictions'].arn,
-        recordFailure: fns['record-failure'].arn,
-      },
-      transformTimeoutSeconds: transform.timeoutSeconds,
-      heartbeatSeconds: transform.heartbeatSeconds,
-      alertTopicArn,
-      maxConcurrency: naming.config.pipeline.maxConcurrency,
     });
 
     this.stateMachine = new SfnStateMachine(this, 'state-machine', {

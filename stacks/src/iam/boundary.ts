@@ -85,6 +85,8 @@ export function boundaryStatements(naming: Naming): PolicyStatement[] {
       ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:StartExecution'],
       [naming.arn('states', `stateMachine:${p}-*`), naming.arn('states', `execution:${p}-*:*`)],
     ),
+    // A Distributed Map's state machine watching, stopping and redriving its child executions (`execution:<name>/<label>:<id>`).
+    statement('WorkflowExecutions', ['states:DescribeExecution', 'states:StopExecution', 'states:RedriveExecution'], naming.arn('states', `execution:${p}-*:*`)),
     statement('InvokeEnvironmentFunctions', ['lambda:InvokeFunction'], [naming.arn('lambda', `function:${p}-*`), naming.arn('lambda', `function:${p}-*:*`)]),
     statement('TransformMetrics', ['cloudwatch:PutMetricData'], '*', { StringEquals: { 'cloudwatch:namespace': ['/aws/sagemaker/TransformJobs', '/aws/sagemaker/TrainingJobs'] } }),
     // AWS documents "*" as the only resource of these.

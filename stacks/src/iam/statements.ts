@@ -22,7 +22,12 @@ export function readPrefixes(bucketArn: string, prefixes: string[], sid = 'ReadO
 
 /** s3:PutObject on the given prefixes. */
 export function writePrefixes(bucketArn: string, prefixes: string[], sid = 'WriteObjects'): PolicyStatement {
-  return { Sid: sid, Effect: 'Allow', Action: 's3:PutObject', Resource: prefixes.map((p) => `${bucketArn}/${p}*`) };
+  return writeObjects(bucketArn, prefixes.map((p) => `${p}*`), sid);
+}
+
+/** s3:PutObject on objects whose keys match the given patterns (IAM wildcards: `*`, `?`). */
+export function writeObjects(bucketArn: string, keys: string[], sid = 'WriteObjects'): PolicyStatement {
+  return { Sid: sid, Effect: 'Allow', Action: 's3:PutObject', Resource: keys.map((key) => `${bucketArn}/${key}`) };
 }
 
 /** Use of the environment key by S3 on the caller's behalf (SSE-KMS objects), and only by S3. */
