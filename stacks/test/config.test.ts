@@ -1,3 +1,4 @@
+import { buildPipelineDefinition } from '@airfill/workflow';
 import { dev } from '../src/config/dev';
 import { prod } from '../src/config/prod';
 import { ConfigError } from '../src/errors';
@@ -8,6 +9,7 @@ import {
   ENVIRONMENT_NAMES,
   loadAllEnvironmentConfigs,
   loadEnvironmentConfig,
+  MAX_CHUNKS_AT_ONCE,
   parseEnvironmentConfig,
   validateLayout,
 } from '../src/config';
@@ -56,6 +58,33 @@ describe('environment config', () => {
   it('rejects transform settings SageMaker would refuse: concurrent payloads past 100 MB per instance', () => {
     const input = withChanges((c) => ({ ...c, transform: { ...c.transform, maxPayloadMb: 30, maxConcurrentTransforms: 4 } }));
     expect(() => parseEnvironmentConfig(input, 'payload')).toThrow(/transform\.maxConcurrentTransforms: maxPayloadMb x maxConcurrentTransforms must be at most 100/);
+  });
+
+  it('accepts 1 to 1,000 chunks at a time (pipeline.maxConcurrency), the range the state machine definition accepts', () => {
+    const withChunks = (maxConcurrency: number) => parseEnvironmentConfig(withChanges((c) => ({ ...c, pipeline: { ...c.pipeline, maxConcurrency } })), 'chunks');
+    const definitionWith = (maxConcurrency: number) =>
+      buildPipelineDefinition({
+        functions: { qualityCheck: 'q', planParameters: 'p', queryMissing: 'm', startTransform: 's', writePredictions: 'w', recordFailure: 'r' },
+        chunkManifestBucket: 'bucket',
+        transformTimeoutSeconds: 3600,
+        maxConcurrency,
+      });
+    expect(MAX_CHUNKS_AT_ONCE).toBe(1000);
+    for (const n of [1, MAX_CHUNKS_AT_ONCE]) {
+      expect(withChunks(n).pipeline.maxConcurrency).toBe(n);
+      expect(definitionWith(n).States.FillChunks).toMatchObject({ MaxConcurrency: n });
+    }
+    for (const n of [0, MAX_CHUNKS_AT_ONCE + 1]) {
+      expect(() => withChunks(n)).toThrow(/pipeline\.maxConcurrency/);
+      expect(() => definitionWith(n)).toThrow(RangeError);
+    }
+  });
+
+  it('rejects more chunks at a time than each database function has reserved (they would throttle each other)', () => {
+    const withReservation = (maxConcurrency: number) =>
+      withChanges((c) => ({ ...c, pipeline: { ...c.pipeline, maxConcurrency }, functions: { ...c.functions, reservedConcurrency: { accountQuota: 1000, database: 20 } } }));
+    expect(parseEnvironmentConfig(withReservation(20), 'reserved').pipeline.maxConcurrency).toBe(20);
+    expect(() => parseEnvironmentConfig(withReservation(21), 'reserved')).toThrow(/pipeline\.maxConcurrency: 21 chunks at a time exceed the 20 reserved for each database function/);
   });
 
   it('rejects a production environment without an alarm subscriber', () => {

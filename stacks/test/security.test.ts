@@ -165,6 +165,9 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
           .map((r) => r.replace(/^\$\{aws_s3_bucket\.[^}]+\.arn\}\//, ''))
           .sort();
       expect(objectsOf('functions_query-missing', 's3:PutObject')).toEqual(['retrieved_from_db/*']);
+      // plan-parameters writes the chunk manifests, the one object of the execution (test/chunked-fill.test.ts).
+      expect(objectsOf('functions_plan-parameters', 's3:PutObject')).toEqual(['retrieved_from_db/*/chunks.json']);
+      expect(objectsOf('functions_plan-parameters', 's3:GetObject')).toEqual([]);
       // query-missing reads the model its run pinned and a pointer model's contract (models/); start-transform the pointer model itself.
       expect(objectsOf('functions_query-missing', 's3:GetObject')).toEqual(['models/*', 'retrieved_from_db/*']);
       expect(objectsOf('functions_start-transform', 's3:GetObject')).toEqual(['models/*', 'output_batch/*', 'retrieved_from_db/*']);
@@ -475,9 +478,11 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
       expect(definition.StartAt).toBe('QualityCheck');
       expect(definition.States.QualityCheck!.Resource).toMatch(/aws_lambda_function\.functions_quality-check_function/);
       expect(definition.States.PlanParameters!.Resource).toMatch(/aws_lambda_function\.functions_plan-parameters_function/);
-      // Every parameter in a run of its own: a Map with the configured concurrency around the fill steps.
-      const fill = definition.States.FillParameters!;
-      expect(fill).toMatchObject({ Type: 'Map', ItemsPath: '$.plan.parameters', MaxConcurrency: config().pipeline.maxConcurrency });
+      // Every chunk in a run of its own: a Distributed Map over the manifest with the configured concurrency around the fill steps
+      // (its reader and grants: test/chunked-fill.test.ts).
+      const fill = definition.States.FillChunks!;
+      expect(fill).toMatchObject({ Type: 'Map', ItemReader: { Parameters: { 'Key.$': '$.plan.chunks.key' } }, MaxConcurrency: config().pipeline.maxConcurrency });
+      expect(fill.ItemsPath).toBeUndefined();
       expect(fill.ItemProcessor!.States.QueryMissing!.Resource).toMatch(/aws_lambda_function\.functions_query-missing_function/);
       expect(fill.ItemProcessor!.States.StartTransform!.Parameters!.FunctionName).toMatch(/aws_lambda_function\.functions_start-transform_function/);
       expect(fill.ItemProcessor!.States.StartTransform!.TimeoutSeconds).toBe(config().transform.timeoutSeconds);
