@@ -396,12 +396,12 @@ describe.each(['dev', 'staging', 'prod'])('airfill-%s', (name) => {
       expect(Object.keys(deployed).sort()).toEqual([...parameters].sort());
     });
 
-    it('scales the batch transform as configured: instances, concurrent mini-batches, payload (within SageMaker\'s 100 MB per instance)', () => {
+    it('scales the batch transform as configured: instance type and count, concurrent mini-batches, payload (within SageMaker\'s 100 MB per instance)', () => {
       const { transform } = config();
       const start = resourcesOf(stack(), 'aws_lambda_function').find(([id]) => id.includes('start-transform'))![1];
       const variables = (start.environment as { variables: Record<string, string> }).variables;
-      expect([variables.AIRFILL_TRANSFORM_INSTANCE_COUNT, variables.AIRFILL_TRANSFORM_MAX_CONCURRENT, variables.AIRFILL_TRANSFORM_MAX_PAYLOAD_MB]).toEqual(
-        [transform.instanceCount, transform.maxConcurrentTransforms, transform.maxPayloadMb].map(String),
+      expect([variables.AIRFILL_TRANSFORM_INSTANCE_TYPE, variables.AIRFILL_TRANSFORM_INSTANCE_COUNT, variables.AIRFILL_TRANSFORM_MAX_CONCURRENT, variables.AIRFILL_TRANSFORM_MAX_PAYLOAD_MB]).toEqual(
+        [transform.instanceType, ...[transform.instanceCount, transform.maxConcurrentTransforms, transform.maxPayloadMb].map(String)],
       );
       expect(transform.maxPayloadMb * transform.maxConcurrentTransforms).toBeLessThanOrEqual(100);
     });
