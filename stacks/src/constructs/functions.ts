@@ -128,8 +128,9 @@ export class Functions extends Construct {
         // names the token's state machine when it denies one (AccessDenied "... on resource:
         // arn:aws:states:...:stateMachine:<name>"), and grants on the machine are known to work (aws-cdk
         // PR #8486). A token from a chunk is issued by a child execution of the Distributed Map, whose
-        // state machine is `<name>/<label>` (the "labelled execution" resource type of that reference):
-        // both are named, nothing else. See docs/DESIGN.md section 8.
+        // state machine is the qualified `stateMachine:<name>/<label>` (the Step Functions API reference's
+        // ARN of "a Distributed Map state with a label"): both are named, nothing else. See docs/DESIGN.md
+        // section 8.
         Sid: 'ReportToWorkflow',
         Effect: 'Allow',
         Action: ['states:SendTaskSuccess', 'states:SendTaskFailure'],

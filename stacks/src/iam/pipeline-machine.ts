@@ -19,7 +19,7 @@ export const CHUNK_MAP_LABEL = STATES.fillChunks;
 export interface PipelineMachineArns {
   /** `stateMachine:<name>`. */
   stateMachine: string;
-  /** `stateMachine:<name>/<label>`: the state machine a child execution of the Map Run reports as its own. */
+  /** `stateMachine:<name>/<label>`: the qualified ARN of the Distributed Map, the state machine its child executions report as theirs. */
   chunkStateMachine: string;
   /** `execution:<name>:*`: the executions the schedule and the CLI start. */
   executions: string;
