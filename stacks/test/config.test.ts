@@ -1,4 +1,4 @@
-import { buildPipelineDefinition } from '@airfill/workflow';
+import { buildPipelineDefinition, MAX_CHUNK_CONCURRENCY } from '@airfill/workflow';
 import { dev } from '../src/config/dev';
 import { prod } from '../src/config/prod';
 import { ConfigError } from '../src/errors';
@@ -9,7 +9,6 @@ import {
   ENVIRONMENT_NAMES,
   loadAllEnvironmentConfigs,
   loadEnvironmentConfig,
-  MAX_CHUNKS_AT_ONCE,
   parseEnvironmentConfig,
   validateLayout,
 } from '../src/config';
@@ -69,12 +68,12 @@ describe('environment config', () => {
         transformTimeoutSeconds: 3600,
         maxConcurrency,
       });
-    expect(MAX_CHUNKS_AT_ONCE).toBe(1000);
-    for (const n of [1, MAX_CHUNKS_AT_ONCE]) {
+    expect(MAX_CHUNK_CONCURRENCY).toBe(1000);
+    for (const n of [1, MAX_CHUNK_CONCURRENCY]) {
       expect(withChunks(n).pipeline.maxConcurrency).toBe(n);
       expect(definitionWith(n).States.FillChunks).toMatchObject({ MaxConcurrency: n });
     }
-    for (const n of [0, MAX_CHUNKS_AT_ONCE + 1]) {
+    for (const n of [0, MAX_CHUNK_CONCURRENCY + 1]) {
       expect(() => withChunks(n)).toThrow(/pipeline\.maxConcurrency/);
       expect(() => definitionWith(n)).toThrow(RangeError);
     }

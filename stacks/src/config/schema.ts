@@ -1,5 +1,6 @@
 import { qualityConfigSchema } from '@airfill/quality';
 import { plausibilityConfigSchema } from '@airfill/schema';
+import { MAX_CHUNK_CONCURRENCY } from '@airfill/workflow';
 import { z } from 'zod';
 import { readApiConfigSchema } from './read-api';
 
@@ -17,12 +18,6 @@ export const UNRESERVED_CONCURRENCY_FLOOR = 100;
 
 /** quality-check, plan-parameters, query-missing, write-predictions, record-failure and the read API each get `reservedConcurrency.database`. */
 const DATABASE_FUNCTIONS_WITH_RESERVATION = 6;
-
-/**
- * Chunks an execution fills at once at most: `MAX_CHUNK_CONCURRENCY` of `@airfill/workflow`, which
- * its index does not export (a test checks the two agree against `buildPipelineDefinition`).
- */
-export const MAX_CHUNKS_AT_ONCE = 1000;
 
 /** The parameters the committed default models fill (packages/model/default-models), filled unless the config says otherwise. */
 export const DEFAULT_PIPELINE_PARAMETERS = ['NO2', 'O3', 'PM 10', 'PM 2.5', 'Temperature'] as const;
@@ -173,9 +168,9 @@ export const environmentConfigSchema = z
        * run. Each holds a transform job (`transform.instanceCount` instances, within the account's
        * SageMaker quota for the instance type) and, one step at a time, a database connection; with
        * `functions.reservedConcurrency` it may not exceed the database functions' reservation.
-       * At most 1,000 (`MAX_CHUNK_CONCURRENCY` of `@airfill/workflow`).
+       * At most `MAX_CHUNK_CONCURRENCY` of `@airfill/workflow` (1,000), what the definition accepts.
        */
-      maxConcurrency: z.number().int().min(1).max(MAX_CHUNKS_AT_ONCE).default(2),
+      maxConcurrency: z.number().int().min(1).max(MAX_CHUNK_CONCURRENCY).default(2),
       /** Most missing readings one run claims: plan-parameters cuts each parameter's missing readings into chunks of at most this many. */
       maxReadingsPerRun: z.number().int().min(1),
       /**
