@@ -162,7 +162,8 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
       [itemReaderStateName(STATES.fillChunks)]: (input) =>
         track(
           runStep(logger, 'read-chunk-manifest', async () => {
-            const { Bucket, Key } = z.object({ Bucket: z.literal(bucket.name), Key: z.string().min(1) }).parse(input);
+            // The bucket the definition names is the runtime's own: anything else is refused, not read.
+            const { Key } = z.object({ Bucket: z.literal(bucket.name), Key: z.string().min(1) }).parse(input);
             const items = chunkManifestSchema.parse(JSON.parse(await getText(bucket, Key)));
             chunks = items.map(({ parameter, chunk }) => ({ parameter, chunk, runId: runIdFor(executionId, parameter, chunk) }));
             for (const run of chunks) runtime.runs.set(run.runId, run);
