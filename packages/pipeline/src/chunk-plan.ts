@@ -41,4 +41,3 @@ export function planChunks(parameter: string, input: PipelineInput, counts: read
     };
   });
 }
-

@@ -29,7 +29,7 @@ const MAX_CAUSE = 4000;
 /**
  * Marks the failed chunk's run of the execution failed with the error and
  * releases its claims (the next run picks its readings up; the other
- * parameters' runs are untouched), then cleans up: stops the run's transform
+ * chunks' runs are untouched), then cleans up: stops the run's transform
  * job if it still runs (a timed-out wait must not leave it burning instances)
  * and deletes its task token. A run that failed before it was opened is
  * opened here so the ledger shows the failure. Safe to repeat.
