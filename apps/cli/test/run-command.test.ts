@@ -78,6 +78,33 @@ describe('airfill synth, run, export', () => {
     expect(JSON.parse(stored.stdout)).toMatchObject({ input: null, totals: { sensors: 5, filledNow: 0 } });
   });
 
+  it("fills a parameter in chunks of --max-readings, each a run of its own, and reports the parameter's chunks as one", async () => {
+    const own = await createTestDatabase();
+    try {
+      const inOwn = (...args: string[]) => airfillIn(work, args, { databaseUrl: own.url });
+      expect(inOwn('synth', '--out', 'chunks.csv', '--sensors', '4', '--days', '3', '--parameters', 'PM 2.5', '--missing', '0.2', '--seed', '5').code).toBe(0);
+      const run = inOwn('run', '--csv', 'chunks.csv', '--data-dir', 'chunks', '--max-readings', '15', '--json');
+      expect(run.code).toBe(0);
+      const chunks = Number(/^filling PM 2\.5 \((\d+) chunks\)/m.exec(run.stderr)?.[1]);
+      expect(chunks).toBeGreaterThanOrEqual(3);
+      expect(run.stderr).toMatch(new RegExp(`^PM 2\\.5 chunk ${chunks} of ${chunks}: `, 'm'));
+      const report = JSON.parse(run.stdout) as { parameters: { parameter: string; runIds: string[]; ledger: { status: string; found: number; written: number } }[]; totals: { filledNow: number; unfilled: number } };
+      expect(report.parameters).toHaveLength(1);
+      const [pm25] = report.parameters;
+      expect(pm25).toMatchObject({ parameter: 'PM 2.5', ledger: { status: 'succeeded', written: report.totals.filledNow } });
+      expect(new Set(pm25!.runIds).size).toBe(chunks);
+      expect(pm25!.ledger.found).toBe(pm25!.ledger.written);
+      expect(report.totals).toMatchObject({ unfilled: 0 });
+      // Every imputation is one chunk's run's, none written twice.
+      const { rows } = await own.pool.query<{ run_id: string; n: string }>('select run_id::text as run_id, count(*) as n from imputations group by run_id');
+      expect(rows.map((row) => row.run_id).sort()).toEqual([...pm25!.runIds].sort());
+      expect(rows.every((row) => Number(row.n) <= 15)).toBe(true);
+      expect(rows).toHaveLength(chunks);
+    } finally {
+      await own.drop();
+    }
+  });
+
   it('refuses a synth share that is not a share', () => {
     const result = airfill('synth', '--out', 'x.csv', '--missing', '2');
     expect(result.code).toBe(2);
