@@ -39,19 +39,28 @@ export class Workflow extends Construct {
     super(scope, id);
     const { naming, functions, storage, key } = props;
     const fns = functions.all;
-    const invoked = [fns['quality-check'], fns['plan-parameters'], fns['query-missing'], fns['start-transform'], fns['write-predictions'], fns['record-failure']];
+    // The Lambdas the definition names, and so the only ones the role may invoke.
+    const steps = {
+      qualityCheck: fns['quality-check'],
+      planParameters: fns['plan-parameters'],
+      queryMissing: fns['query-missing'],
+      startTransform: fns['start-transform'],
+      writePredictions: fns['write-predictions'],
+      recordFailure: fns['record-failure'],
+    };
+    const invoked = Object.values(steps);
     // The monitoring's topic, named before it exists (monitoring needs the state machine for its alarms).
     const alertTopicArn = naming.arn('sns', naming.name(ALARM_TOPIC));
 
     const transform = naming.config.transform;
     const definition = buildPipelineDefinition({
       functions: {
-        qualityCheck: fns['quality-check'].arn,
-        planParameters: fns['plan-parameters'].arn,
-        queryMissing: fns['query-missing'].arn,
-        startTransform: fns['start-transform'].arn,
-        writePredictions: fns['write-predictions'].arn,
-        recordFailure: fns['record-failure'].arn,
+        qualityCheck: steps.qualityCheck.arn,
+        planParameters: steps.planParameters.arn,
+        queryMissing: steps.queryMissing.arn,
+        startTransform: steps.startTransform.arn,
+        writePredictions: steps.writePredictions.arn,
+        recordFailure: steps.recordFailure.arn,
       },
       transformTimeoutSeconds: transform.timeoutSeconds,
       heartbeatSeconds: transform.heartbeatSeconds,
