@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@airfill/db/testing';
 import { claimMissingReadings, completeRun, failRun, findMissingReadings, getRun, openRun, writeImputations } from '../src';
+import { CLAIM_STATEMENT } from '../src/queries/missing';
 
 let database: TestDatabase;
 
@@ -85,6 +86,35 @@ describe('claimMissingReadings', () => {
     }
     const { rows } = await database.pool.query<{ run_id: string; n: string }>('select run_id::text as run_id, count(*) as n from claims group by run_id');
     expect(rows).toEqual([{ run_id: holder.runId, n: '16' }]);
+  });
+
+  it('probes claims and imputations by primary key per candidate, even when the statistics say claims is empty', async () => {
+    // The claims of a chunk come and go within seconds: analysed empty, then full of another run's claims.
+    await database.pool.query('analyze claims');
+    const other = await openRun(database, { trigger: 'test', parameter: 'NO2' });
+    await database.pool.query(
+      `insert into claims (sensor_ref, parameter, ts, run_id)
+       select s.id, 'PM 2.5', t, $1 from sensors s, generate_series('2023-01-01'::timestamptz, '2023-12-31', interval '1 hour') t`,
+      [other.runId],
+    );
+    const { runId } = await run();
+    const { rows } = await database.pool.query<{ 'QUERY PLAN': unknown }>(`explain (format json) ${CLAIM_STATEMENT}`, ['PM 2.5', null, null, 10, runId, '6 hours']);
+    type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Parent Relationship'?: string; 'Index Cond'?: string; Plans?: PlanNode[] };
+    const nodes: PlanNode[] = [];
+    const walk = (node: PlanNode) => {
+      nodes.push(node);
+      for (const child of node.Plans ?? []) walk(child);
+    };
+    walk((rows[0]!['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan);
+    for (const table of ['claims', 'imputations']) {
+      const reads = nodes.filter((node) => node['Relation Name'] === table && node['Node Type'] !== 'ModifyTable');
+      expect(reads.length).toBeGreaterThan(0);
+      for (const read of reads) {
+        expect(read['Node Type']).toMatch(/^Index (Only )?Scan$/);
+        expect(read['Index Cond']).toMatch(/sensor_ref = .*parameter = .*ts = /);
+      }
+    }
+    expect(nodes.filter((node) => node['Node Type'] === 'Materialize')).toEqual([]);
   });
 
   it('gives a retry of the same run the same readings, never more than the limit', async () => {

@@ -20,15 +20,33 @@ export interface MissingReadingsQuery {
   limit: number;
 }
 
-const CANDIDATES = `
+const MISSING_IN_WINDOW = `
   select r.sensor_ref, r.parameter, r.ts
     from readings r
    where r.value is null
      and r.parameter = $1
      and ($2::timestamptz is null or r.ts >= $2)
-     and ($3::timestamptz is null or r.ts < $3)
+     and ($3::timestamptz is null or r.ts < $3)`;
+
+/** For a whole pass over the missing readings (no limit): the planner may hash or merge `imputations`. */
+const CANDIDATES = `${MISSING_IN_WINDOW}
      and not exists (select 1 from imputations i
                       where i.sensor_ref = r.sensor_ref and i.parameter = r.parameter and i.ts = r.ts)`;
+
+/*
+ * For the first `limit` candidates in time order: each candidate probes
+ * `imputations` and `claims` by primary key (OFFSET 0 keeps each NOT EXISTS
+ * a per-row subplan, not an anti-join the planner chooses for us). Seen at
+ * 1,000 sensors: `claims` swings between empty and a chunk's worth within
+ * seconds, so its statistics routinely say empty, and a LIMIT makes a
+ * fast-start nested loop that rescans every claim of the parameter per
+ * candidate look cheapest; one chunk's claim ran for minutes at 100% CPU. A
+ * probe per candidate costs the same whatever the statistics say.
+ */
+const CANDIDATES_PROBED = `${MISSING_IN_WINDOW}
+     and not exists (select 1 from imputations i
+                      where i.sensor_ref = r.sensor_ref and i.parameter = r.parameter and i.ts = r.ts
+                     offset 0)`;
 
 type MissingRow = { sensor_ref: number; device_id: string; parameter: string; ts: Date };
 
@@ -42,7 +60,7 @@ const toMissingReading = (row: MissingRow): MissingReading => ({
 /** Lists missing readings of a parameter that have no imputation yet (read only; claims nothing). */
 export async function findMissingReadings(database: Database, query: MissingReadingsQuery): Promise<MissingReading[]> {
   const { rows } = await database.pool.query<MissingRow>(
-    `with candidates as (${CANDIDATES} order by r.ts, r.sensor_ref limit $4)
+    `with candidates as (${CANDIDATES_PROBED} order by r.ts, r.sensor_ref limit $4)
      select c.sensor_ref, s.device_id, c.parameter, c.ts
        from candidates c join sensors s on s.id = c.sensor_ref
       order by c.ts, s.device_id`,
@@ -50,6 +68,30 @@ export async function findMissingReadings(database: Database, query: MissingRead
   );
   return rows.map(toMissingReading);
 }
+
+/**
+ * Claims up to `$4` missing readings of `$1` in [`$2`, `$3`) for run `$5`:
+ * those without an imputation and without a live claim (younger than `$6`),
+ * oldest first. Exported for the test that reads its plan.
+ */
+export const CLAIM_STATEMENT = `with candidates as (
+     ${CANDIDATES_PROBED}
+       and not exists (select 1 from claims c
+                        where c.sensor_ref = r.sensor_ref and c.parameter = r.parameter and c.ts = r.ts
+                          and c.claimed_at > now() - $6::interval
+                       offset 0)
+     order by r.ts, r.sensor_ref
+     limit $4
+     -- A concurrent run skips what this one is taking, and takes the next readings.
+     for no key update of r skip locked
+   ), claimed as (
+     insert into claims (sensor_ref, parameter, ts, run_id)
+     select sensor_ref, parameter, ts, $5 from candidates
+     on conflict (sensor_ref, parameter, ts) do update
+       set run_id = excluded.run_id, claimed_at = now()
+       where claims.claimed_at <= now() - $6::interval
+     returning 1)
+   select (select count(*) from candidates) as candidates, (select count(*) from claimed) as claimed`;
 
 /** Claiming: a run takes missing readings no live run holds. */
 export interface ClaimQuery extends MissingReadingsQuery {
@@ -79,23 +121,7 @@ export async function claimMissingReadings(database: Database, query: ClaimQuery
       const room = query.limit - Number(held.rows[0]?.n ?? 0);
       if (room <= 0) break;
       const { rows } = await client.query<{ candidates: string; claimed: string }>(
-        `with candidates as (
-           ${CANDIDATES}
-             and not exists (select 1 from claims c
-                              where c.sensor_ref = r.sensor_ref and c.parameter = r.parameter and c.ts = r.ts
-                                and c.claimed_at > now() - $6::interval)
-           order by r.ts, r.sensor_ref
-           limit $4
-           -- A concurrent run skips what this one is taking, and takes the next readings.
-           for no key update of r skip locked
-         ), claimed as (
-           insert into claims (sensor_ref, parameter, ts, run_id)
-           select sensor_ref, parameter, ts, $5 from candidates
-           on conflict (sensor_ref, parameter, ts) do update
-             set run_id = excluded.run_id, claimed_at = now()
-             where claims.claimed_at <= now() - $6::interval
-           returning 1)
-         select (select count(*) from candidates) as candidates, (select count(*) from claimed) as claimed`,
+        CLAIM_STATEMENT,
         [query.parameter, query.from ?? null, query.to ?? null, room, query.runId, staleAfter],
       );
       const outcome = rows[0]!;
