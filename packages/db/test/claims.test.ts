@@ -98,23 +98,26 @@ describe('claimMissingReadings', () => {
       [other.runId],
     );
     const { runId } = await run();
-    const { rows } = await database.pool.query<{ 'QUERY PLAN': unknown }>(`explain (format json) ${CLAIM_STATEMENT}`, ['PM 2.5', null, null, 10, runId, '6 hours']);
     type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Parent Relationship'?: string; 'Index Cond'?: string; Plans?: PlanNode[] };
-    const nodes: PlanNode[] = [];
-    const walk = (node: PlanNode) => {
-      nodes.push(node);
-      for (const child of node.Plans ?? []) walk(child);
-    };
-    walk((rows[0]!['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan);
-    for (const table of ['claims', 'imputations']) {
-      const reads = nodes.filter((node) => node['Relation Name'] === table && node['Node Type'] !== 'ModifyTable');
-      expect(reads.length).toBeGreaterThan(0);
-      for (const read of reads) {
-        expect(read['Node Type']).toMatch(/^Index (Only )?Scan$/);
-        expect(read['Index Cond']).toMatch(/sensor_ref = .*parameter = .*ts = /);
+    // Every sensor, and a group of sensors (a chunk of a large network).
+    for (const sensors of [null, ['a']]) {
+      const { rows } = await database.pool.query<{ 'QUERY PLAN': unknown }>(`explain (format json) ${CLAIM_STATEMENT}`, ['PM 2.5', null, null, 10, runId, '6 hours', sensors]);
+      const nodes: PlanNode[] = [];
+      const walk = (node: PlanNode) => {
+        nodes.push(node);
+        for (const child of node.Plans ?? []) walk(child);
+      };
+      walk((rows[0]!['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan);
+      for (const table of ['claims', 'imputations']) {
+        const reads = nodes.filter((node) => node['Relation Name'] === table && node['Node Type'] !== 'ModifyTable');
+        expect(reads.length).toBeGreaterThan(0);
+        for (const read of reads) {
+          expect(read['Node Type']).toMatch(/^Index (Only )?Scan$/);
+          expect(read['Index Cond']).toMatch(/sensor_ref = .*parameter = .*ts = /);
+        }
       }
+      expect(nodes.filter((node) => node['Node Type'] === 'Materialize')).toEqual([]);
     }
-    expect(nodes.filter((node) => node['Node Type'] === 'Materialize')).toEqual([]);
   });
 
   it('gives a retry of the same run the same readings, never more than the limit', async () => {

@@ -18,9 +18,35 @@ export interface ContextSeries {
 }
 
 /**
- * The context features need around a set of targets: every sensor's site, and
+ * Which sensors a context covers: every sensor (the default), or a group
+ * (every parameter asked for) and the neighbours around it (only
+ * `neighbourParameter`: what the group's neighbour features read).
+ */
+export interface ContextSensors {
+  group: readonly string[];
+  neighbours: readonly string[];
+  neighbourParameter: string;
+}
+
+/** Every sensor, every parameter asked for. */
+const WANTED_EVERY = `select id, device_id, true as every from sensors`;
+
+/**
+ * The group (`$5`: every parameter asked for) and its neighbours (`$6`:
+ * only `$4`), as sensor ids: joined to `readings` by primary key, so a
+ * group's context costs its own readings, not the network's.
+ */
+const WANTED_GROUP = `
+  select id, device_id, true as every from sensors where device_id = any($5::text[])
+  union all
+  select id, device_id, false from sensors where device_id = any($6::text[]) and not device_id = any($5::text[])`;
+
+/**
+ * The context features need around a set of targets: the sites, and
  * every observed value of every parameter (or of `parameters`: those a model's
- * features read) in `[from, to)`, one series per sensor and parameter.
+ * features read) in `[from, to)`, one series per sensor and parameter; with
+ * `sensors`, only the group's sites and series and its neighbours' (see
+ * {@link ContextSensors}).
  * Missing readings are left out (a model never sees the truth it predicts,
  * and NULL carries nothing); imputed values are left out too, from this run
  * or any other: features are made of observations only, so one parameter's
@@ -30,26 +56,44 @@ export interface ContextSeries {
  */
 export async function readFeatureContext(
   database: Database,
-  window: { from: Date; to: Date; parameters?: readonly string[] },
+  window: { from: Date; to: Date; parameters?: readonly string[]; sensors?: ContextSensors },
 ): Promise<{ sites: ContextSite[]; series: ContextSeries[] }> {
+  const group = window.sensors ? [...window.sensors.group] : null;
+  const neighbours = window.sensors ? [...window.sensors.neighbours] : [];
   const sites = await database.pool.query<{ device_id: string; latitude: number; longitude: number }>(
-    'select device_id, latitude, longitude from sensors order by device_id',
+    `select device_id, latitude, longitude from sensors
+      where $1::text[] is null or device_id = any($1) or device_id = any($2)
+      order by device_id`,
+    [group, neighbours],
   );
   const series = await database.pool.query<{ device_id: string; parameter: string; ts: string; values: string }>(
-    `select s.device_id, r.parameter,
+    `with wanted as (${group ? WANTED_GROUP : WANTED_EVERY})
+     select w.device_id, r.parameter,
             string_agg(((extract(epoch from r.ts) * 1000)::bigint)::text, ',' order by r.ts) as ts,
             string_agg(r.value::text, ',' order by r.ts) as values
-       from readings r join sensors s on s.id = r.sensor_ref
+       from wanted w join readings r on r.sensor_ref = w.id
       where r.value is not null and r.value not in ('NaN', 'Infinity', '-Infinity') and r.ts >= $1 and r.ts < $2
-        and ($3::text[] is null or r.parameter = any($3))
-      group by s.device_id, r.parameter
-      order by s.device_id, r.parameter`,
-    [window.from, window.to, window.parameters ? [...window.parameters] : null],
+        and case when w.every then $3::text[] is null or r.parameter = any($3) else r.parameter = $4::text end
+      group by w.device_id, r.parameter
+      order by w.device_id, r.parameter`,
+    [window.from, window.to, window.parameters ? [...window.parameters] : null, window.sensors?.neighbourParameter ?? null, ...(group ? [group, neighbours] : [])],
   );
   return {
     sites: sites.rows.map((row) => ({ deviceId: row.device_id, latitude: row.latitude, longitude: row.longitude })),
     series: series.rows.map((row) => ({ deviceId: row.device_id, parameter: row.parameter, ts: numbersOf(row.ts), values: numbersOf(row.values) })),
   };
+}
+
+/** The sites of the sensors that have a channel of `parameter` (a stored reading of it, missing or not), by device id. */
+export async function listChannelSites(database: Database, parameter: string): Promise<ContextSite[]> {
+  const { rows } = await database.pool.query<{ device_id: string; latitude: number; longitude: number }>(
+    `select s.device_id, s.latitude, s.longitude
+       from sensor_channels c join sensors s on s.id = c.sensor_ref
+      where c.parameter = $1
+      order by s.device_id`,
+    [parameter],
+  );
+  return rows.map((row) => ({ deviceId: row.device_id, latitude: row.latitude, longitude: row.longitude }));
 }
 
 /** How many imputations a run stored (so a retried write reports the run's total, not zero). */

@@ -16,20 +16,24 @@ export interface MissingReadingsQuery {
   from?: Date | null;
   /** Exclusive upper bound on `ts`. @default no bound */
   to?: Date | null;
+  /** Only these sensors' (device ids; a chunk of a large network is a group of sensors). @default every sensor */
+  sensors?: readonly string[] | null;
   /** At most this many, oldest first. */
   limit: number;
 }
 
-const MISSING_IN_WINDOW = `
+/** Missing readings of `$1` in [`$2`, `$3`), of the sensors named by the text array `sensors` (null: every sensor). */
+const missingInWindow = (sensors: string) => `
   select r.sensor_ref, r.parameter, r.ts
     from readings r
    where r.value is null
      and r.parameter = $1
      and ($2::timestamptz is null or r.ts >= $2)
-     and ($3::timestamptz is null or r.ts < $3)`;
+     and ($3::timestamptz is null or r.ts < $3)
+     and (${sensors}::text[] is null or r.sensor_ref in (select id from sensors where device_id = any(${sensors}::text[])))`;
 
 /** For a whole pass over the missing readings (no limit): the planner may hash or merge `imputations`. */
-const CANDIDATES = `${MISSING_IN_WINDOW}
+const candidates = (sensors: string) => `${missingInWindow(sensors)}
      and not exists (select 1 from imputations i
                       where i.sensor_ref = r.sensor_ref and i.parameter = r.parameter and i.ts = r.ts)`;
 
@@ -43,10 +47,12 @@ const CANDIDATES = `${MISSING_IN_WINDOW}
  * candidate look cheapest; one chunk's claim ran for minutes at 100% CPU. A
  * probe per candidate costs the same whatever the statistics say.
  */
-const CANDIDATES_PROBED = `${MISSING_IN_WINDOW}
+const candidatesProbed = (sensors: string) => `${missingInWindow(sensors)}
      and not exists (select 1 from imputations i
                       where i.sensor_ref = r.sensor_ref and i.parameter = r.parameter and i.ts = r.ts
                      offset 0)`;
+
+const sensorsParam = (query: Pick<MissingReadingsQuery, 'sensors'>): string[] | null => (query.sensors ? [...query.sensors] : null);
 
 type MissingRow = { sensor_ref: number; device_id: string; parameter: string; ts: Date };
 
@@ -60,22 +66,23 @@ const toMissingReading = (row: MissingRow): MissingReading => ({
 /** Lists missing readings of a parameter that have no imputation yet (read only; claims nothing). */
 export async function findMissingReadings(database: Database, query: MissingReadingsQuery): Promise<MissingReading[]> {
   const { rows } = await database.pool.query<MissingRow>(
-    `with candidates as (${CANDIDATES_PROBED} order by r.ts, r.sensor_ref limit $4)
+    `with candidates as (${candidatesProbed('$5')} order by r.ts, r.sensor_ref limit $4)
      select c.sensor_ref, s.device_id, c.parameter, c.ts
        from candidates c join sensors s on s.id = c.sensor_ref
       order by c.ts, s.device_id`,
-    [query.parameter, query.from ?? null, query.to ?? null, query.limit],
+    [query.parameter, query.from ?? null, query.to ?? null, query.limit, sensorsParam(query)],
   );
   return rows.map(toMissingReading);
 }
 
 /**
- * Claims up to `$4` missing readings of `$1` in [`$2`, `$3`) for run `$5`:
+ * Claims up to `$4` missing readings of `$1` in [`$2`, `$3`) of the sensors
+ * `$7` (null: every sensor) for run `$5`:
  * those without an imputation and without a live claim (younger than `$6`),
  * oldest first. Exported for the test that reads its plan.
  */
 export const CLAIM_STATEMENT = `with candidates as (
-     ${CANDIDATES_PROBED}
+     ${candidatesProbed('$7')}
        and not exists (select 1 from claims c
                         where c.sensor_ref = r.sensor_ref and c.parameter = r.parameter and c.ts = r.ts
                           and c.claimed_at > now() - $6::interval
@@ -122,7 +129,7 @@ export async function claimMissingReadings(database: Database, query: ClaimQuery
       if (room <= 0) break;
       const { rows } = await client.query<{ candidates: string; claimed: string }>(
         CLAIM_STATEMENT,
-        [query.parameter, query.from ?? null, query.to ?? null, room, query.runId, staleAfter],
+        [query.parameter, query.from ?? null, query.to ?? null, room, query.runId, staleAfter, sensorsParam(query)],
       );
       const outcome = rows[0]!;
       if (Number(outcome.claimed) === Number(outcome.candidates)) break;
@@ -171,17 +178,29 @@ export interface MissingPerHour {
 
 /**
  * Counts the missing readings of a parameter that have no imputation yet,
- * per hour of `ts` in [from, to), oldest first; hours without any are left
- * out. Read only; claims nothing (a reading another run holds is counted:
- * that run may fail and free it). One pass over the missing-value index.
+ * per group of sensors (device ids) and hour of `ts` in [from, to), oldest
+ * first; hours without any are left out. Without `groups`, one group of
+ * every sensor. Read only; claims nothing (a reading another run holds is
+ * counted: that run may fail and free it). One pass over the missing-value
+ * index, whatever the number of groups.
  */
-export async function countMissingPerHour(database: Database, query: Omit<MissingReadingsQuery, 'limit'>): Promise<MissingPerHour[]> {
-  const { rows } = await database.pool.query<{ hour: Date; readings: string }>(
-    `select date_trunc('hour', c.ts) as hour, count(*) as readings
-       from (${CANDIDATES}) c
-      group by 1
-      order by 1`,
-    [query.parameter, query.from ?? null, query.to ?? null],
+export async function countMissingPerHour(
+  database: Database,
+  query: Omit<MissingReadingsQuery, 'limit' | 'sensors'> & { groups?: readonly (readonly string[])[] | null },
+): Promise<MissingPerHour[][]> {
+  const groups = query.groups ?? null;
+  const devices = groups ? groups.flat() : null;
+  const groupOf = groups ? groups.flatMap((group, at) => group.map(() => at)) : null;
+  const { rows } = await database.pool.query<{ grp: number; hour: Date; readings: string }>(
+    `select coalesce(g.grp, 0) as grp, date_trunc('hour', c.ts) as hour, count(*) as readings
+       from (${candidates('$4')}) c
+       left join (select s.id, m.grp from unnest($4::text[], $5::int[]) as m(device_id, grp) join sensors s on s.device_id = m.device_id) g
+         on g.id = c.sensor_ref
+      group by 1, 2
+      order by 1, 2`,
+    [query.parameter, query.from ?? null, query.to ?? null, devices, groupOf],
   );
-  return rows.map((row) => ({ hour: row.hour, readings: Number(row.readings) }));
+  const counts: MissingPerHour[][] = (groups ?? [[]]).map(() => []);
+  for (const row of rows) counts[row.grp]!.push({ hour: row.hour, readings: Number(row.readings) });
+  return counts;
 }
