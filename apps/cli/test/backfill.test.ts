@@ -81,6 +81,21 @@ describe('airfill backfill on the embedded database', () => {
     expect(status('whole')).toMatchObject({ unfilled: 0 });
   });
 
+  it('cuts a network larger than a group into groups of nearby sensors, a chunk each, and fills them all', () => {
+    // 6 sensors in groups of at most 2: three groups, each one chunk of each parameter.
+    const outcome = airfillIn(work, ['backfill', '--csv', 'net.csv', '--group-sensors', '2', '--data-dir', 'grouped', '--json']);
+    expect(outcome.code).toBe(0);
+    const result = JSON.parse(outcome.stdout) as { outcome: string; passes: { parameters: { parameter: string; chunks: number; found: number; written: number }[] }[] };
+    expect(result.outcome).toBe('done');
+    expect(result.passes).toHaveLength(1);
+    for (const parameter of result.passes[0]!.parameters) expect(parameter).toMatchObject({ chunks: 3, written: parameter.found });
+    const after = status('grouped');
+    expect(after).toMatchObject({ unfilled: 0, imputed: after.missing });
+    expect(exportedReadings('grouped')).toHaveLength(after.missing);
+    // A group size that is not a positive whole number is refused before anything runs.
+    expect(airfillIn(work, ['backfill', '--group-sensors', '0', '--data-dir', 'grouped']).stderr).toMatch(/--group-sensors.*"0" is not a positive whole number/);
+  });
+
   it('resumes a backfill killed in the middle of an execution: nothing lost, nothing written twice', async () => {
     // Killed (the whole process group, SIGKILL) once a chunk is written, while the next builds features.
     // One chunk at a time: a chunk's start-transform after a write-predictions means that write is committed.

@@ -153,7 +153,7 @@ export async function runPipeline(runtime: LocalRuntime, options: ExecutionOptio
       [STATES.planParameters]: (input) =>
         track(
           runStep(logger, 'plan-parameters', async () => {
-            plan = await planParameters({ database, bucket, logger }, { modelled: [...models.keys()], chunkReadings: runtime.maxReadingsPerRun }, input as never);
+            plan = await planParameters({ database, bucket, logger }, { modelled: [...models.keys()], chunkReadings: runtime.maxReadingsPerRun, ...(runtime.groupSensors === undefined ? {} : { groupSensors: runtime.groupSensors }) }, input as never);
             report({ kind: 'plan', parameters: plan.parameters, withoutModel: plan.withoutModel, chunks: plan.chunks.perParameter });
             return plan;
           }),

@@ -13,6 +13,8 @@ export { LocalEventBus, type BusEvent, type BusRule, type EventPattern } from '.
 export type { PipelineProgress } from './progress';
 export { runLocally, type RunLocallyOptions, type LocalRunResult } from './run-locally';
 export { backfillLocally, type BackfillOptions, type BackfillPass, type BackfillResult } from './backfill';
+/** Most sensors of one chunk by default (plan-parameters' groups). */
+export { DEFAULT_GROUP_SENSORS } from '@airfill/pipeline';
 export { buildRunReport, pipelineSteps, parameterSteps, runReportSchema, type RunReport, type ParameterReport, type StepTime } from './report';
 export { formatRunReport, gainOverLinear } from './report-text';
 export { renderReportHtml } from './report-html';

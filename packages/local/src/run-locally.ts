@@ -14,7 +14,7 @@ import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '
 
 /** Options of {@link runLocally}. */
 export interface RunLocallyOptions
-  extends Pick<LocalRuntimeOptions, 'parameters' | 'dataDir' | 'databaseUrl' | 'database' | 'keepObjects' | 'maxReadingsPerRun' | 'livePoints' | 'drift' | 'maxConcurrency' | 'log'> {
+  extends Pick<LocalRuntimeOptions, 'parameters' | 'dataDir' | 'databaseUrl' | 'database' | 'keepObjects' | 'maxReadingsPerRun' | 'groupSensors' | 'livePoints' | 'drift' | 'maxConcurrency' | 'log'> {
   /** CSV to load first (plain or .gz; loading is idempotent). */
   csv?: string;
   /** Without `csv`: load this CSV only when the database holds no readings yet (the bundled sample for a first run). */
@@ -92,6 +92,7 @@ export async function startAndLoad(
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.keepObjects === undefined ? {} : { keepObjects: options.keepObjects }),
     ...(options.maxReadingsPerRun === undefined ? {} : { maxReadingsPerRun: options.maxReadingsPerRun }),
+    ...(options.groupSensors === undefined ? {} : { groupSensors: options.groupSensors }),
     ...(options.livePoints === undefined ? {} : { livePoints: options.livePoints }),
     ...(options.drift === undefined ? {} : { drift: options.drift }),
     quality: { ...(options.qualityConfig ? { config: options.qualityConfig } : {}), ...(options.plausibility ? { plausibility: options.plausibility } : {}) },

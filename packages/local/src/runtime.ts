@@ -71,6 +71,8 @@ export interface LocalRuntimeOptions {
   keepObjects?: boolean;
   /** Most readings one execution claims (AIRFILL_MAX_READINGS_PER_RUN). @default 2_000_000 */
   maxReadingsPerRun?: number;
+  /** Most sensors of one chunk: a larger network is cut into spatial groups too (plan-parameters). @default DEFAULT_GROUP_SENSORS (250) */
+  groupSensors?: number;
   /** Observed values each run hides for the live accuracy check (AIRFILL_LIVE_POINTS); 0 turns it off. @default 200 */
   livePoints?: number;
   /** When the live check raises the drift signal (AIRFILL_DRIFT_FACTOR, AIRFILL_DRIFT_RUNS). @default 1.5x for 3 runs */
@@ -116,6 +118,8 @@ export interface LocalRuntime {
   bus: LocalEventBus;
   logger: Logger;
   maxReadingsPerRun: number;
+  /** Most sensors of one chunk (plan-parameters' `groupSensors`); undefined: its default. */
+  groupSensors: number | undefined;
   /** query-missing's live sample size and write-predictions' drift rule, as the Lambda environment gives them in the cloud. */
   live: { points: number; drift: DriftRule };
   /** quality-check's settings, as the Lambda environment gives them in the cloud. */
@@ -204,6 +208,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       bus,
       logger,
       maxReadingsPerRun: options.maxReadingsPerRun ?? 2_000_000,
+      groupSensors: options.groupSensors,
       live: { points: options.livePoints ?? DEFAULT_LIVE_POINTS, drift: options.drift ?? DEFAULT_DRIFT_RULE },
       quality: options.quality ?? {},
       maxConcurrency: options.maxConcurrency ?? 2,

@@ -9,6 +9,7 @@ export { checkTransformOutput, type OutputCheck } from './transform-output';
 export { plausibleRangeFor, BOUND_TOLERANCE, type PlausibleRange } from './plausible-range';
 export { planParameters, type PlanParametersDeps, type PlanParametersSettings } from './plan-parameters';
 export { planChunks } from './chunk-plan';
+export { DEFAULT_GROUP_SENSORS, groupSensorsSpatially, neighbourRing, RING_NEIGHBOURS } from './sensor-groups';
 export { queryMissing, DEFAULT_LIVE_POINTS, LIVE_SPAN_MS, type QueryMissingDeps, type QueryMissingSettings, type ContextContract } from './query-missing';
 export { DEFAULT_DRIFT_RULE, driftRaised, MIN_LIVE_POINTS, outOfSampleFirst, scoreLiveCheck, type DriftRule, type LivePoint } from './live-check';
 export { chooseLiveProbes, gapLengthsOf, withoutProbes } from './live-probes';

@@ -1,9 +1,10 @@
-import { countMissingPerHour, listParameters, type Database } from '@airfill/db';
-import { executionKeys, planParametersEventSchema, type ChunkItem, type PlanParametersEvent, type PlanParametersResult } from '@airfill/schema';
+import { countMissingPerHour, listChannelSites, listParameters, type Database } from '@airfill/db';
+import { executionKeys, MAX_SENSORS_PER_INPUT, planParametersEventSchema, type ChunkItem, type PlanParametersEvent, type PlanParametersResult } from '@airfill/schema';
 import { planChunks } from './chunk-plan';
 import { InputError } from './errors';
 import { runIdFor, runIdForExecution } from './ids';
 import type { Logger } from './logger';
+import { DEFAULT_GROUP_SENSORS, groupSensorsSpatially } from './sensor-groups';
 import { putText, type Bucket } from './s3-objects';
 
 /** What plan-parameters works with. */
@@ -20,15 +21,22 @@ export interface PlanParametersSettings {
   modelled: readonly string[];
   /** Most missing readings of one chunk (one run); the same bound query-missing claims at most. */
   chunkReadings: number;
+  /** Most sensors of one chunk: a larger network is cut into spatial groups of sensors as well as time windows. @default {@link DEFAULT_GROUP_SENSORS} */
+  groupSensors?: number;
 }
 
 const quoted = (names: readonly string[]) => names.map((name) => `"${name}"`).join(', ');
 
 /**
  * Decides what the execution fills: every stored parameter (or those the
- * input names) that a current model fills, each cut into chunks (time
- * windows of at most `chunkReadings` missing readings, see `planChunks`),
- * each chunk a run of its own in the Distributed Map that follows. Writes
+ * input names) that a current model fills, each cut into chunks, each
+ * chunk a run of its own in the Distributed Map that follows. A network of
+ * more than `groupSensors` sensors (with the parameter; of those the input
+ * names, if it does) is first split into spatially compact groups
+ * (`groupSensorsSpatially`; a chunk names its group in `input.sensors`),
+ * then each group into time windows of at most `chunkReadings` missing
+ * readings (`planChunks`), so a chunk's context is bounded by the group,
+ * not the network. Writes
  * the chunks to the manifest (`retrieved_from_db/<execution>/chunks.json`)
  * and returns its key with the counts. Stored parameters no model fills are
  * returned as `withoutModel`, logged and counted, never silently dropped.
@@ -55,13 +63,28 @@ export async function planParameters(deps: PlanParametersDeps, settings: PlanPar
     logger.warn('parameters without a current model are not filled: train one with airfill train', { withoutModel, modelled: [...modelled] });
   }
   // Every run gets the execution input as the schedule or the CLI gave it, not what earlier states added (quality-check's result).
-  const { trigger, from, to } = event.input;
-  const input = { trigger, ...(from ? { from } : {}), ...(to ? { to } : {}), ...(asked ? { parameters: asked } : {}) };
+  const { trigger, from, to, sensors } = event.input;
+  const input = { trigger, ...(from ? { from } : {}), ...(to ? { to } : {}), ...(asked ? { parameters: asked } : {}), ...(sensors ? { sensors } : {}) };
   const window = { from: from ? new Date(from) : null, to: to ? new Date(to) : null };
+  const groupSensors = settings.groupSensors ?? DEFAULT_GROUP_SENSORS;
+  if (!Number.isInteger(groupSensors) || groupSensors < 1 || groupSensors > MAX_SENSORS_PER_INPUT) {
+    throw new RangeError(`groupSensors must be an integer from 1 to ${MAX_SENSORS_PER_INPUT}, got ${groupSensors}`);
+  }
   const items: ChunkItem[] = [];
   const perParameter: Record<string, number> = {};
   for (const parameter of parameters) {
-    const chunks = planChunks(parameter, input, await countMissingPerHour(deps.database, { parameter, ...window }), settings.chunkReadings);
+    const groups = await sensorGroups(deps.database, parameter, input.sensors, groupSensors);
+    const counts = await countMissingPerHour(deps.database, { parameter, ...window, groups });
+    const inputOf = (group: string[] | null) => (group ? { ...input, sensors: group } : input);
+    const cut = (groups ?? [null]).flatMap((group, at) => {
+      const missing = counts[at] ?? [];
+      // A group with nothing missing needs no run of its own.
+      return missing.length > 0 ? planChunks(parameter, inputOf(group), missing, settings.chunkReadings) : [];
+    });
+    // Nothing missing anywhere: one chunk still makes the live check, over the last group (or the network).
+    const chunks = cut.length > 0 ? cut : planChunks(parameter, inputOf(groups ? groups[groups.length - 1]! : null), [], settings.chunkReadings);
+    // Numbered across the groups; one live check per parameter: the newest chunk of the last group.
+    chunks.forEach((chunk, at) => Object.assign(chunk, { chunk: at, live: at === chunks.length - 1 }));
     perParameter[parameter] = chunks.length;
     for (const chunk of chunks) items.push(chunk);
   }
@@ -74,4 +97,21 @@ export async function planParameters(deps: PlanParametersDeps, settings: PlanPar
   });
   logger.metrics({ ParametersPlanned: parameters.length, ParametersWithoutModel: withoutModel.length, ChunksPlanned: items.length });
   return { parameters, withoutModel, input, chunks: { key, count: items.length, perParameter } };
+}
+
+/**
+ * The groups a parameter's chunks are cut by: null (the whole network, no
+ * sensor named) when it fits in one group; else spatially compact groups
+ * of the sensors with the parameter (those the input names, when it does).
+ */
+async function sensorGroups(database: Database, parameter: string, named: readonly string[] | undefined, groupSensors: number): Promise<string[][] | null> {
+  if (named) return named.length > groupSensors ? groupSensorsSpatially(await sitesOf(database, parameter, named), groupSensors) : [[...named]];
+  const sites = await listChannelSites(database, parameter);
+  return sites.length > groupSensors ? groupSensorsSpatially(sites, groupSensors) : null;
+}
+
+/** The sites of the named sensors that have the parameter. */
+async function sitesOf(database: Database, parameter: string, named: readonly string[]) {
+  const wanted = new Set(named);
+  return (await listChannelSites(database, parameter)).filter((site) => wanted.has(site.deviceId));
 }

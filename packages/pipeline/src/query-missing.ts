@@ -1,10 +1,11 @@
-import { claimMissingReadings, claimsHeldElsewhere, completeRun, latestObservedAt, openRun, readFeatureContext, recordRunProgress, type Database } from '@airfill/db';
+import { claimMissingReadings, claimsHeldElsewhere, completeRun, latestObservedAt, listChannelSites, openRun, readFeatureContext, recordRunProgress, type ContextSensors, type Database } from '@airfill/db';
 import { otherParametersOf, type FeatureContract } from '@airfill/features';
 import { queryMissingEventSchema, runKeys, type MissingRecord, type ProbeRecord, type QueryMissingEvent, type QueryMissingResult } from '@airfill/schema';
 import { InputError } from './errors';
 import { runIdFor } from './ids';
 import { chooseLiveProbes, gapLengthsOf, stepsByDevice } from './live-probes';
 import type { Logger } from './logger';
+import { neighbourRing } from './sensor-groups';
 import { putText, toJsonLines, type Bucket } from './s3-objects';
 
 /** What query-missing works with. */
@@ -71,7 +72,8 @@ export async function queryMissing(deps: QueryMissingDeps, settings: QueryMissin
   if (run.status === 'succeeded' && run.found === 0) return { ...base, found: 0, probes: 0 };
   if (run.status !== 'running') throw new InputError(`run ${runId} is already ${run.status}`, { runId, status: run.status });
 
-  const claimed = await claimMissingReadings(deps.database, { runId, parameter, from, to, limit: settings.maxReadings });
+  const group = event.input.sensors ?? null;
+  const claimed = await claimMissingReadings(deps.database, { runId, parameter, from, to, sensors: group, limit: settings.maxReadings });
   const livePoints = event.live ? (settings.livePoints ?? DEFAULT_LIVE_POINTS) : 0;
   // Where the live check hides values: among the claims (their context is read anyway), else the newest days observed.
   let span: { from: number; to: number } | null = null;
@@ -92,8 +94,11 @@ export async function queryMissing(deps: QueryMissingDeps, settings: QueryMissin
     from: new Date(span.from - contract.contextBeforeMs),
     to: new Date(span.to + contract.contextAfterMs + 1),
     parameters: [parameter, ...otherParametersOf(contract)],
+    ...(group ? { sensors: await groupAndRing(deps.database, parameter, group) } : {}),
   });
-  const probes: ProbeRecord[] = chooseLiveProbes(context.series, parameter, gapLengthsOf(missing, stepsByDevice(context.series, parameter)), {
+  const members = group ? new Set(group) : null;
+  const ownSeries = members ? context.series.filter((series) => members.has(series.deviceId)) : context.series;
+  const probes: ProbeRecord[] = chooseLiveProbes(ownSeries, parameter, gapLengthsOf(missing, stepsByDevice(context.series, parameter)), {
     points: livePoints,
     from: span.from,
     to: span.to,
@@ -130,6 +135,18 @@ export async function queryMissing(deps: QueryMissingDeps, settings: QueryMissin
     probes: probes.length,
     keys: { missing: keys.missing, context: keys.context, ...(probes.length ? { probes: keys.probes } : {}) },
   };
+}
+
+/**
+ * A group's context: the group, and the sensors around it that have the
+ * parameter (`neighbourRing`), whose neighbour features read that parameter
+ * only. A member's nearest sensors with data are then the same as over the
+ * whole network, unless more than half of its nearest candidates are silent
+ * for the whole window.
+ */
+async function groupAndRing(database: Database, parameter: string, group: readonly string[]): Promise<ContextSensors> {
+  const candidates = await listChannelSites(database, parameter);
+  return { group, neighbours: neighbourRing(new Set(group), candidates), neighbourParameter: parameter };
 }
 
 /** Closes a run with nothing to fill and nothing to check, saying when other live runs hold the missing readings. */

@@ -1,5 +1,6 @@
-import { chunkItemSchema, executionKeys, type ChunkItem } from '@airfill/schema';
+import { chunkItemSchema, executionKeys, runKeys, type ChunkItem } from '@airfill/schema';
 import { z } from 'zod';
+import { otherParametersOf } from '@airfill/features';
 import { getText, planParameters, queryMissing, runIdFor, runIdForExecution, silentLogger } from '../src';
 import { captureLogs } from './support/logs';
 import { executionArn, querySettings, useFixture, type Fixture } from './support/fixture';
@@ -12,10 +13,11 @@ const EXECUTION = executionArn('plan');
 const MANIFEST = executionKeys(runIdForExecution(EXECUTION)).chunks;
 
 // The seed stores PM 2.5 and Temperature at three sensors; PM 2.5 misses 5 readings, one in each of the hours 10-13 of March 1st and 06 of March 2nd.
-const plan = async (modelled: string[], input: Record<string, unknown> = {}, chunkReadings = 100_000) => {
+const plan = async (modelled: string[], input: Record<string, unknown> = {}, chunkReadings = 100_000, groupSensors?: number) => {
   const { logger, lines } = captureLogs();
   const bucket = await fixture.local.bucket();
-  const result = await planParameters({ database: fixture.database, bucket, logger }, { modelled, chunkReadings }, { executionId: EXECUTION, input: input as never });
+  const settings = { modelled, chunkReadings, ...(groupSensors === undefined ? {} : { groupSensors }) };
+  const result = await planParameters({ database: fixture.database, bucket, logger }, settings, { executionId: EXECUTION, input: input as never });
   const manifest = z.array(chunkItemSchema).parse(JSON.parse(await getText(bucket, MANIFEST)));
   return { result, lines, manifest, bucket };
 };
@@ -96,6 +98,51 @@ describe('planParameters', () => {
     // Three runs, one per chunk, each with its own id; chunk 0 keeps the id a parameter's run had before chunks.
     expect(new Set(manifest.map((item) => runIdFor(EXECUTION, PARAMETER, item.chunk))).size).toBe(3);
     expect(runIdFor(EXECUTION, PARAMETER, 0)).toBe(runIdFor(EXECUTION, PARAMETER));
+  });
+
+  it('cuts a network larger than a group into spatial groups of sensors, then time windows; a group with nothing missing has no chunk', async () => {
+    // Sites: c west of a west of b. Groups of two: [a, c] (c misses one reading) and [b] (four).
+    const { result, manifest } = await plan(['PM 2.5', 'Temperature'], { trigger: 'backfill' }, 100_000, 2);
+    expect(result.chunks.perParameter).toEqual({ 'PM 2.5': 2, Temperature: 1 });
+    expect(manifest).toEqual<ChunkItem[]>([
+      { parameter: PARAMETER, chunk: 0, live: false, input: { trigger: 'backfill', sensors: ['a', 'c'] } },
+      { parameter: PARAMETER, chunk: 1, live: true, input: { trigger: 'backfill', sensors: ['b'] } },
+      // Nothing missing: one chunk, over the last group, still makes the live check.
+      { parameter: 'Temperature', chunk: 0, live: true, input: { trigger: 'backfill', sensors: ['b'] } },
+    ]);
+    // Time windows within a group, numbered across the groups.
+    const windows = await plan(['PM 2.5'], { trigger: 'backfill' }, 2, 2);
+    expect(windows.manifest.map((item) => [item.chunk, item.input.sensors, item.live])).toEqual([
+      [0, ['a', 'c'], false],
+      [1, ['b'], false],
+      [2, ['b'], true],
+    ]);
+  });
+
+  it("keeps a group chunk's run to its sensors: it claims only theirs, and reads the neighbours around them for the parameter alone", async () => {
+    const { manifest, bucket } = await plan(['PM 2.5'], {}, 100_000, 2);
+    const first = manifest[0]!;
+    const run = await queryMissing({ database: fixture.database, bucket, logger: silentLogger }, querySettings(fixture, 100), { executionId: EXECUTION, ...first });
+    const { rows } = await fixture.database.pool.query<{ device_id: string; ts: Date }>(
+      'select s.device_id, c.ts from claims c join sensors s on s.id = c.sensor_ref where c.run_id = $1',
+      [run.runId],
+    );
+    expect(rows.map((row) => [row.device_id, row.ts.toISOString()])).toEqual([['c', '2024-03-02T06:00:00.000Z']]);
+    const context = (await getText(bucket, runKeys(run.runId).context))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { kind: string; deviceId: string; parameter?: string });
+    expect(context.filter((record) => record.kind === 'site').map((site) => site.deviceId)).toEqual(['a', 'b', 'c']);
+    const read = context.filter((record) => record.kind === 'series').map((series) => `${series.deviceId} ${series.parameter}`);
+    // The group reads every parameter the model reads that the seed stores (PM 2.5, Temperature).
+    const others = otherParametersOf(fixture.model.contract).filter((other) => other === 'Temperature');
+    expect(others).toEqual(['Temperature']);
+    expect(read.sort()).toEqual(['a', 'c'].flatMap((device) => [PARAMETER, ...others].map((parameter) => `${device} ${parameter}`)).concat([`b ${PARAMETER}`]).sort());
+  });
+
+  it('narrows a plan to the sensors the input names', async () => {
+    const { manifest } = await plan(['PM 2.5'], { sensors: ['b'] });
+    expect(manifest).toEqual([{ parameter: PARAMETER, chunk: 0, live: true, input: { trigger: 'schedule', sensors: ['b'] } }]);
   });
 
   it('rewrites the same manifest when a retry plans again', async () => {

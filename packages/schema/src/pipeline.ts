@@ -50,6 +50,9 @@ export const executionKeys = (executionRunId: string) => ({
 /** A parameter's name as the input data spells it (`PM 2.5`, `Temperature`). */
 const parameterName = z.string().trim().min(1).max(200);
 
+/** Sensors an input may name: four default groups; even at the longest device ids (200 characters) inside Step Functions' 256 KB per state. */
+export const MAX_SENSORS_PER_INPUT = 1_000;
+
 /** Execution input (the schedule, the CLI): all optional. */
 export const pipelineInputSchema = z
   .object({
@@ -60,6 +63,11 @@ export const pipelineInputSchema = z
     to: isoInstant.optional(),
     /** Fill only these parameters. @default every stored parameter that has a current model */
     parameters: z.array(parameterName).min(1).max(100).optional(),
+    /**
+     * Fill only these sensors' readings (device ids). A chunk of a network
+     * larger than a group carries its group's here. @default every sensor
+     */
+    sensors: z.array(z.string().trim().min(1).max(200)).min(1).max(MAX_SENSORS_PER_INPUT).optional(),
   })
   .loose();
 export type PipelineInput = z.output<typeof pipelineInputSchema>;

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { backfillLocally, type BackfillPass, type BackfillResult } from '@airfill/local';
+import { backfillLocally, DEFAULT_GROUP_SENSORS, type BackfillPass, type BackfillResult } from '@airfill/local';
+import { MAX_SENSORS_PER_INPUT } from '@airfill/schema';
+import { InvalidArgumentError } from 'commander';
 import { addDatabaseOptions } from '../database-options';
 import { EXIT } from '../errors';
 import { addInputOptions, countFlag } from '../input-options';
@@ -13,7 +15,15 @@ import { collect } from './run';
 interface BackfillFlags extends PipelineFlags {
   csv?: string;
   chunk: number;
+  groupSensors: number;
   json?: boolean;
+}
+
+/** Parses `--group-sensors`: a whole number up to what a chunk's input may name. */
+function groupSensorsFlag(text: string): number {
+  const value = countFlag(text);
+  if (value > MAX_SENSORS_PER_INPUT) throw new InvalidArgumentError(`"${text}" is more than ${MAX_SENSORS_PER_INPUT} sensors`);
+  return value;
 }
 
 const count = (value: number) => value.toLocaleString('en-US');
@@ -50,6 +60,7 @@ async function backfillAndReport(flags: BackfillFlags): Promise<number> {
     const result = await backfillLocally({
       ...options,
       chunkReadings: flags.chunk,
+      groupSensors: flags.groupSensors,
       onPass: (pass) => {
         endProgress();
         note(describePass(pass));
@@ -80,6 +91,7 @@ export function register(command: Command): void {
         .option('--csv <file>', 'CSV file in the input contract to load first (plain or .gz); without it, the readings already stored')
         .option('--parameter <name>', 'fill only this parameter (repeat the flag for several); default: every stored parameter a model fills', collect, [])
         .option('--chunk <readings>', 'most missing readings of one chunk (a run of its own): memory stays that of the chunks under way', countFlag, 100_000)
+        .option('--group-sensors <count>', 'most sensors of one chunk: a larger network is cut into groups of nearby sensors too, so a chunk reads its group and their neighbours, not the network', groupSensorsFlag, DEFAULT_GROUP_SENSORS)
         .option('--max-concurrency <count>', 'chunks filled at the same time (each holds its features in memory)', countFlag, 2)
         .option('--quality-config <file.json>', "quality control's thresholds (stuck, spike, drift, alerts; see packages/quality), over the defaults")
         .option('--json', 'print the summary as JSON: the outcome, each execution, the counts'),
