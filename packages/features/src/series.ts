@@ -36,13 +36,18 @@ class SeriesGroups {
 
   /** The sorted typed-array series of every device and parameter with at least one reading. */
   index(): SeriesIndex {
+    return withNetworkCadences(this.build());
+  }
+
+  /** As `index`, before series without a cadence of their own get their network's. */
+  build(): SeriesIndex {
     const index: SeriesIndex = new Map();
     for (const [deviceId, byParameter] of this.groups) {
       const series = new Map<string, Series>();
       for (const [parameter, group] of byParameter) series.set(parameter, toSeries(group.ts, group.values));
       index.set(deviceId, series);
     }
-    return withNetworkCadences(index);
+    return index;
   }
 }
 
@@ -87,13 +92,51 @@ export function parameterCadence(index: SeriesIndex, parameter: string): number 
  */
 export function indexSeries(list: readonly ObservedSeries[]): SeriesIndex {
   const groups = new SeriesGroups();
+  const given = new Map<string, number>();
+  for (const entry of list) {
+    const key = `${entry.deviceId}\u0000${entry.parameter}`;
+    given.set(key, (given.get(key) ?? 0) + 1);
+  }
+  const ready = new Map<string, Series>();
   for (const entry of list) {
     if (entry.ts.length !== entry.values.length) {
       throw new FeatureContractError(`the series of ${entry.parameter} at ${entry.deviceId} has ${entry.ts.length} times for ${entry.values.length} values`, { deviceId: entry.deviceId, parameter: entry.parameter });
     }
-    for (let i = 0; i < entry.ts.length; i += 1) groups.add(entry.deviceId, entry.parameter, entry.ts[i] as number, entry.values[i] as number);
+    // The usual case (the database's context and windows): one sorted, finite series per channel, typed straight away.
+    const key = `${entry.deviceId}\u0000${entry.parameter}`;
+    const direct = given.get(key) === 1 ? sortedFiniteSeries(entry.ts, entry.values) : null;
+    if (direct) ready.set(key, direct);
+    else for (let i = 0; i < entry.ts.length; i += 1) groups.add(entry.deviceId, entry.parameter, entry.ts[i] as number, entry.values[i] as number);
   }
-  return groups.index();
+  // In the order the list first names each sensor and parameter, as when every series went through the groups.
+  const built = groups.build();
+  const index: SeriesIndex = new Map();
+  for (const entry of list) {
+    const series = ready.get(`${entry.deviceId}\u0000${entry.parameter}`) ?? built.get(entry.deviceId)?.get(entry.parameter);
+    if (!series) continue;
+    let byParameter = index.get(entry.deviceId);
+    if (!byParameter) index.set(entry.deviceId, (byParameter = new Map()));
+    if (!byParameter.has(entry.parameter)) byParameter.set(entry.parameter, series);
+  }
+  return withNetworkCadences(index);
+}
+
+/** The series as typed arrays when its times are finite and strictly increasing and its values finite (else null: the general path sorts and filters). */
+function sortedFiniteSeries(ts: readonly number[], values: readonly number[]): Series | null {
+  if (ts.length === 0) return null;
+  const series: Series = { ts: new Float64Array(ts.length), values: new Float64Array(ts.length), prefix: new Float64Array(ts.length + 1), stepMs: NaN };
+  let last = -Infinity;
+  for (let i = 0; i < ts.length; i += 1) {
+    const t = ts[i] as number;
+    const value = values[i] as number;
+    if (!(t > last) || !Number.isFinite(t) || !Number.isFinite(value)) return null;
+    last = t;
+    series.ts[i] = t;
+    series.values[i] = value;
+    series.prefix[i + 1] = (series.prefix[i] as number) + value;
+  }
+  series.stepMs = cadenceOfTimes(series.ts);
+  return series;
 }
 
 /** Groups readings into one {@link ObservedSeries} per sensor and parameter, observed values only, sorted by time. */

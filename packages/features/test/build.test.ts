@@ -1,6 +1,7 @@
 import {
   buildFeatureMatrix,
   groupObservations,
+  indexObservations,
   indexSeries,
   FeatureContractError,
   makeFeatureContract,
@@ -165,6 +166,20 @@ describe('series input', () => {
     });
     const fromSeries = buildFeatureMatrix({ sites, series }, targets, contract);
     expect(Array.from(fromSeries.values)).toEqual(Array.from(fromReadings.values));
+  });
+
+  it('indexes sorted series straight into typed arrays exactly as the general path does, in the same order', () => {
+    const list = [
+      { deviceId: 'b', parameter: PM, ts: [T0, T0 + HOUR, T0 + 3 * HOUR], values: [4, 5.5, 6] },
+      { deviceId: 'a', parameter: 'PM 10', ts: [T0 + HOUR, T0, T0 + 2 * HOUR], values: [2, 1, 3] },
+      { deviceId: 'a', parameter: PM, ts: [T0, T0 + 2 * HOUR], values: [7, 8] },
+    ];
+    const direct = indexSeries(list);
+    const general = indexObservations(list.flatMap((entry) => entry.ts.map((ts, at) => ({ deviceId: entry.deviceId, parameter: entry.parameter, ts, value: entry.values[at]! }))));
+    const flat = (index: ReturnType<typeof indexSeries>) =>
+      [...index].flatMap(([deviceId, byParameter]) => [...byParameter].map(([parameter, one]) => ({ deviceId, parameter, ts: [...one.ts], values: [...one.values], prefix: [...one.prefix], stepMs: one.stepMs })));
+    expect(flat(direct)).toEqual(flat(general));
+    expect(flat(direct).map((one) => `${one.deviceId} ${one.parameter}`)).toEqual(['b PM 2.5', 'a PM 10', 'a PM 2.5']);
   });
 
   it('leaves non-finite values out as missing and refuses a series whose times and values do not pair up', () => {

@@ -1,4 +1,4 @@
-import { buildFeatureMatrix, type FeatureContract, type FeatureMatrix, type ObservedSeries, type SensorSite } from '@airfill/features';
+import { buildFeatureMatrix, type FeatureContract, type ObservedSeries, type SensorSite } from '@airfill/features';
 import { calibrationKeysOf } from '@airfill/model';
 import { InputError } from './errors';
 import type { ContextRecord, MissingRecord, TargetRecord } from '@airfill/schema';
@@ -11,7 +11,8 @@ export interface FeatureRows {
   targets: TargetRecord[];
   /** Targets left out because their final value could not be computed (unknown baseline). */
   skipped: MissingRecord[];
-  matrix: FeatureMatrix;
+  /** Feature columns per line (the matrix itself is let go once laid out: a chunk's rows are tens of MB). */
+  columns: number;
 }
 
 /** Empty for NaN: SageMaker's XGBoost container reads an empty CSV cell as NaN (its encoder turns "" into "nan"), xgboost's missing value. */
@@ -67,5 +68,5 @@ export function buildFeatureRows(missing: readonly MissingRecord[], context: rea
       neighboursObserved: key?.neighboursObserved ?? 0,
     });
   }
-  return { lines, targets, skipped, matrix };
+  return { lines, targets, skipped, columns: matrix.columns };
 }

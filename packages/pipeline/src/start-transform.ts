@@ -169,7 +169,7 @@ export async function startTransform(deps: StartTransformDeps, settings: StartTr
   for (const [part, text] of parts.entries()) await putText(deps.bucket, keys.inputPart(part), text, 'text/csv');
   try {
     await aws('SageMaker CreateTransformJob', () => deps.sagemaker.send(new CreateTransformJobCommand(transformJobRequest(settings, model, deps.bucket.name, runId, jobName))));
-    logger.info('transform job created', { rows: rows.targets.length, columns: rows.matrix.columns, inputObjects: parts.length });
+    logger.info('transform job created', { rows: rows.targets.length, columns: rows.columns, inputObjects: parts.length });
     return { jobName, rows: rows.targets.length, state: 'created' };
   } catch (error) {
     if (!isAwsError(error, 'ResourceInUse')) throw error;
