@@ -1,4 +1,4 @@
-import { claimMissingReadings, claimsHeldElsewhere, completeRun, latestObservedAt, listChannelSites, openRun, readFeatureContext, recordRunProgress, type ContextSensors, type Database } from '@airfill/db';
+import { claimMissingReadings, claimsHeldElsewhere, completeRun, latestObservedAt, listSitesObservedIn, openRun, readFeatureContext, recordRunProgress, type ContextSensors, type Database } from '@airfill/db';
 import { otherParametersOf, type FeatureContract } from '@airfill/features';
 import { queryMissingEventSchema, runKeys, type MissingRecord, type ProbeRecord, type QueryMissingEvent, type QueryMissingResult } from '@airfill/schema';
 import { InputError } from './errors';
@@ -90,11 +90,11 @@ export async function queryMissing(deps: QueryMissingDeps, settings: QueryMissin
     parameter: reading.parameter,
     ts: reading.ts.toISOString(),
   }));
+  const window = { from: new Date(span.from - contract.contextBeforeMs), to: new Date(span.to + contract.contextAfterMs + 1) };
   const context = await readFeatureContext(deps.database, {
-    from: new Date(span.from - contract.contextBeforeMs),
-    to: new Date(span.to + contract.contextAfterMs + 1),
+    ...window,
     parameters: [parameter, ...otherParametersOf(contract)],
-    ...(group ? { sensors: await groupAndRing(deps.database, parameter, group) } : {}),
+    ...(group ? { sensors: await groupAndRing(deps.database, parameter, group, window) } : {}),
   });
   const members = group ? new Set(group) : null;
   const ownSeries = members ? context.series.filter((series) => members.has(series.deviceId)) : context.series;
@@ -138,14 +138,14 @@ export async function queryMissing(deps: QueryMissingDeps, settings: QueryMissin
 }
 
 /**
- * A group's context: the group, and the sensors around it that have the
- * parameter (`neighbourRing`), whose neighbour features read that parameter
- * only. A member's nearest sensors with data are then the same as over the
- * whole network, unless more than half of its nearest candidates are silent
- * for the whole window.
+ * A group's context: the group, and around it, for each member, the nearest
+ * sensors outside the group that observed the parameter in the context's
+ * window, as many as the features use (`neighbourRing`); their neighbour
+ * features read that parameter only. A member's nearest sensors with data
+ * are then exactly those over the whole network.
  */
-async function groupAndRing(database: Database, parameter: string, group: readonly string[]): Promise<ContextSensors> {
-  const candidates = await listChannelSites(database, parameter);
+async function groupAndRing(database: Database, parameter: string, group: readonly string[], window: { from: Date; to: Date }): Promise<ContextSensors> {
+  const candidates = await listSitesObservedIn(database, { parameter, ...window });
   return { group, neighbours: neighbourRing(new Set(group), candidates), neighbourParameter: parameter };
 }
 

@@ -6,17 +6,19 @@ import { distanceKm, FEATURE_SETTINGS, type SensorSite } from '@airfill/features
  * chunk of 100,000 missing readings (hourly, ~15% missing): the group's
  * window spans months, so the feature context around it (`CONTEXT_MS` each
  * side) adds ~10%, and the neighbours around the group, read for one
- * parameter only, add ~10%. A network of at most this many sensors is one
+ * parameter only, add ~15% (1,000 sensors over a city: about 74 around a
+ * group of 250). A network of at most this many sensors is one
  * group: its chunks are cut by time alone, as before groups.
  */
 export const DEFAULT_GROUP_SENSORS = 250;
 
 /**
- * Candidates read around a group per member: twice the neighbours the
- * features use, so a member whose nearest sensors are silent in the window
- * still finds as many with data as over the whole network.
+ * Sensors read around a group per member: as many as the features use, of
+ * those that observed the parameter in the context's window, so the ring
+ * holds exactly the neighbours the members' features find over the whole
+ * network (`FEATURE_SETTINGS.neighbours` nearest with data).
  */
-export const RING_NEIGHBOURS = 2 * FEATURE_SETTINGS.neighbours;
+export const RING_NEIGHBOURS = FEATURE_SETTINGS.neighbours;
 
 /**
  * Splits sites into as few spatially compact groups of at most
@@ -55,7 +57,8 @@ export function groupSensorsSpatially(sites: readonly SensorSite[], maxPerGroup:
 /**
  * The sensors around a group: for each member, its `perMember` nearest
  * candidates outside the group; their union, nearest first per member,
- * each once. What a group's features read besides the group itself.
+ * each once. What a group's features read besides the group itself, given
+ * as candidates the sensors with data in the context's window.
  */
 export function neighbourRing(group: ReadonlySet<string>, candidates: readonly SensorSite[], perMember: number = RING_NEIGHBOURS): string[] {
   const outside = candidates.filter((site) => !group.has(site.deviceId));

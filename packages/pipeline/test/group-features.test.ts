@@ -30,7 +30,7 @@ function network() {
   const missing: FeatureTarget[] = [];
   sites.forEach((site, at) => {
     const level = 10 + next() * 20;
-    const silentFrom = at % 7 === 3 ? Math.floor(next() * HOURS) : Infinity;
+    const silentFrom = at === 10 ? 0 : at % 7 === 3 ? Math.floor(next() * HOURS) : Infinity;
     const silentHours = at === 10 ? Infinity : 24 + Math.floor(next() * 72);
     for (const [parameter, factor] of [['PM 2.5', 1], ['PM 10', 1.8]] as const) {
       const ts: number[] = [];
@@ -57,12 +57,15 @@ describe("a group's features", () => {
     const contract = makeFeatureContract('PM 2.5', ['PM 10']);
     const share = contract.columns.indexOf('net_observed_share');
     const baseline = contract.columns.indexOf('baseline');
+    // As query-missing asks the database: the sensors that observed the parameter in the window (not s10, silent throughout).
+    const observed = sites.filter((site) => series.some((one) => one.deviceId === site.deviceId && one.parameter === 'PM 2.5' && one.ts.length > 0));
+    expect(observed).toHaveLength(sites.length - 1);
     const groups = groupSensorsSpatially(sites, 12);
     expect(groups).toHaveLength(4);
     let compared = 0;
     for (const group of groups) {
       const members = new Set(group);
-      const ring = new Set(neighbourRing(members, sites));
+      const ring = new Set(neighbourRing(members, observed));
       const targets = missing.filter((target) => members.has(target.deviceId));
       const whole = buildFeatureMatrix({ sites, series }, targets, contract);
       const restricted = buildFeatureMatrix(

@@ -84,6 +84,26 @@ export async function readFeatureContext(
   };
 }
 
+/**
+ * The sites of the sensors with at least one observed (finite) value of
+ * `parameter` in `[from, to)`: those a feature context of that window counts
+ * as having the parameter. One primary-key probe per channel, stopping at
+ * the first value found: never a scan of the window.
+ */
+export async function listSitesObservedIn(database: Database, query: { parameter: string; from: Date; to: Date }): Promise<ContextSite[]> {
+  const { rows } = await database.pool.query<{ device_id: string; latitude: number; longitude: number }>(
+    `select s.device_id, s.latitude, s.longitude
+       from sensor_channels c join sensors s on s.id = c.sensor_ref
+      where c.parameter = $1
+        and exists (select 1 from readings r
+                     where r.sensor_ref = c.sensor_ref and r.parameter = c.parameter and r.ts >= $2 and r.ts < $3
+                       and r.value is not null and r.value not in ('NaN', 'Infinity', '-Infinity'))
+      order by s.device_id`,
+    [query.parameter, query.from, query.to],
+  );
+  return rows.map((row) => ({ deviceId: row.device_id, latitude: row.latitude, longitude: row.longitude }));
+}
+
 /** The sites of the sensors that have a channel of `parameter` (a stored reading of it, missing or not), by device id. */
 export async function listChannelSites(database: Database, parameter: string): Promise<ContextSite[]> {
   const { rows } = await database.pool.query<{ device_id: string; latitude: number; longitude: number }>(
