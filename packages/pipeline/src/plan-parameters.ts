@@ -1,4 +1,4 @@
-import { countMissingPerHour, listChannelSites, listParameters, type Database } from '@airfill/db';
+import { countMissingPerHour, findUnknownDevices, listChannelSites, listParameters, type Database } from '@airfill/db';
 import { executionKeys, MAX_SENSORS_PER_INPUT, planParametersEventSchema, type ChunkItem, type PlanParametersEvent, type PlanParametersResult } from '@airfill/schema';
 import { planChunks } from './chunk-plan';
 import { InputError } from './errors';
@@ -40,8 +40,8 @@ const quoted = (names: readonly string[]) => names.map((name) => `"${name}"`).jo
  * the chunks to the manifest (`retrieved_from_db/<execution>/chunks.json`)
  * and returns its key with the counts. Stored parameters no model fills are
  * returned as `withoutModel`, logged and counted, never silently dropped.
- * A parameter the input names that is not stored is an input error (a typo
- * must not pass as "nothing to fill"). Reads the database only; a retry
+ * A parameter or sensor the input names that is not stored is an input error
+ * (a typo must not pass as "nothing to fill"). Reads the database only; a retry
  * plans again and overwrites the manifest (readings filled meanwhile only
  * move the window edges; the runs claim what is still missing).
  */
@@ -54,6 +54,10 @@ export async function planParameters(deps: PlanParametersDeps, settings: PlanPar
   if (unknown.length > 0) {
     const known = stored.length ? `the parameters stored are: ${quoted(stored)}` : 'no readings are stored yet';
     throw new InputError(`no readings of ${quoted(unknown)} are stored; ${known}`, { unknown, stored });
+  }
+  const unknownSensors = event.input.sensors ? await findUnknownDevices(deps.database, event.input.sensors) : [];
+  if (unknownSensors.length > 0) {
+    throw new InputError(`no sensor ${quoted(unknownSensors.slice(0, 10))}${unknownSensors.length > 10 ? ` (and ${unknownSensors.length - 10} more)` : ''} is stored`, { unknownSensors: unknownSensors.length });
   }
   const wanted = asked ?? stored;
   const modelled = new Set(settings.modelled);

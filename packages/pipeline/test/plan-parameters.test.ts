@@ -140,9 +140,10 @@ describe('planParameters', () => {
     expect(read.sort()).toEqual(['a', 'c'].flatMap((device) => [PARAMETER, ...others].map((parameter) => `${device} ${parameter}`)).concat([`b ${PARAMETER}`]).sort());
   });
 
-  it('narrows a plan to the sensors the input names', async () => {
+  it('narrows a plan to the sensors the input names, and refuses one that is not stored', async () => {
     const { manifest } = await plan(['PM 2.5'], { sensors: ['b'] });
     expect(manifest).toEqual([{ parameter: PARAMETER, chunk: 0, live: true, input: { trigger: 'schedule', sensors: ['b'] } }]);
+    await expect(plan(['PM 2.5'], { sensors: ['b', 'x', 'y'] })).rejects.toMatchObject({ name: 'InputError', message: 'no sensor "x", "y" is stored' });
   });
 
   it('rewrites the same manifest when a retry plans again', async () => {

@@ -142,3 +142,14 @@ export async function latestObservedAt(database: Database, parameter: string, wi
   }
   return null;
 }
+
+/** The device ids of `deviceIds` that no stored sensor has, in the order given. */
+export async function findUnknownDevices(database: Database, deviceIds: readonly string[]): Promise<string[]> {
+  const { rows } = await database.pool.query<{ device_id: string }>(
+    `select d.device_id from unnest($1::text[]) with ordinality as d(device_id, at)
+      where not exists (select 1 from sensors s where s.device_id = d.device_id)
+      order by d.at`,
+    [[...deviceIds]],
+  );
+  return rows.map((row) => row.device_id);
+}

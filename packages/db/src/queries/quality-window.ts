@@ -42,18 +42,47 @@ export interface QualityWindow {
  * invalidated (`manual`), missing values and sentinels are left out.
  */
 export async function readQualityWindow(database: Database, window: { from: Date; to: Date }, checks: readonly string[]): Promise<QualityWindow> {
-  const [sites, channels, series, cleared] = await Promise.all([
+  const [sites, channels, cleared] = await Promise.all([
     database.pool.query<{ device_id: string; latitude: number; longitude: number }>('select device_id, latitude, longitude from sensors order by device_id'),
     database.pool.query<{ device_id: string; parameter: string; sensor_type: string | null }>(
       'select s.device_id, c.parameter, c.sensor_type from sensor_channels c join sensors s on s.id = c.sensor_ref order by 1, 2',
     ),
-    // Each channel joined into two lists of numbers by the server: a few hundred rows instead of millions.
-    database.pool.query<{ device_id: string; parameter: string; ts: string; values: string }>(
+    database.pool.query<{ device_id: string; parameter: string; ts: string; check: string }>(
+      `select s.device_id, f.parameter, (extract(epoch from f.ts) * 1000)::bigint as ts, f."check"
+         from flags f join sensors s on s.id = f.sensor_ref
+        where f.cleared_at is not null and f.ts >= $1 and f.ts < $2`,
+      [window.from, window.to],
+    ),
+  ]);
+  const series = await readSeriesInBatches(database, window, checks);
+  return {
+    sites: sites.rows.map((row) => ({ deviceId: row.device_id, latitude: row.latitude, longitude: row.longitude })),
+    channels: channels.rows.map((row) => ({ deviceId: row.device_id, parameter: row.parameter, sensorType: row.sensor_type })),
+    series,
+    cleared: cleared.rows.map((row) => ({ deviceId: row.device_id, parameter: row.parameter, ts: Number(row.ts), check: row.check })),
+  };
+}
+
+/** Sensors whose series are read in one query: the server's text for a batch is parsed and let go before the next (a window of a large network is hundreds of MB of text). */
+const SENSORS_PER_READ = 100;
+
+/**
+ * Each channel's readings in the window (observed values, and the raw values
+ * of readings these checks set aside), joined into two lists of numbers by
+ * the server: a few hundred rows instead of millions. In batches of
+ * sensors, by device id, so only a batch's text is held at once.
+ */
+async function readSeriesInBatches(database: Database, window: { from: Date; to: Date }, checks: readonly string[]): Promise<QualityWindow['series']> {
+  const sensors = await database.pool.query<{ id: number }>('select id from sensors order by device_id');
+  const ids = sensors.rows.map((row) => row.id);
+  const series: QualityWindow['series'] = [];
+  for (let at = 0; at < ids.length; at += SENSORS_PER_READ) {
+    const { rows } = await database.pool.query<{ device_id: string; parameter: string; ts: string; values: string }>(
       `select s.device_id, r.parameter,
               string_agg(((extract(epoch from r.ts) * 1000)::bigint)::text, ',' order by r.ts) as ts,
               string_agg((case when r.value is not null then r.value else r.raw_value::double precision end)::text, ',' order by r.ts) as values
          from readings r join sensors s on s.id = r.sensor_ref
-        where r.ts >= $1 and r.ts < $2
+        where r.ts >= $1 and r.ts < $2 and r.sensor_ref = any($4::int[])
           and (r.value is not null
                or (r.raw_value ~ '${NUMBER_PATTERN}'
                    and exists (select 1 from flags f
@@ -64,19 +93,9 @@ export async function readQualityWindow(database: Database, window: { from: Date
                                       and f.severity = 'invalid' and f.cleared_at is null and f."check" <> all($3::text[]))))
         group by s.device_id, r.parameter
         order by s.device_id, r.parameter`,
-      [window.from, window.to, checks],
-    ),
-    database.pool.query<{ device_id: string; parameter: string; ts: string; check: string }>(
-      `select s.device_id, f.parameter, (extract(epoch from f.ts) * 1000)::bigint as ts, f."check"
-         from flags f join sensors s on s.id = f.sensor_ref
-        where f.cleared_at is not null and f.ts >= $1 and f.ts < $2`,
-      [window.from, window.to],
-    ),
-  ]);
-  return {
-    sites: sites.rows.map((row) => ({ deviceId: row.device_id, latitude: row.latitude, longitude: row.longitude })),
-    channels: channels.rows.map((row) => ({ deviceId: row.device_id, parameter: row.parameter, sensorType: row.sensor_type })),
-    series: series.rows.map((row) => ({ deviceId: row.device_id, parameter: row.parameter, ts: numbersOf(row.ts), values: numbersOf(row.values) })),
-    cleared: cleared.rows.map((row) => ({ deviceId: row.device_id, parameter: row.parameter, ts: Number(row.ts), check: row.check })),
-  };
+      [window.from, window.to, checks, ids.slice(at, at + SENSORS_PER_READ)],
+    );
+    for (const row of rows) series.push({ deviceId: row.device_id, parameter: row.parameter, ts: numbersOf(row.ts), values: numbersOf(row.values) });
+  }
+  return series;
 }
