@@ -1,21 +1,10 @@
 import { buildFeatureMatrix, makeFeatureContract, type FeatureTarget, type ObservedSeries, type SensorSite } from '@airfill/features';
+import { seededRandom } from '@airfill/schema';
 import { groupSensorsSpatially, neighbourRing } from '../src/sensor-groups';
 
 const HOUR_MS = 3_600_000;
 const START = Date.UTC(2024, 2, 1);
 const HOURS = 24 * 14;
-
-/** A seeded generator (mulberry32), so the network is the same every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * 48 sensors scattered over a city, two weeks of hourly PM 2.5 and PM 10:
@@ -24,7 +13,8 @@ function random(seed: number): () => number {
  * weeks). Returns the sites, every observed series and the missing hours.
  */
 function network() {
-  const next = random(16);
+  // Seeded, so the network is the same every run.
+  const next = seededRandom(16);
   const sites: SensorSite[] = Array.from({ length: 48 }, (_, at) => ({ deviceId: `s${String(at).padStart(2, '0')}`, latitude: 48.7 + next() * 0.2, longitude: 9.1 + next() * 0.3 }));
   const series: ObservedSeries[] = [];
   const missing: FeatureTarget[] = [];
