@@ -70,7 +70,7 @@ export {
   type WriteImputationsOptions,
 } from './queries/imputations';
 export { openRun, getRun, recordRunProgress, completeRun, failRun, type Run, type OpenRunInput } from './queries/runs';
-export { readFeatureContext, findUnknownDevices, listChannelSites, listSitesObservedIn, countRunImputations, latestObservedAt, type ContextSensors, type ContextSite, type ContextSeries } from './queries/context';
+export { readFeatureContext, findUnknownDevices, listChannelSites, countRunImputations, latestObservedAt, type ContextSensors, type ContextSite, type ContextSeries } from './queries/context';
 export {
   registerModel,
   getModel,

@@ -1,4 +1,4 @@
-import { claimMissingReadings, claimsHeldElsewhere, completeRun, latestObservedAt, listSitesObservedIn, openRun, readFeatureContext, recordRunProgress, type ContextSensors, type Database } from '@airfill/db';
+import { claimMissingReadings, claimsHeldElsewhere, completeRun, latestObservedAt, listChannelSites, openRun, readFeatureContext, recordRunProgress, type ContextSensors, type Database } from '@airfill/db';
 import { otherParametersOf, type FeatureContract } from '@airfill/features';
 import { queryMissingEventSchema, runKeys, type MissingRecord, type ProbeRecord, type QueryMissingEvent, type QueryMissingResult } from '@airfill/schema';
 import { InputError } from './errors';
@@ -145,7 +145,7 @@ export async function queryMissing(deps: QueryMissingDeps, settings: QueryMissin
  * are then exactly those over the whole network.
  */
 async function groupAndRing(database: Database, parameter: string, group: readonly string[], window: { from: Date; to: Date }): Promise<ContextSensors> {
-  const candidates = await listSitesObservedIn(database, { parameter, ...window });
+  const candidates = await listChannelSites(database, parameter, window);
   return { group, neighbours: neighbourRing(new Set(group), candidates), neighbourParameter: parameter };
 }
 

@@ -37,11 +37,10 @@ export function groupSensorsSpatially(sites: readonly SensorSite[], maxPerGroup:
       if (part.length > 0) groups.push(part.map((site) => site.deviceId).sort());
       return;
     }
-    const latitudes = part.map((site) => site.latitude);
-    const longitudes = part.map((site) => site.longitude);
-    const midLatitude = ((Math.min(...latitudes) + Math.max(...latitudes)) / 2) * (Math.PI / 180);
-    const northSouth = Math.max(...latitudes) - Math.min(...latitudes);
-    const eastWest = (Math.max(...longitudes) - Math.min(...longitudes)) * Math.cos(midLatitude);
+    const box = boundingBox(part);
+    const midLatitude = ((box.south + box.north) / 2) * (Math.PI / 180);
+    const northSouth = box.north - box.south;
+    const eastWest = (box.east - box.west) * Math.cos(midLatitude);
     const key = eastWest >= northSouth ? (site: SensorSite) => site.longitude : (site: SensorSite) => site.latitude;
     const sorted = [...part].sort((a, b) => key(a) - key(b) || (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
     // As few groups as the size allows, as even as can be: the cut gives each side its share of them.
@@ -52,6 +51,18 @@ export function groupSensorsSpatially(sites: readonly SensorSite[], maxPerGroup:
   };
   split([...sites]);
   return groups;
+}
+
+/** The extent of some sites in degrees, in one pass (no spread call: a network may have more sites than a call takes arguments). */
+function boundingBox(sites: readonly SensorSite[]): { south: number; north: number; west: number; east: number } {
+  const box = { south: Infinity, north: -Infinity, west: Infinity, east: -Infinity };
+  for (const { latitude, longitude } of sites) {
+    box.south = Math.min(box.south, latitude);
+    box.north = Math.max(box.north, latitude);
+    box.west = Math.min(box.west, longitude);
+    box.east = Math.max(box.east, longitude);
+  }
+  return box;
 }
 
 /**

@@ -28,6 +28,10 @@ export interface ContextSensors {
   neighbourParameter: string;
 }
 
+type SiteRow = { device_id: string; latitude: number; longitude: number };
+
+const toSite = (row: SiteRow): ContextSite => ({ deviceId: row.device_id, latitude: row.latitude, longitude: row.longitude });
+
 /** Every sensor, every parameter asked for. */
 const WANTED_EVERY = `select id, device_id, true as every from sensors`;
 
@@ -60,7 +64,7 @@ export async function readFeatureContext(
 ): Promise<{ sites: ContextSite[]; series: ContextSeries[] }> {
   const group = window.sensors ? [...window.sensors.group] : null;
   const neighbours = window.sensors ? [...window.sensors.neighbours] : [];
-  const sites = await database.pool.query<{ device_id: string; latitude: number; longitude: number }>(
+  const sites = await database.pool.query<SiteRow>(
     `select device_id, latitude, longitude from sensors
       where $1::text[] is null or device_id = any($1) or device_id = any($2)
       order by device_id`,
@@ -79,41 +83,32 @@ export async function readFeatureContext(
     [window.from, window.to, window.parameters ? [...window.parameters] : null, window.sensors?.neighbourParameter ?? null, ...(group ? [group, neighbours] : [])],
   );
   return {
-    sites: sites.rows.map((row) => ({ deviceId: row.device_id, latitude: row.latitude, longitude: row.longitude })),
+    sites: sites.rows.map(toSite),
     series: series.rows.map((row) => ({ deviceId: row.device_id, parameter: row.parameter, ts: numbersOf(row.ts), values: numbersOf(row.values) })),
   };
 }
 
 /**
- * The sites of the sensors with at least one observed (finite) value of
- * `parameter` in `[from, to)`: those a feature context of that window counts
- * as having the parameter. One primary-key probe per channel, stopping at
- * the first value found: never a scan of the window.
+ * The sites of the sensors that have a channel of `parameter` (a stored
+ * reading of it, missing or not), by device id; with `observedIn`, only
+ * those with at least one observed (finite) value of it in `[from, to)`:
+ * those a feature context of that window counts as having the parameter
+ * (one primary-key probe per channel, stopping at the first value found:
+ * never a scan of the window).
  */
-export async function listSitesObservedIn(database: Database, query: { parameter: string; from: Date; to: Date }): Promise<ContextSite[]> {
-  const { rows } = await database.pool.query<{ device_id: string; latitude: number; longitude: number }>(
+export async function listChannelSites(database: Database, parameter: string, observedIn?: { from: Date; to: Date }): Promise<ContextSite[]> {
+  const { rows } = await database.pool.query<SiteRow>(
     `select s.device_id, s.latitude, s.longitude
        from sensor_channels c join sensors s on s.id = c.sensor_ref
       where c.parameter = $1
-        and exists (select 1 from readings r
-                     where r.sensor_ref = c.sensor_ref and r.parameter = c.parameter and r.ts >= $2 and r.ts < $3
-                       and r.value is not null and r.value not in ('NaN', 'Infinity', '-Infinity'))
+        and ($2::timestamptz is null
+             or exists (select 1 from readings r
+                         where r.sensor_ref = c.sensor_ref and r.parameter = c.parameter and r.ts >= $2 and r.ts < $3
+                           and r.value is not null and r.value not in ('NaN', 'Infinity', '-Infinity')))
       order by s.device_id`,
-    [query.parameter, query.from, query.to],
+    [parameter, observedIn?.from ?? null, observedIn?.to ?? null],
   );
-  return rows.map((row) => ({ deviceId: row.device_id, latitude: row.latitude, longitude: row.longitude }));
-}
-
-/** The sites of the sensors that have a channel of `parameter` (a stored reading of it, missing or not), by device id. */
-export async function listChannelSites(database: Database, parameter: string): Promise<ContextSite[]> {
-  const { rows } = await database.pool.query<{ device_id: string; latitude: number; longitude: number }>(
-    `select s.device_id, s.latitude, s.longitude
-       from sensor_channels c join sensors s on s.id = c.sensor_ref
-      where c.parameter = $1
-      order by s.device_id`,
-    [parameter],
-  );
-  return rows.map((row) => ({ deviceId: row.device_id, latitude: row.latitude, longitude: row.longitude }));
+  return rows.map(toSite);
 }
 
 /** How many imputations a run stored (so a retried write reports the run's total, not zero). */

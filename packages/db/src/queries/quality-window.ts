@@ -43,7 +43,7 @@ export interface QualityWindow {
  */
 export async function readQualityWindow(database: Database, window: { from: Date; to: Date }, checks: readonly string[]): Promise<QualityWindow> {
   const [sites, channels, cleared] = await Promise.all([
-    database.pool.query<{ device_id: string; latitude: number; longitude: number }>('select device_id, latitude, longitude from sensors order by device_id'),
+    database.pool.query<{ id: number; device_id: string; latitude: number; longitude: number }>('select id, device_id, latitude, longitude from sensors order by device_id'),
     database.pool.query<{ device_id: string; parameter: string; sensor_type: string | null }>(
       'select s.device_id, c.parameter, c.sensor_type from sensor_channels c join sensors s on s.id = c.sensor_ref order by 1, 2',
     ),
@@ -54,7 +54,7 @@ export async function readQualityWindow(database: Database, window: { from: Date
       [window.from, window.to],
     ),
   ]);
-  const series = await readSeriesInBatches(database, window, checks);
+  const series = await readSeriesInBatches(database, window, checks, sites.rows.map((row) => row.id));
   return {
     sites: sites.rows.map((row) => ({ deviceId: row.device_id, latitude: row.latitude, longitude: row.longitude })),
     channels: channels.rows.map((row) => ({ deviceId: row.device_id, parameter: row.parameter, sensorType: row.sensor_type })),
@@ -70,11 +70,9 @@ const SENSORS_PER_READ = 100;
  * Each channel's readings in the window (observed values, and the raw values
  * of readings these checks set aside), joined into two lists of numbers by
  * the server: a few hundred rows instead of millions. In batches of
- * sensors, by device id, so only a batch's text is held at once.
+ * sensors (`ids`, in device id order), so only a batch's text is held at once.
  */
-async function readSeriesInBatches(database: Database, window: { from: Date; to: Date }, checks: readonly string[]): Promise<QualityWindow['series']> {
-  const sensors = await database.pool.query<{ id: number }>('select id from sensors order by device_id');
-  const ids = sensors.rows.map((row) => row.id);
+async function readSeriesInBatches(database: Database, window: { from: Date; to: Date }, checks: readonly string[], ids: readonly number[]): Promise<QualityWindow['series']> {
   const series: QualityWindow['series'] = [];
   for (let at = 0; at < ids.length; at += SENSORS_PER_READ) {
     const { rows } = await database.pool.query<{ device_id: string; parameter: string; ts: string; values: string }>(
